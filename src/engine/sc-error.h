@@ -1,0 +1,87 @@
+/* sc-error.h — error domains of the engine
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SC_SMTP_ERROR     (sc_smtp_error_quark ())
+#define SC_SETTINGS_ERROR (sc_settings_error_quark ())
+#define SC_MESSAGE_ERROR  (sc_message_error_quark ())
+
+/**
+ * ScSmtpError:
+ * @SC_SMTP_ERROR_CONNECT: the host could not be resolved or connected to
+ * @SC_SMTP_ERROR_TLS: the TLS handshake or the TLS record layer failed
+ * @SC_SMTP_ERROR_CERTIFICATE: the server certificate is not trusted or does not match the host
+ * @SC_SMTP_ERROR_STARTTLS_UNAVAILABLE: STARTTLS was required but the server did not offer it
+ * @SC_SMTP_ERROR_INSECURE: refused to send credentials or mail without encryption
+ * @SC_SMTP_ERROR_AUTH_UNAVAILABLE: no authentication mechanism we support is offered
+ * @SC_SMTP_ERROR_AUTH_FAILED: the server refused the login or password
+ * @SC_SMTP_ERROR_SENDER_REFUSED: MAIL FROM was refused
+ * @SC_SMTP_ERROR_RECIPIENTS_REFUSED: every RCPT TO was refused
+ * @SC_SMTP_ERROR_MESSAGE_REFUSED: DATA or the message content was refused
+ * @SC_SMTP_ERROR_MESSAGE_TOO_LARGE: the message is larger than the server's SIZE limit
+ * @SC_SMTP_ERROR_PROTOCOL: the server said something we could not understand
+ * @SC_SMTP_ERROR_TIMEOUT: the server did not answer or accept data in time
+ * @SC_SMTP_ERROR_CONNECTION_LOST: the connection closed while a reply was awaited
+ * @SC_SMTP_ERROR_DELIVERY_UNCERTAIN: the whole message was sent but the final reply was lost,
+ *   so the server may or may not have accepted it
+ */
+typedef enum
+{
+  SC_SMTP_ERROR_CONNECT,
+  SC_SMTP_ERROR_TLS,
+  SC_SMTP_ERROR_CERTIFICATE,
+  SC_SMTP_ERROR_STARTTLS_UNAVAILABLE,
+  SC_SMTP_ERROR_INSECURE,
+  SC_SMTP_ERROR_AUTH_UNAVAILABLE,
+  SC_SMTP_ERROR_AUTH_FAILED,
+  SC_SMTP_ERROR_SENDER_REFUSED,
+  SC_SMTP_ERROR_RECIPIENTS_REFUSED,
+  SC_SMTP_ERROR_MESSAGE_REFUSED,
+  SC_SMTP_ERROR_MESSAGE_TOO_LARGE,
+  SC_SMTP_ERROR_PROTOCOL,
+  SC_SMTP_ERROR_TIMEOUT,
+  SC_SMTP_ERROR_CONNECTION_LOST,
+  SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
+} ScSmtpError;
+
+/**
+ * ScSettingsError:
+ * @SC_SETTINGS_ERROR_IO: a settings file could not be read or written
+ * @SC_SETTINGS_ERROR_PARSE: a settings file is not valid JSON (message names file:line:column)
+ * @SC_SETTINGS_ERROR_INVALID: a key has a wrong value (message names file and key)
+ */
+typedef enum
+{
+  SC_SETTINGS_ERROR_IO,
+  SC_SETTINGS_ERROR_PARSE,
+  SC_SETTINGS_ERROR_INVALID,
+} ScSettingsError;
+
+/**
+ * ScMessageError:
+ * @SC_MESSAGE_ERROR_BODY: the body file is missing, unreadable or not UTF-8
+ * @SC_MESSAGE_ERROR_ATTACHMENT: an attachment or the attachment folder cannot be read
+ * @SC_MESSAGE_ERROR_ADDRESS: an address is malformed
+ * @SC_MESSAGE_ERROR_HEADER: a header value would break the message (e.g. a line break)
+ */
+typedef enum
+{
+  SC_MESSAGE_ERROR_BODY,
+  SC_MESSAGE_ERROR_ATTACHMENT,
+  SC_MESSAGE_ERROR_ADDRESS,
+  SC_MESSAGE_ERROR_HEADER,
+} ScMessageError;
+
+GQuark sc_smtp_error_quark     (void);
+GQuark sc_settings_error_quark (void);
+GQuark sc_message_error_quark  (void);
+
+G_END_DECLS

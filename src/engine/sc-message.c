@@ -1,0 +1,1 @@
+/* sc-message.c — to be written */

@@ -1,0 +1,1 @@
+/* sc-settings.c — to be written */

@@ -1,0 +1,113 @@
+/* sc-settings.h — the three JSON settings files as one model
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * ScSecurity:
+ * @SC_SECURITY_TLS: implicit TLS from the first byte ("tls"; default for port 465)
+ * @SC_SECURITY_STARTTLS: plain connection upgraded with STARTTLS ("starttls"; default otherwise)
+ * @SC_SECURITY_NONE: no encryption ("none"; only allowed to a loopback host)
+ */
+typedef enum
+{
+  SC_SECURITY_TLS,
+  SC_SECURITY_STARTTLS,
+  SC_SECURITY_NONE,
+} ScSecurity;
+
+#define SC_TYPE_SECURITY (sc_security_get_type ())
+GType        sc_security_get_type     (void) G_GNUC_CONST;
+const char  *sc_security_to_string   (ScSecurity  security);
+gboolean     sc_security_from_string (const char *str,
+                                      ScSecurity *out_security);
+
+#define SC_SETTINGS_DEFAULT_TIMEOUT 60
+
+#define SC_TYPE_SETTINGS (sc_settings_get_type ())
+G_DECLARE_FINAL_TYPE (ScSettings, sc_settings, SC, SETTINGS, GObject)
+
+/*
+ * Properties (all readable and writable, notify on real change only):
+ *   "directory"              GFile*   the settings folder (construct-only)
+ *   "smtp-host"              char*    config.json      smtp_host
+ *   "smtp-port"              uint     config.json      smtp_port (1–65535)
+ *   "security"               ScSecurity config.json    security (when absent: derived from port)
+ *   "security-explicit"      gboolean whether "security" is written in config.json
+ *   "ca-file"                char*    config.json      ca_file (NULL: system trust store)
+ *   "timeout-seconds"        uint     config.json      timeout_seconds (default 60)
+ *   "login"                  char*    credentials.json login
+ *   "password"               char*    credentials.json password
+ *   "recipients"             GStrv    data.json        to_addrs
+ *   "subject"                char*    data.json        message.subject
+ *   "message-file-path"      char*    data.json        message.message_file_path (as written)
+ *   "attachment-folder-path" char*    data.json        message.attachment_folder_path (as written)
+ *
+ * Setting "smtp-port" while "security-explicit" is FALSE updates "security" to the default
+ * for the port. Setting "security" sets "security-explicit" to TRUE.
+ */
+
+ScSettings  *sc_settings_new                   (GFile        *directory);
+ScSettings  *sc_settings_dup                   (ScSettings   *self);
+GFile       *sc_settings_get_directory         (ScSettings   *self);
+
+gboolean     sc_settings_load                  (ScSettings   *self,
+                                                GError      **error);
+gboolean     sc_settings_save                  (ScSettings   *self,
+                                                GError      **error);
+gboolean     sc_settings_validate              (ScSettings   *self,
+                                                GError      **error);
+gboolean     sc_settings_validate_key          (ScSettings   *self,
+                                                const char   *key,
+                                                GError      **error);
+
+GFile       *sc_settings_resolve_path          (ScSettings   *self,
+                                                const char   *path);
+GFile       *sc_settings_get_message_file      (ScSettings   *self);
+GFile       *sc_settings_get_attachment_folder (ScSettings   *self);
+
+const char  *sc_settings_get_smtp_host         (ScSettings   *self);
+void         sc_settings_set_smtp_host         (ScSettings   *self,
+                                                const char   *smtp_host);
+guint        sc_settings_get_smtp_port         (ScSettings   *self);
+void         sc_settings_set_smtp_port         (ScSettings   *self,
+                                                guint         smtp_port);
+ScSecurity   sc_settings_get_security          (ScSettings   *self);
+void         sc_settings_set_security          (ScSettings   *self,
+                                                ScSecurity    security);
+const char  *sc_settings_get_ca_file           (ScSettings   *self);
+void         sc_settings_set_ca_file           (ScSettings   *self,
+                                                const char   *ca_file);
+guint        sc_settings_get_timeout_seconds   (ScSettings   *self);
+void         sc_settings_set_timeout_seconds   (ScSettings   *self,
+                                                guint         timeout_seconds);
+const char  *sc_settings_get_login             (ScSettings   *self);
+void         sc_settings_set_login             (ScSettings   *self,
+                                                const char   *login);
+const char  *sc_settings_get_password          (ScSettings   *self);
+void         sc_settings_set_password          (ScSettings   *self,
+                                                const char   *password);
+const char * const *
+             sc_settings_get_recipients        (ScSettings   *self);
+void         sc_settings_set_recipients        (ScSettings   *self,
+                                                const char * const *recipients);
+const char  *sc_settings_get_subject           (ScSettings   *self);
+void         sc_settings_set_subject           (ScSettings   *self,
+                                                const char   *subject);
+const char  *sc_settings_get_message_file_path (ScSettings   *self);
+void         sc_settings_set_message_file_path (ScSettings   *self,
+                                                const char   *path);
+const char  *sc_settings_get_attachment_folder_path (ScSettings *self);
+void         sc_settings_set_attachment_folder_path (ScSettings *self,
+                                                     const char *path);
+
+GFile       *sc_settings_default_directory     (GError      **error);
+
+G_END_DECLS

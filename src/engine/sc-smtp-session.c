@@ -1,0 +1,1 @@
+/* sc-smtp-session.c — to be written */

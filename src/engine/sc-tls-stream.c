@@ -1,0 +1,1 @@
+/* sc-tls-stream.c — to be written */

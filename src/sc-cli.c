@@ -1,0 +1,3 @@
+/* stub */
+#include "sc-cli.h"
+int sc_cli_main (int argc, char **argv) { return 2; }

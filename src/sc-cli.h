@@ -1,0 +1,27 @@
+/* sc-cli.h — smtp-client --send: read the settings, send, report
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes of smtp-client --send */
+typedef enum
+{
+  SC_EXIT_OK = 0,
+  SC_EXIT_USAGE = 2,        /* settings or usage error */
+  SC_EXIT_CONNECTION = 3,   /* connection or TLS error */
+  SC_EXIT_AUTH = 4,         /* authentication refused */
+  SC_EXIT_REFUSED = 5,      /* message or every recipient refused */
+  SC_EXIT_PARTIAL = 6,      /* sent, but some recipients refused */
+} ScExitCode;
+
+int sc_cli_main (int    argc,
+                 char **argv);
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* stub */
+#include "sc-test-server.h"

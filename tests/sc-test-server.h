@@ -1,0 +1,73 @@
+/* sc-test-server.h — a real SMTP server (aiosmtpd) on 127.0.0.1 for the tests
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SC_TEST_SERVER_TLS,                    /* implicit TLS */
+  SC_TEST_SERVER_STARTTLS,               /* plain, STARTTLS offered and required before AUTH */
+  SC_TEST_SERVER_STARTTLS_NOT_OFFERED,   /* plain, no STARTTLS, AUTH offered anyway */
+  SC_TEST_SERVER_PLAIN,                  /* plain, AUTH allowed without TLS (loopback "none") */
+} ScTestServerMode;
+
+typedef struct
+{
+  ScTestServerMode   mode;
+  const char        *refuse_recipient;   /* RCPT TO of this address gets 550; NULL: none */
+  gboolean           untrusted_cert;     /* serve a certificate from a CA the client is not given */
+  guint              data_delay_ms;      /* delay before each DATA chunk is read (slow server) */
+} ScTestServerOptions;
+
+/* The server has one account: login SC_TEST_LOGIN, password SC_TEST_PASSWORD (non-ASCII). */
+#define SC_TEST_LOGIN    "sender@example.com"
+#define SC_TEST_PASSWORD "пароль-Секрет-42"
+
+typedef struct
+{
+  GSubprocess *process;
+  guint16      port;
+  char        *workdir;    /* temporary; removed by stop */
+  char        *maildir;    /* each accepted message: NNNN.eml (exact DATA bytes, un-dot-stuffed)
+                              and NNNN.json ({"mail_from":…, "rcpt_tos":[…]}) */
+  char        *ca_file;    /* PEM of the CA that signed the server certificate (SAN localhost,
+                              127.0.0.1); with untrusted_cert, the server uses another CA */
+  char        *log_file;   /* every command line the server received, one per line, with the
+                              AUTH payloads as sent */
+} ScTestServer;
+
+ScTestServer *sc_test_server_start          (const ScTestServerOptions *options,
+                                             GError                   **error);
+void          sc_test_server_stop           (ScTestServer              *server);
+
+/* Waits (bounded by @timeout_ms) until the server holds @n messages; returns their .eml paths,
+ * sorted, or NULL on time-out. */
+GPtrArray    *sc_test_server_wait_messages  (ScTestServer              *server,
+                                             guint                      n,
+                                             guint                      timeout_ms);
+guint         sc_test_server_count_messages (ScTestServer              *server);
+char         *sc_test_server_get_log        (ScTestServer              *server);
+
+/* Writes config.json, credentials.json, data.json, a body file and an attachments folder into
+ * @dir for this server: host "localhost", its port, its security mode, ca_file, timeout 10 s,
+ * the test account, recipients @to (NULL: two default recipients), and @subject. */
+void          sc_test_write_settings        (ScTestServer              *server,
+                                             const char                *dir,
+                                             const char * const        *to,
+                                             const char                *subject,
+                                             const char                *body);
+
+/* A new empty temporary directory, removed with sc_test_rm_rf (). */
+char         *sc_test_make_tmpdir           (void);
+void          sc_test_rm_rf                 (const char                *path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScTestServer, sc_test_server_stop)
+
+G_END_DECLS
