@@ -24,6 +24,7 @@ typedef struct
   const char        *refuse_recipient;   /* RCPT TO of this address gets 550; NULL: none */
   gboolean           untrusted_cert;     /* serve a certificate from a CA the client is not given */
   guint              data_delay_ms;      /* delay before each DATA chunk is read (slow server) */
+  const char        *auth_mechanisms;    /* e.g. "LOGIN": the only ones offered; NULL: PLAIN LOGIN */
 } ScTestServerOptions;
 
 /* The server has one account: login SC_TEST_LOGIN, password SC_TEST_PASSWORD (non-ASCII). */
