@@ -14,7 +14,7 @@ cd "$here"
 build_packages=(
     meson ninja-build pkg-config gcc gettext
     libglib2.0-dev libglib2.0-bin libgtk-4-dev libgnutls28-dev libjson-glib-dev libgmime-3.0-dev
-    desktop-file-utils appstream
+    desktop-file-utils appstream libadwaita-1-dev
 )
 test_packages=(
     python3-aiosmtpd gnutls-bin xvfb xauth xdotool imagemagick
