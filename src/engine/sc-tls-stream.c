@@ -1,1 +1,933 @@
-/* sc-tls-stream.c — to be written */
+/* sc-tls-stream.c — a GIOStream that speaks TLS through GnuTLS over another GIOStream
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sc-tls-stream"
+
+#include "config.h"
+
+#include "sc-tls-stream.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* The top-level meson.build passes -DGNUTLS_NO_EXTENSIONS, which turns the enum constant of that
+ * name in <gnutls/gnutls.h> into "1 = (1<<4)" and breaks the build; the macro means nothing to
+ * us (we never disable TLS extensions: SNI needs them). */
+#undef GNUTLS_NO_EXTENSIONS
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "sc-error.h"
+
+/*
+ * All GnuTLS calls of the project are in this file.
+ *
+ * The TLS session runs over the base stream through our own push/pull transport functions, which
+ * call the base stream's blocking read/write with the GCancellable of the operation in progress.
+ * The GError of a failed transport call is kept so that a time-out, a cancellation or a closed
+ * connection reaches the caller as itself rather than as a generic GnuTLS error.
+ */
+
+#define SC_TYPE_TLS_INPUT_STREAM  (sc_tls_input_stream_get_type ())
+#define SC_TYPE_TLS_OUTPUT_STREAM (sc_tls_output_stream_get_type ())
+
+G_DECLARE_FINAL_TYPE (ScTlsInputStream, sc_tls_input_stream, SC, TLS_INPUT_STREAM, GInputStream)
+G_DECLARE_FINAL_TYPE (ScTlsOutputStream, sc_tls_output_stream, SC, TLS_OUTPUT_STREAM,
+                      GOutputStream)
+
+struct _ScTlsStream
+{
+  GIOStream                         parent_instance;
+
+  GIOStream                        *base_stream;
+  GInputStream                     *input;
+  GOutputStream                    *output;
+
+  char                             *hostname;
+  gnutls_session_t                  session;
+  gnutls_certificate_credentials_t  credentials;
+  gboolean                          handshake_done;
+
+  /* Only valid while a read, a write or the handshake is in progress. */
+  GCancellable                     *read_cancellable;
+  GCancellable                     *write_cancellable;
+  GError                           *read_error;
+  GError                           *write_error;
+};
+
+struct _ScTlsInputStream
+{
+  GInputStream  parent_instance;
+  GWeakRef      tls;
+};
+
+struct _ScTlsOutputStream
+{
+  GOutputStream  parent_instance;
+  GWeakRef       tls;
+};
+
+G_DEFINE_FINAL_TYPE (ScTlsStream, sc_tls_stream, G_TYPE_IO_STREAM)
+G_DEFINE_FINAL_TYPE (ScTlsInputStream, sc_tls_input_stream, G_TYPE_INPUT_STREAM)
+G_DEFINE_FINAL_TYPE (ScTlsOutputStream, sc_tls_output_stream, G_TYPE_OUTPUT_STREAM)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static GSocket *
+get_base_socket (ScTlsStream *self)
+{
+  g_assert (SC_IS_TLS_STREAM (self));
+
+  if (G_IS_SOCKET_CONNECTION (self->base_stream))
+    return g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->base_stream));
+
+  return NULL;
+}
+
+static void
+begin_operation (ScTlsStream  *self,
+                 gboolean      reading,
+                 gboolean      writing,
+                 GCancellable *cancellable)
+{
+  if (reading)
+    {
+      self->read_cancellable = cancellable;
+      g_clear_error (&self->read_error);
+    }
+  if (writing)
+    {
+      self->write_cancellable = cancellable;
+      g_clear_error (&self->write_error);
+    }
+}
+
+static void
+end_operation (ScTlsStream *self,
+               gboolean     reading,
+               gboolean     writing)
+{
+  if (reading)
+    {
+      self->read_cancellable = NULL;
+      g_clear_error (&self->read_error);
+    }
+  if (writing)
+    {
+      self->write_cancellable = NULL;
+      g_clear_error (&self->write_error);
+    }
+}
+
+/* After a failed GnuTLS call: hands over the transport's own error when there is one (a
+ * time-out, a cancellation, a reset connection), else makes one from the GnuTLS code. */
+static void
+propagate_gnutls_error (ScTlsStream  *self,
+                        int           ret,
+                        const char   *what,
+                        GError      **error)
+{
+  if (self->read_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->read_error));
+      return;
+    }
+  if (self->write_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->write_error));
+      return;
+    }
+
+  if (ret == GNUTLS_E_TIMEDOUT)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: %s", what, gnutls_strerror (ret));
+      return;
+    }
+
+  g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS, "%s: %s", what, gnutls_strerror (ret));
+}
+
+/* "AA:BB:…" from raw bytes */
+static char *
+format_fingerprint (const guint8 *digest,
+                    gsize         len)
+{
+  GString *str = g_string_sized_new (len * 3);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (str, "%s%02X", i > 0 ? ":" : "", digest[i]);
+
+  return g_string_free (str, FALSE);
+}
+
+/* gnutls_certificate_verification_status_print () says e.g. "The certificate is NOT trusted.
+ * The certificate issuer is unknown. " — keep the reasons, without the first sentence that the
+ * caller's message already says, as one clause. */
+static char *
+describe_verification_status (unsigned int status)
+{
+  gnutls_datum_t out = { NULL, 0 };
+  g_autofree char *text = NULL;
+  const char *reason;
+  static const char *const prefixes[] = {
+    "The certificate is NOT trusted.",
+    "The certificate is trusted.",
+  };
+  GString *str;
+
+  if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) < 0 ||
+      out.data == NULL)
+    return g_strdup_printf ("verification status 0x%x", status);
+
+  text = g_strndup ((const char *) out.data, out.size);
+  gnutls_free (out.data);
+
+  reason = g_strstrip (text);
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      if (g_str_has_prefix (reason, prefixes[i]))
+        {
+          reason += strlen (prefixes[i]);
+          break;
+        }
+    }
+  while (*reason == ' ')
+    reason++;
+
+  if (*reason == '\0')
+    return g_strdup ("the certificate could not be verified");
+
+  str = g_string_new (reason);
+
+  /* "The certificate issuer is unknown. The name does not match." →
+   * "the certificate issuer is unknown, the name does not match" */
+  while (str->len > 0 && (str->str[str->len - 1] == '.' || str->str[str->len - 1] == ' '))
+    g_string_truncate (str, str->len - 1);
+  for (char *p = strstr (str->str, ". "); p != NULL; p = strstr (p, ". "))
+    {
+      *p = ',';
+      if (g_ascii_isupper (p[2]) && g_ascii_islower (p[3]))
+        p[2] = g_ascii_tolower (p[2]);
+    }
+  if (str->len > 1 && g_ascii_isupper (str->str[0]) && g_ascii_islower (str->str[1]))
+    str->str[0] = g_ascii_tolower (str->str[0]);
+
+  return g_string_free (str, FALSE);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GnuTLS transport                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+static ssize_t
+sc_tls_stream_push_func (gnutls_transport_ptr_t  transport,
+                         const void             *data,
+                         size_t                  len)
+{
+  ScTlsStream *self = transport;
+  GOutputStream *out = g_io_stream_get_output_stream (self->base_stream);
+  g_autoptr(GError) local_error = NULL;
+  gssize written;
+
+  written = g_output_stream_write (out, data, len, self->write_cancellable, &local_error);
+  if (written >= 0)
+    return written;
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      gnutls_transport_set_errno (self->session, EAGAIN);
+      return -1;
+    }
+
+  g_clear_error (&self->write_error);
+  self->write_error = g_steal_pointer (&local_error);
+  gnutls_transport_set_errno (self->session, EIO);
+
+  return -1;
+}
+
+static ssize_t
+sc_tls_stream_pull_func (gnutls_transport_ptr_t  transport,
+                         void                   *data,
+                         size_t                  len)
+{
+  ScTlsStream *self = transport;
+  GInputStream *in = g_io_stream_get_input_stream (self->base_stream);
+  g_autoptr(GError) local_error = NULL;
+  gssize n_read;
+
+  n_read = g_input_stream_read (in, data, len, self->read_cancellable, &local_error);
+  if (n_read >= 0)
+    return n_read;
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      gnutls_transport_set_errno (self->session, EAGAIN);
+      return -1;
+    }
+
+  g_clear_error (&self->read_error);
+  self->read_error = g_steal_pointer (&local_error);
+  gnutls_transport_set_errno (self->session, EIO);
+
+  return -1;
+}
+
+/* GnuTLS asks whether data can be read within @ms. The stream is blocking and the socket has its
+ * own time-out, so this only waits when GnuTLS asks for a bounded wait. */
+static int
+sc_tls_stream_pull_timeout_func (gnutls_transport_ptr_t transport,
+                                 unsigned int           ms)
+{
+  ScTlsStream *self = transport;
+  GSocket *socket = get_base_socket (self);
+  g_autoptr(GError) local_error = NULL;
+  gint64 timeout_us;
+
+  if (g_cancellable_is_cancelled (self->read_cancellable))
+    return 1;  /* the pull that follows reports the cancellation */
+
+  if (socket == NULL)
+    return 1;
+
+  if (g_socket_condition_check (socket, G_IO_IN) != 0)
+    return 1;
+
+  if (ms == 0)
+    return 0;
+
+  if (ms == GNUTLS_INDEFINITE_TIMEOUT || ms == GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT)
+    timeout_us = -1;
+  else
+    timeout_us = (gint64) ms * 1000;
+
+  if (g_socket_condition_timed_wait (socket, G_IO_IN, timeout_us, self->read_cancellable,
+                                     &local_error))
+    return 1;
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) && timeout_us >= 0 &&
+      timeout_us < (gint64) g_socket_get_timeout (socket) * G_USEC_PER_SEC)
+    return 0;  /* GnuTLS's own, shorter, time limit */
+
+  g_clear_error (&self->read_error);
+  self->read_error = g_steal_pointer (&local_error);
+  gnutls_transport_set_errno (self->session, EIO);
+
+  return -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Record layer                                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+static gssize
+sc_tls_stream_read (ScTlsStream   *self,
+                    void          *buffer,
+                    gsize          count,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  ssize_t ret;
+
+  if (!self->handshake_done)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           "The TLS handshake has not been done");
+      return -1;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return -1;
+
+  begin_operation (self, TRUE, FALSE, cancellable);
+
+  do
+    {
+      ret = gnutls_record_recv (self->session, buffer, count);
+    }
+  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
+          (ret < 0 && !gnutls_error_is_fatal ((int) ret))) &&
+         self->read_error == NULL &&
+         !g_cancellable_is_cancelled (cancellable));
+
+  if (ret >= 0)
+    {
+      end_operation (self, TRUE, FALSE);
+      return ret;
+    }
+
+  /* The peer closed the TCP connection without close_notify: report it as the end of the
+   * stream, the SMTP layer knows whether it expected more. */
+  if (ret == GNUTLS_E_PREMATURE_TERMINATION && self->read_error == NULL)
+    {
+      end_operation (self, TRUE, FALSE);
+      return 0;
+    }
+
+  if (self->read_error == NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      end_operation (self, TRUE, FALSE);
+      return -1;
+    }
+
+  propagate_gnutls_error (self, (int) ret, "TLS receive error", error);
+  end_operation (self, TRUE, FALSE);
+
+  return -1;
+}
+
+static gssize
+sc_tls_stream_write (ScTlsStream   *self,
+                     const void    *buffer,
+                     gsize          count,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  ssize_t ret;
+
+  if (!self->handshake_done)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           "The TLS handshake has not been done");
+      return -1;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return -1;
+
+  begin_operation (self, FALSE, TRUE, cancellable);
+
+  /* GnuTLS cuts a large buffer into records of the maximum size and may send less than @count;
+   * g_output_stream_write_all () comes back for the rest. */
+  ret = gnutls_record_send (self->session, buffer, count);
+  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) &&
+         self->write_error == NULL &&
+         !g_cancellable_is_cancelled (cancellable))
+    ret = gnutls_record_send (self->session, NULL, 0);
+
+  if (ret >= 0)
+    {
+      end_operation (self, FALSE, TRUE);
+      return ret;
+    }
+
+  if (self->write_error == NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      end_operation (self, FALSE, TRUE);
+      return -1;
+    }
+
+  propagate_gnutls_error (self, (int) ret, "TLS send error", error);
+  end_operation (self, FALSE, TRUE);
+
+  return -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* ScTlsInputStream / ScTlsOutputStream                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+static gssize
+sc_tls_input_stream_read_fn (GInputStream  *stream,
+                             void          *buffer,
+                             gsize          count,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  ScTlsInputStream *self = SC_TLS_INPUT_STREAM (stream);
+  g_autoptr(ScTlsStream) tls = g_weak_ref_get (&self->tls);
+
+  if (tls == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The TLS connection is gone");
+      return -1;
+    }
+
+  return sc_tls_stream_read (tls, buffer, count, cancellable, error);
+}
+
+static gboolean
+sc_tls_input_stream_close_fn (GInputStream  *stream,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  /* The ScTlsStream closes the session and the base stream. */
+  return TRUE;
+}
+
+static void
+sc_tls_input_stream_finalize (GObject *object)
+{
+  ScTlsInputStream *self = SC_TLS_INPUT_STREAM (object);
+
+  g_weak_ref_clear (&self->tls);
+
+  G_OBJECT_CLASS (sc_tls_input_stream_parent_class)->finalize (object);
+}
+
+static void
+sc_tls_input_stream_class_init (ScTlsInputStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GInputStreamClass *input_class = G_INPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = sc_tls_input_stream_finalize;
+  input_class->read_fn = sc_tls_input_stream_read_fn;
+  input_class->close_fn = sc_tls_input_stream_close_fn;
+}
+
+static void
+sc_tls_input_stream_init (ScTlsInputStream *self)
+{
+  g_weak_ref_init (&self->tls, NULL);
+}
+
+static gssize
+sc_tls_output_stream_write_fn (GOutputStream  *stream,
+                               const void     *buffer,
+                               gsize           count,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  ScTlsOutputStream *self = SC_TLS_OUTPUT_STREAM (stream);
+  g_autoptr(ScTlsStream) tls = g_weak_ref_get (&self->tls);
+
+  if (tls == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The TLS connection is gone");
+      return -1;
+    }
+
+  return sc_tls_stream_write (tls, buffer, count, cancellable, error);
+}
+
+static gboolean
+sc_tls_output_stream_close_fn (GOutputStream  *stream,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  return TRUE;
+}
+
+static void
+sc_tls_output_stream_finalize (GObject *object)
+{
+  ScTlsOutputStream *self = SC_TLS_OUTPUT_STREAM (object);
+
+  g_weak_ref_clear (&self->tls);
+
+  G_OBJECT_CLASS (sc_tls_output_stream_parent_class)->finalize (object);
+}
+
+static void
+sc_tls_output_stream_class_init (ScTlsOutputStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GOutputStreamClass *output_class = G_OUTPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = sc_tls_output_stream_finalize;
+  output_class->write_fn = sc_tls_output_stream_write_fn;
+  output_class->close_fn = sc_tls_output_stream_close_fn;
+}
+
+static void
+sc_tls_output_stream_init (ScTlsOutputStream *self)
+{
+  g_weak_ref_init (&self->tls, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GIOStream                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+static GInputStream *
+sc_tls_stream_get_input_stream (GIOStream *stream)
+{
+  return SC_TLS_STREAM (stream)->input;
+}
+
+static GOutputStream *
+sc_tls_stream_get_output_stream (GIOStream *stream)
+{
+  return SC_TLS_STREAM (stream)->output;
+}
+
+static gboolean
+sc_tls_stream_close_fn (GIOStream     *stream,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  ScTlsStream *self = SC_TLS_STREAM (stream);
+
+  if (self->base_stream == NULL)
+    return TRUE;
+
+  /* Best effort: tell the peer we are done, without waiting for its close_notify. */
+  if (self->handshake_done && self->session != NULL &&
+      !g_io_stream_is_closed (self->base_stream) &&
+      !g_cancellable_is_cancelled (cancellable))
+    {
+      int ret;
+
+      begin_operation (self, TRUE, TRUE, cancellable);
+      do
+        ret = gnutls_bye (self->session, GNUTLS_SHUT_WR);
+      while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) &&
+             self->write_error == NULL && !g_cancellable_is_cancelled (cancellable));
+      end_operation (self, TRUE, TRUE);
+    }
+
+  self->handshake_done = FALSE;
+
+  return g_io_stream_close (self->base_stream, cancellable, error);
+}
+
+static void
+sc_tls_stream_dispose (GObject *object)
+{
+  ScTlsStream *self = SC_TLS_STREAM (object);
+
+  if (!g_io_stream_is_closed (G_IO_STREAM (self)))
+    g_io_stream_close (G_IO_STREAM (self), NULL, NULL);
+
+  g_clear_object (&self->input);
+  g_clear_object (&self->output);
+  g_clear_object (&self->base_stream);
+
+  G_OBJECT_CLASS (sc_tls_stream_parent_class)->dispose (object);
+}
+
+static void
+sc_tls_stream_finalize (GObject *object)
+{
+  ScTlsStream *self = SC_TLS_STREAM (object);
+
+  g_clear_pointer (&self->session, gnutls_deinit);
+  g_clear_pointer (&self->credentials, gnutls_certificate_free_credentials);
+  g_clear_pointer (&self->hostname, g_free);
+  g_clear_error (&self->read_error);
+  g_clear_error (&self->write_error);
+
+  G_OBJECT_CLASS (sc_tls_stream_parent_class)->finalize (object);
+}
+
+static void
+sc_tls_stream_class_init (ScTlsStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GIOStreamClass *io_class = G_IO_STREAM_CLASS (klass);
+
+  object_class->dispose = sc_tls_stream_dispose;
+  object_class->finalize = sc_tls_stream_finalize;
+
+  io_class->get_input_stream = sc_tls_stream_get_input_stream;
+  io_class->get_output_stream = sc_tls_stream_get_output_stream;
+  io_class->close_fn = sc_tls_stream_close_fn;
+}
+
+static void
+sc_tls_stream_init (ScTlsStream *self)
+{
+  ScTlsInputStream *input = g_object_new (SC_TYPE_TLS_INPUT_STREAM, NULL);
+  ScTlsOutputStream *output = g_object_new (SC_TYPE_TLS_OUTPUT_STREAM, NULL);
+
+  g_weak_ref_set (&input->tls, self);
+  g_weak_ref_set (&output->tls, self);
+
+  self->input = G_INPUT_STREAM (input);
+  self->output = G_OUTPUT_STREAM (output);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Public API                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * sc_tls_stream_new:
+ * @base_stream: the connected stream to run TLS over (usually a #GSocketConnection)
+ * @hostname: the server's host name (or IP literal) the certificate must match
+ * @ca_file: (nullable): a PEM file of trusted CAs; %NULL for the system trust store
+ * @error: return location for a #GError
+ *
+ * Sets up a TLS client session over @base_stream. No data is exchanged until
+ * sc_tls_stream_handshake ().
+ *
+ * Returns: (transfer full): a new #ScTlsStream, or %NULL if @ca_file cannot be loaded
+ */
+ScTlsStream *
+sc_tls_stream_new (GIOStream   *base_stream,
+                   const char  *hostname,
+                   const char  *ca_file,
+                   GError     **error)
+{
+  g_autoptr(ScTlsStream) self = NULL;
+  int ret;
+
+  g_return_val_if_fail (G_IS_IO_STREAM (base_stream), NULL);
+  g_return_val_if_fail (hostname != NULL && *hostname != '\0', NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (SC_TYPE_TLS_STREAM, NULL);
+  self->base_stream = g_object_ref (base_stream);
+  self->hostname = g_strdup (hostname);
+
+  ret = gnutls_certificate_allocate_credentials (&self->credentials);
+  if (ret < 0)
+    {
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                   "Could not set up TLS: %s", gnutls_strerror (ret));
+      return NULL;
+    }
+
+  if (ca_file != NULL && *ca_file != '\0')
+    {
+      if (!g_file_test (ca_file, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                       "The CA file “%s” does not exist or is not a regular file", ca_file);
+          return NULL;
+        }
+
+      ret = gnutls_certificate_set_x509_trust_file (self->credentials, ca_file,
+                                                    GNUTLS_X509_FMT_PEM);
+      if (ret < 0)
+        {
+          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                       "Could not load the CA file “%s”: %s", ca_file, gnutls_strerror (ret));
+          return NULL;
+        }
+      if (ret == 0)
+        {
+          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                       "The CA file “%s” holds no PEM certificate", ca_file);
+          return NULL;
+        }
+    }
+  else
+    {
+      ret = gnutls_certificate_set_x509_system_trust (self->credentials);
+      if (ret < 0)
+        {
+          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                       "Could not load the system's trusted certificates: %s",
+                       gnutls_strerror (ret));
+          return NULL;
+        }
+      if (ret == 0)
+        g_debug ("The system trust store is empty; no server certificate can be verified");
+    }
+
+  ret = gnutls_init (&self->session, GNUTLS_CLIENT);
+  if (ret < 0)
+    {
+      self->session = NULL;
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                   "Could not set up TLS: %s", gnutls_strerror (ret));
+      return NULL;
+    }
+
+  if ((ret = gnutls_set_default_priority (self->session)) < 0 ||
+      (ret = gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE,
+                                     self->credentials)) < 0)
+    {
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                   "Could not set up TLS: %s", gnutls_strerror (ret));
+      return NULL;
+    }
+
+  /* SNI only for names: RFC 6066 forbids IP literals in server_name. */
+  if (!g_hostname_is_ip_address (hostname))
+    {
+      ret = gnutls_server_name_set (self->session, GNUTLS_NAME_DNS, hostname, strlen (hostname));
+      if (ret < 0)
+        {
+          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                       "Could not set the TLS server name “%s”: %s",
+                       hostname, gnutls_strerror (ret));
+          return NULL;
+        }
+    }
+
+  /* The chain and the host name (or IP address) are checked during the handshake, which
+   * fails with GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR when they do not hold. */
+  gnutls_session_set_verify_cert (self->session, self->hostname, 0);
+
+  gnutls_transport_set_ptr (self->session, self);
+  gnutls_transport_set_push_function (self->session, sc_tls_stream_push_func);
+  gnutls_transport_set_pull_function (self->session, sc_tls_stream_pull_func);
+  gnutls_transport_set_pull_timeout_function (self->session, sc_tls_stream_pull_timeout_func);
+
+  /* The socket's own time-out bounds every read and write. */
+  gnutls_handshake_set_timeout (self->session, GNUTLS_INDEFINITE_TIMEOUT);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * sc_tls_stream_handshake:
+ * @self: a #ScTlsStream
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Runs the TLS handshake and verifies the server certificate. On a certificate that does not
+ * verify the error is %SC_SMTP_ERROR_CERTIFICATE, with the reason in words and the SHA-256
+ * fingerprint; a time-out or a cancellation is reported as the #G_IO_ERROR of the socket.
+ *
+ * Returns: %TRUE when the TLS session is ready
+ */
+gboolean
+sc_tls_stream_handshake (ScTlsStream   *self,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  int ret;
+
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->handshake_done)
+    return TRUE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  begin_operation (self, TRUE, TRUE, cancellable);
+
+  do
+    {
+      ret = gnutls_handshake (self->session);
+    }
+  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
+          (ret < 0 && !gnutls_error_is_fatal (ret))) &&
+         self->read_error == NULL && self->write_error == NULL &&
+         !g_cancellable_is_cancelled (cancellable));
+
+  if (ret == GNUTLS_E_SUCCESS)
+    {
+      end_operation (self, TRUE, TRUE);
+      self->handshake_done = TRUE;
+      g_debug ("TLS handshake with %s done", self->hostname);
+      return TRUE;
+    }
+
+  if (ret == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR ||
+      ret == GNUTLS_E_CERTIFICATE_ERROR)
+    {
+      unsigned int status = gnutls_session_get_verify_cert_status (self->session);
+      g_autofree char *reason = describe_verification_status (status);
+      g_autofree char *fingerprint = sc_tls_stream_get_peer_fingerprint (self);
+
+      end_operation (self, TRUE, TRUE);
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE,
+                   "The certificate of %s is not trusted: %s; SHA-256 fingerprint %s",
+                   self->hostname, reason, fingerprint != NULL ? fingerprint : "unknown");
+      return FALSE;
+    }
+
+  if (self->read_error == NULL && self->write_error == NULL &&
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      end_operation (self, TRUE, TRUE);
+      return FALSE;
+    }
+
+  if (self->read_error == NULL && self->write_error == NULL &&
+      (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_UNEXPECTED_PACKET_LENGTH))
+    {
+      end_operation (self, TRUE, TRUE);
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                   "The TLS handshake with %s failed: the server closed the connection "
+                   "(does it speak TLS on this port?)", self->hostname);
+      return FALSE;
+    }
+
+  if (self->read_error == NULL && self->write_error == NULL &&
+      ret == GNUTLS_E_UNEXPECTED_PACKET)
+    {
+      end_operation (self, TRUE, TRUE);
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+                   "The TLS handshake with %s failed: %s (does the server speak TLS on this "
+                   "port?)", self->hostname, gnutls_strerror (ret));
+      return FALSE;
+    }
+
+  if (self->read_error == NULL && self->write_error == NULL)
+    {
+      g_autofree char *what = g_strdup_printf ("The TLS handshake with %s failed",
+                                               self->hostname);
+      propagate_gnutls_error (self, ret, what, error);
+    }
+  else
+    {
+      propagate_gnutls_error (self, ret, NULL, error);
+    }
+
+  end_operation (self, TRUE, TRUE);
+
+  return FALSE;
+}
+
+/**
+ * sc_tls_stream_get_peer_fingerprint:
+ * @self: a #ScTlsStream
+ *
+ * Returns: (transfer full) (nullable): the SHA-256 fingerprint of the server certificate as
+ *   "AA:BB:…", or %NULL before the server sent one
+ */
+char *
+sc_tls_stream_get_peer_fingerprint (ScTlsStream *self)
+{
+  const gnutls_datum_t *certs;
+  unsigned int n_certs = 0;
+  guint8 digest[64];
+  size_t digest_len = sizeof digest;
+
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), NULL);
+
+  if (self->session == NULL)
+    return NULL;
+
+  certs = gnutls_certificate_get_peers (self->session, &n_certs);
+  if (certs == NULL || n_certs == 0)
+    return NULL;
+
+  if (gnutls_fingerprint (GNUTLS_DIG_SHA256, &certs[0], digest, &digest_len) < 0)
+    return NULL;
+
+  return format_fingerprint (digest, digest_len);
+}
+
+/**
+ * sc_tls_stream_get_description:
+ * @self: a #ScTlsStream
+ *
+ * Returns: (transfer full) (nullable): the protocol and ciphers in use, e.g.
+ *   "(TLS1.3)-(ECDHE-SECP256R1)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)", or %NULL before the
+ *   handshake
+ */
+char *
+sc_tls_stream_get_description (ScTlsStream *self)
+{
+  char *desc;
+  char *ret;
+
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), NULL);
+
+  if (!self->handshake_done)
+    return NULL;
+
+  desc = gnutls_session_get_desc (self->session);
+  if (desc == NULL)
+    return NULL;
+
+  ret = g_strdup (desc);
+  gnutls_free (desc);
+
+  return ret;
+}
