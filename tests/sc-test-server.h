@@ -25,7 +25,13 @@ typedef struct
   gboolean           untrusted_cert;     /* serve a certificate from a CA the client is not given */
   guint              data_delay_ms;      /* delay before each DATA chunk is read (slow server) */
   const char        *auth_mechanisms;    /* e.g. "LOGIN": the only ones offered; NULL: PLAIN LOGIN */
+  guint              data_size_limit;    /* largest message in bytes (SIZE, else 552); 0: 32 MiB */
 } ScTestServerOptions;
+
+/* With data_delay_ms, the server reads DATA in chunks of 4 KiB, sleeping data_delay_ms before
+ * each, with a small socket receive buffer, so a client's upload is really slowed down.
+ * auth_mechanisms may name mechanisms the server does not implement (e.g. "CRAM-MD5"): they are
+ * advertised in EHLO but AUTH with them is answered "504"; "" advertises no AUTH at all. */
 
 /* The server has one account: login SC_TEST_LOGIN, password SC_TEST_PASSWORD (non-ASCII). */
 #define SC_TEST_LOGIN    "sender@example.com"
@@ -42,6 +48,7 @@ typedef struct
                               127.0.0.1); with untrusted_cert, the server uses another CA */
   char        *log_file;   /* every command line the server received, one per line, with the
                               AUTH payloads as sent */
+  ScTestServerMode mode;
 } ScTestServer;
 
 ScTestServer *sc_test_server_start          (const ScTestServerOptions *options,

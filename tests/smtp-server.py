@@ -1,0 +1,263 @@
+#!/usr/bin/python3
+# smtp-server.py — a real SMTP server (aiosmtpd) on 127.0.0.1 for the tests
+#
+# Copyright 2026 The SMTP Client authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Listens on 127.0.0.1 on a port the OS picks, prints "READY <port>" on stdout once listening,
+# and runs until SIGTERM or SIGINT. Every accepted message becomes NNNN.eml (the DATA content as
+# received, un-dot-stuffed, with its CRLFs) and NNNN.json (the envelope) in --maildir; both are
+# written to a temporary name and renamed, the .json last, so a .json means a complete message.
+# --log gets one line per command received and "AUTH-RESULT ok|fail" after each AUTH.
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import socket
+import ssl
+import sys
+import warnings
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+BUILTIN_MECHANISMS = ('LOGIN', 'PLAIN')
+DATA_CHUNK = 4096   # --data-delay-ms sleeps before each chunk of this many DATA bytes
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument('--mode', choices=['tls', 'starttls', 'starttls-not-offered', 'plain'],
+                   default='tls')
+    p.add_argument('--cert')
+    p.add_argument('--key')
+    p.add_argument('--maildir', required=True)
+    p.add_argument('--log')
+    p.add_argument('--refuse', action='append', default=[],
+                   help='RCPT TO of this address gets 550 (may be repeated)')
+    p.add_argument('--data-delay-ms', type=int, default=0)
+    p.add_argument('--data-size-limit', type=int, default=0,
+                   help='largest accepted message in bytes (0: aiosmtpd default, 32 MiB)')
+    p.add_argument('--auth-mechanisms', default=None,
+                   help='space-separated mechanisms to offer (default: LOGIN PLAIN); '
+                        'unknown ones are advertised but answered with 504')
+    p.add_argument('--login', default='sender@example.com')
+    p.add_argument('--password', default='')
+    p.add_argument('--watch-stdin', action='store_true',
+                   help='also stop when stdin reaches end of file (the parent died)')
+    return p.parse_args()
+
+
+class Log:
+    def __init__(self, path):
+        self.file = open(path, 'a', encoding='utf-8', errors='backslashreplace') if path else None
+
+    def line(self, text):
+        if self.file is not None:
+            self.file.write(text + '\n')
+            self.file.flush()
+
+
+class Maildir:
+    def __init__(self, path):
+        self.path = path
+        os.makedirs(path, exist_ok=True)
+        self.count = 0
+
+    def _write_atomic(self, name, data):
+        final = os.path.join(self.path, name)
+        tmp = os.path.join(self.path, '.' + name + '.tmp')
+        with open(tmp, 'wb') as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(tmp, final)
+
+    def store(self, envelope):
+        self.count += 1
+        base = '%04d' % self.count
+        self._write_atomic(base + '.eml', envelope.original_content or b'')
+        meta = {
+            'mail_from': envelope.mail_from,
+            'rcpt_tos': list(envelope.rcpt_tos),
+            'mail_options': list(envelope.mail_options),
+        }
+        self._write_atomic(base + '.json', json.dumps(meta, ensure_ascii=False).encode('utf-8'))
+
+
+class Handler:
+    def __init__(self, args, maildir):
+        self.args = args
+        self.maildir = maildir
+        self.refuse = {a.lower() for a in args.refuse}
+        if args.auth_mechanisms is None:
+            self.mechanisms = None
+        else:
+            self.mechanisms = args.auth_mechanisms.split()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.mechanisms is None:
+            return responses
+        out = []
+        for r in responses:
+            if r[4:].upper().startswith('AUTH'):
+                if self.mechanisms:
+                    out.append(r[:4] + 'AUTH ' + ' '.join(self.mechanisms))
+            else:
+                out.append(r)
+        return out
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return '550 5.1.1 <%s>: Recipient address rejected' % address
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return '250 OK'
+
+    async def handle_DATA(self, server, session, envelope):
+        self.maildir.store(envelope)
+        return '250 2.0.0 OK: queued as %04d' % self.maildir.count
+
+
+class LoggingSMTP(SMTP):
+    """SMTP that logs every command, throttles DATA, and offers only the chosen mechanisms."""
+
+    def __init__(self, handler, *, log, data_delay_ms, **kwargs):
+        self._test_log = log
+        self._data_delay = data_delay_ms / 1000.0
+        super().__init__(handler, **kwargs)
+        for command, method in list(self._smtp_methods.items()):
+            self._smtp_methods[command] = self._wrap(command, method)
+
+    def _wrap(self, command, method):
+        async def wrapper(arg):
+            self._test_log.line(command if arg is None else '%s %s' % (command, arg))
+            if command == 'DATA' and self._data_delay > 0:
+                await self._throttled_data(method, arg)
+            else:
+                await method(arg)
+            if command == 'AUTH':
+                self._test_log.line('AUTH-RESULT ' + ('ok' if self.session.authenticated
+                                                      else 'fail'))
+        return wrapper
+
+    async def _throttled_data(self, method, arg):
+        reader = self._reader
+        original = reader.readuntil
+        state = {'since_sleep': DATA_CHUNK}
+
+        async def readuntil(separator=b'\n'):
+            if state['since_sleep'] >= DATA_CHUNK:
+                state['since_sleep'] = 0
+                await asyncio.sleep(self._data_delay)
+            line = await original(separator)
+            state['since_sleep'] += len(line)
+            return line
+
+        reader.readuntil = readuntil
+        try:
+            await method(arg)
+        finally:
+            del reader.readuntil
+
+
+def make_authenticator(login, password):
+    want_login = login.encode('utf-8')
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        if isinstance(auth_data, LoginPassword):
+            try:
+                ok = (auth_data.login == want_login
+                      and auth_data.password.decode('utf-8') == password)
+            except UnicodeDecodeError:
+                ok = False
+            if ok:
+                return AuthResult(success=True, auth_data=auth_data)
+        return AuthResult(success=False, handled=False)
+
+    return authenticator
+
+
+async def serve(args):
+    loop = asyncio.get_running_loop()
+    log = Log(args.log)
+    maildir = Maildir(args.maildir)
+    handler = Handler(args, maildir)
+
+    ssl_context = None
+    if args.mode in ('tls', 'starttls'):
+        if not args.cert or not args.key:
+            sys.exit('smtp-server.py: --mode %s needs --cert and --key' % args.mode)
+        ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ssl_context.load_cert_chain(args.cert, args.key)
+
+    exclude = []
+    if handler.mechanisms is not None:
+        exclude = [m for m in BUILTIN_MECHANISMS if m not in handler.mechanisms]
+
+    smtp_kwargs = dict(
+        hostname='localhost',
+        auth_required=True,
+        auth_exclude_mechanism=exclude,
+        authenticator=make_authenticator(args.login, args.password),
+        timeout=60,
+        loop=loop,
+    )
+    if args.data_size_limit > 0:
+        smtp_kwargs['data_size_limit'] = args.data_size_limit
+    if args.mode == 'starttls':
+        smtp_kwargs.update(tls_context=ssl_context, require_starttls=True, auth_require_tls=True)
+    else:
+        # Implicit TLS (the whole connection is encrypted, aiosmtpd cannot tell), or no TLS.
+        smtp_kwargs.update(auth_require_tls=False)
+
+    def factory():
+        return LoggingSMTP(handler, log=log, data_delay_ms=args.data_delay_ms, **smtp_kwargs)
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if args.data_delay_ms > 0:
+        # A small receive buffer, so that a slow reader really slows the client down.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+    sock.bind(('127.0.0.1', 0))
+    sock.listen(16)
+    sock.setblocking(False)
+
+    server = await loop.create_server(factory, sock=sock,
+                                      ssl=ssl_context if args.mode == 'tls' else None)
+    stop = loop.create_future()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+
+    if args.watch_stdin:
+        def stdin_readable():
+            if not os.read(sys.stdin.fileno(), 4096):
+                loop.remove_reader(sys.stdin.fileno())
+                stop.done() or stop.set_result(None)
+        loop.add_reader(sys.stdin.fileno(), stdin_readable)
+
+    port = sock.getsockname()[1]
+    sys.stdout.write('READY %d\n' % port)
+    sys.stdout.flush()
+
+    await stop
+    server.close()
+    await server.wait_closed()
+
+
+def main():
+    warnings.simplefilter('ignore')
+    logging.getLogger('mail.log').setLevel(logging.ERROR)
+    args = parse_args()
+    try:
+        asyncio.run(serve(args))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
