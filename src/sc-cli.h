@@ -19,6 +19,7 @@ typedef enum
   SC_EXIT_AUTH = 4,         /* authentication refused */
   SC_EXIT_REFUSED = 5,      /* message or every recipient refused */
   SC_EXIT_PARTIAL = 6,      /* sent, but some recipients refused */
+  SC_EXIT_INTERRUPTED = 130,/* interrupted by SIGINT or SIGTERM before the message was sent */
 } ScExitCode;
 
 int sc_cli_main (int    argc,
