@@ -1,1 +1,1205 @@
-/* sc-message.c — to be written */
+/* sc-message.c — a MIME message (GMime 3) that streams its attachments from disk
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sc-message"
+
+#include "config.h"
+
+#include "sc-message.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixoutputstream.h>
+#include <glib/gstdio.h>
+#include <gmime/gmime.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sc-error.h"
+
+/* Output reaches the GOutputStream in blocks of this size, so that a TLS stream below does not
+ * make a record per line. */
+#define SINK_BUFFER_SIZE (64 * 1024)
+
+/* Longest body line (without CRLF) that we send as 7bit; longer lines get quoted-printable. */
+#define MAX_7BIT_LINE 990
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimePart, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMultipart, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeContentType, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InternetAddressList, g_object_unref)
+
+struct _ScMessage
+{
+  GObject             parent_instance;
+
+  char               *from;
+  char              **to;
+  char               *subject;
+  char               *body;
+  GPtrArray          *attachments;   /* GFile */
+
+  /* Set by prepare */
+  GMimeMessage       *mime;
+  GMimeFormatOptions *format;
+  char               *message_id;
+  goffset             size;
+};
+
+G_DEFINE_FINAL_TYPE (ScMessage, sc_message, G_TYPE_OBJECT)
+
+/* ------------------------------------------------------------------------------------------ */
+/* A GMimeStream that writes into a GOutputStream (or only counts) through a large buffer      */
+/* ------------------------------------------------------------------------------------------ */
+
+#define SC_TYPE_MESSAGE_SINK (_sc_message_sink_get_type ())
+G_DECLARE_FINAL_TYPE (ScMessageSink, _sc_message_sink, SC, MESSAGE_SINK, GMimeStream)
+
+struct _ScMessageSink
+{
+  GMimeStream    parent_instance;
+
+  GOutputStream *output;        /* NULL: count only */
+  GCancellable  *cancellable;
+  GError        *error;         /* the first error, as the output stream gave it */
+  char          *buffer;
+  gsize          buffer_len;
+  goffset        written;
+};
+
+G_DEFINE_FINAL_TYPE (ScMessageSink, _sc_message_sink, GMIME_TYPE_STREAM)
+
+static gboolean
+sink_drain (ScMessageSink *self)
+{
+  if (self->error != NULL)
+    return FALSE;
+
+  if (self->buffer_len > 0 && self->output != NULL)
+    {
+      if (!g_output_stream_write_all (self->output, self->buffer, self->buffer_len, NULL,
+                                      self->cancellable, &self->error))
+        return FALSE;
+    }
+
+  self->buffer_len = 0;
+  return TRUE;
+}
+
+static ssize_t
+sink_write (GMimeStream *stream,
+            const char  *buf,
+            size_t       len)
+{
+  ScMessageSink *self = (ScMessageSink *) stream;
+  size_t done = 0;
+
+  if (self->error != NULL)
+    return -1;
+
+  if (g_cancellable_set_error_if_cancelled (self->cancellable, &self->error))
+    return -1;
+
+  while (done < len)
+    {
+      size_t chunk = MIN (len - done, SINK_BUFFER_SIZE - self->buffer_len);
+
+      if (self->output != NULL)
+        memcpy (self->buffer + self->buffer_len, buf + done, chunk);
+      self->buffer_len += chunk;
+      done += chunk;
+
+      if (self->buffer_len == SINK_BUFFER_SIZE && !sink_drain (self))
+        return -1;
+    }
+
+  self->written += len;
+  stream->position += len;
+
+  return (ssize_t) len;
+}
+
+static int
+sink_flush (GMimeStream *stream)
+{
+  ScMessageSink *self = (ScMessageSink *) stream;
+
+  if (!sink_drain (self))
+    return -1;
+
+  if (self->output != NULL &&
+      !g_output_stream_flush (self->output, self->cancellable, &self->error))
+    return -1;
+
+  return 0;
+}
+
+static ssize_t
+sink_read (GMimeStream *stream,
+           char        *buf,
+           size_t       len)
+{
+  return -1;
+}
+
+static int
+sink_close (GMimeStream *stream)
+{
+  return sink_flush (stream);
+}
+
+static gboolean
+sink_eos (GMimeStream *stream)
+{
+  return TRUE;
+}
+
+static int
+sink_reset (GMimeStream *stream)
+{
+  return 0;
+}
+
+static gint64
+sink_seek (GMimeStream     *stream,
+           gint64           offset,
+           GMimeSeekWhence  whence)
+{
+  return -1;
+}
+
+static gint64
+sink_tell (GMimeStream *stream)
+{
+  return stream->position;
+}
+
+static gint64
+sink_length (GMimeStream *stream)
+{
+  return ((ScMessageSink *) stream)->written;
+}
+
+static GMimeStream *
+sink_substream (GMimeStream *stream,
+                gint64       start,
+                gint64       end)
+{
+  return NULL;
+}
+
+static void
+_sc_message_sink_finalize (GObject *object)
+{
+  ScMessageSink *self = (ScMessageSink *) object;
+
+  g_clear_object (&self->output);
+  g_clear_object (&self->cancellable);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->buffer, g_free);
+
+  G_OBJECT_CLASS (_sc_message_sink_parent_class)->finalize (object);
+}
+
+static void
+_sc_message_sink_class_init (ScMessageSinkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GMimeStreamClass *stream_class = GMIME_STREAM_CLASS (klass);
+
+  object_class->finalize = _sc_message_sink_finalize;
+
+  stream_class->read = sink_read;
+  stream_class->write = sink_write;
+  stream_class->flush = sink_flush;
+  stream_class->close = sink_close;
+  stream_class->eos = sink_eos;
+  stream_class->reset = sink_reset;
+  stream_class->seek = sink_seek;
+  stream_class->tell = sink_tell;
+  stream_class->length = sink_length;
+  stream_class->substream = sink_substream;
+}
+
+static void
+_sc_message_sink_init (ScMessageSink *self)
+{
+}
+
+static ScMessageSink *
+sink_new (GOutputStream *output,
+          GCancellable  *cancellable)
+{
+  ScMessageSink *self = g_object_new (SC_TYPE_MESSAGE_SINK, NULL);
+
+  g_mime_stream_construct (GMIME_STREAM (self), 0, -1);
+  self->output = output != NULL ? g_object_ref (output) : NULL;
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  if (output != NULL)
+    self->buffer = g_malloc (SINK_BUFFER_SIZE);
+
+  return self;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+ensure_gmime (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_mime_init ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/* The file name as the user would recognise it. */
+static char *
+display_path (GFile *file)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autoptr(GFile) cwd_file = g_file_new_for_path (cwd);
+  char *relative;
+
+  relative = g_file_get_relative_path (cwd_file, file);
+  if (relative != NULL)
+    return relative;
+
+  return g_file_get_parse_name (file);
+}
+
+static gboolean
+has_line_break (const char *str)
+{
+  return str != NULL && strpbrk (str, "\r\n") != NULL;
+}
+
+/* Line ends become "\n" (GMime writes LF; the output filters make CRLF). */
+static char *
+normalize_newlines (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + 1);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\r')
+        {
+          g_string_append_c (out, '\n');
+          if (p[1] == '\n')
+            p++;
+        }
+      else
+        {
+          g_string_append_c (out, *p);
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static GMimeContentEncoding
+choose_body_encoding (const char *text)
+{
+  gsize line = 0;
+
+  for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
+    {
+      if (*p == '\n')
+        {
+          line = 0;
+          continue;
+        }
+
+      if (*p >= 0x80 || (*p < 0x20 && *p != '\t') || *p == 0x7f)
+        return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+
+      if (++line > MAX_7BIT_LINE)
+        return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+    }
+
+  return GMIME_CONTENT_ENCODING_7BIT;
+}
+
+static gboolean
+check_header_address (const char  *what,
+                      const char  *address,
+                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (address == NULL || *address == '\0')
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                   "The %s address is empty", what);
+      return FALSE;
+    }
+
+  if (!sc_address_validate (address, &local_error))
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, local_error->code, "The %s address %s",
+                   what, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GMimeObject *
+build_body_part (ScMessage *self)
+{
+  g_autofree char *text = normalize_newlines (self->body != NULL ? self->body : "");
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeDataWrapper) content = NULL;
+  GMimeTextPart *part;
+
+  part = g_mime_text_part_new_with_subtype ("plain");
+
+  stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  g_mime_part_set_content (GMIME_PART (part), content);
+  g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "utf-8");
+  g_mime_part_set_content_encoding (GMIME_PART (part), choose_body_encoding (text));
+
+  return GMIME_OBJECT (part);
+}
+
+static GMimeObject *
+build_attachment_part (GFile         *file,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *shown = display_path (file);
+  g_autofree char *name = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *mime_type = NULL;
+  g_autoptr(GMimeContentType) type = NULL;
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeDataWrapper) content = NULL;
+  GMimePart *part;
+  GMimeParam *param;
+  struct stat st;
+  int fd;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (path == NULL)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                   "%s: the attachment is not a local file", shown);
+      return NULL;
+    }
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                   "%s: cannot read the attachment: %s", shown, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                   "%s: the attachment is not a regular file", shown);
+      close (fd);
+      return NULL;
+    }
+
+  /* The stream owns the file descriptor; the content is read only when written. */
+  stream = g_mime_stream_fs_new (fd);
+
+  name = g_filename_display_basename (path);
+  content_type = g_content_type_guess (name, NULL, 0, NULL);
+  if (content_type != NULL)
+    mime_type = g_content_type_get_mime_type (content_type);
+  if (mime_type != NULL)
+    type = g_mime_content_type_parse (NULL, mime_type);
+  if (type == NULL || g_mime_content_type_get_media_type (type) == NULL ||
+      g_mime_content_type_get_media_subtype (type) == NULL)
+    {
+      g_clear_object (&type);
+      type = g_mime_content_type_new ("application", "octet-stream");
+    }
+
+  part = g_mime_part_new_with_type (g_mime_content_type_get_media_type (type),
+                                    g_mime_content_type_get_media_subtype (type));
+
+  content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  g_mime_part_set_content (part, content);
+  g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
+
+  g_mime_object_set_disposition (GMIME_OBJECT (part), GMIME_DISPOSITION_ATTACHMENT);
+  g_mime_part_set_filename (part, name);
+
+  /* Modern readers take filename*= (RFC 2231), older ones name="=?utf-8?…?=" (RFC 2047). */
+  param = g_mime_param_list_get_parameter (
+    g_mime_content_disposition_get_parameters (g_mime_object_get_content_disposition (
+                                                 GMIME_OBJECT (part))), "filename");
+  if (param != NULL)
+    {
+      g_mime_param_set_charset (param, "utf-8");
+      g_mime_param_set_encoding_method (param, GMIME_PARAM_ENCODING_METHOD_RFC2231);
+    }
+
+  param = g_mime_param_list_get_parameter (
+    g_mime_content_type_get_parameters (g_mime_object_get_content_type (GMIME_OBJECT (part))),
+    "name");
+  if (param != NULL)
+    {
+      g_mime_param_set_charset (param, "utf-8");
+      g_mime_param_set_encoding_method (param, GMIME_PARAM_ENCODING_METHOD_RFC2047);
+    }
+
+  /* Make the headers pick up the changed encoding methods. */
+  g_mime_part_set_filename (part, name);
+
+  return GMIME_OBJECT (part);
+}
+
+/* Writes the message through CRLF conversion (and dot-stuffing for DATA) into @output, or only
+ * counts the bytes when @output is NULL. */
+static gboolean
+write_message (ScMessage      *self,
+               GOutputStream  *output,
+               gboolean        dot_stuff,
+               GCancellable   *cancellable,
+               goffset        *out_written,
+               GError        **error)
+{
+  g_autoptr(GMimeStream) sink = NULL;
+  g_autoptr(GMimeStream) filtered = NULL;
+  g_autoptr(GMimeFilter) crlf = NULL;
+  g_autoptr(GMimeFilter) stuffing = NULL;
+  ScMessageSink *msink;
+  gboolean ok;
+
+  g_assert (self->mime != NULL);
+
+  sink = GMIME_STREAM (sink_new (output, cancellable));
+  msink = (ScMessageSink *) sink;
+
+  filtered = g_mime_stream_filter_new (sink);
+  crlf = g_mime_filter_unix2dos_new (TRUE);
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), crlf);
+  if (dot_stuff)
+    {
+      stuffing = g_mime_filter_smtp_data_new ();
+      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), stuffing);
+    }
+
+  errno = 0;
+  ok = g_mime_object_write_to_stream (GMIME_OBJECT (self->mime), self->format, filtered) != -1 &&
+       g_mime_stream_flush (filtered) != -1 &&
+       g_mime_stream_flush (sink) != -1;
+
+  if (!ok)
+    {
+      int saved_errno = errno;
+
+      if (msink->error != NULL)
+        g_propagate_error (error, g_steal_pointer (&msink->error));
+      else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                     "Cannot read an attachment while sending: %s",
+                     saved_errno != 0 ? g_strerror (saved_errno) : "read error");
+      return FALSE;
+    }
+
+  if (out_written != NULL)
+    *out_written = msink->written;
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GObject                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+sc_message_dispose (GObject *object)
+{
+  ScMessage *self = (ScMessage *) object;
+
+  g_clear_object (&self->mime);
+  g_clear_pointer (&self->attachments, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sc_message_parent_class)->dispose (object);
+}
+
+static void
+sc_message_finalize (GObject *object)
+{
+  ScMessage *self = (ScMessage *) object;
+
+  g_clear_pointer (&self->from, g_free);
+  g_clear_pointer (&self->to, g_strfreev);
+  g_clear_pointer (&self->subject, g_free);
+  g_clear_pointer (&self->body, g_free);
+  g_clear_pointer (&self->message_id, g_free);
+  g_clear_pointer (&self->format, g_mime_format_options_free);
+
+  G_OBJECT_CLASS (sc_message_parent_class)->finalize (object);
+}
+
+static void
+sc_message_class_init (ScMessageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sc_message_dispose;
+  object_class->finalize = sc_message_finalize;
+
+  ensure_gmime ();
+}
+
+static void
+sc_message_init (ScMessage *self)
+{
+  self->attachments = g_ptr_array_new_with_free_func (g_object_unref);
+  self->size = -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Public API                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * sc_message_new:
+ * @from: the sender's address
+ * @to: (array zero-terminated=1): the recipients' addresses
+ * @subject: (nullable): the subject
+ * @body: (nullable): the message text (UTF-8)
+ * @attachments: (nullable) (element-type GFile): files to attach
+ *
+ * Copies its arguments; does no I/O and never fails. See sc_message_prepare().
+ *
+ * Returns: (transfer full): a new #ScMessage
+ */
+ScMessage *
+sc_message_new (const char         *from,
+                const char * const *to,
+                const char         *subject,
+                const char         *body,
+                GPtrArray          *attachments)
+{
+  ScMessage *self = g_object_new (SC_TYPE_MESSAGE, NULL);
+
+  self->from = g_strdup (from);
+  self->to = g_strdupv ((char **) to);
+  if (self->to == NULL)
+    self->to = g_new0 (char *, 1);
+  self->subject = g_strdup (subject != NULL ? subject : "");
+  self->body = g_strdup (body != NULL ? body : "");
+
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    g_ptr_array_add (self->attachments, g_object_ref (g_ptr_array_index (attachments, i)));
+
+  return self;
+}
+
+/**
+ * sc_message_new_from_settings:
+ * @settings: an #ScSettings
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the message file and lists the attachment folder of @settings. Blocking.
+ *
+ * Returns: (transfer full): a new #ScMessage, or %NULL with @error set
+ */
+ScMessage *
+sc_message_new_from_settings (ScSettings    *settings,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_autoptr(GFile) body_file = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *shown = NULL;
+  const char *body;
+  const char *end = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (SC_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  body_file = sc_settings_get_message_file (settings);
+  if (body_file == NULL)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
+                   "No message file is set (\"message_file_path\" in data.json)");
+      return NULL;
+    }
+
+  shown = display_path (body_file);
+
+  if (!g_file_load_contents (body_file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
+                     "%s: the message file does not exist", shown);
+      else
+        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
+                     "%s: cannot read the message file: %s", shown, local_error->message);
+      return NULL;
+    }
+
+  body = contents;
+  if (length >= 3 && memcmp (body, "\xEF\xBB\xBF", 3) == 0)
+    {
+      body += 3;
+      length -= 3;
+    }
+
+  if (!g_utf8_validate (body, length, &end))
+    {
+      guint line = 1;
+
+      for (const char *p = body; p < end; p++)
+        if (*p == '\n')
+          line++;
+
+      if (end != NULL && *end == '\0' && (gsize) (end - body) < length)
+        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
+                     "%s:%u: the message text contains a NUL byte", shown, line);
+      else
+        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
+                     "%s:%u: the message text is not UTF-8", shown, line);
+      return NULL;
+    }
+
+  folder = sc_settings_get_attachment_folder (settings);
+  if (folder != NULL)
+    {
+      attachments = sc_attachment_folder_list (folder, cancellable, error);
+      if (attachments == NULL)
+        return NULL;
+    }
+
+  return sc_message_new (sc_settings_get_login (settings),
+                         sc_settings_get_recipients (settings),
+                         sc_settings_get_subject (settings),
+                         body,
+                         attachments);
+}
+
+/**
+ * sc_message_prepare:
+ * @self: an #ScMessage
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Validates the headers, opens every attachment, builds the MIME tree and measures it.
+ * Blocking: call it on a worker thread.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sc_message_prepare (ScMessage     *self,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(GMimeMessage) mime = NULL;
+  g_autoptr(GMimeObject) body = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *message_id = NULL;
+  const char *at;
+  goffset size = 0;
+
+  g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->mime != NULL)
+    return TRUE;
+
+  if (!check_header_address ("sender", self->from, error))
+    return FALSE;
+
+  if (self->to[0] == NULL)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                   "There is no recipient");
+      return FALSE;
+    }
+
+  for (guint i = 0; self->to[i] != NULL; i++)
+    {
+      if (!check_header_address ("recipient", self->to[i], error))
+        return FALSE;
+    }
+
+  if (has_line_break (self->subject))
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER,
+                   "The subject must not contain a line break");
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (self->subject, -1, NULL))
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER,
+                   "The subject is not valid UTF-8");
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (self->body, -1, NULL))
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
+                   "The message text is not valid UTF-8");
+      return FALSE;
+    }
+
+  mime = g_mime_message_new (TRUE);
+
+  g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_FROM, NULL, self->from);
+  for (guint i = 0; self->to[i] != NULL; i++)
+    g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_TO, NULL, self->to[i]);
+  g_mime_message_set_subject (mime, self->subject, "utf-8");
+
+  now = g_date_time_new_now_local ();
+  g_mime_message_set_date (mime, now);
+
+  at = strrchr (self->from, '@');
+  message_id = g_mime_utils_generate_message_id (at != NULL ? at + 1 : g_get_host_name ());
+  g_mime_message_set_message_id (mime, message_id);
+
+  g_mime_object_set_header (GMIME_OBJECT (mime), "MIME-Version", "1.0", NULL);
+
+  body = build_body_part (self);
+
+  if (self->attachments->len == 0)
+    {
+      g_mime_message_set_mime_part (mime, body);
+    }
+  else
+    {
+      g_autoptr(GMimeMultipart) multipart = g_mime_multipart_new_with_subtype ("mixed");
+
+      g_mime_multipart_add (multipart, body);
+
+      for (guint i = 0; i < self->attachments->len; i++)
+        {
+          g_autoptr(GMimeObject) part = NULL;
+
+          part = build_attachment_part (g_ptr_array_index (self->attachments, i),
+                                        cancellable, error);
+          if (part == NULL)
+            return FALSE;
+
+          g_mime_multipart_add (multipart, part);
+        }
+
+      /* Fixed now, so that every write gives the same bytes. */
+      g_mime_multipart_set_boundary (multipart, NULL);
+      g_mime_message_set_mime_part (mime, GMIME_OBJECT (multipart));
+    }
+
+  g_clear_pointer (&self->format, g_mime_format_options_free);
+  self->format = g_mime_format_options_new ();
+  g_mime_format_options_set_newline_format (self->format, GMIME_NEWLINE_FORMAT_UNIX);
+
+  self->mime = g_steal_pointer (&mime);
+
+  if (!write_message (self, NULL, TRUE, cancellable, &size, error))
+    {
+      g_clear_object (&self->mime);
+      return FALSE;
+    }
+
+  self->size = size;
+  g_free (self->message_id);
+  self->message_id = g_steal_pointer (&message_id);
+
+  return TRUE;
+}
+
+/**
+ * sc_message_write_data:
+ * @self: a prepared #ScMessage
+ * @stream: where to write
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Writes the SMTP DATA payload: CRLF line ends, dot-stuffed, ending with CRLF, without the
+ * final ".\r\n". Errors of @stream are passed on unchanged.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sc_message_write_data (ScMessage      *self,
+                       GOutputStream  *stream,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (self->mime != NULL, FALSE);
+
+  return write_message (self, stream, TRUE, cancellable, NULL, error);
+}
+
+/**
+ * sc_message_write_to_file:
+ * @self: a prepared #ScMessage
+ * @file: the file to (re)place
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Writes the message as an .eml file (CRLF line ends, no dot-stuffing), atomically.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sc_message_write_to_file (ScMessage     *self,
+                          GFile         *file,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *tmp_path = NULL;
+  g_autoptr(GOutputStream) output = NULL;
+  int fd;
+
+  g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (self->mime != NULL, FALSE);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "Can only write the message to a local file");
+      return FALSE;
+    }
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s: cannot create a file: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  output = g_unix_output_stream_new (fd, TRUE);
+
+  if (!write_message (self, output, FALSE, cancellable, NULL, error))
+    goto fail;
+
+  if (fsync (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s: cannot write the file: %s", path, g_strerror (saved_errno));
+      goto fail;
+    }
+
+  if (!g_output_stream_close (output, cancellable, error))
+    goto fail;
+
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s: cannot write the file: %s", path, g_strerror (saved_errno));
+      goto fail;
+    }
+
+  return TRUE;
+
+fail:
+  g_output_stream_close (output, NULL, NULL);
+  g_unlink (tmp_path);
+  return FALSE;
+}
+
+/**
+ * sc_message_get_from:
+ * @self: an #ScMessage
+ *
+ * Returns: the sender's address
+ */
+const char *
+sc_message_get_from (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return self->from;
+}
+
+/**
+ * sc_message_get_to:
+ * @self: an #ScMessage
+ *
+ * Returns: (array zero-terminated=1): the recipients' addresses
+ */
+const char * const *
+sc_message_get_to (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return (const char * const *) self->to;
+}
+
+/**
+ * sc_message_get_subject:
+ * @self: an #ScMessage
+ *
+ * Returns: the subject
+ */
+const char *
+sc_message_get_subject (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return self->subject;
+}
+
+/**
+ * sc_message_get_message_id:
+ * @self: an #ScMessage
+ *
+ * Returns: (nullable): the Message-ID without angle brackets, or %NULL before prepare
+ */
+const char *
+sc_message_get_message_id (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return self->message_id;
+}
+
+/**
+ * sc_message_get_attachments:
+ * @self: an #ScMessage
+ *
+ * Returns: (transfer none) (element-type GFile): the attached files
+ */
+GPtrArray *
+sc_message_get_attachments (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return self->attachments;
+}
+
+/**
+ * sc_message_get_size:
+ * @self: an #ScMessage
+ *
+ * Returns: the exact number of bytes sc_message_write_data() writes, or -1 before prepare
+ */
+goffset
+sc_message_get_size (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), -1);
+
+  return self->size;
+}
+
+/**
+ * sc_message_is_prepared:
+ * @self: an #ScMessage
+ *
+ * Returns: whether sc_message_prepare() succeeded
+ */
+gboolean
+sc_message_is_prepared (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
+
+  return self->mime != NULL;
+}
+
+static int
+compare_by_name (gconstpointer a,
+                 gconstpointer b)
+{
+  g_autofree char *name_a = g_file_get_basename (*(GFile * const *) a);
+  g_autofree char *name_b = g_file_get_basename (*(GFile * const *) b);
+
+  return strcmp (name_a, name_b);
+}
+
+/**
+ * sc_attachment_folder_list:
+ * @folder: a folder
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Lists the regular files of @folder sorted by name, skipping hidden files and sub-folders.
+ *
+ * Returns: (transfer container) (element-type GFile): the files, or %NULL with @error set
+ */
+GPtrArray *
+sc_attachment_folder_list (GFile         *folder,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *shown = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (folder), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  shown = display_path (folder);
+
+  enumerator = g_file_enumerate_children (folder,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                          G_FILE_ATTRIBUTE_STANDARD_IS_HIDDEN,
+                                          G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (enumerator == NULL)
+    goto fail;
+
+  files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (;;)
+    {
+      GFileInfo *info = NULL;
+      GFile *child = NULL;
+      const char *name;
+
+      if (!g_file_enumerator_iterate (enumerator, &info, &child, cancellable, &local_error))
+        goto fail;
+      if (info == NULL)
+        break;
+
+      name = g_file_info_get_name (info);
+      if (name[0] == '.' || g_file_info_get_is_hidden (info))
+        continue;
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+        continue;
+
+      g_ptr_array_add (files, g_object_ref (child));
+    }
+
+  g_ptr_array_sort (files, compare_by_name);
+
+  return g_steal_pointer (&files);
+
+fail:
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                 "%s: the attachment folder does not exist", shown);
+  else
+    g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                 "%s: cannot read the attachment folder: %s", shown, local_error->message);
+  return NULL;
+}
+
+/**
+ * sc_address_validate:
+ * @address: an e-mail address
+ * @error: return location for a #GError
+ *
+ * Accepts a single plain addr-spec ("user@example.com"): one @, a non-empty local part and
+ * domain, no spaces or control characters, no display name or group.
+ *
+ * Returns: %TRUE if @address is such an address
+ */
+gboolean
+sc_address_validate (const char  *address,
+                     GError     **error)
+{
+  g_autoptr(InternetAddressList) list = NULL;
+  InternetAddress *item;
+  const char *at;
+  const char *domain;
+
+  ensure_gmime ();
+
+  if (address == NULL || *address == '\0')
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS, "is empty");
+      return FALSE;
+    }
+
+  if (has_line_break (address))
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER,
+                   "must not contain a line break");
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (address, -1, NULL))
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS, "is not valid UTF-8");
+      return FALSE;
+    }
+
+  for (const unsigned char *p = (const unsigned char *) address; *p != '\0'; p++)
+    {
+      if (*p <= 0x20 || *p == 0x7f)
+        {
+          g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                       "\"%s\" must not contain spaces or control characters", address);
+          return FALSE;
+        }
+    }
+
+  at = strchr (address, '@');
+  if (at == NULL || strchr (at + 1, '@') != NULL)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                   "\"%s\" is not an e-mail address (it needs exactly one @)", address);
+      return FALSE;
+    }
+
+  domain = at + 1;
+  if (at == address || *domain == '\0' || address[0] == '.' || at[-1] == '.' ||
+      domain[0] == '.' || domain[strlen (domain) - 1] == '.' || strstr (address, "..") != NULL)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                   "\"%s\" is not an e-mail address (like name@example.com)", address);
+      return FALSE;
+    }
+
+  list = internet_address_list_parse (NULL, address);
+  if (list == NULL || internet_address_list_length (list) != 1 ||
+      !INTERNET_ADDRESS_IS_MAILBOX ((item = internet_address_list_get_address (list, 0))) ||
+      (internet_address_get_name (item) != NULL && *internet_address_get_name (item) != '\0') ||
+      g_strcmp0 (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (item)),
+                 address) != 0)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                   "\"%s\" is not a plain e-mail address (like name@example.com)", address);
+      return FALSE;
+    }
+
+  return TRUE;
+}
