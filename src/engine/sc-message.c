@@ -376,6 +376,87 @@ build_body_part (ScMessage *self)
   return GMIME_OBJECT (part);
 }
 
+static gboolean
+is_plain_ascii (const char *str)
+{
+  for (const char *p = str; *p != '\0'; p++)
+    {
+      if (!g_ascii_isprint (*p) || *p == '"' || *p == '\\')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* GMime splits long RFC 2231 values into filename*0*=…; filename*1*=… (even inside a UTF-8
+ * sequence) and RFC 2047 values into several words. Write the two headers ourselves, so that
+ * both kinds of readers find the name in its simplest form:
+ *
+ *   Content-Type: application/pdf;
+ *           name="=?utf-8?b?…?="
+ *   Content-Disposition: attachment;
+ *           filename*=utf-8''%D0%9E…
+ *
+ * A file name has at most 255 bytes, so each line stays well under 998 octets. */
+static void
+set_filename_headers (GMimePart        *part,
+                      GMimeContentType *type,
+                      const char       *name)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (part));
+  GMimeHeader *header;
+  g_autoptr(GString) value = g_string_new (NULL);
+  const char *p = name;
+
+  header = g_mime_header_list_get_header (headers, "Content-Type");
+  if (header != NULL)
+    {
+      g_string_append_printf (value, " %s/%s;\n\tname=\"",
+                              g_mime_content_type_get_media_type (type),
+                              g_mime_content_type_get_media_subtype (type));
+
+      /* Encoded words of at most 75 characters, never splitting a character. */
+      while (*p != '\0')
+        {
+          const char *end = p;
+          g_autofree char *b64 = NULL;
+
+          while (*end != '\0')
+            {
+              const char *next = g_utf8_next_char (end);
+
+              if (next - p > 45)
+                break;
+              end = next;
+            }
+          if (end == p)
+            end = g_utf8_next_char (p);
+
+          b64 = g_base64_encode ((const guchar *) p, end - p);
+          g_string_append_printf (value, "%s=?utf-8?b?%s?=", p == name ? "" : " ", b64);
+          p = end;
+        }
+
+      g_string_append (value, "\"\n");
+      g_mime_header_set_raw_value (header, value->str);
+    }
+
+  header = g_mime_header_list_get_header (headers, "Content-Disposition");
+  if (header != NULL)
+    {
+      g_string_assign (value, " attachment;\n\tfilename*=utf-8''");
+      for (const unsigned char *q = (const unsigned char *) name; *q != '\0'; q++)
+        {
+          if (g_ascii_isalnum (*q) || strchr ("-._~", *q) != NULL)
+            g_string_append_c (value, *q);
+          else
+            g_string_append_printf (value, "%%%02X", *q);
+        }
+      g_string_append (value, "\n");
+      g_mime_header_set_raw_value (header, value->str);
+    }
+}
+
 static GMimeObject *
 build_attachment_part (GFile         *file,
                        GCancellable  *cancellable,
@@ -469,6 +550,9 @@ build_attachment_part (GFile         *file,
 
   /* Make the headers pick up the changed encoding methods. */
   g_mime_part_set_filename (part, name);
+
+  if (!is_plain_ascii (name))
+    set_filename_headers (part, type, name);
 
   return GMIME_OBJECT (part);
 }
