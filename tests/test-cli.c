@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <json-glib/json-glib.h>
@@ -239,6 +240,756 @@ test_server_dialogue (void)
   g_assert_nonnull (strstr (log, "RCPT TO:<nobody@example.com>\nDATA\nQUIT\n"));
 }
 
+/* ------------------------------------------------------------------------------------------
+ * smtp-client --send
+ * ------------------------------------------------------------------------------------------ */
+
+#define CLIENT_TIMEOUT_MS 60000
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  timed_out;
+  GBytes   *out;
+  GBytes   *err;
+  GError   *error;
+} RunWaiter;
+
+static void
+communicate_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RunWaiter *waiter = user_data;
+
+  g_subprocess_communicate_finish (G_SUBPROCESS (object), result, &waiter->out, &waiter->err,
+                                   &waiter->error);
+  waiter->done = TRUE;
+}
+
+static gboolean
+run_timeout_cb (gpointer user_data)
+{
+  RunWaiter *waiter = user_data;
+
+  waiter->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static char *
+bytes_to_string (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+  return g_strndup (data != NULL ? data : "", len);
+}
+
+/* Runs smtp-client --send ARGS... in @cwd (bounded by CLIENT_TIMEOUT_MS); returns the exit
+ * status and the whole stdout and stderr. */
+static int
+run_client (const char          *cwd,
+            const char * const  *args,
+            char               **out,
+            char               **err)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSource) timeout = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xdg = NULL;
+  const char *binary = g_getenv ("SC_CLIENT_BIN");
+  RunWaiter waiter = { 0 };
+  int status;
+
+  g_assert_nonnull (binary);
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, (gpointer) "--send");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, cwd);
+  /* Never the user's real configuration folder. */
+  xdg = g_build_filename (cwd, "xdg-config", NULL);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", xdg, TRUE);
+
+  g_main_context_push_thread_default (context);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_async (process, NULL, NULL, communicate_cb, &waiter);
+  timeout = g_timeout_source_new (CLIENT_TIMEOUT_MS);
+  g_source_set_callback (timeout, run_timeout_cb, &waiter, NULL);
+  g_source_attach (timeout, context);
+
+  while (!waiter.done)
+    {
+      if (waiter.timed_out)
+        g_subprocess_force_exit (process);
+      g_main_context_iteration (context, TRUE);
+    }
+  g_source_destroy (timeout);
+
+  if (!waiter.timed_out)
+    g_subprocess_wait (process, NULL, &error);
+  else
+    {
+      g_autoptr(GError) wait_error = NULL;
+
+      g_subprocess_wait (process, NULL, &wait_error);
+    }
+
+  g_main_context_pop_thread_default (context);
+
+  g_assert_no_error (waiter.error);
+  g_assert_no_error (error);
+
+  *out = bytes_to_string (waiter.out);
+  *err = bytes_to_string (waiter.err);
+  g_clear_pointer (&waiter.out, g_bytes_unref);
+  g_clear_pointer (&waiter.err, g_bytes_unref);
+
+  g_test_message ("smtp-client exit %d\nstdout: %s\nstderr: %s",
+                  g_subprocess_get_if_exited (process)
+                  ? g_subprocess_get_exit_status (process) : -1, *out, *err);
+
+  if (waiter.timed_out)
+    g_error ("smtp-client did not finish within %d ms", CLIENT_TIMEOUT_MS);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  status = g_subprocess_get_exit_status (process);
+
+  return status;
+}
+
+typedef struct
+{
+  ScTestServer *server;
+  char         *dir;        /* the temporary working directory of the client */
+  char         *settings;   /* dir/settings */
+  char         *out;
+  char         *err;
+} Fixture;
+
+static void
+fixture_start (Fixture                   *fixture,
+               const ScTestServerOptions *options,
+               const char * const        *to,
+               const char                *subject,
+               const char                *body)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = sc_test_server_start (options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->server);
+
+  fixture->dir = sc_test_make_tmpdir ();
+  fixture->settings = g_build_filename (fixture->dir, "settings", NULL);
+  g_assert_cmpint (g_mkdir (fixture->settings, 0700), ==, 0);
+  sc_test_write_settings (fixture->server, fixture->settings, to, subject, body);
+}
+
+static int
+fixture_run (Fixture    *fixture,
+             const char *extra_arg)
+{
+  const char *args[] = { "--settings", fixture->settings, extra_arg, NULL };
+
+  g_clear_pointer (&fixture->out, g_free);
+  g_clear_pointer (&fixture->err, g_free);
+
+  return run_client (fixture->dir, args, &fixture->out, &fixture->err);
+}
+
+static void
+fixture_write (Fixture    *fixture,
+               const char *name,
+               const char *contents,
+               gssize      length)
+{
+  g_autofree char *path = g_build_filename (fixture->settings, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_stop (Fixture *fixture)
+{
+  g_clear_pointer (&fixture->server, sc_test_server_stop);
+  if (fixture->dir != NULL)
+    sc_test_rm_rf (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+  g_clear_pointer (&fixture->settings, g_free);
+  g_clear_pointer (&fixture->out, g_free);
+  g_clear_pointer (&fixture->err, g_free);
+}
+
+static void
+assert_no_password (const char *text)
+{
+  g_autofree char *plain = NULL;
+  g_autofree char *login_b64 = NULL;
+  g_autofree char *password_b64 = NULL;
+  gsize len = strlen (SC_TEST_LOGIN) + strlen (SC_TEST_PASSWORD) + 2;
+
+  plain = g_malloc0 (len + 1);
+  memcpy (plain + 1, SC_TEST_LOGIN, strlen (SC_TEST_LOGIN));
+  memcpy (plain + 2 + strlen (SC_TEST_LOGIN), SC_TEST_PASSWORD, strlen (SC_TEST_PASSWORD));
+  login_b64 = g_base64_encode ((const guchar *) plain, len);
+  password_b64 = g_base64_encode ((const guchar *) SC_TEST_PASSWORD, strlen (SC_TEST_PASSWORD));
+
+  g_assert_null (strstr (text, SC_TEST_PASSWORD));
+  g_assert_null (strstr (text, "пароль"));
+  g_assert_null (strstr (text, login_b64));
+  g_assert_null (strstr (text, password_b64));
+}
+
+static JsonObject *
+load_envelope (const char *eml_path,
+               JsonParser *parser)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = g_strndup (eml_path, strlen (eml_path) - strlen (".eml"));
+  g_autofree char *path = g_strconcat (base, ".json", NULL);
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static GMimeMessage *
+parse_message (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  GMimeParser *parser;
+  GMimeStream *stream;
+  GMimeMessage *message;
+
+  stream = g_mime_stream_fs_open (path, O_RDONLY, 0, &error);
+  g_assert_no_error (error);
+  parser = g_mime_parser_new_with_stream (stream);
+  g_object_unref (stream);
+  message = g_mime_parser_construct_message (parser, NULL);
+  g_object_unref (parser);
+  g_assert_nonnull (message);
+
+  return message;
+}
+
+static void
+collect_attachments_cb (GMimeObject *parent,
+                        GMimeObject *part,
+                        gpointer     user_data)
+{
+  GHashTable *attachments = user_data;
+  GMimeStream *memory;
+  GByteArray *array;
+  const char *filename;
+
+  if (!GMIME_IS_PART (part))
+    return;
+  filename = g_mime_part_get_filename (GMIME_PART (part));
+  if (filename == NULL)
+    return;
+
+  memory = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (g_mime_part_get_content (GMIME_PART (part)), memory);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (memory));
+  g_hash_table_insert (attachments, g_strdup (filename),
+                       g_bytes_new (array->data, array->len));
+  g_object_unref (memory);
+}
+
+static char *
+strip_cr (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p != '\r')
+      g_string_append_c (out, *p);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_cli_send_tls (void)
+{
+  static const char subject[] = "Проверка связи — тест №1 with a long subject that must be folded "
+                                "somewhere because it is longer than seventy-eight characters";
+  static const char body[] = "Привет!\n\n.A line that starts with a dot\n..two dots\n.\nEnd.\n";
+  static const char * const to[] = { "alice@example.com", "Боб <bob@example.com>", NULL };
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GMimeMessage *message;
+  g_autoptr(GHashTable) attachments = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *want_text = NULL;
+  g_autofree char *got_text = NULL;
+  g_autoptr(GByteArray) binary = g_byte_array_new ();
+  g_autofree char *log = NULL;
+  const char *attachment_text = "Отчёт\r\n.\r\nline two\n";
+  const guchar pixel[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0x0d, '.', '\r',
+                           '\n', '.', '\r', '\n', 0xff, 0xfe, 0 };
+  JsonObject *envelope;
+  JsonArray *rcpt;
+  GMimeObject *body_part;
+  GBytes *bytes;
+
+  fixture_start (&fixture, &options, to, subject, body);
+
+  /* Three attachments: UTF-8 name and text, a binary with CRLF.CRLF inside, a large random one */
+  for (guint i = 0; i < 300 * 1024; i++)
+    {
+      guint8 byte = (guint8) g_test_rand_int_range (0, 256);
+
+      g_byte_array_append (binary, &byte, 1);
+    }
+  fixture_write (&fixture, "attachments/отчёт за май.txt", attachment_text, -1);
+  fixture_write (&fixture, "attachments/pixel.png", (const char *) pixel, sizeof pixel);
+  fixture_write (&fixture, "attachments/random.bin", (const char *) binary->data, binary->len);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
+  g_assert_cmpstr (fixture.out, ==, "Message sent successfully\n");
+
+  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
+  g_assert_nonnull (messages);
+  g_assert_cmpuint (messages->len, ==, 1);
+
+  envelope = load_envelope (g_ptr_array_index (messages, 0), parser);
+  g_assert_cmpstr (json_object_get_string_member (envelope, "mail_from"), ==, SC_TEST_LOGIN);
+  rcpt = json_object_get_array_member (envelope, "rcpt_tos");
+  g_assert_cmpuint (json_array_get_length (rcpt), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (rcpt, 0), ==, "alice@example.com");
+  g_assert_cmpstr (json_array_get_string_element (rcpt, 1), ==, "bob@example.com");
+
+  message = parse_message (g_ptr_array_index (messages, 0));
+  g_assert_cmpstr (g_mime_message_get_subject (message), ==, subject);
+  from = internet_address_list_to_string (g_mime_message_get_from (message), NULL, FALSE);
+  g_assert_nonnull (strstr (from, SC_TEST_LOGIN));
+  g_assert_cmpint (internet_address_list_length (g_mime_message_get_to (message)), ==, 2);
+  text = internet_address_list_to_string (g_mime_message_get_to (message), NULL, FALSE);
+  g_assert_nonnull (strstr (text, "alice@example.com"));
+  g_assert_nonnull (strstr (text, "bob@example.com"));
+  g_assert_nonnull (strstr (text, "Боб"));
+
+  body_part = g_mime_message_get_body (message);
+  g_assert_true (GMIME_IS_TEXT_PART (body_part));
+  got_text = strip_cr (g_mime_text_part_get_text (GMIME_TEXT_PART (body_part)));
+  want_text = g_strdup (body);
+  g_assert_cmpstr (g_strchomp (got_text), ==, g_strchomp (want_text));
+
+  attachments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_bytes_unref);
+  g_mime_message_foreach (message, collect_attachments_cb, attachments);
+  g_assert_cmpuint (g_hash_table_size (attachments), ==, 3);
+
+  bytes = g_hash_table_lookup (attachments, "отчёт за май.txt");
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   attachment_text, strlen (attachment_text));
+  bytes = g_hash_table_lookup (attachments, "pixel.png");
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   pixel, sizeof pixel);
+  bytes = g_hash_table_lookup (attachments, "random.bin");
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   binary->data, binary->len);
+
+  g_object_unref (message);
+
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_nonnull (strstr (log, "AUTH-RESULT ok\n"));
+  g_assert_nonnull (strstr (log, "QUIT\n"));
+  assert_no_password (fixture.out);
+  assert_no_password (fixture.err);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_send_starttls (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *log = NULL;
+  const char *starttls, *auth;
+
+  fixture_start (&fixture, &options, NULL, "STARTTLS", NULL);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
+  g_assert_cmpstr (fixture.out, ==, "Message sent successfully\n");
+
+  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
+  g_assert_nonnull (messages);
+  g_assert_cmpuint (messages->len, ==, 1);
+
+  log = sc_test_server_get_log (fixture.server);
+  starttls = strstr (log, "STARTTLS\n");
+  auth = strstr (log, "AUTH ");
+  g_assert_nonnull (starttls);
+  g_assert_nonnull (auth);
+  g_assert_true (starttls < auth);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_send_plain_loopback (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_PLAIN };
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) messages = NULL;
+
+  fixture_start (&fixture, &options, NULL, "plain", NULL);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
+  g_assert_cmpstr (fixture.out, ==, "Message sent successfully\n");
+  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
+  g_assert_nonnull (messages);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_wrong_password (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+  g_autofree char *log = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  fixture_write (&fixture, "credentials.json",
+                 "{ \"login\": \"" SC_TEST_LOGIN "\", \"password\": \"неверный-Secret\" }\n", -1);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_AUTH);
+  g_assert_cmpstr (fixture.out, ==, "");
+  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+  g_assert_nonnull (strstr (fixture.err, "535"));
+  g_assert_null (strstr (fixture.err, "неверный"));
+  assert_no_password (fixture.err);
+
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_nonnull (strstr (log, "AUTH-RESULT fail\n"));
+  g_assert_null (strstr (log, "MAIL FROM"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_untrusted_certificate (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .untrusted_cert = TRUE };
+  Fixture fixture = { 0 };
+  g_autofree char *log = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
+  g_assert_cmpstr (fixture.out, ==, "");
+  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+  assert_no_password (fixture.err);
+
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_null (strstr (log, "AUTH"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_untrusted_certificate_starttls (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS, .untrusted_cert = TRUE };
+  Fixture fixture = { 0 };
+  g_autofree char *log = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
+  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_null (strstr (log, "AUTH"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_starttls_not_offered (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS_NOT_OFFERED };
+  Fixture fixture = { 0 };
+  g_autofree char *log = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
+  g_assert_cmpstr (fixture.out, ==, "");
+  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+  assert_no_password (fixture.err);
+
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_null (strstr (log, "AUTH"));
+  g_assert_null (strstr (log, "MAIL"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_one_recipient_refused (void)
+{
+  static const char * const to[] = {
+    "alice@example.com", "carol@example.com", "bob@example.com", NULL
+  };
+  ScTestServerOptions options = {
+    .mode = SC_TEST_SERVER_TLS,
+    .refuse_recipient = "carol@example.com",
+  };
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *envelope;
+  JsonArray *rcpt;
+
+  fixture_start (&fixture, &options, to, NULL, NULL);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_PARTIAL);
+  g_assert_cmpstr (fixture.out, ==, "Message sent to 2 of 3 recipients\n");
+  g_assert_nonnull (strstr (fixture.err, "smtp-client: carol@example.com was refused: 550"));
+  g_assert_null (strstr (fixture.err, "alice@"));
+  g_assert_null (strstr (fixture.err, "bob@"));
+
+  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
+  g_assert_nonnull (messages);
+  g_assert_cmpuint (messages->len, ==, 1);
+  envelope = load_envelope (g_ptr_array_index (messages, 0), parser);
+  rcpt = json_object_get_array_member (envelope, "rcpt_tos");
+  g_assert_cmpuint (json_array_get_length (rcpt), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (rcpt, 0), ==, "alice@example.com");
+  g_assert_cmpstr (json_array_get_string_element (rcpt, 1), ==, "bob@example.com");
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_every_recipient_refused (void)
+{
+  static const char * const to[] = { "carol@example.com", NULL };
+  ScTestServerOptions options = {
+    .mode = SC_TEST_SERVER_TLS,
+    .refuse_recipient = "carol@example.com",
+  };
+  Fixture fixture = { 0 };
+
+  fixture_start (&fixture, &options, to, NULL, NULL);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_REFUSED);
+  g_assert_cmpstr (fixture.out, ==, "");
+  g_assert_nonnull (strstr (fixture.err, "550"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_broken_json (void)
+{
+  static const struct
+  {
+    const char *file;
+    const char *contents;
+  } cases[] = {
+    { "config.json", "{\n  \"smtp_host\": \"localhost\",\n  \"smtp_port\" 465\n}\n" },
+    { "credentials.json", "{\n  \"login\": \"a@example.com\",\n  \"password\": \"x\",,\n}\n" },
+    { "data.json", "{\n  \"to_addrs\": [\"a@example.com\"],\n  \"message\": {\n}\n" },
+  };
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Fixture fixture = { 0 };
+      g_autofree char *pattern = NULL;
+      g_autofree char *log = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      fixture_start (&fixture, &options, NULL, NULL, NULL);
+      fixture_write (&fixture, cases[i].file, cases[i].contents, -1);
+
+      g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_USAGE);
+      g_assert_cmpstr (fixture.out, ==, "");
+      g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+      pattern = g_strdup_printf ("%s:[0-9]+:[0-9]+", cases[i].file);
+      if (!g_regex_match_simple (pattern, fixture.err, 0, 0))
+        g_error ("stderr “%s” does not name %s:line:column", fixture.err, cases[i].file);
+      lines = g_strsplit (fixture.err, "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 2);   /* one line */
+
+      log = sc_test_server_get_log (fixture.server);
+      g_assert_cmpstr (log, ==, "");
+
+      fixture_stop (&fixture);
+    }
+}
+
+static void
+test_cli_missing_body (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+  g_autofree char *body = NULL;
+  g_autofree char *log = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  body = g_build_filename (fixture.settings, "body.txt", NULL);
+  g_assert_cmpint (g_unlink (body), ==, 0);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_USAGE);
+  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+  g_assert_nonnull (strstr (fixture.err, "body.txt"));
+
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_cmpstr (log, ==, "");
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_verbose (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
+  Fixture fixture = { 0 };
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+
+  g_assert_cmpint (fixture_run (&fixture, "--verbose"), ==, SC_EXIT_OK);
+  g_assert_cmpstr (fixture.out, ==, "Message sent successfully\n");
+
+  g_assert_nonnull (strstr (fixture.err, "S: 220"));
+  g_assert_nonnull (strstr (fixture.err, "C: EHLO"));
+  g_assert_nonnull (strstr (fixture.err, "C: STARTTLS"));
+  g_assert_nonnull (strstr (fixture.err, "C: AUTH"));
+  g_assert_nonnull (strstr (fixture.err, "<redacted>"));
+  g_assert_nonnull (strstr (fixture.err, "S: 235"));
+  g_assert_nonnull (strstr (fixture.err, "C: MAIL FROM:"));
+  g_assert_nonnull (strstr (fixture.err, "C: QUIT"));
+  /* The dialogue, not the message content */
+  g_assert_null (strstr (fixture.err, "this is a test message"));
+  assert_no_password (fixture.err);
+  assert_no_password (fixture.out);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_verbose_wrong_password (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .auth_mechanisms = "LOGIN" };
+  Fixture fixture = { 0 };
+  g_autofree char *wrong_b64 = NULL;
+  const char *wrong = "Неверный-пароль-99";
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  fixture_write (&fixture, "credentials.json",
+                 "{ \"login\": \"" SC_TEST_LOGIN "\", \"password\": \"Неверный-пароль-99\" }\n",
+                 -1);
+
+  g_assert_cmpint (fixture_run (&fixture, "--verbose"), ==, SC_EXIT_AUTH);
+  g_assert_nonnull (strstr (fixture.err, "C: AUTH LOGIN"));
+  g_assert_nonnull (strstr (fixture.err, "<redacted>"));
+  g_assert_nonnull (strstr (fixture.err, "535"));
+  g_assert_null (strstr (fixture.err, wrong));
+  wrong_b64 = g_base64_encode ((const guchar *) wrong, strlen (wrong));
+  g_assert_null (strstr (fixture.err, wrong_b64));
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_default_settings_folder (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  /* No --settings: ./settings in the working directory */
+  fixture_start (&fixture, &options, NULL, "default folder", NULL);
+
+  g_assert_cmpint (run_client (fixture.dir, NULL, &out, &err), ==, SC_EXIT_OK);
+  g_assert_cmpstr (out, ==, "Message sent successfully\n");
+  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
+  g_assert_nonnull (messages);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_usage_errors (void)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autofree char *missing = g_build_filename (dir, "no-such-folder", NULL);
+  const char *missing_args[] = { "--settings", missing, NULL };
+  const char *bad_option[] = { "--no-such-option", NULL };
+  const char *extra_arg[] = { "--settings", dir, "stray", NULL };
+  const char *no_value[] = { "--settings", NULL };
+  const char * const *cases[] = { missing_args, bad_option, extra_arg, no_value };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_client (dir, cases[i], &out, &err), ==, SC_EXIT_USAGE);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true (g_str_has_prefix (err, "smtp-client: "));
+    }
+
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_client (dir, missing_args, &out, &err), ==, SC_EXIT_USAGE);
+    g_assert_nonnull (strstr (err, "no-such-folder"));
+  }
+
+  sc_test_rm_rf (dir);
+}
+
+static void
+test_cli_help (void)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  const char *args[] = { "--help", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_client (dir, args, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "--settings"));
+  g_assert_nonnull (strstr (out, "--verbose"));
+
+  sc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -249,6 +1000,23 @@ main (int   argc,
   g_test_add_func ("/test-server/start-stop", test_server_start_stop);
   g_test_add_func ("/test-server/write-settings", test_server_write_settings);
   g_test_add_func ("/test-server/dialogue", test_server_dialogue);
+
+  g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
+  g_test_add_func ("/cli/help", test_cli_help);
+  g_test_add_func ("/cli/broken-json", test_cli_broken_json);
+  g_test_add_func ("/cli/missing-body", test_cli_missing_body);
+  g_test_add_func ("/cli/send/tls", test_cli_send_tls);
+  g_test_add_func ("/cli/send/starttls", test_cli_send_starttls);
+  g_test_add_func ("/cli/send/plain-loopback", test_cli_send_plain_loopback);
+  g_test_add_func ("/cli/send/default-settings-folder", test_cli_default_settings_folder);
+  g_test_add_func ("/cli/wrong-password", test_cli_wrong_password);
+  g_test_add_func ("/cli/untrusted-certificate", test_cli_untrusted_certificate);
+  g_test_add_func ("/cli/untrusted-certificate-starttls", test_cli_untrusted_certificate_starttls);
+  g_test_add_func ("/cli/starttls-not-offered", test_cli_starttls_not_offered);
+  g_test_add_func ("/cli/one-recipient-refused", test_cli_one_recipient_refused);
+  g_test_add_func ("/cli/every-recipient-refused", test_cli_every_recipient_refused);
+  g_test_add_func ("/cli/verbose", test_cli_verbose);
+  g_test_add_func ("/cli/verbose-wrong-password", test_cli_verbose_wrong_password);
 
   return g_test_run ();
 }
