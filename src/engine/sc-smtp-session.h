@@ -43,7 +43,10 @@ typedef void (*ScSmtpProgressFunc)   (goffset      bytes_sent,
  * ScSmtpTranscriptFunc:
  * @outgoing: TRUE for what we sent, FALSE for what the server said
  * @line: one line without CRLF; AUTH payloads are already replaced with "<redacted>"; the
- *   message content is never passed
+ *   message content is never passed (the final "." that ends it is)
+ *
+ * Called from the thread that sends (for the _async variant: on the main context that called
+ * sc_smtp_session_send_async (), in order, batched with the progress calls).
  */
 typedef void (*ScSmtpTranscriptFunc) (gboolean     outgoing,
                                       const char  *line,
