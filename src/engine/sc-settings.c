@@ -845,25 +845,192 @@ ensure_object_root (JsonNode **root)
   return json_node_get_object (*root);
 }
 
+static void
+append_json_string (GString    *out,
+                    const char *str)
+{
+  g_string_append_c (out, '"');
+
+  for (const unsigned char *p = (const unsigned char *) str; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        default:
+          /* UTF-8 stays readable; only control characters are escaped. */
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+
+  g_string_append_c (out, '"');
+}
+
+static void append_json_node (GString  *out,
+                              JsonNode *node,
+                              guint     indent);
+
+static void
+append_json_value (GString  *out,
+                   JsonNode *node)
+{
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node));
+        g_string_append (out, buf);
+        /* Keep it a floating point number when read back. */
+        if (strpbrk (buf, ".eE") == NULL)
+          g_string_append (out, ".0");
+      }
+      break;
+    case G_TYPE_BOOLEAN:
+      g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+      break;
+    case G_TYPE_STRING:
+      append_json_string (out, json_node_get_string (node));
+      break;
+    default:
+      g_string_append (out, "null");
+    }
+}
+
+/* A short list of plain values fits on one line, like ["someone@example.com"]. */
+static gboolean
+array_fits_on_line (JsonArray *array,
+                    guint      indent)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  guint n = json_array_get_length (array);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element) || JSON_NODE_HOLDS_ARRAY (element))
+        return FALSE;
+
+      append_json_node (line, element, 0);
+      g_string_append (line, ", ");
+    }
+
+  return indent + line->len < 72;
+}
+
+static void
+append_indent (GString *out,
+               guint    indent)
+{
+  for (guint i = 0; i < indent; i++)
+    g_string_append_c (out, ' ');
+}
+
+/* Pretty JSON in the style of the example files: two spaces, "key": value. */
+static void
+append_json_node (GString  *out,
+                  JsonNode *node,
+                  guint     indent)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      if (members == NULL)
+        {
+          g_string_append (out, "{}");
+          return;
+        }
+
+      g_string_append (out, "{\n");
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          append_indent (out, indent + 2);
+          append_json_string (out, l->data);
+          g_string_append (out, ": ");
+          append_json_node (out, json_object_get_member (object, l->data), indent + 2);
+          g_string_append (out, l->next != NULL ? ",\n" : "\n");
+        }
+      append_indent (out, indent);
+      g_string_append_c (out, '}');
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+      gboolean inline_array;
+
+      if (n == 0)
+        {
+          g_string_append (out, "[]");
+          return;
+        }
+
+      inline_array = array_fits_on_line (array, indent);
+      g_string_append (out, inline_array ? "[" : "[\n");
+      for (guint i = 0; i < n; i++)
+        {
+          if (!inline_array)
+            append_indent (out, indent + 2);
+          append_json_node (out, json_array_get_element (array, i), indent + 2);
+          if (i + 1 < n)
+            g_string_append (out, inline_array ? ", " : ",\n");
+          else if (!inline_array)
+            g_string_append_c (out, '\n');
+        }
+      if (!inline_array)
+        append_indent (out, indent);
+      g_string_append_c (out, ']');
+    }
+  else if (JSON_NODE_HOLDS_NULL (node))
+    {
+      g_string_append (out, "null");
+    }
+  else
+    {
+      append_json_value (out, node);
+    }
+}
+
 static char *
 to_pretty_json (JsonNode *root,
                 gsize    *out_length)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(GString) text = NULL;
+  GString *text = g_string_new (NULL);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_indent_char (generator, ' ');
-  json_generator_set_root (generator, root);
-
-  text = g_string_new (NULL);
-  json_generator_to_gstring (generator, text);
-  if (text->len == 0 || text->str[text->len - 1] != '\n')
-    g_string_append_c (text, '\n');
+  append_json_node (text, root, 0);
+  g_string_append_c (text, '\n');
 
   *out_length = text->len;
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return g_string_free (text, FALSE);
 }
 
 static gboolean
