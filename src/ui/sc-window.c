@@ -1318,6 +1318,30 @@ sc_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (sc_window_parent_class)->close_request (window);
 }
 
+/* At the end of the Tab chain GtkWindow (4.8, with a hidden titlebar as AdwApplicationWindow
+ * has) keeps the focus on the last widget: wrap around to the first one instead. */
+static gboolean
+sc_window_focus (GtkWidget        *widget,
+                 GtkDirectionType  direction)
+{
+  GtkWidget *before = gtk_root_get_focus (GTK_ROOT (widget));
+
+  if (GTK_WIDGET_CLASS (sc_window_parent_class)->focus (widget, direction)
+      && (before == NULL || gtk_root_get_focus (GTK_ROOT (widget)) != before))
+    return TRUE;
+
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return FALSE;
+
+  for (GtkWidget *parent = before != NULL ? gtk_widget_get_parent (before) : NULL;
+       parent != NULL;
+       parent = gtk_widget_get_parent (parent))
+    gtk_widget_set_focus_child (parent, NULL);
+  gtk_root_set_focus (GTK_ROOT (widget), NULL);
+
+  return GTK_WIDGET_CLASS (sc_window_parent_class)->focus (widget, direction);
+}
+
 static void
 sc_window_dispose (GObject *object)
 {
@@ -1363,6 +1387,7 @@ sc_window_class_init (ScWindowClass *klass)
 
   object_class->dispose = sc_window_dispose;
   object_class->finalize = sc_window_finalize;
+  widget_class->focus = sc_window_focus;
   window_class->close_request = sc_window_close_request;
 
   sc_ui_register_resource ();
@@ -1446,6 +1471,8 @@ sc_window_init (ScWindow *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->no_attachments_row),
                                  _("No attachments"));
   gtk_widget_add_css_class (self->no_attachments_row, "dim-label");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->no_attachments_row), FALSE);
+  gtk_widget_set_focusable (self->no_attachments_row, FALSE);
   adw_preferences_group_add (self->attachments_group, self->no_attachments_row);
 
   label_editable_row (GTK_WIDGET (self->subject_row));

@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+# test-e2e.py — the real smtp-client window, driven with xdotool, sends to a real test server
+#
+# Copyright 2026 The SMTP Client authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Run under Xvfb (xvfb-run -a). Starts tests/smtp-server.py (implicit TLS, test CA from
+# tests/gen-certs.sh) on 127.0.0.1, writes a settings folder for it, launches SC_CLIENT_BIN
+# --settings DIR inside its own D-Bus session, presses Ctrl+Return in the window, waits for the
+# message in the server's maildir, checks a second launch only presents the window, then quits
+# with Ctrl+Q. Every wait is bounded; everything started is stopped.
+
+import email
+import email.policy
+import glob
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+TIMEOUT = 30
+LOGIN = 'sender@example.com'
+PASSWORD = 'e2e-Secret-42'
+
+
+def log(*args):
+    print('#', *args, flush=True)
+
+
+def fail(message):
+    print('FAIL:', message, flush=True)
+    raise SystemExit(1)
+
+
+def wait_for(what, predicate, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    fail('timed out waiting for ' + what)
+
+
+def start_server(workdir, certs):
+    maildir = os.path.join(workdir, 'mail')
+    python = os.environ.get('SC_TEST_PYTHON', '/usr/bin/python3')
+    script = os.environ.get('SC_TEST_SERVER') or os.path.join(
+        os.environ['SC_SOURCE_ROOT'], 'tests', 'smtp-server.py')
+    proc = subprocess.Popen(
+        [python, script, '--mode', 'tls',
+         '--cert', os.path.join(certs, 'server.pem'),
+         '--key', os.path.join(certs, 'server-key.pem'),
+         '--maildir', maildir, '--log', os.path.join(workdir, 'server.log'),
+         '--login', LOGIN, '--password', PASSWORD, '--watch-stdin'],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    ready, _, _ = select.select([proc.stdout], [], [], 10)
+    line = proc.stdout.readline().decode() if ready else ''
+    if not line.startswith('READY '):
+        proc.kill()
+        fail('the test server did not start: %r' % line)
+    return proc, int(line.split()[1]), maildir
+
+
+def write_settings(settings, port, ca_file):
+    os.makedirs(os.path.join(settings, 'attachments'))
+    with open(os.path.join(settings, 'config.json'), 'w') as f:
+        json.dump({'smtp_host': 'localhost', 'smtp_port': port, 'security': 'tls',
+                   'ca_file': ca_file, 'timeout_seconds': 10}, f)
+    fd = os.open(os.path.join(settings, 'credentials.json'), os.O_WRONLY | os.O_CREAT, 0o600)
+    with os.fdopen(fd, 'w') as f:
+        json.dump({'login': LOGIN, 'password': PASSWORD}, f)
+    with open(os.path.join(settings, 'data.json'), 'w') as f:
+        json.dump({'to_addrs': ['alice@example.com'],
+                   'message': {'subject': 'End to end', 'message_file_path': 'body.txt',
+                               'attachment_folder_path': 'attachments'}}, f)
+    with open(os.path.join(settings, 'body.txt'), 'w') as f:
+        f.write('Sent by pressing Ctrl+Return in the window.\n')
+    with open(os.path.join(settings, 'attachments', 'notes.txt'), 'w') as f:
+        f.write('attached from the folder\n')
+
+
+def xdotool(*args, check=True):
+    result = subprocess.run(['xdotool'] + list(args), capture_output=True, text=True, timeout=10)
+    if check and result.returncode != 0:
+        fail('xdotool %s: %s' % (' '.join(args), result.stderr.strip()))
+    return result.stdout.strip()
+
+
+def find_windows():
+    out = xdotool('search', '--onlyvisible', '--name', 'SMTP Client', check=False)
+    return [w for w in out.split() if w]
+
+
+def stop(proc, sig=signal.SIGTERM):
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        proc.send_signal(sig)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def main():
+    client = os.environ.get('SC_CLIENT_BIN')
+    if not client or not os.access(client, os.X_OK):
+        fail('SC_CLIENT_BIN is not set to the built smtp-client')
+    if not os.environ.get('DISPLAY'):
+        fail('no DISPLAY: run under xvfb-run -a')
+
+    workdir = tempfile.mkdtemp(prefix='sc-e2e-')
+    server = app = dbus = None
+    try:
+        certs = os.path.join(workdir, 'certs')
+        gen = os.environ.get('SC_TEST_GEN_CERTS') or os.path.join(
+            os.environ['SC_SOURCE_ROOT'], 'tests', 'gen-certs.sh')
+        subprocess.run([gen, certs], check=True, timeout=120)
+        server, port, maildir = start_server(workdir, certs)
+        settings = os.path.join(workdir, 'settings')
+        write_settings(settings, port, os.path.join(certs, 'ca.pem'))
+        log('server on port', port)
+
+        # A private session bus: the app is unique on it, and no other instance interferes.
+        dbus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--print-address'],
+                                stdout=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([dbus.stdout], [], [], 10)
+        address = dbus.stdout.readline().strip() if ready else ''
+        if not address:
+            fail('dbus-daemon did not start')
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address, GTK_A11Y='none')
+        env.pop('G_DEBUG', None)
+
+        app = subprocess.Popen([client, '--settings', settings], env=env)
+        windows = wait_for('the window', find_windows)
+        window = windows[0]
+        log('window', window)
+        time.sleep(1.0)   # let it fill in from the settings
+
+        # A second launch presents the same window and exits.
+        second = subprocess.run([client, '--settings', settings], env=env, timeout=TIMEOUT)
+        if second.returncode != 0:
+            fail('second launch exited with %d' % second.returncode)
+        time.sleep(0.5)
+        if len(find_windows()) != 1:
+            fail('a second launch opened another window')
+        if app.poll() is not None:
+            fail('the app exited early')
+
+        xdotool('windowfocus', '--sync', window)
+        xdotool('key', '--clearmodifiers', 'ctrl+Return')
+
+        envelopes = wait_for('the message on the server',
+                             lambda: sorted(glob.glob(os.path.join(maildir, '*.json'))))
+        with open(envelopes[0]) as f:
+            envelope = json.load(f)
+        if envelope.get('rcpt_tos') != ['alice@example.com']:
+            fail('unexpected recipients: %r' % envelope)
+        with open(envelopes[0][:-len('.json')] + '.eml', 'rb') as f:
+            message = email.message_from_binary_file(f, policy=email.policy.default)
+        if message['Subject'] != 'End to end':
+            fail('unexpected subject: %r' % message['Subject'])
+        names = [part.get_filename() for part in message.iter_attachments()]
+        if 'notes.txt' not in names:
+            fail('the folder attachment is missing: %r' % names)
+        log('message received:', os.path.basename(envelopes[0]))
+
+        # Nothing was edited, so Ctrl+Q quits without asking.
+        xdotool('windowfocus', '--sync', window)
+        xdotool('key', '--clearmodifiers', 'ctrl+q')
+        try:
+            code = app.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            fail('the app did not quit on Ctrl+Q')
+        if code != 0:
+            fail('the app exited with %d' % code)
+        app = None
+        print('PASS')
+    finally:
+        stop(app)
+        stop(dbus)
+        if server is not None:
+            try:
+                server.stdin.close()
+            except OSError:
+                pass
+            stop(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()

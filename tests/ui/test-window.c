@@ -1,0 +1,658 @@
+/* test-window.c — the composer window, in process, against a real SMTP server (run under Xvfb)
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <gmime/gmime.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sc-test-server.h"
+#include "sc-window-private.h"
+
+#define WAIT_MS 30000
+
+typedef struct
+{
+  ScTestServer *server;
+  char         *dir;
+  ScWindow     *window;
+} Fixture;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Iterates the main context until @condition holds, for at most @timeout_ms. */
+static gboolean
+wait_until (Condition condition,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+window_idle (gpointer data)
+{
+  return !_sc_window_is_busy (SC_WINDOW (data));
+}
+
+static gboolean
+window_sending (gpointer data)
+{
+  return SC_WINDOW (data)->sending;
+}
+
+static gboolean
+window_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+progress_started (gpointer data)
+{
+  ScWindow *window = SC_WINDOW (data);
+
+  return !window->sending || gtk_progress_bar_get_fraction (window->progress_bar) > 0.0;
+}
+
+static void
+spin (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+static char *
+read_file (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static JsonObject *
+read_json (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+set_text (gpointer    editable,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (editable), text);
+}
+
+static const char *
+get_text (gpointer editable)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (editable));
+}
+
+static char *
+get_body (ScWindow *window)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (window->body_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static ScWindow *
+open_window (const char *dir)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (dir);
+  ScWindow *window = sc_window_new (NULL, file);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (window_mapped, window, WAIT_MS));
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  return window;
+}
+
+static void
+close_window (ScWindow **window)
+{
+  if (*window == NULL)
+    return;
+
+  gtk_window_destroy (GTK_WINDOW (*window));
+  *window = NULL;
+  spin (50);
+}
+
+/* Makes a file of @size bytes of varied content in @dir and returns its path. */
+static char *
+make_attachment (const char *dir,
+                 const char *name,
+                 gsize       size)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *data = g_malloc (size);
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (char) ((i * 7 + i / 251) & 0xff);
+  g_file_set_contents (path, data, size, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Fixture                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+fixture_set_up_with (Fixture                   *fixture,
+                     const ScTestServerOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = sc_test_server_start (options, &error);
+  g_assert_no_error (error);
+  fixture->dir = sc_test_make_tmpdir ();
+  sc_test_write_settings (fixture->server, fixture->dir, NULL, "Window test",
+                          "Hello from the window.\nSecond line.\n");
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+
+  fixture_set_up_with (fixture, &options);
+}
+
+static void
+fixture_set_up_slow (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .data_delay_ms = 100 };
+
+  fixture_set_up_with (fixture, &options);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  close_window (&fixture->window);
+  g_clear_pointer (&fixture->server, sc_test_server_stop);
+  if (fixture->dir != NULL)
+    sc_test_rm_rf (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tests                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+test_window_fills (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *attachment = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *port = NULL;
+  ScWindow *window;
+
+  attachment = make_attachment (fixture->dir, "attachments/report.bin", 3000);
+
+  fixture->window = window = open_window (fixture->dir);
+
+  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "");
+  g_assert_cmpstr (get_text (window->host_row), ==, "localhost");
+  port = g_strdup_printf ("%u", fixture->server->port);
+  g_assert_cmpstr (get_text (window->port_row), ==, port);
+  g_assert_cmpuint (adw_combo_row_get_selected (window->security_row), ==, 0);
+  g_assert_cmpstr (get_text (window->login_row), ==, SC_TEST_LOGIN);
+  g_assert_cmpstr (get_text (window->password_row), ==, SC_TEST_PASSWORD);
+  g_assert_cmpstr (get_text (window->subject_row), ==, "Window test");
+  g_assert_cmpuint (window->recipient_rows->len, ==, 2);
+  g_assert_cmpstr (get_text (window->recipient_rows->pdata[0]), ==, "alice@example.com");
+  g_assert_cmpstr (get_text (window->recipient_rows->pdata[1]), ==, "bob@example.com");
+  body = get_body (window);
+  g_assert_cmpstr (body, ==, "Hello from the window.\nSecond line.\n");
+
+  /* The folder's file is listed with its size. */
+  g_assert_cmpuint (window->attachments->len, ==, 1);
+  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==, 3000);
+  g_assert_true (((ScAttachmentEntry *) window->attachments->pdata[0])->from_folder);
+
+  /* Nothing edited yet; the password is hidden. */
+  g_assert_false (window->dirty);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "SMTP Client");
+
+  set_text (window->subject_row, "Changed");
+  g_assert_true (window->dirty);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "•"));
+}
+
+static void
+test_window_save_round_trip (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonObject) config = NULL;
+  g_autoptr(JsonObject) credentials = NULL;
+  g_autoptr(JsonObject) settings_data = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  JsonArray *to;
+  JsonObject *message;
+  GtkWidget *row;
+  struct stat st;
+  ScWindow *window;
+
+  /* Keys we do not know must survive a save. */
+  config = read_json (fixture->dir, "config.json");
+  json_object_set_string_member (config, "x_unknown_key", "kept");
+  {
+    g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), config);
+    g_autofree char *text = json_to_string (root, TRUE);
+
+    write_file (fixture->dir, "config.json", text);
+  }
+  g_clear_pointer (&config, json_object_unref);
+
+  fixture->window = window = open_window (fixture->dir);
+  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "");
+
+  set_text (window->subject_row, "Edited subject");
+  set_text (window->host_row, "127.0.0.1");
+  set_text (window->login_row, "someone@example.org");
+  set_text (window->password_row, "new secret");
+  row = _sc_window_add_recipient (window, "carol@example.net");
+  g_assert_nonnull (row);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->body_view), "New body\n", -1);
+  g_assert_true (window->dirty);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Saved");
+  g_assert_false (window->dirty);
+
+  config = read_json (fixture->dir, "config.json");
+  g_assert_cmpstr (json_object_get_string_member (config, "smtp_host"), ==, "127.0.0.1");
+  g_assert_cmpint (json_object_get_int_member (config, "smtp_port"), ==, fixture->server->port);
+  g_assert_cmpstr (json_object_get_string_member (config, "x_unknown_key"), ==, "kept");
+
+  credentials = read_json (fixture->dir, "credentials.json");
+  g_assert_cmpstr (json_object_get_string_member (credentials, "login"), ==,
+                   "someone@example.org");
+  g_assert_cmpstr (json_object_get_string_member (credentials, "password"), ==, "new secret");
+  path = g_build_filename (fixture->dir, "credentials.json", NULL);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  settings_data = read_json (fixture->dir, "data.json");
+  to = json_object_get_array_member (settings_data, "to_addrs");
+  g_assert_cmpuint (json_array_get_length (to), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (to, 2), ==, "carol@example.net");
+  message = json_object_get_object_member (settings_data, "message");
+  g_assert_cmpstr (json_object_get_string_member (message, "subject"), ==, "Edited subject");
+  g_assert_cmpstr (json_object_get_string_member (message, "message_file_path"), ==, "body.txt");
+
+  body = read_file (fixture->dir, "body.txt");
+  g_assert_cmpstr (body, ==, "New body\n");
+
+  /* A second window reads back what the first wrote. */
+  close_window (&fixture->window);
+  fixture->window = window = open_window (fixture->dir);
+  g_assert_cmpstr (get_text (window->subject_row), ==, "Edited subject");
+  g_assert_cmpstr (get_text (window->password_row), ==, "new secret");
+  g_assert_cmpuint (window->recipient_rows->len, ==, 3);
+  contents = get_body (window);
+  g_assert_cmpstr (contents, ==, "New body\n");
+}
+
+static void
+assert_files_unchanged (const char *dir,
+                        char      **before)
+{
+  static const char *names[] = { "config.json", "credentials.json", "data.json", "body.txt" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *now = read_file (dir, names[i]);
+
+      g_assert_cmpstr (now, ==, before[i]);
+    }
+}
+
+static void
+test_window_invalid_blocks_save (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  char *before[4];
+  ScWindow *window;
+  GtkWidget *row;
+
+  before[0] = read_file (fixture->dir, "config.json");
+  before[1] = read_file (fixture->dir, "credentials.json");
+  before[2] = read_file (fixture->dir, "data.json");
+  before[3] = read_file (fixture->dir, "body.txt");
+
+  fixture->window = window = open_window (fixture->dir);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->body_view), "Not saved\n", -1);
+  set_text (window->subject_row, "Not saved either");
+
+  /* Port out of range. */
+  set_text (window->port_row, "70000");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
+  g_assert_nonnull (strstr (_sc_window_get_status_text (window), "70000"));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (window->port_row)));
+  g_assert_true (window->dirty);
+  assert_files_unchanged (fixture->dir, before);
+
+  set_text (window->port_row, "0");
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
+  assert_files_unchanged (fixture->dir, before);
+
+  /* A good port, but a malformed address. */
+  set_text (window->port_row, "2525");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
+  row = _sc_window_add_recipient (window, "not an address");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
+  assert_files_unchanged (fixture->dir, before);
+
+  /* An empty host. */
+  set_text (row, "dave@example.com");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  set_text (window->host_row, "  ");
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->host_row), "error"));
+  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
+  assert_files_unchanged (fixture->dir, before);
+
+  /* Sending refuses the same way, without a connection. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
+  g_assert_false (window->sending);
+  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not sent"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (before); i++)
+    g_free (before[i]);
+}
+
+static void
+test_window_broken_settings (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *config_before = NULL;
+  g_autofree char *config_after = NULL;
+  ScWindow *window;
+
+  write_file (fixture->dir, "config.json", "{\n  \"smtp_host\": \"localhost\",\n  oops\n}\n");
+  config_before = read_file (fixture->dir, "config.json");
+
+  fixture->window = window = open_window (fixture->dir);
+
+  /* The error names the file; what could be read is filled in. */
+  g_assert_nonnull (strstr (_sc_window_get_status_text (window), "config.json"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
+  g_assert_cmpstr (get_text (window->login_row), ==, SC_TEST_LOGIN);
+  g_assert_cmpstr (get_text (window->subject_row), ==, "Window test");
+  g_assert_cmpuint (window->recipient_rows->len, ==, 2);
+  g_assert_false (window->dirty);
+
+  close_window (&fixture->window);
+  config_after = read_file (fixture->dir, "config.json");
+  g_assert_cmpstr (config_after, ==, config_before);
+}
+
+typedef struct
+{
+  const char *filename;
+  GBytes     *content;
+} FoundPart;
+
+static void
+find_part_cb (GMimeObject *parent,
+              GMimeObject *part,
+              gpointer     user_data)
+{
+  FoundPart *found = user_data;
+  GMimeStream *stream;
+  GMimeDataWrapper *wrapper;
+  GByteArray *array;
+
+  if (!GMIME_IS_PART (part) || found->content != NULL)
+    return;
+  if (g_strcmp0 (g_mime_part_get_filename (GMIME_PART (part)), found->filename) != 0)
+    return;
+
+  wrapper = g_mime_part_get_content (GMIME_PART (part));
+  stream = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (wrapper, stream);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  found->content = g_bytes_new (array->data, array->len);
+  g_object_unref (stream);
+}
+
+static void
+test_window_send (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  GMimeStream *stream;
+  GMimeParser *parser;
+  GMimeMessage *message;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *attachment = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *config_before = NULL;
+  g_autofree char *config_after = NULL;
+  gsize expected_len = 0;
+  FoundPart found = { "photo.bin", NULL };
+  ScWindow *window;
+
+  attachment = make_attachment (fixture->dir, "photo.bin", 50000);
+  g_file_get_contents (attachment, &expected, &expected_len, &error);
+  g_assert_no_error (error);
+  config_before = read_file (fixture->dir, "config.json");
+
+  fixture->window = window = open_window (fixture->dir);
+  set_text (window->subject_row, "Sent from the window");
+
+  /* What the Add Attachment chooser's response does. */
+  g_ptr_array_add (files, g_file_new_for_path (attachment));
+  _sc_window_add_attachment_files (window, files);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_cmpuint (window->attachments->len, ==, 1);
+  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==, 50000);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
+  g_assert_true (window->sending);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->send_button)));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->cancel_button)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->progress_bar)));
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+
+  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Message sent successfully");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->send_button)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->cancel_button)));
+
+  messages = sc_test_server_wait_messages (fixture->server, 1, WAIT_MS);
+  g_assert_nonnull (messages);
+  g_assert_cmpuint (messages->len, ==, 1);
+
+  stream = g_mime_stream_fs_open (messages->pdata[0], O_RDONLY, 0, &error);
+  g_assert_no_error (error);
+  parser = g_mime_parser_new_with_stream (stream);
+  message = g_mime_parser_construct_message (parser, NULL);
+  g_assert_nonnull (message);
+  g_assert_cmpstr (g_mime_message_get_subject (message), ==, "Sent from the window");
+  g_mime_message_foreach (message, find_part_cb, &found);
+  g_assert_nonnull (found.content);
+  g_assert_cmpmem (g_bytes_get_data (found.content, NULL), g_bytes_get_size (found.content),
+                   expected, expected_len);
+  g_bytes_unref (found.content);
+  g_object_unref (message);
+  g_object_unref (parser);
+  g_object_unref (stream);
+
+  /* Sending writes nothing. */
+  config_after = read_file (fixture->dir, "config.json");
+  g_assert_cmpstr (config_after, ==, config_before);
+}
+
+static void
+test_window_cancel (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *attachment = NULL;
+  ScWindow *window;
+
+  attachment = make_attachment (fixture->dir, "big.bin", 4 * 1024 * 1024);
+
+  fixture->window = window = open_window (fixture->dir);
+  g_ptr_array_add (files, g_file_new_for_path (attachment));
+  _sc_window_add_attachment_files (window, files);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
+  g_assert_true (window->sending);
+  g_assert_true (wait_until (progress_started, window, WAIT_MS));
+  g_assert_true (window->sending);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.cancel", NULL);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_false (window_sending (window));
+  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Sending cancelled");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
+
+  spin (500);
+  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
+}
+
+static void
+test_window_tab_reaches_controls (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GtkWidget *expected[7];
+  ScWindow *window;
+
+  fixture->window = window = open_window (fixture->dir);
+  expected[0] = GTK_WIDGET (window->save_button);
+  expected[1] = GTK_WIDGET (window->send_button);
+  expected[2] = GTK_WIDGET (window->add_attachment_button);
+  expected[3] = GTK_WIDGET (window->body_view);
+  expected[4] = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (window->password_row)));
+  expected[5] = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (window->subject_row)));
+  expected[6] = GTK_WIDGET (window->choose_folder_button);
+
+  /* Twice round the whole chain: Tab wraps around at the end. */
+  for (guint i = 0; i < 80; i++)
+    {
+      GtkWidget *focus;
+
+      /* What the Tab key binding of GtkWindow emits. */
+      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (focus != NULL)
+        g_hash_table_add (seen, focus);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_true (g_hash_table_contains (seen, expected[i]));
+    }
+
+  /* Accessible names are the visible labels. */
+  g_assert_cmpstr (gtk_button_get_label (window->send_button), ==, "Send");
+  g_assert_cmpstr (gtk_button_get_label (window->save_button), ==, "Save");
+  g_assert_cmpstr (gtk_button_get_label (window->add_attachment_button), ==, "Add Attachment…");
+  g_assert_cmpstr (gtk_button_get_label (window->cancel_button), ==, "Cancel");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_mime_init ();
+
+#define ADD(name, setup, func) \
+  g_test_add ("/window/" name, Fixture, NULL, setup, func, fixture_tear_down)
+
+  ADD ("fills-from-settings", fixture_set_up, test_window_fills);
+  ADD ("save-round-trip", fixture_set_up, test_window_save_round_trip);
+  ADD ("invalid-blocks-save", fixture_set_up, test_window_invalid_blocks_save);
+  ADD ("broken-settings", fixture_set_up, test_window_broken_settings);
+  ADD ("send", fixture_set_up, test_window_send);
+  ADD ("cancel", fixture_set_up_slow, test_window_cancel);
+  ADD ("tab-reaches-controls", fixture_set_up, test_window_tab_reaches_controls);
+
+#undef ADD
+
+  return g_test_run ();
+}
