@@ -837,6 +837,24 @@ test_cli_starttls_not_offered (void)
 }
 
 static void
+test_cli_connection_refused (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+
+  /* Settings for a server that is gone: nothing listens on its port any more. */
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  g_clear_pointer (&fixture.server, sc_test_server_stop);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
+  g_assert_cmpstr (fixture.out, ==, "");
+  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+  g_assert_nonnull (strstr (fixture.err, "localhost"));
+
+  fixture_stop (&fixture);
+}
+
+static void
 test_cli_one_recipient_refused (void)
 {
   static const char * const to[] = {
@@ -1054,6 +1072,17 @@ test_cli_usage_errors (void)
     g_assert_nonnull (strstr (err, "no-such-folder"));
   }
 
+  /* An empty settings folder: the missing file is named */
+  {
+    const char *empty_args[] = { "--settings", dir, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_client (dir, empty_args, &out, &err), ==, SC_EXIT_USAGE);
+    g_assert_true (g_str_has_prefix (err, "smtp-client: "));
+    g_assert_nonnull (strstr (err, "config.json"));
+  }
+
   sc_test_rm_rf (dir);
 }
 
@@ -1152,6 +1181,7 @@ main (int   argc,
   g_test_add_func ("/cli/untrusted-certificate", test_cli_untrusted_certificate);
   g_test_add_func ("/cli/untrusted-certificate-starttls", test_cli_untrusted_certificate_starttls);
   g_test_add_func ("/cli/starttls-not-offered", test_cli_starttls_not_offered);
+  g_test_add_func ("/cli/connection-refused", test_cli_connection_refused);
   g_test_add_func ("/cli/one-recipient-refused", test_cli_one_recipient_refused);
   g_test_add_func ("/cli/every-recipient-refused", test_cli_every_recipient_refused);
   g_test_add_func ("/cli/verbose", test_cli_verbose);
