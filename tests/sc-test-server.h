@@ -76,6 +76,12 @@ void          sc_test_write_settings        (ScTestServer              *server,
 char         *sc_test_make_tmpdir           (void);
 void          sc_test_rm_rf                 (const char                *path);
 
+/* A strict RFC 2047 decoder (GMime 3.2's merges adjacent padded base64 words and loses text),
+ * and the decoded value of a top-level header of a message file. */
+char         *sc_test_decode_rfc2047        (const char                *raw);
+char         *sc_test_eml_get_header        (const char                *eml_path,
+                                             const char                *name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScTestServer, sc_test_server_stop)
 
 G_END_DECLS

@@ -511,82 +511,6 @@ collect_attachments_cb (GMimeObject *parent,
   g_object_unref (memory);
 }
 
-/* A strict RFC 2047 decoder for a raw header value. GMime 3.2's own decoder merges adjacent
- * base64 encoded-words before decoding and loses text when the first one ends with "=" padding,
- * so the subject is checked with this one. */
-static char *
-decode_rfc2047 (const char *raw)
-{
-  g_autoptr(GRegex) regex = g_regex_new ("=\\?([^?]+)\\?([BbQq])\\?([^?]*)\\?=", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autofree char *unfolded = NULL;
-  gboolean after_word = FALSE;
-  int start, end, last_end = 0;
-
-  /* Unfold */
-  {
-    g_autoptr(GString) tmp = g_string_new (NULL);
-
-    for (const char *p = raw; *p != '\0'; p++)
-      if (*p != '\r' && *p != '\n')
-        g_string_append_c (tmp, *p);
-    unfolded = g_string_free (g_steal_pointer (&tmp), FALSE);
-  }
-
-  g_regex_match (regex, unfolded, 0, &match);
-  while (g_match_info_matches (match))
-    {
-      g_autofree char *charset = g_match_info_fetch (match, 1);
-      g_autofree char *encoding = g_match_info_fetch (match, 2);
-      g_autofree char *text = g_match_info_fetch (match, 3);
-      g_autofree char *between = NULL;
-      g_autoptr(GString) bytes = g_string_new (NULL);
-      g_autofree char *utf8 = NULL;
-
-      g_match_info_fetch_pos (match, 0, &start, &end);
-      between = g_strndup (unfolded + last_end, start - last_end);
-      /* Linear white space between two encoded-words is ignored. */
-      if (!(after_word && between[strspn (between, " \t")] == '\0'))
-        g_string_append (out, between);
-
-      if (g_ascii_toupper (encoding[0]) == 'B')
-        {
-          gsize len = 0;
-          g_autofree guchar *decoded = g_base64_decode (text, &len);
-
-          g_string_append_len (bytes, (const char *) decoded, len);
-        }
-      else
-        {
-          for (const char *p = text; *p != '\0'; p++)
-            {
-              if (*p == '_')
-                g_string_append_c (bytes, ' ');
-              else if (*p == '=' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
-                {
-                  g_string_append_c (bytes, (char) (g_ascii_xdigit_value (p[1]) * 16
-                                                    + g_ascii_xdigit_value (p[2])));
-                  p += 2;
-                }
-              else
-                g_string_append_c (bytes, *p);
-            }
-        }
-
-      utf8 = g_convert (bytes->str, bytes->len, "UTF-8", charset, NULL, NULL, NULL);
-      g_assert_nonnull (utf8);
-      g_string_append (out, utf8);
-
-      after_word = TRUE;
-      last_end = end;
-      g_match_info_next (match, NULL);
-    }
-  g_string_append (out, unfolded + last_end);
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
 static char *
 strip_cr (const char *text)
 {
@@ -659,8 +583,12 @@ test_cli_send_tls (void)
   header = g_mime_header_list_get_header (g_mime_object_get_header_list (GMIME_OBJECT (message)),
                                          "Subject");
   g_assert_nonnull (header);
-  decoded_subject = decode_rfc2047 (g_mime_header_get_raw_value (header));
-  g_assert_cmpstr (g_strstrip (decoded_subject), ==, subject);
+  decoded_subject = sc_test_decode_rfc2047 (g_mime_header_get_raw_value (header));
+  g_assert_cmpstr (decoded_subject, ==, subject);
+  g_free (decoded_subject);
+  decoded_subject = sc_test_eml_get_header (g_ptr_array_index (messages, 0), "subject");
+  g_assert_cmpstr (decoded_subject, ==, subject);
+  g_assert_null (sc_test_eml_get_header (g_ptr_array_index (messages, 0), "X-No-Such-Header"));
   from = internet_address_list_to_string (g_mime_message_get_from (message), NULL, FALSE);
   g_assert_nonnull (strstr (from, SC_TEST_LOGIN));
   g_assert_cmpint (internet_address_list_length (g_mime_message_get_to (message)), ==, 2);
