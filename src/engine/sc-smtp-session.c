@@ -264,6 +264,26 @@ waiting_for_phrase (const char *command,
   return *out_free;
 }
 
+/* GSocketClient says "Could not connect to 127.0.0.1: Connection refused"; we say the host and
+ * port ourselves, so keep only the reason. */
+static const char *
+connect_reason (const char *message)
+{
+  const char *colon;
+
+  if (g_str_has_prefix (message, "Could not connect to ") &&
+      (colon = strstr (message, ": ")) != NULL)
+    return colon + 2;
+
+  return message;
+}
+
+static const char *
+seconds_word (guint n)
+{
+  return n == 1 ? "second" : "seconds";
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Relay to the main context                                                                  */
 /* ------------------------------------------------------------------------------------------ */
@@ -447,8 +467,9 @@ set_read_error (ScSmtpConnection  *c,
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
-                   "Timed out waiting for %s (no answer for %u seconds)",
-                   phrase, c->session->timeout_seconds);
+                   "Timed out waiting for %s (no answer for %u %s)",
+                   phrase, c->session->timeout_seconds,
+                   seconds_word (c->session->timeout_seconds));
     }
   else
     {
@@ -477,8 +498,9 @@ set_write_error (ScSmtpConnection  *c,
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
-                   "Timed out sending %s: the server accepted no data for %u seconds",
-                   what, c->session->timeout_seconds);
+                   "Timed out sending %s: the server accepted no data for %u %s",
+                   what, c->session->timeout_seconds,
+                   seconds_word (c->session->timeout_seconds));
     }
   else
     {
@@ -747,7 +769,7 @@ connect_to_server (ScSmtpConnection  *c,
 
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECT,
                    "Could not connect to %s:%u: %s",
-                   session->host, session->port, local_error->message);
+                   session->host, session->port, connect_reason (local_error->message));
       return FALSE;
     }
 
@@ -821,8 +843,9 @@ start_tls (ScSmtpConnection  *c,
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
-                       "Timed out during the TLS handshake with %s (no answer for %u seconds)",
-                       c->session->host, c->session->timeout_seconds);
+                       "Timed out during the TLS handshake with %s (no answer for %u %s)",
+                       c->session->host, c->session->timeout_seconds,
+                       seconds_word (c->session->timeout_seconds));
         }
       else
         {
@@ -1343,10 +1366,15 @@ close_connection (ScSmtpConnection *c,
   if (polite && !g_cancellable_is_cancelled (c->cancellable) && !g_socket_is_closed (c->socket))
     {
       g_autoptr(ScSmtpReply) reply = NULL;
+      g_autofree char *last_reply = g_strdup (c->session->last_reply);
 
       g_socket_set_timeout (c->socket,
                             MIN (c->session->timeout_seconds, QUIT_TIMEOUT_SECONDS));
       reply = command (c, "QUIT", "QUIT", NULL);
+
+      /* The UI wants the reply that mattered ("250 … queued as …"), not "221 Bye". */
+      g_free (c->session->last_reply);
+      c->session->last_reply = g_steal_pointer (&last_reply);
     }
 
   if (!polite)
