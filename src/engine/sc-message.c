@@ -376,6 +376,47 @@ build_body_part (ScMessage *self)
   return GMIME_OBJECT (part);
 }
 
+/* Appends @text as RFC 2047 "B" encoded words of at most @max_bytes bytes each (45 bytes make
+ * a word of 72 characters), never splitting a character. Every word but the last holds a multiple of 3 bytes where possible, so its base64
+ * has no "=" padding: GMime's own decoder joins adjacent words and stops at padding. */
+static void
+append_encoded_words (GString    *out,
+                      const char *text,
+                      gsize       max_bytes,
+                      const char *separator)
+{
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *end = p;
+      const char *aligned = NULL;
+      g_autofree char *b64 = NULL;
+
+      while (*end != '\0')
+        {
+          const char *next = g_utf8_next_char (end);
+
+          if ((gsize) (next - p) > max_bytes)
+            break;
+          end = next;
+          if ((end - p) % 3 == 0)
+            aligned = end;
+        }
+
+      if (end == p)
+        end = g_utf8_next_char (p);
+      else if (*end != '\0' && aligned != NULL)
+        end = aligned;
+
+      b64 = g_base64_encode ((const guchar *) p, end - p);
+      if (p != text)
+        g_string_append (out, separator);
+      g_string_append_printf (out, "=?utf-8?b?%s?=", b64);
+      p = end;
+    }
+}
+
 static gboolean
 is_plain_ascii (const char *str)
 {
@@ -406,7 +447,6 @@ set_filename_headers (GMimePart        *part,
   GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (part));
   GMimeHeader *header;
   g_autoptr(GString) value = g_string_new (NULL);
-  const char *p = name;
 
   header = g_mime_header_list_get_header (headers, "Content-Type");
   if (header != NULL)
@@ -415,28 +455,7 @@ set_filename_headers (GMimePart        *part,
                               g_mime_content_type_get_media_type (type),
                               g_mime_content_type_get_media_subtype (type));
 
-      /* Encoded words of at most 75 characters, never splitting a character. */
-      while (*p != '\0')
-        {
-          const char *end = p;
-          g_autofree char *b64 = NULL;
-
-          while (*end != '\0')
-            {
-              const char *next = g_utf8_next_char (end);
-
-              if (next - p > 45)
-                break;
-              end = next;
-            }
-          if (end == p)
-            end = g_utf8_next_char (p);
-
-          b64 = g_base64_encode ((const guchar *) p, end - p);
-          g_string_append_printf (value, "%s=?utf-8?b?%s?=", p == name ? "" : " ", b64);
-          p = end;
-        }
-
+      append_encoded_words (value, name, 45, " ");
       g_string_append (value, "\"\n");
       g_mime_header_set_raw_value (header, value->str);
     }
@@ -860,6 +879,17 @@ sc_message_prepare (ScMessage     *self,
   for (guint i = 0; self->to[i] != NULL; i++)
     g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_TO, NULL, self->to[i]);
   g_mime_message_set_subject (mime, self->subject, "utf-8");
+  if (!g_str_is_ascii (self->subject))
+    {
+      GMimeHeader *header;
+      g_autoptr(GString) raw = g_string_new (" ");
+
+      header = g_mime_header_list_get_header (g_mime_object_get_header_list (GMIME_OBJECT (mime)),
+                                              "Subject");
+      append_encoded_words (raw, self->subject, 39, "\n ");
+      g_string_append_c (raw, '\n');
+      g_mime_header_set_raw_value (header, raw->str);
+    }
 
   now = g_date_time_new_now_local ();
   g_mime_message_set_date (mime, now);
