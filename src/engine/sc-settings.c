@@ -554,6 +554,33 @@ read_json_file (ScSettings  *self,
       return NULL;
     }
 
+  {
+    const char *end = NULL;
+
+    if (!g_utf8_validate (contents, length, &end))
+      {
+        guint line = 1;
+        guint column = 1;
+
+        for (const char *p = contents; p < end; p++)
+          {
+            if (*p == '\n')
+              {
+                line++;
+                column = 1;
+              }
+            else if ((*p & 0xc0) != 0x80)
+              {
+                column++;
+              }
+          }
+
+        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+                     "%s:%u:%u: the file is not UTF-8 text", shown, line, column);
+        return NULL;
+      }
+  }
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, contents, length, &local_error))
     {
@@ -580,7 +607,14 @@ read_json_file (ScSettings  *self,
     }
 
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL)
+    {
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+                   "%s:1:1: the file is empty; it must hold a JSON object ({ … })", shown);
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
                    "%s:1:1: the file must hold a JSON object ({ … })", shown);
