@@ -31,7 +31,10 @@ typedef struct
 /* With data_delay_ms, the server reads DATA in chunks of 4 KiB, sleeping data_delay_ms before
  * each, with a small socket receive buffer, so a client's upload is really slowed down.
  * auth_mechanisms may name mechanisms the server does not implement (e.g. "CRAM-MD5"): they are
- * advertised in EHLO but AUTH with them is answered "504"; "" advertises no AUTH at all. */
+ * advertised in EHLO but AUTH with them is answered "504"; "" advertises no AUTH at all.
+ * The log holds each line as read, before the server judges it (so a command refused with 530
+ * before STARTTLS is there too), with the verb in capitals; AUTH continuation lines as sent;
+ * "AUTH-RESULT ok" or "AUTH-RESULT fail" after each AUTH; never the DATA content. */
 
 /* The server has one account: login SC_TEST_LOGIN, password SC_TEST_PASSWORD (non-ASCII). */
 #define SC_TEST_LOGIN    "sender@example.com"

@@ -127,16 +127,44 @@ class LoggingSMTP(SMTP):
 
     def __init__(self, handler, *, log, data_delay_ms, **kwargs):
         self._test_log = log
+        self._in_auth = False
         self._data_delay = data_delay_ms / 1000.0
         super().__init__(handler, **kwargs)
         for command, method in list(self._smtp_methods.items()):
             self._smtp_methods[command] = self._wrap(command, method)
 
+    def _client_connected_cb(self, reader, writer):
+        super()._client_connected_cb(reader, writer)
+        # Log every command line as it is read, before aiosmtpd decides anything about it (so a
+        # command refused with 530 before STARTTLS is logged too). Commands (and AUTH
+        # continuation lines, through readline()) are read with readuntil() and its default
+        # separator; DATA lines with readuntil(b'\r\n'), so the message content is not logged.
+        original = reader.readuntil
+
+        async def readuntil(separator=b'\n'):
+            line = await original(separator)
+            if separator == b'\n':
+                text = line.rstrip(b'\r\n').decode('utf-8', errors='backslashreplace')
+                if text and not self._in_auth:
+                    # The verb in capitals (RFC 5321 verbs are case-insensitive), the rest as is
+                    verb, space, rest = text.partition(' ')
+                    text = verb.upper() + space + rest
+                if text:
+                    self._test_log.line(text)
+            return line
+
+        reader.readuntil = readuntil
+
     def _wrap(self, command, method):
         async def wrapper(arg):
-            self._test_log.line(command if arg is None else '%s %s' % (command, arg))
             if command == 'DATA' and self._data_delay > 0:
                 await self._throttled_data(method, arg)
+            elif command == 'AUTH':
+                self._in_auth = True
+                try:
+                    await method(arg)
+                finally:
+                    self._in_auth = False
             else:
                 await method(arg)
             if command == 'AUTH':
@@ -161,7 +189,7 @@ class LoggingSMTP(SMTP):
         try:
             await method(arg)
         finally:
-            del reader.readuntil
+            reader.readuntil = original
 
 
 def make_authenticator(login, password):

@@ -241,6 +241,44 @@ test_server_dialogue (void)
   g_assert_nonnull (strstr (log, "RCPT TO:<nobody@example.com>\nDATA\nQUIT\n"));
 }
 
+/* Every command is logged, even one that aiosmtpd refuses before looking at it. */
+static void
+test_server_log_before_starttls (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
+  g_autoptr(ScTestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *log = NULL;
+  GOutputStream *out;
+  char *reply;
+
+  server = sc_test_server_start (&options, &error);
+  g_assert_no_error (error);
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_free (dialogue (in, out, NULL));
+  reply = dialogue (in, out, "EHLO test");
+  g_free (reply);
+  reply = dialogue (in, out, "AUTH PLAIN AGZvbwBiYXI=");
+  g_assert_true (g_str_has_prefix (reply, "530 "));
+  g_free (reply);
+  reply = dialogue (in, out, "QUIT");
+  g_assert_true (g_str_has_prefix (reply, "221 "));
+  g_free (reply);
+
+  log = sc_test_server_get_log (server);
+  g_assert_cmpstr (log, ==, "EHLO test\nAUTH PLAIN AGZvbwBiYXI=\nQUIT\n");
+}
+
 /* ------------------------------------------------------------------------------------------
  * smtp-client --send
  * ------------------------------------------------------------------------------------------ */
@@ -1096,6 +1134,7 @@ main (int   argc,
   g_test_add_func ("/test-server/start-stop", test_server_start_stop);
   g_test_add_func ("/test-server/write-settings", test_server_write_settings);
   g_test_add_func ("/test-server/dialogue", test_server_dialogue);
+  g_test_add_func ("/test-server/log-before-starttls", test_server_log_before_starttls);
 
   g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/cli/help", test_cli_help);
