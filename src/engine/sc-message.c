@@ -133,11 +133,9 @@ sink_flush (GMimeStream *stream)
 {
   ScMessageSink *self = (ScMessageSink *) stream;
 
+  /* Hand everything to the output stream, but leave flushing it to the caller, so that the
+   * SMTP code can add ".\r\n" to the same TLS record. */
   if (!sink_drain (self))
-    return -1;
-
-  if (self->output != NULL &&
-      !g_output_stream_flush (self->output, self->cancellable, &self->error))
     return -1;
 
   return 0;

@@ -248,6 +248,42 @@ set_invalid (ScSettings  *self,
                "%s: \"%s\" %s", path, key_info[key].json_name, what);
 }
 
+/* json_node_copy () shares objects and arrays; this copies them too, so that a copy can be
+ * changed (or handed to another thread) without touching the original. */
+static JsonNode *
+deep_copy_node (JsonNode *node)
+{
+  if (node == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObject *copy = json_object_new ();
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (copy, l->data,
+                                deep_copy_node (json_object_get_member (object, l->data)));
+
+      return json_node_init_object (json_node_alloc (), copy);
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+      JsonArray *copy = json_array_sized_new (n);
+
+      for (guint i = 0; i < n; i++)
+        json_array_add_element (copy, deep_copy_node (json_array_get_element (array, i)));
+
+      return json_node_init_array (json_node_alloc (), copy);
+    }
+
+  return json_node_copy (node);
+}
+
 /* Keep the first error only. */
 static void
 take_first_error (GError **error,
@@ -621,7 +657,7 @@ read_json_file (ScSettings  *self,
       return NULL;
     }
 
-  return json_node_copy (root);
+  return deep_copy_node (root);
 }
 
 /* Returns the string value of a member, or NULL with an error when it is not a string. A
@@ -1121,7 +1157,7 @@ set_or_remove_string (JsonObject *object,
 static JsonNode *
 build_config (ScSettings *self)
 {
-  JsonNode *root = self->config_root != NULL ? json_node_copy (self->config_root) : NULL;
+  JsonNode *root = deep_copy_node (self->config_root);
   JsonObject *object = ensure_object_root (&root);
 
   json_object_set_string_member (object, "smtp_host", self->smtp_host);
@@ -1144,7 +1180,7 @@ build_config (ScSettings *self)
 static JsonNode *
 build_credentials (ScSettings *self)
 {
-  JsonNode *root = self->credentials_root != NULL ? json_node_copy (self->credentials_root) : NULL;
+  JsonNode *root = deep_copy_node (self->credentials_root);
   JsonObject *object = ensure_object_root (&root);
 
   json_object_set_string_member (object, "login", self->login);
@@ -1156,7 +1192,7 @@ build_credentials (ScSettings *self)
 static JsonNode *
 build_data (ScSettings *self)
 {
-  JsonNode *root = self->data_root != NULL ? json_node_copy (self->data_root) : NULL;
+  JsonNode *root = deep_copy_node (self->data_root);
   JsonObject *object = ensure_object_root (&root);
   JsonNode *message_node;
   JsonObject *message;
@@ -1621,10 +1657,9 @@ sc_settings_dup (ScSettings *self)
   copy->subject = g_strdup (self->subject);
   copy->message_file_path = g_strdup (self->message_file_path);
   copy->attachment_folder_path = g_strdup (self->attachment_folder_path);
-  copy->config_root = self->config_root != NULL ? json_node_copy (self->config_root) : NULL;
-  copy->credentials_root =
-    self->credentials_root != NULL ? json_node_copy (self->credentials_root) : NULL;
-  copy->data_root = self->data_root != NULL ? json_node_copy (self->data_root) : NULL;
+  copy->config_root = deep_copy_node (self->config_root);
+  copy->credentials_root = deep_copy_node (self->credentials_root);
+  copy->data_root = deep_copy_node (self->data_root);
 
   return copy;
 }
