@@ -337,6 +337,9 @@ typedef struct
   const char *prefix;          /* the error message starts with this */
 } InvalidCase;
 
+#define CONFIG_WITH(extra) \
+  "{\"smtp_host\": \"smtp.example.com\", " extra "}"
+
 #define DATA_WITH(to, subject) \
   "{\"to_addrs\": " to ", \"message\": {\"subject\": " subject ", " \
   "\"message_file_path\": \"example_msg.txt\", \"attachment_folder_path\": \"attachments\"}}"
@@ -356,11 +359,11 @@ static const InvalidCase invalid_cases[] = {
     "settings/config.json: \"smtp_host\" must be" },
   { "config.json", "{\"smtp_host\": 42, \"smtp_port\": 465}",
     "settings/config.json: \"smtp_host\" must be" },
-  { "config.json", "{\"smtp_host\": \"smtp.example.com\", \"smtp_port\": 465, \"security\": \"ssl\"}",
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 465, \"security\": \"ssl\""),
     "settings/config.json: \"security\" must be \"tls\", \"starttls\" or \"none\"" },
-  { "config.json", "{\"smtp_host\": \"smtp.example.com\", \"smtp_port\": 25, \"security\": \"none\"}",
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 25, \"security\": \"none\""),
     "settings/config.json: \"security\" may be \"none\"" },
-  { "config.json", "{\"smtp_host\": \"smtp.example.com\", \"smtp_port\": 465, \"timeout_seconds\": 0}",
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 465, \"timeout_seconds\": 0"),
     "settings/config.json: \"timeout_seconds\" must be a whole number" },
   { "credentials.json", "{\"password\": \"x\"}",
     "settings/credentials.json: \"login\" is missing" },
@@ -677,12 +680,14 @@ test_security_defaults (Fixture       *fixture,
   g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
 
   /* From config.json */
-  write_settings_file (fixture, "config.json", "{\"smtp_host\": \"h.example\", \"smtp_port\": 465}");
+  write_settings_file (fixture, "config.json",
+                       "{\"smtp_host\": \"h.example\", \"smtp_port\": 465}");
   sc_settings_load (settings, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_TLS);
 
-  write_settings_file (fixture, "config.json", "{\"smtp_host\": \"h.example\", \"smtp_port\": 587}");
+  write_settings_file (fixture, "config.json",
+                       "{\"smtp_host\": \"h.example\", \"smtp_port\": 587}");
   sc_settings_load (settings, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);

@@ -375,8 +375,9 @@ build_body_part (ScMessage *self)
 }
 
 /* Appends @text as RFC 2047 "B" encoded words of at most @max_bytes bytes each (45 bytes make
- * a word of 72 characters), never splitting a character. Every word but the last holds a multiple of 3 bytes where possible, so its base64
- * has no "=" padding: GMime's own decoder joins adjacent words and stops at padding. */
+ * a word of 72 characters), never splitting a character. Every word but the last holds a
+ * multiple of 3 bytes where possible, so its base64 has no "=" padding: GMime's own decoder
+ * joins adjacent words and stops at padding. */
 static void
 append_encoded_words (GString    *out,
                       const char *text,
