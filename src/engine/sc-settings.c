@@ -1909,6 +1909,12 @@ sc_settings_get_attachment_folder (ScSettings *self)
   return sc_settings_resolve_path (self, self->attachment_folder_path);
 }
 
+/**
+ * sc_settings_get_smtp_host:
+ * @self: an #ScSettings
+ *
+ * Returns: (nullable): the SMTP server host name or address ("smtp_host" in config.json)
+ */
 const char *
 sc_settings_get_smtp_host (ScSettings *self)
 {
@@ -1917,6 +1923,13 @@ sc_settings_get_smtp_host (ScSettings *self)
   return self->smtp_host;
 }
 
+/**
+ * sc_settings_set_smtp_host:
+ * @self: an #ScSettings
+ * @smtp_host: (nullable): the SMTP server host name or address
+ *
+ * Sets "smtp_host" in config.json.
+ */
 void
 sc_settings_set_smtp_host (ScSettings *self,
                            const char *smtp_host)
@@ -1927,6 +1940,12 @@ sc_settings_set_smtp_host (ScSettings *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SMTP_HOST]);
 }
 
+/**
+ * sc_settings_get_smtp_port:
+ * @self: an #ScSettings
+ *
+ * Returns: the SMTP server port ("smtp_port" in config.json)
+ */
 guint
 sc_settings_get_smtp_port (ScSettings *self)
 {
@@ -1935,6 +1954,14 @@ sc_settings_get_smtp_port (ScSettings *self)
   return self->smtp_port;
 }
 
+/**
+ * sc_settings_set_smtp_port:
+ * @self: an #ScSettings
+ * @smtp_port: the SMTP server port
+ *
+ * Sets "smtp_port" in config.json. While the security is not explicit, this also sets the
+ * default security for the port.
+ */
 void
 sc_settings_set_smtp_port (ScSettings *self,
                            guint       smtp_port)
@@ -1959,6 +1986,12 @@ sc_settings_set_smtp_port (ScSettings *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/**
+ * sc_settings_get_security:
+ * @self: an #ScSettings
+ *
+ * Returns: the connection security ("security" in config.json)
+ */
 ScSecurity
 sc_settings_get_security (ScSettings *self)
 {
@@ -1967,6 +2000,13 @@ sc_settings_get_security (ScSettings *self)
   return self->security;
 }
 
+/**
+ * sc_settings_set_security:
+ * @self: an #ScSettings
+ * @security: the connection security
+ *
+ * Sets "security" in config.json; this makes it explicit.
+ */
 void
 sc_settings_set_security (ScSettings *self,
                           ScSecurity  security)
@@ -1991,6 +2031,12 @@ sc_settings_set_security (ScSettings *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/**
+ * sc_settings_get_ca_file:
+ * @self: an #ScSettings
+ *
+ * Returns: (nullable): the PEM file trusted instead of the system store, as written, or %NULL ("ca_file" in config.json)
+ */
 const char *
 sc_settings_get_ca_file (ScSettings *self)
 {
@@ -1999,6 +2045,13 @@ sc_settings_get_ca_file (ScSettings *self)
   return self->ca_file;
 }
 
+/**
+ * sc_settings_set_ca_file:
+ * @self: an #ScSettings
+ * @ca_file: (nullable): the PEM file trusted instead of the system store, as written, or %NULL
+ *
+ * Sets "ca_file" in config.json.
+ */
 void
 sc_settings_set_ca_file (ScSettings *self,
                          const char *ca_file)
@@ -2012,6 +2065,12 @@ sc_settings_set_ca_file (ScSettings *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CA_FILE]);
 }
 
+/**
+ * sc_settings_get_timeout_seconds:
+ * @self: an #ScSettings
+ *
+ * Returns: the network time-out in seconds ("timeout_seconds" in config.json)
+ */
 guint
 sc_settings_get_timeout_seconds (ScSettings *self)
 {
@@ -2020,6 +2079,13 @@ sc_settings_get_timeout_seconds (ScSettings *self)
   return self->timeout_seconds;
 }
 
+/**
+ * sc_settings_set_timeout_seconds:
+ * @self: an #ScSettings
+ * @timeout_seconds: the network time-out in seconds
+ *
+ * Sets "timeout_seconds" in config.json.
+ */
 void
 sc_settings_set_timeout_seconds (ScSettings *self,
                                  guint       timeout_seconds)
@@ -2033,6 +2099,12 @@ sc_settings_set_timeout_seconds (ScSettings *self,
     }
 }
 
+/**
+ * sc_settings_get_login:
+ * @self: an #ScSettings
+ *
+ * Returns: (nullable): the login, also the sender address ("login" in credentials.json)
+ */
 const char *
 sc_settings_get_login (ScSettings *self)
 {
@@ -2041,6 +2113,13 @@ sc_settings_get_login (ScSettings *self)
   return self->login;
 }
 
+/**
+ * sc_settings_set_login:
+ * @self: an #ScSettings
+ * @login: (nullable): the login, also the sender address
+ *
+ * Sets "login" in credentials.json.
+ */
 void
 sc_settings_set_login (ScSettings *self,
                        const char *login)
@@ -2051,6 +2130,12 @@ sc_settings_set_login (ScSettings *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGIN]);
 }
 
+/**
+ * sc_settings_get_password:
+ * @self: an #ScSettings
+ *
+ * Returns: (nullable): the password ("password" in credentials.json)
+ */
 const char *
 sc_settings_get_password (ScSettings *self)
 {
@@ -2059,6 +2144,13 @@ sc_settings_get_password (ScSettings *self)
   return self->password;
 }
 
+/**
+ * sc_settings_set_password:
+ * @self: an #ScSettings
+ * @password: (nullable): the password
+ *
+ * Sets "password" in credentials.json.
+ */
 void
 sc_settings_set_password (ScSettings *self,
                           const char *password)
@@ -2073,6 +2165,13 @@ sc_settings_set_password (ScSettings *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PASSWORD]);
 }
 
+/**
+ * sc_settings_get_recipients:
+ * @self: an #ScSettings
+ *
+ * Returns: (nullable) (array zero-terminated=1): the recipient addresses ("to_addrs" in
+ *   data.json)
+ */
 const char * const *
 sc_settings_get_recipients (ScSettings *self)
 {
@@ -2081,6 +2180,13 @@ sc_settings_get_recipients (ScSettings *self)
   return (const char * const *) self->recipients;
 }
 
+/**
+ * sc_settings_set_recipients:
+ * @self: an #ScSettings
+ * @recipients: (nullable): the recipient addresses
+ *
+ * Sets "to_addrs" in data.json.
+ */
 void
 sc_settings_set_recipients (ScSettings         *self,
                             const char * const *recipients)
@@ -2098,6 +2204,12 @@ sc_settings_set_recipients (ScSettings         *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECIPIENTS]);
 }
 
+/**
+ * sc_settings_get_subject:
+ * @self: an #ScSettings
+ *
+ * Returns: (nullable): the subject ("subject" in data.json)
+ */
 const char *
 sc_settings_get_subject (ScSettings *self)
 {
@@ -2106,6 +2218,13 @@ sc_settings_get_subject (ScSettings *self)
   return self->subject;
 }
 
+/**
+ * sc_settings_set_subject:
+ * @self: an #ScSettings
+ * @subject: (nullable): the subject
+ *
+ * Sets "subject" in data.json.
+ */
 void
 sc_settings_set_subject (ScSettings *self,
                          const char *subject)
@@ -2116,6 +2235,12 @@ sc_settings_set_subject (ScSettings *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBJECT]);
 }
 
+/**
+ * sc_settings_get_message_file_path:
+ * @self: an #ScSettings
+ *
+ * Returns: (nullable): the message file path as written ("message_file_path" in data.json)
+ */
 const char *
 sc_settings_get_message_file_path (ScSettings *self)
 {
@@ -2124,6 +2249,13 @@ sc_settings_get_message_file_path (ScSettings *self)
   return self->message_file_path;
 }
 
+/**
+ * sc_settings_set_message_file_path:
+ * @self: an #ScSettings
+ * @path: (nullable): the message file path as written
+ *
+ * Sets "message_file_path" in data.json.
+ */
 void
 sc_settings_set_message_file_path (ScSettings *self,
                                    const char *path)
@@ -2134,6 +2266,12 @@ sc_settings_set_message_file_path (ScSettings *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE_FILE_PATH]);
 }
 
+/**
+ * sc_settings_get_attachment_folder_path:
+ * @self: an #ScSettings
+ *
+ * Returns: (nullable): the attachment folder path as written ("attachment_folder_path" in data.json)
+ */
 const char *
 sc_settings_get_attachment_folder_path (ScSettings *self)
 {
@@ -2142,6 +2280,13 @@ sc_settings_get_attachment_folder_path (ScSettings *self)
   return self->attachment_folder_path;
 }
 
+/**
+ * sc_settings_set_attachment_folder_path:
+ * @self: an #ScSettings
+ * @path: (nullable): the attachment folder path as written
+ *
+ * Sets "attachment_folder_path" in data.json.
+ */
 void
 sc_settings_set_attachment_folder_path (ScSettings *self,
                                         const char *path)
