@@ -2035,7 +2035,8 @@ sc_settings_set_security (ScSettings *self,
  * sc_settings_get_ca_file:
  * @self: an #ScSettings
  *
- * Returns: (nullable): the PEM file trusted instead of the system store, as written, or %NULL ("ca_file" in config.json)
+ * Returns: (nullable): the PEM file trusted instead of the system store, as written, or
+ *   %NULL ("ca_file" in config.json)
  */
 const char *
 sc_settings_get_ca_file (ScSettings *self)
@@ -2270,7 +2271,8 @@ sc_settings_set_message_file_path (ScSettings *self,
  * sc_settings_get_attachment_folder_path:
  * @self: an #ScSettings
  *
- * Returns: (nullable): the attachment folder path as written ("attachment_folder_path" in data.json)
+ * Returns: (nullable): the attachment folder path as written ("attachment_folder_path" in
+ *   data.json)
  */
 const char *
 sc_settings_get_attachment_folder_path (ScSettings *self)
