@@ -581,9 +581,11 @@ test_bad_address (Fixture       *fixture,
     "two words@example.com", "Name <user@example.com>", "user@example.com, other@example.com",
     "group: user@example.com;", "user@exa mple.com", "user\t@example.com", ".user@example.com",
     "user.@example.com", "us..er@example.com", "user@example..com", "user@.example.com",
+    "пользователь@example.com", "user@пример.рф",
   };
   const char *good[] = {
     "user@example.com", "first.last+tag@sub.example.co.uk", "x@localhost", "o'brien@example.ie",
+    "user@xn--e1afmkfd.xn--p1ai",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

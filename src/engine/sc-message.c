@@ -1285,6 +1285,16 @@ sc_address_validate (const char  *address,
         }
     }
 
+  /* Non-ASCII addresses need SMTPUTF8, which we do not speak; a domain can be written in its
+   * ASCII (xn--) form. */
+  if (!g_str_is_ascii (address))
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                   "\"%s\" has non-ASCII letters; only plain ASCII addresses are supported "
+                   "(write an international domain in its xn-- form)", address);
+      return FALSE;
+    }
+
   at = strchr (address, '@');
   if (at == NULL || strchr (at + 1, '@') != NULL)
     {
@@ -1306,8 +1316,10 @@ sc_address_validate (const char  *address,
   if (list == NULL || internet_address_list_length (list) != 1 ||
       !INTERNET_ADDRESS_IS_MAILBOX ((item = internet_address_list_get_address (list, 0))) ||
       (internet_address_get_name (item) != NULL && *internet_address_get_name (item) != '\0') ||
-      g_strcmp0 (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (item)),
-                 address) != 0)
+      (g_strcmp0 (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (item)),
+                  address) != 0 &&
+       g_strcmp0 (internet_address_mailbox_get_idn_addr (INTERNET_ADDRESS_MAILBOX (item)),
+                  address) != 0))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
                    "\"%s\" is not a plain e-mail address (like name@example.com)", address);
