@@ -1439,6 +1439,23 @@ add_capture_shortcut (GtkShortcutController *controller,
 }
 
 static void
+load_css (GtkWidget *widget)
+{
+  static GdkDisplay *loaded_for;
+  g_autoptr(GtkCssProvider) provider = NULL;
+  GdkDisplay *display = gtk_widget_get_display (widget);
+
+  if (display == NULL || display == loaded_for)
+    return;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/smtpclient/SmtpClient/sc-window.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  loaded_for = display;
+}
+
+static void
 sc_window_init (ScWindow *self)
 {
   GtkEventController *controller;
@@ -1446,6 +1463,7 @@ sc_window_init (ScWindow *self)
 
   g_type_ensure (ADW_TYPE_PASSWORD_ENTRY_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
+  load_css (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->recipient_rows = g_ptr_array_new ();
