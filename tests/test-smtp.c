@@ -1110,6 +1110,564 @@ test_send_async (void)
   sc_test_rm_rf (dir);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* A scripted server for exact fault cases (in-process, plaintext, loopback)                  */
+/* ------------------------------------------------------------------------------------------ */
+
+#define SCRIPT_DATA "<the message content, up to the final dot>"
+
+typedef struct
+{
+  const char *expect;   /* prefix of the next line from the client; NULL: read nothing */
+  const char *reply;    /* then sent; NULL: close the connection; "": wait until the client
+                           closes, without a word */
+} ScriptStep;
+
+typedef struct
+{
+  GSocket          *listener;
+  guint16           port;
+  const ScriptStep *steps;
+  guint             n_steps;
+  GThread          *thread;
+  GPtrArray        *received;
+  char             *failure;
+} ScriptServer;
+
+static GSocket *
+listen_on_loopback (guint16 *out_port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+
+  /* Bounds accept () and every read and write of the accepted sockets. */
+  g_socket_set_timeout (socket, 15);
+  *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  return g_steal_pointer (&socket);
+}
+
+static char *
+script_read_line (GDataInputStream *in)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+
+  if (line != NULL && line[0] != '\0' && line[strlen (line) - 1] == '\r')
+    line[strlen (line) - 1] = '\0';
+
+  return line;
+}
+
+static gpointer
+script_server_thread (gpointer user_data)
+{
+  ScriptServer *server = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_accept (server->listener, NULL, &error);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  GOutputStream *out;
+
+  if (socket == NULL)
+    {
+      server->failure = g_strdup_printf ("accept: %s", error->message);
+      return NULL;
+    }
+
+  connection = g_socket_connection_factory_create_connection (socket);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  for (guint i = 0; i < server->n_steps && server->failure == NULL; i++)
+    {
+      const ScriptStep *step = &server->steps[i];
+
+      if (step->expect != NULL && g_str_equal (step->expect, SCRIPT_DATA))
+        {
+          for (;;)
+            {
+              g_autofree char *line = script_read_line (in);
+
+              if (line == NULL)
+                {
+                  server->failure = g_strdup ("the connection closed during DATA");
+                  break;
+                }
+              if (g_str_equal (line, "."))
+                break;
+            }
+        }
+      else if (step->expect != NULL)
+        {
+          char *line = script_read_line (in);
+
+          if (line == NULL)
+            {
+              server->failure = g_strdup_printf ("the connection closed; expected “%s”",
+                                                 step->expect);
+              break;
+            }
+          g_ptr_array_add (server->received, line);
+          if (!g_str_has_prefix (line, step->expect))
+            {
+              server->failure = g_strdup_printf ("got “%s”, expected “%s”", line, step->expect);
+              break;
+            }
+        }
+
+      if (step->reply == NULL)
+        break;
+
+      if (step->reply[0] == '\0')
+        {
+          g_autofree char *line = NULL;
+
+          /* Silent until the client gives up (bounded by the socket time-out). */
+          while ((line = script_read_line (in)) != NULL)
+            g_clear_pointer (&line, g_free);
+          break;
+        }
+
+      if (!g_output_stream_write_all (out, step->reply, strlen (step->reply), NULL, NULL, &error))
+        {
+          server->failure = g_strdup_printf ("write: %s", error->message);
+          break;
+        }
+    }
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+
+  return NULL;
+}
+
+static ScriptServer *
+script_server_start (const ScriptStep *steps,
+                     guint             n_steps)
+{
+  ScriptServer *server = g_new0 (ScriptServer, 1);
+
+  server->listener = listen_on_loopback (&server->port);
+  server->steps = steps;
+  server->n_steps = n_steps;
+  server->received = g_ptr_array_new_with_free_func (g_free);
+  server->thread = g_thread_new ("script-server", script_server_thread, server);
+
+  return server;
+}
+
+/* Joins the server thread and checks that the client did what the script expected. */
+static void
+script_server_finish (ScriptServer *server)
+{
+  g_thread_join (server->thread);
+  g_socket_close (server->listener, NULL);
+  g_object_unref (server->listener);
+
+  if (server->failure != NULL)
+    g_error ("scripted server: %s", server->failure);
+
+  g_ptr_array_unref (server->received);
+  g_free (server);
+}
+
+/* Settings for a scripted server: plaintext to 127.0.0.1, no login. */
+static ScSmtpSession *
+script_session_new (ScriptServer *server,
+                    guint         timeout_seconds)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autoptr(GFile) directory = g_file_new_for_path (dir);
+  g_autoptr(ScSettings) settings = sc_settings_new (directory);
+  ScSmtpSession *session;
+
+  sc_settings_set_smtp_host (settings, "127.0.0.1");
+  sc_settings_set_smtp_port (settings, server->port);
+  sc_settings_set_security (settings, SC_SECURITY_NONE);
+  sc_settings_set_timeout_seconds (settings, timeout_seconds);
+  session = sc_smtp_session_new (settings);
+  sc_test_rm_rf (dir);
+
+  return session;
+}
+
+static ScMessage *
+script_message_new (void)
+{
+  const char * const to[] = { "alice@example.com", "bob@example.com", NULL };
+
+  return sc_message_new (SC_TEST_LOGIN, to, "Scripted", "Line one\n.\nLine three\n", NULL);
+}
+
+static gboolean
+script_send (const ScriptStep  *steps,
+             guint              n_steps,
+             guint              timeout_seconds,
+             GPtrArray        **out_received,
+             ScSmtpSession    **out_session,
+             GError           **error)
+{
+  ScriptServer *server = script_server_start (steps, n_steps);
+  g_autoptr(ScSmtpSession) session = script_session_new (server, timeout_seconds);
+  g_autoptr(ScMessage) message = script_message_new ();
+  gboolean ret;
+
+  ret = sc_smtp_session_send_sync (session, message, NULL, error);
+
+  if (out_received != NULL)
+    *out_received = g_ptr_array_ref (server->received);
+  if (out_session != NULL)
+    *out_session = g_steal_pointer (&session);
+  script_server_finish (server);
+
+  return ret;
+}
+
+/* An old server without EHLO: HELO, and then no ESMTP parameters on MAIL FROM. */
+static void
+test_script_helo_fallback (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 old.example ready\r\n" },
+    { "EHLO [127.0.0.1]", "502 5.5.2 Command not recognized\r\n" },
+    { "HELO [127.0.0.1]", "250 old.example\r\n" },
+    { "MAIL FROM:<" SC_TEST_LOGIN ">", "250 ok\r\n" },
+    { "RCPT TO:<alice@example.com>", "250 ok\r\n" },
+    { "RCPT TO:<bob@example.com>", "251 will forward\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, "250 2.0.0 Ok: queued as ABC123\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  g_autoptr(GPtrArray) received = NULL;
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (script_send (steps, G_N_ELEMENTS (steps), 10, &received, &session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_ptr_array_index (received, 2), ==, "MAIL FROM:<" SC_TEST_LOGIN ">");
+  g_assert_cmpuint (sc_smtp_session_get_refused_recipients (session)->len, ==, 0);
+  g_assert_cmpstr (sc_smtp_session_get_last_reply (session), ==,
+                   "250 2.0.0 Ok: queued as ABC123");
+}
+
+/* PIPELINING: MAIL and both RCPTs in one go; SIZE announced; one recipient refused. */
+static void
+test_script_pipelining (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx.example ESMTP\r\n" },
+    { "EHLO ", "250-mx.example\r\n250-PIPELINING\r\n250-SIZE 10000000\r\n"
+               "250 ENHANCEDSTATUSCODES\r\n" },
+    { "MAIL FROM:<" SC_TEST_LOGIN "> SIZE=", "250 2.1.0 ok\r\n" },
+    { "RCPT TO:<alice@example.com>", "550 5.1.1 <alice@example.com>: no such user\r\n" },
+    { "RCPT TO:<bob@example.com>", "250 2.1.5 ok\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, "250 2.0.0 queued\r\n" },
+    { "QUIT", "221 2.0.0 bye\r\n" },
+  };
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *refused;
+  ScRefusedRecipient *r;
+
+  g_assert_true (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, &session, &error));
+  g_assert_no_error (error);
+  refused = sc_smtp_session_get_refused_recipients (session);
+  g_assert_cmpuint (refused->len, ==, 1);
+  r = g_ptr_array_index (refused, 0);
+  g_assert_cmpstr (r->address, ==, "alice@example.com");
+  g_assert_cmpstr (r->reply, ==, "550 5.1.1 <alice@example.com>: no such user");
+}
+
+static void
+test_script_malformed_greeting (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "hello there\r\n" },
+    { NULL, "" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "“hello there”"));
+}
+
+static void
+test_script_mismatched_multiline (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220-first\r\n250 second\r\n" },
+    { NULL, "" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "“250 second”"));
+}
+
+static void
+test_script_sender_refused (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", "553 5.7.1 <" SC_TEST_LOGIN ">: Sender address rejected\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED);
+  g_assert_nonnull (strstr (error->message, "553 5.7.1"));
+}
+
+static void
+test_script_message_refused (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, "554 5.7.1 Message rejected as spam\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "The server refused the message: 554 5.7.1 Message rejected as spam");
+}
+
+/* The connection drops after the final dot: we cannot know whether the mail went out. */
+static void
+test_script_lost_after_dot (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, NULL },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
+  g_assert_true (g_str_has_prefix (error->message, "The server did not confirm the message; it "
+                                   "may or may not have been delivered"));
+}
+
+static void
+test_script_no_reply_to_data (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "DATA", "" },
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 1, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "Timed out waiting for the server's reply to DATA"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+/* A command injected through an address never reaches the server. */
+static void
+test_script_address_injection (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "" },
+  };
+  const char *bad[] = {
+    "alice@example.com>\r\nRCPT TO:<mallory@example.com",
+    "alice@example.com> NOTIFY=NEVER",
+    "alice@example.com>\nDATA",
+  };
+  ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
+  g_autoptr(ScSmtpSession) session = script_session_new (server, 10);
+  GSocketClient *client;
+  GSocketConnection *connection;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char * const to[] = { bad[i], NULL };
+      g_autoptr(ScMessage) message = sc_message_new (SC_TEST_LOGIN, to, "x", "y", NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == SC_MESSAGE_ERROR);
+    }
+
+  /* The session never connected: let the scripted server's accept () return. */
+  client = g_socket_client_new ();
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, NULL);
+  g_clear_object (&connection);
+  g_object_unref (client);
+  script_server_finish (server);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* STARTTLS response injection (CVE-2011-0411 style)                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A TCP proxy in front of the real server that, right after the server's "220" to STARTTLS,
+ * adds plaintext of its own in the same segment. A client that keeps it would take it for the
+ * first reply inside TLS. */
+#define INJECTED "250-INJECTED\r\n554 5.7.0 injected before TLS\r\n"
+
+typedef struct
+{
+  GSocket  *listener;
+  guint16   port;
+  guint16   target_port;
+  GThread  *thread;
+  GSocket  *client;
+  GSocket  *server;
+  gint      starttls_seen;
+  gint      injected;
+} InjectProxy;
+
+static gpointer
+proxy_client_to_server (gpointer user_data)
+{
+  InjectProxy *proxy = user_data;
+  char buffer[16384];
+
+  for (;;)
+    {
+      gssize n = g_socket_receive (proxy->client, buffer, sizeof buffer, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      if (g_strstr_len (buffer, n, "STARTTLS\r\n") != NULL)
+        g_atomic_int_set (&proxy->starttls_seen, 1);
+      if (g_socket_send (proxy->server, buffer, n, NULL, NULL) != n)
+        break;
+    }
+
+  g_socket_shutdown (proxy->server, FALSE, TRUE, NULL);
+
+  return NULL;
+}
+
+static gpointer
+proxy_thread (gpointer user_data)
+{
+  InjectProxy *proxy = user_data;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) target = g_inet_socket_address_new (loopback, proxy->target_port);
+  g_autoptr(GError) error = NULL;
+  GThread *upstream;
+  char buffer[16384];
+
+  proxy->client = g_socket_accept (proxy->listener, NULL, &error);
+  g_assert_no_error (error);
+  proxy->server = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (proxy->server, 15);
+  g_socket_connect (proxy->server, target, NULL, &error);
+  g_assert_no_error (error);
+
+  upstream = g_thread_new ("proxy-up", proxy_client_to_server, proxy);
+
+  for (;;)
+    {
+      gssize n = g_socket_receive (proxy->server, buffer, sizeof buffer - sizeof INJECTED, NULL,
+                                   NULL);
+
+      if (n <= 0)
+        break;
+      if (g_atomic_int_get (&proxy->starttls_seen) && !proxy->injected &&
+          n >= 4 && memcmp (buffer, "220 ", 4) == 0)
+        {
+          memcpy (buffer + n, INJECTED, strlen (INJECTED));
+          n += strlen (INJECTED);
+          proxy->injected = TRUE;
+        }
+      if (g_socket_send (proxy->client, buffer, n, NULL, NULL) != n)
+        break;
+    }
+
+  g_socket_shutdown (proxy->client, FALSE, TRUE, NULL);
+  g_thread_join (upstream);
+  g_socket_close (proxy->client, NULL);
+  g_socket_close (proxy->server, NULL);
+  g_clear_object (&proxy->client);
+  g_clear_object (&proxy->server);
+
+  return NULL;
+}
+
+static void
+test_starttls_injection_discarded (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
+  g_autoptr(ScTestServer) server = start_server (&options);
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, "injection", NULL);
+  g_autoptr(ScMessage) message = message_from_settings (settings);
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(Recorder) recorder = recorder_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *transcript = NULL;
+  InjectProxy proxy = { 0 };
+
+  proxy.listener = listen_on_loopback (&proxy.port);
+  proxy.target_port = server->port;
+  proxy.thread = g_thread_new ("proxy", proxy_thread, &proxy);
+
+  sc_settings_set_smtp_port (settings, proxy.port);
+  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
+  session = sc_smtp_session_new (settings);
+  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
+
+  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
+  g_assert_no_error (error);
+
+  g_thread_join (proxy.thread);
+  g_socket_close (proxy.listener, NULL);
+  g_object_unref (proxy.listener);
+
+  g_assert_true (proxy.injected);
+  transcript = recorder_transcript (recorder);
+  g_assert_null (strstr (transcript, "INJECTED"));
+  g_assert_null (strstr (transcript, "injected"));
+  assert_received (server, 1);
+
+  sc_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1123,6 +1681,7 @@ main (int    argc,
   g_test_add_func ("/smtp/starttls/delivers", test_starttls_delivers);
   g_test_add_func ("/smtp/starttls/untrusted-certificate", test_untrusted_certificate_starttls);
   g_test_add_func ("/smtp/starttls/not-offered", test_starttls_not_offered);
+  g_test_add_func ("/smtp/starttls/injection-discarded", test_starttls_injection_discarded);
   g_test_add_func ("/smtp/none/loopback", test_plain_loopback);
   g_test_add_func ("/smtp/none/remote-refused", test_plain_remote_refused);
   g_test_add_func ("/smtp/auth/login", test_auth_login);
@@ -1135,6 +1694,15 @@ main (int    argc,
   g_test_add_func ("/smtp/timeout/upload", test_upload_timeout);
   g_test_add_func ("/smtp/cancel/during-upload", test_cancel_during_upload);
   g_test_add_func ("/smtp/async/delivers", test_send_async);
+  g_test_add_func ("/smtp/script/helo-fallback", test_script_helo_fallback);
+  g_test_add_func ("/smtp/script/pipelining", test_script_pipelining);
+  g_test_add_func ("/smtp/script/malformed-greeting", test_script_malformed_greeting);
+  g_test_add_func ("/smtp/script/mismatched-multiline", test_script_mismatched_multiline);
+  g_test_add_func ("/smtp/script/sender-refused", test_script_sender_refused);
+  g_test_add_func ("/smtp/script/message-refused", test_script_message_refused);
+  g_test_add_func ("/smtp/script/lost-after-dot", test_script_lost_after_dot);
+  g_test_add_func ("/smtp/script/no-reply-to-data", test_script_no_reply_to_data);
+  g_test_add_func ("/smtp/script/address-injection", test_script_address_injection);
 
   return g_test_run ();
 }
