@@ -57,6 +57,8 @@ struct _ScWindow
   guint                 pending;           /* loads, listings and saves in flight */
   guint                 list_serial;       /* drops stale folder listings */
   guint                 body_loaded : 1;   /* the message file was read (or does not exist) */
+  guint                 body_loading : 1;  /* the message file is being read */
+  guint                 listing : 1;       /* the attachment folder is being listed */
   guint                 dirty : 1;
   guint                 sending : 1;
   guint                 saving : 1;

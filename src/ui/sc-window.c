@@ -465,6 +465,8 @@ list_folder_cb (GObject      *object,
   if (self->disposed || serial != self->list_serial)
     return;
 
+  self->listing = FALSE;
+
   if (listed == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -499,6 +501,7 @@ list_attachment_folder (ScWindow *self)
   g_autofree char *display = NULL;
 
   self->list_serial++;
+  self->listing = FALSE;
 
   if (path == NULL || path[0] == '\0')
     {
@@ -522,6 +525,7 @@ list_attachment_folder (ScWindow *self)
   g_task_set_task_data (task, g_object_ref (folder), g_object_unref);
   g_object_set_data (G_OBJECT (task), "sc-serial", GUINT_TO_POINTER (self->list_serial));
   self->pending++;
+  self->listing = TRUE;
   g_task_run_in_thread (task, list_folder_thread);
 }
 
@@ -590,6 +594,8 @@ load_body_cb (GObject      *object,
   if (self->disposed)
     return;
 
+  self->body_loading = FALSE;
+
   if (contents == NULL)
     {
       g_autofree char *name = g_file_get_parse_name (G_FILE (object));
@@ -639,6 +645,7 @@ load_body (ScWindow *self)
     }
 
   self->pending++;
+  self->body_loading = TRUE;
   g_file_load_contents_async (file, self->cancellable, load_body_cb, g_object_ref (self));
 }
 
@@ -771,6 +778,25 @@ apply_to_settings (ScWindow  *self,
   return TRUE;
 }
 
+static gboolean
+close_idle_cb (gpointer data)
+{
+  ScWindow *self = data;
+
+  if (!self->disposed)
+    gtk_window_close (GTK_WINDOW (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Closes without asking, once the current dialog response (if any) is done. */
+static void
+close_later (ScWindow *self)
+{
+  self->force_close = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Saving                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
@@ -793,10 +819,7 @@ save_finished (ScWindow     *self,
   set_status (self, _("Saved"), FALSE);
 
   if (self->close_after_save)
-    {
-      self->force_close = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
+    close_later (self);
 }
 
 static void
@@ -996,6 +1019,13 @@ send_message (ScWindow *self)
       return;
     }
 
+  if (self->listing || self->body_loading)
+    {
+      set_status (self, _("Not sent: the message or the attachment folder is still being read"),
+                  TRUE);
+      return;
+    }
+
   buffer = gtk_text_view_get_buffer (self->body_view);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   body = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -1174,10 +1204,7 @@ close_response_cb (AdwMessageDialog *dialog,
   g_assert (SC_IS_WINDOW (self));
 
   if (g_strcmp0 (response, "discard") == 0)
-    {
-      self->force_close = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
+    close_later (self);
   else if (g_strcmp0 (response, "save") == 0)
     {
       self->close_after_save = TRUE;

@@ -632,6 +632,126 @@ test_window_tab_reaches_controls (Fixture       *fixture,
   g_assert_cmpstr (gtk_button_get_label (window->cancel_button), ==, "Cancel");
 }
 
+static void
+fixture_set_up_refusing (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ScTestServerOptions options = {
+    .mode = SC_TEST_SERVER_TLS,
+    .refuse_recipient = "bob@example.com",
+  };
+
+  fixture_set_up_with (fixture, &options);
+}
+
+static void
+test_window_refused_recipient (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+  const char *status;
+  ScWindow *window;
+
+  fixture->window = window = open_window (fixture->dir);
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+
+  /* Sent to alice; the status names bob and the server's reply. */
+  status = _sc_window_get_status_text (window);
+  g_test_message ("status: %s", status);
+  g_assert_true (g_str_has_prefix (status, "Message sent, but 1 recipient was refused"));
+  g_assert_nonnull (strstr (status, "bob@example.com"));
+  g_assert_nonnull (strstr (status, "550"));
+  messages = sc_test_server_wait_messages (fixture->server, 1, WAIT_MS);
+  g_assert_nonnull (messages);
+}
+
+static GtkWindow *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+test_window_close_asks (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *subject_before = NULL;
+  g_autoptr(JsonObject) settings_data = NULL;
+  ScWindow *window;
+  GtkWindow *dialog;
+  gpointer weak = NULL;
+
+  subject_before = read_file (fixture->dir, "data.json");
+
+  /* Unchanged: closes at once. */
+  window = open_window (fixture->dir);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (wait_until (window_gone, &weak, WAIT_MS));
+
+  /* Changed, then Cancel: the window stays. */
+  fixture->window = window = open_window (fixture->dir);
+  set_text (window->subject_row, "Unsaved subject");
+  gtk_window_close (GTK_WINDOW (window));
+  spin (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  spin (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (window->dirty);
+
+  /* Discard: closes without writing. */
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+  fixture->window = NULL;
+  g_assert_true (wait_until (window_gone, &weak, WAIT_MS));
+  {
+    g_autofree char *now = read_file (fixture->dir, "data.json");
+
+    g_assert_cmpstr (now, ==, subject_before);
+  }
+
+  /* Save: writes, then closes. */
+  window = open_window (fixture->dir);
+  set_text (window->subject_row, "Saved on close");
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_assert_true (wait_until (window_gone, &weak, WAIT_MS));
+  settings_data = read_json (fixture->dir, "data.json");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings_data,
+                                                                                 "message"),
+                                                  "subject"), ==, "Saved on close");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -651,6 +771,8 @@ main (int   argc,
   ADD ("send", fixture_set_up, test_window_send);
   ADD ("cancel", fixture_set_up_slow, test_window_cancel);
   ADD ("tab-reaches-controls", fixture_set_up, test_window_tab_reaches_controls);
+  ADD ("refused-recipient", fixture_set_up_refusing, test_window_refused_recipient);
+  ADD ("close-asks", fixture_set_up, test_window_close_asks);
 
 #undef ADD
 
