@@ -82,6 +82,14 @@ typedef struct
   char      *text;    /* "550 5.1.1 <x@example.com>: Recipient address rejected", one line */
 } ScSmtpReply;
 
+/* What the worker of sc_smtp_session_send_async () needs besides the session. */
+typedef struct
+{
+  ScMessage    *message;
+  ScSmtpRelay  *relay;     /* NULL when there is no callback to relay */
+  GMainContext *context;   /* the caller's */
+} ScSendTaskData;
+
 /* One connection, for the duration of one sc_smtp_session_send_sync (). */
 typedef struct
 {
@@ -1380,8 +1388,9 @@ close_connection (ScSmtpConnection *c,
   if (!polite)
     g_socket_close (c->socket, NULL);
 
+  /* close_notify: bounded by the socket time-out, and skipped once cancelled */
   if (c->tls != NULL)
-    g_io_stream_close (G_IO_STREAM (c->tls), NULL, NULL);
+    g_io_stream_close (G_IO_STREAM (c->tls), c->cancellable, NULL);
   g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
 }
 
@@ -1552,6 +1561,12 @@ send_internal (ScSmtpSession  *self,
   return ret;
 }
 
+static gboolean
+unref_idle_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
 static void
 send_thread (GTask        *task,
              gpointer      source_object,
@@ -1559,25 +1574,38 @@ send_thread (GTask        *task,
              GCancellable *cancellable)
 {
   ScSmtpSession *self = source_object;
-  gpointer *data = task_data;
-  ScMessage *message = data[0];
-  ScSmtpRelay *relay = data[1];
+  ScSendTaskData *data = task_data;
   GError *error = NULL;
+  GSource *source;
+  gboolean ret;
 
-  if (send_internal (self, message, relay, cancellable, &error))
+  ret = send_internal (self, data->message, data->relay, cancellable, &error);
+
+  /* The last reference to the session may otherwise go away on this thread, with the
+   * caller's user_data (a widget, say) freed by its destroy notify here. Keep one that is
+   * dropped on the caller's main context. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[sc] smtp session release");
+  g_source_set_callback (source, unref_idle_cb, g_object_ref (self), g_object_unref);
+  g_source_attach (source, data->context);
+  g_source_unref (source);
+
+  if (ret)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
 
 static void
-send_data_free (gpointer data)
+send_task_data_free (gpointer user_data)
 {
-  gpointer *pair = data;
+  ScSendTaskData *data = user_data;
 
-  g_clear_object (&pair[0]);
-  g_clear_pointer (&pair[1], sc_smtp_relay_unref);
-  g_free (pair);
+  g_clear_object (&data->message);
+  g_clear_pointer (&data->relay, sc_smtp_relay_unref);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_free (data);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1859,7 +1887,7 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  gpointer *data;
+  ScSendTaskData *data;
 
   g_return_if_fail (SC_IS_SMTP_SESSION (self));
   g_return_if_fail (SC_IS_MESSAGE (message));
@@ -1869,15 +1897,12 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
   g_task_set_source_tag (task, sc_smtp_session_send_async);
   g_task_set_name (task, "[sc] smtp send");
 
-  data = g_new0 (gpointer, 2);
-  data[0] = g_object_ref (message);
+  data = g_new0 (ScSendTaskData, 1);
+  data->message = g_object_ref (message);
+  data->context = g_main_context_ref_thread_default ();
   if (self->progress_func != NULL || self->transcript_func != NULL)
-    {
-      g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
-
-      data[1] = sc_smtp_relay_new (self, context);
-    }
-  g_task_set_task_data (task, data, send_data_free);
+    data->relay = sc_smtp_relay_new (self, data->context);
+  g_task_set_task_data (task, data, send_task_data_free);
 
   g_task_run_in_thread (task, send_thread);
 }
