@@ -679,7 +679,8 @@ test_untrusted_certificate (void)
   g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
   g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE);
   g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, "The certificate of localhost is not trusted: "));
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "The certificate of localhost is not trusted: "));
   g_assert_true (g_regex_match_simple ("SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}$",
                                        error->message, 0, 0));
   assert_no_secret (error->message);
@@ -1225,7 +1226,8 @@ script_server_thread (gpointer user_data)
           g_ptr_array_add (server->received, line);
           if (!g_str_has_prefix (line, step->expect))
             {
-              server->failure = g_strdup_printf ("got “%s”, expected “%s”", line, step->expect);
+              server->failure = g_strdup_printf ("got “%s”, expected “%s”",
+                                                 line, step->expect);
               break;
             }
         }

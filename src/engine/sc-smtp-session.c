@@ -730,7 +730,7 @@ write_command (ScSmtpConnection  *c,
 
 /* Sends @command and reads its reply. */
 static ScSmtpReply *
-command (ScSmtpConnection  *c,
+send_command (ScSmtpConnection  *c,
          const char        *line,
          const char        *name,
          GError           **error)
@@ -811,7 +811,8 @@ connect_to_server (ScSmtpConnection  *c,
   local_address = g_socket_connection_get_local_address (c->connection, NULL);
   if (G_IS_INET_SOCKET_ADDRESS (local_address))
     {
-      GInetAddress *inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local_address));
+      GInetSocketAddress *inet_address = G_INET_SOCKET_ADDRESS (local_address);
+      GInetAddress *inet = g_inet_socket_address_get_address (inet_address);
       g_autofree char *str = g_inet_address_to_string (inet);
 
       if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
@@ -943,7 +944,7 @@ ehlo (ScSmtpConnection  *c,
   g_autofree char *helo = NULL;
   g_autoptr(ScSmtpReply) reply = NULL;
 
-  reply = command (c, line, "EHLO", error);
+  reply = send_command (c, line, "EHLO", error);
   if (reply == NULL)
     return FALSE;
 
@@ -964,7 +965,7 @@ ehlo (ScSmtpConnection  *c,
   /* An old server: HELO, and no extensions. */
   g_clear_pointer (&reply, sc_smtp_reply_free);
   helo = g_strdup_printf ("HELO %s", c->local_name);
-  reply = command (c, helo, "HELO", error);
+  reply = send_command (c, helo, "HELO", error);
   if (reply == NULL)
     return FALSE;
 
@@ -1075,7 +1076,7 @@ auth_login (ScSmtpConnection  *c,
   g_autoptr(ScSecret) user = NULL;
   g_autoptr(ScSecret) pass = NULL;
 
-  reply = command (c, "AUTH LOGIN", "AUTH LOGIN", error);
+  reply = send_command (c, "AUTH LOGIN", "AUTH LOGIN", error);
   if (reply == NULL)
     return FALSE;
   if (reply->code != 334)
@@ -1210,7 +1211,7 @@ send_envelope (ScSmtpConnection  *c,
     }
   else
     {
-      mail_reply = command (c, mail->str, "MAIL FROM", error);
+      mail_reply = send_command (c, mail->str, "MAIL FROM", error);
       if (mail_reply == NULL)
         return FALSE;
 
@@ -1236,7 +1237,7 @@ send_envelope (ScSmtpConnection  *c,
         {
           g_autofree char *line = g_strdup_printf ("RCPT TO:<%s>", to);
 
-          reply = command (c, line, "RCPT TO", error);
+          reply = send_command (c, line, "RCPT TO", error);
         }
       if (reply == NULL)
         return FALSE;
@@ -1269,7 +1270,7 @@ send_envelope (ScSmtpConnection  *c,
         }
 
       /* Best effort; QUIT follows. */
-      rset = command (c, "RSET", "RSET", NULL);
+      rset = send_command (c, "RSET", "RSET", NULL);
 
       c->in_sync = rset != NULL;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED,
@@ -1292,7 +1293,7 @@ send_data (ScSmtpConnection  *c,
   g_autoptr(GError) local_error = NULL;
   goffset total = sc_message_get_size (message);
 
-  reply = command (c, "DATA", "DATA", error);
+  reply = send_command (c, "DATA", "DATA", error);
   if (reply == NULL)
     return FALSE;
 
@@ -1378,7 +1379,7 @@ close_connection (ScSmtpConnection *c,
 
       g_socket_set_timeout (c->socket,
                             MIN (c->session->timeout_seconds, QUIT_TIMEOUT_SECONDS));
-      reply = command (c, "QUIT", "QUIT", NULL);
+      reply = send_command (c, "QUIT", "QUIT", NULL);
 
       /* The UI wants the reply that mattered ("250 … queued as …"), not "221 Bye". */
       g_free (c->session->last_reply);
@@ -1480,7 +1481,7 @@ send_message (ScSmtpConnection  *c,
           return FALSE;
         }
 
-      reply = command (c, "STARTTLS", "STARTTLS", error);
+      reply = send_command (c, "STARTTLS", "STARTTLS", error);
       if (reply == NULL)
         return FALSE;
       if (reply->code != 220)
