@@ -42,9 +42,14 @@ run ()
   fi
 }
 
+# SC_CERT_KEY_TYPE=rsa makes RSA keys (tests/interop/exim.sh uses them), for peers that prefer RSA.
 genkey ()
 {
-  run --generate-privkey --key-type=ecdsa --curve=secp256r1 --no-text --outfile "$1.tmp"
+  if [ "${SC_CERT_KEY_TYPE:-ecdsa}" = rsa ]; then
+    run --generate-privkey --key-type=rsa --bits=2048 --no-text --outfile "$1.tmp"
+  else
+    run --generate-privkey --key-type=ecdsa --curve=secp256r1 --no-text --outfile "$1.tmp"
+  fi
   mv "$1.tmp" "$1"
 }
 

@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# tests/interop/exim.sh — send through a real MTA (Exim 4) that is not our own test server.
+#
+# Starts Debian's Exim 4 in the foreground with its own configuration, on 127.0.0.1 only, free
+# ports: implicit TLS (tls_on_connect_ports) on one port and STARTTLS on another, a certificate
+# from tests/gen-certs.sh, one account (sender@example.com, a non-ASCII password) checked by the
+# `plaintext` authenticators PLAIN and LOGIN (offered only over TLS), and a catch-all router that
+# delivers every recipient into one local maildir, so nothing is ever relayed. Then it sends with
+# `smtp-client --send` over both ports a Cyrillic subject, a body with a line starting with ".",
+# and three attachments (20 MB random, "Отчёт за март (финал).pdf", notes.txt), and compares
+# what Exim delivered byte for byte, parsed with Python's email package (policy=default). One
+# negative check: a wrong password makes smtp-client exit with 4.
+#
+#   bash tests/interop/exim.sh BUILD_DIR        (as root; KEEP=1 keeps the work folder)
+#
+# Needs root (Exim only honours -C with privileges for root) and the packages
+# exim4-daemon-light gnutls-bin python3; exits with 77 (skipped) without them.
+#
+# Copyright 2026 The SMTP Client authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -uo pipefail
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=$(cd "${1:-$src/_build}" && pwd) || exit 2
+client="$build/src/smtp-client"
+python=/usr/bin/python3
+exim=$(command -v exim4 || command -v exim || true)
+
+missing=
+[ -n "$exim" ] || missing="$missing exim4-daemon-light"
+command -v certtool >/dev/null || missing="$missing gnutls-bin"
+[ -x "$python" ] || missing="$missing python3"
+if [ -n "$missing" ]; then
+    echo "SKIP: needs the packages:$missing (apt-get install$missing)"
+    exit 77
+fi
+if [ "$(id -u)" != 0 ]; then
+    echo "SKIP: needs root (exim drops its privileges when a non-root user passes -C)"
+    exit 77
+fi
+if [ ! -x "$client" ]; then
+    echo "FAIL: $client not built (ninja -C $build src/smtp-client)"
+    exit 1
+fi
+exim_user=Debian-exim
+id "$exim_user" >/dev/null 2>&1 || exim_user=exim
+
+work=$(mktemp -d /tmp/sc-exim.XXXXXX)
+chmod 755 "$work"
+exim_pid=
+passed=0
+failed=0
+
+stop_exim() {
+    [ -n "$exim_pid" ] || return 0
+    kill "$exim_pid" 2>/dev/null || true
+    for _ in $(seq 50); do
+        kill -0 "$exim_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$exim_pid" 2>/dev/null || true
+    wait "$exim_pid" 2>/dev/null || true
+    exim_pid=
+}
+# shellcheck disable=SC2317  # called through the trap
+cleanup() {
+    stop_exim
+    if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pass() { echo "ok: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+}
+show_logs() {
+    echo "--- exim mainlog/rejectlog/paniclog, daemon output:"
+    cat "$work"/log/* "$work/exim.out" 2>/dev/null | tail -n 40
+    echo "---"
+}
+
+free_port() {
+    "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+now() { date +%s.%N; }
+elapsed() { "$python" -c 'import sys; print("%.1f s" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$(now)"; }
+
+# The CA, the server certificate, and a key that the exim user (not others) can read.
+if ! SC_CERT_KEY_TYPE=rsa bash "$src/tests/gen-certs.sh" "$work/certs" >/dev/null; then
+    fail "gen-certs.sh"; finish
+fi
+chgrp "$exim_user" "$work/certs/server-key.pem"
+chmod 640 "$work/certs/server-key.pem"
+mkdir "$work/spool" "$work/log" "$work/Maildir"
+chown "$exim_user:$exim_user" "$work/spool" "$work/log" "$work/Maildir"
+
+tls_port=$(free_port)
+starttls_port=$(free_port)
+while [ "$starttls_port" = "$tls_port" ]; do starttls_port=$(free_port); done
+login_port=$(free_port)
+while [ "$login_port" = "$tls_port" ] || [ "$login_port" = "$starttls_port" ]; do
+    login_port=$(free_port)
+done
+login='sender@example.com'
+password='пароль-Секрет-42'
+
+# $auth1..3 are the decoded PLAIN fields (authzid, authcid, password) or the LOGIN answers.
+# Exim compares bytes, so the UTF-8 password needs nothing special.
+cat > "$work/exim.conf" <<CONF
+primary_hostname = localhost
+qualify_domain = localhost
+spool_directory = $work/spool
+log_file_path = $work/log/%slog
+pid_file_path = $work/exim.pid
+keep_environment =
+exim_user = $exim_user
+exim_group = $exim_user
+never_users = root
+deliver_drop_privilege = true
+local_interfaces = <; 127.0.0.1.$tls_port ; 127.0.0.1.$starttls_port ; 127.0.0.1.$login_port
+tls_on_connect_ports = $tls_port
+tls_advertise_hosts = *
+tls_certificate = $work/certs/server.pem
+tls_privatekey = $work/certs/server-key.pem
+host_lookup =
+rfc1413_hosts =
+message_size_limit = 100M
+queue_only = false
+log_selector = +smtp_protocol_error +smtp_syntax_error +tls_cipher +received_recipients
+acl_smtp_mail = acl_mail
+acl_smtp_rcpt = acl_rcpt
+
+begin acl
+acl_mail:
+  deny    message = authentication required
+          !authenticated = *
+  accept
+acl_rcpt:
+  accept  authenticated = *
+  deny    message = relay not permitted
+
+begin routers
+everyone:
+  driver = accept
+  transport = maildir
+
+begin transports
+maildir:
+  driver = appendfile
+  directory = $work/Maildir
+  maildir_format
+  envelope_to_add
+  return_path_add
+  user = $exim_user
+  group = $exim_user
+  mode = 0644
+
+begin authenticators
+plain:
+  driver = plaintext
+  public_name = PLAIN
+  server_prompts = :
+  server_advertise_condition = \${if and {{def:tls_in_cipher}{!eq{\$received_port}{$login_port}}}}
+  server_condition = \${if and {{eq{\$auth2}{$login}}{eq{\$auth3}{$password}}}}
+  server_set_id = \$auth2
+login:
+  driver = plaintext
+  public_name = LOGIN
+  server_prompts = Username:: : Password::
+  server_advertise_condition = \${if def:tls_in_cipher}
+  server_condition = \${if and {{eq{\$auth1}{$login}}{eq{\$auth2}{$password}}}}
+  server_set_id = \$auth1
+CONF
+chmod 644 "$work/exim.conf"
+if ! "$exim" -C "$work/exim.conf" -bV >"$work/exim-bV.out" 2>&1; then
+    fail "exim rejects its configuration"; cat "$work/exim-bV.out"; finish
+fi
+
+"$exim" -C "$work/exim.conf" -bdf >"$work/exim.out" 2>&1 &
+exim_pid=$!
+# Exim logs "daemon started" once it listens on every port; no probe connections needed.
+up=
+for _ in $(seq 100); do
+    grep -q 'daemon started' "$work/log/mainlog" 2>/dev/null && { up=1; break; }
+    kill -0 "$exim_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$up" ]; then
+    fail "exim did not start listening on 127.0.0.1:$tls_port, :$starttls_port and :$login_port"
+    show_logs; finish
+fi
+echo "$(sed -n 's/.* \(exim [0-9.]* daemon started\): pid=\([0-9]*\).*/\1, pid \2/p' \
+        "$work/log/mainlog"): implicit TLS on 127.0.0.1:$tls_port," \
+     "STARTTLS on :$starttls_port, STARTTLS offering only AUTH LOGIN on :$login_port"
+
+# make_settings NAME SECURITY PORT PASSWORD SUBJECT: a settings folder with the three attachments.
+make_settings() {
+    local dir="$work/settings-$1"
+    mkdir -p "$dir/attachments"
+    printf '{ "smtp_host": "localhost", "smtp_port": %s, "security": "%s", "ca_file": "%s" }\n' \
+        "$3" "$2" "$work/certs/ca.pem" > "$dir/config.json"
+    printf '{ "login": "%s", "password": "%s" }\n' "$login" "$4" > "$dir/credentials.json"
+    cat > "$dir/data.json" <<JSON
+{ "to_addrs": ["first@example.com", "second@example.org"],
+  "message": { "subject": "$5",
+               "message_file_path": "body.txt", "attachment_folder_path": "attachments" } }
+JSON
+    printf 'Привет из SMTP Client через %s.\n.a line that starts with a dot\n..two dots\n.\nend\n' \
+        "$2" > "$dir/body.txt"
+    head -c 20971520 /dev/urandom > "$dir/attachments/big.bin"
+    printf '%%PDF-1.4\nОтчёт\n' > "$dir/attachments/Отчёт за март (финал).pdf"
+    printf 'small\r\nnotes\n' > "$dir/attachments/notes.txt"
+}
+
+# Finds the delivered copies of the message with SUBJECT, one per recipient, and compares them
+# with the settings folder DIR.
+cat > "$work/check.py" <<'PY'
+import email, email.parser, email.policy, os, sys, time
+
+maildir, subject, folder = sys.argv[1], sys.argv[2], sys.argv[3]
+want_rcpts = {"first@example.com", "second@example.org"}
+
+def delivered():
+    found = []
+    new = os.path.join(maildir, "new")
+    for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
+        with open(os.path.join(new, name), "rb") as f:
+            head = email.parser.BytesHeaderParser(policy=email.policy.default).parse(f)
+            if head["subject"] == subject:
+                f.seek(0)
+                found.append(email.message_from_binary_file(f, policy=email.policy.default))
+    return found
+
+deadline = time.monotonic() + 60
+while True:
+    msgs = delivered()
+    if len(msgs) >= len(want_rcpts) or time.monotonic() > deadline:
+        break
+    time.sleep(0.2)
+rcpts = {str(m["envelope-to"]) for m in msgs}
+if rcpts != want_rcpts:
+    sys.exit("delivered to %s, expected %s" % (sorted(rcpts), sorted(want_rcpts)))
+
+att = os.path.join(folder, "attachments")
+want = {n: open(os.path.join(att, n), "rb").read() for n in os.listdir(att)}
+with open(os.path.join(folder, "body.txt"), encoding="utf-8") as f:
+    want_body = f.read()
+for m in msgs:
+    got = {p.get_filename(): p.get_payload(decode=True) for p in m.iter_attachments()}
+    if sorted(got) != sorted(want):
+        sys.exit("attachment names %r, expected %r" % (sorted(got), sorted(want)))
+    for n in want:
+        if got[n] != want[n]:
+            sys.exit("attachment %r differs: %d bytes, expected %d" % (n, len(got[n]), len(want[n])))
+    body = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    if body.rstrip("\n") != want_body.rstrip("\n"):
+        sys.exit("body differs: %r, expected %r" % (body, want_body))
+print("%d copies (%s), subject %r, body with dot lines and %d attachments intact (%d bytes: %s)"
+      % (len(msgs), ", ".join(sorted(rcpts)), subject, len(want), sum(map(len, want.values())),
+         ", ".join(sorted(want))))
+PY
+
+# send_and_check NAME SECURITY PORT [WHAT]
+send_and_check() {
+    local name=$1 security=$2 port=$3 what="$2${4:+, $4}" dir="$work/settings-$1" t0 rc
+    local subject="Проверка через Exim ($what): «кириллица» и длинная тема, чтобы её пришлось переносить"
+    make_settings "$name" "$security" "$port" "$password" "$subject"
+    t0=$(now)
+    timeout 180 "$client" --send --verbose --settings "$dir" >"$work/$name.out" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
+        pass "$what send to exim exits 0 ($(elapsed "$t0"))"
+    else
+        fail "$what send to exim exits $rc"; tail -n 30 "$work/$name.out"; show_logs
+        return
+    fi
+    if grep -q -F -e "$password" "$work/$name.out" ||
+       grep -q -F -e "$(printf '\0%s\0%s' "$login" "$password" | base64 -w0)" "$work/$name.out" ||
+       grep -q -F -e "$(printf '%s' "$password" | base64 -w0)" "$work/$name.out"; then
+        fail "$what --verbose transcript shows the password"
+    else
+        pass "$what --verbose transcript does not show the password"
+    fi
+    if [ -n "${4:-}" ]; then
+        if grep -q "^C: $4" "$work/$name.out"; then
+            pass "$what: the client used $4"
+        else
+            fail "$what: the client did not use $4"; cat "$work/$name.out"
+        fi
+    fi
+    t0=$(now)
+    if out=$("$python" "$work/check.py" "$work/Maildir" "$subject" "$dir" 2>&1); then
+        pass "$what delivery: $out ($(elapsed "$t0"))"
+    else
+        fail "$what delivery: $out"; show_logs
+    fi
+}
+
+send_and_check tls tls "$tls_port"
+send_and_check starttls starttls "$starttls_port"
+send_and_check login starttls "$login_port" "AUTH LOGIN"
+
+# A wrong password: exit code 4 (authentication refused), and nothing delivered.
+dir="$work/settings-wrong"
+make_settings wrong starttls "$starttls_port" 'пароль-Секрет-43' "Не должно дойти"
+rm -f "$dir/attachments/big.bin"
+timeout 60 "$client" --send --settings "$dir" >"$work/wrong.out" 2>&1
+rc=$?
+if [ "$rc" -eq 4 ]; then
+    pass "wrong password: exit 4: $(head -n 1 "$work/wrong.out")"
+else
+    fail "wrong password: exit $rc, expected 4"; cat "$work/wrong.out"; show_logs
+fi
+delivered=$(find "$work/Maildir" -type f -path '*/new/*' | wc -l)
+if grep -q 'authenticator failed' "$work/log/mainlog" 2>/dev/null && [ "$delivered" -eq 6 ]; then
+    pass "wrong password: exim logged the failed login and delivered nothing"
+else
+    fail "wrong password: no 'authenticator failed' in exim's log, or $delivered messages delivered, not 6"
+    show_logs
+fi
+
+stop_exim
+if [ -s "$work/log/paniclog" ]; then
+    fail "exim paniclog is not empty"; cat "$work/log/paniclog"
+fi
+finish
