@@ -5,10 +5,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Run under Xvfb (xvfb-run -a). Starts tests/smtp-server.py (implicit TLS, test CA from
-# tests/gen-certs.sh) on 127.0.0.1, writes a settings folder for it, launches SC_CLIENT_BIN
-# --settings DIR inside its own D-Bus session, presses Ctrl+Return in the window, waits for the
-# message in the server's maildir, checks a second launch only presents the window, then quits
-# with Ctrl+Q. Every wait is bounded; everything started is stopped.
+# tests/gen-certs.sh, slow to read DATA) on 127.0.0.1, writes a settings folder for it, launches
+# SC_CLIENT_BIN --settings DIR inside its own D-Bus session, checks a second launch only presents
+# the window, presses Ctrl+Return and waits for the message in the server's maildir, sends again
+# and presses Escape (nothing more arrives), then quits with Ctrl+Q. Every wait is bounded;
+# everything started is stopped.
 
 import email
 import email.policy
@@ -24,6 +25,8 @@ import tempfile
 import time
 
 TIMEOUT = 30
+DATA_DELAY_MS = 5          # per 4 KiB chunk: the 1.5 MiB attachment takes a few seconds
+ATTACHMENT_SIZE = 1536 * 1024
 LOGIN = 'sender@example.com'
 PASSWORD = 'e2e-Secret-42'
 
@@ -57,7 +60,8 @@ def start_server(workdir, certs):
          '--cert', os.path.join(certs, 'server.pem'),
          '--key', os.path.join(certs, 'server-key.pem'),
          '--maildir', maildir, '--log', os.path.join(workdir, 'server.log'),
-         '--login', LOGIN, '--password', PASSWORD, '--watch-stdin'],
+         '--login', LOGIN, '--password', PASSWORD, '--watch-stdin',
+         '--data-delay-ms', str(DATA_DELAY_MS)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     ready, _, _ = select.select([proc.stdout], [], [], 10)
     line = proc.stdout.readline().decode() if ready else ''
@@ -83,6 +87,8 @@ def write_settings(settings, port, ca_file):
         f.write('Sent by pressing Ctrl+Return in the window.\n')
     with open(os.path.join(settings, 'attachments', 'notes.txt'), 'w') as f:
         f.write('attached from the folder\n')
+    with open(os.path.join(settings, 'attachments', 'data.bin'), 'wb') as f:
+        f.write(os.urandom(ATTACHMENT_SIZE))
 
 
 def xdotool(*args, check=True):
@@ -135,7 +141,6 @@ def main():
         if not address:
             fail('dbus-daemon did not start')
         env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address, GTK_A11Y='none')
-        env.pop('G_DEBUG', None)
 
         app = subprocess.Popen([client, '--settings', settings], env=env)
         windows = wait_for('the window', find_windows)
@@ -170,6 +175,22 @@ def main():
         if 'notes.txt' not in names:
             fail('the folder attachment is missing: %r' % names)
         log('message received:', os.path.basename(envelopes[0]))
+
+        # Send again and press Escape while the slow server is still reading: nothing arrives.
+        xdotool('windowfocus', '--sync', window)
+        xdotool('key', '--clearmodifiers', 'ctrl+Return')
+        time.sleep(1.0)
+        xdotool('key', '--clearmodifiers', 'Escape')
+        started = time.monotonic()
+        time.sleep(2 * ATTACHMENT_SIZE * 1.4 / 4096 * DATA_DELAY_MS / 1000 + 2)
+        count = len(glob.glob(os.path.join(maildir, '*.json')))
+        if count != 1:
+            fail('Escape did not cancel: the server holds %d messages' % count)
+        with open(os.path.join(workdir, 'server.log'), errors='replace') as f:
+            commands = [line.split()[0].upper() for line in f if line.strip()]
+        if commands.count('DATA') != 2:
+            fail('the second send did not reach DATA: %r' % commands)
+        log('cancelled with Escape; waited %.1f s' % (time.monotonic() - started))
 
         # Nothing was edited, so Ctrl+Q quits without asking.
         xdotool('windowfocus', '--sync', window)
