@@ -19,6 +19,7 @@ build_packages=(
 test_packages=(
     python3-aiosmtpd gnutls-bin xvfb xauth xdotool imagemagick
     python3-gi gir1.2-atspi-2.0 at-spi2-core dbus-x11 fonts-dejavu-core
+    exim4-daemon-light
 )
 
 sudo_if_needed() {
