@@ -1502,6 +1502,52 @@ test_script_no_reply_to_data (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 }
 
+/* STARTTLS settings against a server that waits for a TLS handshake: a hint, in time. */
+static void
+test_script_silent_greeting (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 1, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT);
+  g_assert_true (g_str_has_prefix (error->message, "Timed out waiting for the server's greeting"));
+  g_assert_nonnull (strstr (error->message, "“tls”"));
+}
+
+/* "security": "tls" against a plaintext server: a TLS error that says what may be wrong. */
+static void
+test_script_tls_to_plaintext (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 plain.example ESMTP\r\n" },
+    { NULL, "" },
+  };
+  ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autoptr(GFile) directory = g_file_new_for_path (dir);
+  g_autoptr(ScSettings) settings = sc_settings_new (directory);
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(ScMessage) message = script_message_new ();
+  g_autoptr(GError) error = NULL;
+
+  sc_settings_set_smtp_host (settings, "127.0.0.1");
+  sc_settings_set_smtp_port (settings, server->port);
+  sc_settings_set_security (settings, SC_SECURITY_TLS);
+  sc_settings_set_timeout_seconds (settings, 5);
+  session = sc_smtp_session_new (settings);
+
+  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS);
+  g_assert_true (g_str_has_prefix (error->message, "The TLS handshake with 127.0.0.1 failed"));
+
+  script_server_finish (server);
+  sc_test_rm_rf (dir);
+}
+
 /* A command injected through an address never reaches the server. */
 static void
 test_script_address_injection (void)
@@ -1705,6 +1751,8 @@ main (int    argc,
   g_test_add_func ("/smtp/script/lost-after-dot", test_script_lost_after_dot);
   g_test_add_func ("/smtp/script/no-reply-to-data", test_script_no_reply_to_data);
   g_test_add_func ("/smtp/script/address-injection", test_script_address_injection);
+  g_test_add_func ("/smtp/script/silent-greeting", test_script_silent_greeting);
+  g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);
 
   return g_test_run ();
 }

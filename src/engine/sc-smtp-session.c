@@ -474,10 +474,16 @@ set_read_error (ScSmtpConnection  *c,
 
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
+      /* A silent server right after connecting is most often one that waits for a TLS
+       * handshake: say what to change. */
+      gboolean hint = command == NULL && c->session->security != SC_SECURITY_TLS;
+
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
-                   "Timed out waiting for %s (no answer for %u %s)",
+                   "Timed out waiting for %s (no answer for %u %s)%s",
                    phrase, c->session->timeout_seconds,
-                   seconds_word (c->session->timeout_seconds));
+                   seconds_word (c->session->timeout_seconds),
+                   hint ? "; if this port expects TLS from the start (usually port 465), "
+                          "set the security to “tls”" : "");
     }
   else
     {

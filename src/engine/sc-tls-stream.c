@@ -125,6 +125,27 @@ end_operation (ScTlsStream *self,
     }
 }
 
+/* gnutls_strerror () as a clause: "An unexpected TLS packet was received." → "an unexpected
+ * TLS packet was received". Returns a pointer into @buffer. */
+static const char *
+strerror_clause (int   ret,
+                 char *buffer,
+                 gsize size)
+{
+  gsize len;
+
+  g_strlcpy (buffer, gnutls_strerror (ret), size);
+  len = strlen (buffer);
+  while (len > 0 && (buffer[len - 1] == '.' || buffer[len - 1] == ' '))
+    buffer[--len] = '\0';
+  if (len > 1 && g_ascii_isupper (buffer[0]) && g_ascii_islower (buffer[1]))
+    buffer[0] = g_ascii_tolower (buffer[0]);
+
+  return buffer;
+}
+
+#define STRERROR(ret) (strerror_clause ((ret), (char[256]) { 0 }, 256))
+
 /* After a failed GnuTLS call: hands over the transport's own error when there is one (a
  * time-out, a cancellation, a reset connection), else makes one from the GnuTLS code. */
 static void
@@ -146,11 +167,11 @@ propagate_gnutls_error (ScTlsStream  *self,
 
   if (ret == GNUTLS_E_TIMEDOUT)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: %s", what, gnutls_strerror (ret));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: %s", what, STRERROR (ret));
       return;
     }
 
-  g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS, "%s: %s", what, gnutls_strerror (ret));
+  g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS, "%s: %s", what, STRERROR (ret));
 }
 
 /* "AA:BB:…" from raw bytes */
@@ -681,7 +702,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
   if (ret < 0)
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "Could not set up TLS: %s", gnutls_strerror (ret));
+                   "Could not set up TLS: %s", STRERROR (ret));
       return NULL;
     }
 
@@ -699,7 +720,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
       if (ret < 0)
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                       "Could not load the CA file “%s”: %s", ca_file, gnutls_strerror (ret));
+                       "Could not load the CA file “%s”: %s", ca_file, STRERROR (ret));
           return NULL;
         }
       if (ret == 0)
@@ -716,7 +737,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
                        "Could not load the system's trusted certificates: %s",
-                       gnutls_strerror (ret));
+                       STRERROR (ret));
           return NULL;
         }
       if (ret == 0)
@@ -728,7 +749,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
     {
       self->session = NULL;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "Could not set up TLS: %s", gnutls_strerror (ret));
+                   "Could not set up TLS: %s", STRERROR (ret));
       return NULL;
     }
 
@@ -737,7 +758,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
                                      self->credentials)) < 0)
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "Could not set up TLS: %s", gnutls_strerror (ret));
+                   "Could not set up TLS: %s", STRERROR (ret));
       return NULL;
     }
 
@@ -749,7 +770,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
                        "Could not set the TLS server name “%s”: %s",
-                       hostname, gnutls_strerror (ret));
+                       hostname, STRERROR (ret));
           return NULL;
         }
     }
@@ -842,8 +863,8 @@ sc_tls_stream_handshake (ScTlsStream   *self,
     {
       end_operation (self, TRUE, TRUE);
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "The TLS handshake with %s failed: the server closed the connection "
-                   "(does it speak TLS on this port?)", self->hostname);
+                   "The TLS handshake with %s failed: the server closed the connection; "
+                   "check the port and the security setting", self->hostname);
       return FALSE;
     }
 
@@ -852,8 +873,9 @@ sc_tls_stream_handshake (ScTlsStream   *self,
     {
       end_operation (self, TRUE, TRUE);
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "The TLS handshake with %s failed: %s (does the server speak TLS on this "
-                   "port?)", self->hostname, gnutls_strerror (ret));
+                   "The TLS handshake with %s failed: %s; the server does not seem to speak "
+                   "TLS from the start on this port (for ports 587 and 25, set the security "
+                   "to “starttls”)", self->hostname, STRERROR (ret));
       return FALSE;
     }
 
