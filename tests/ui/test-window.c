@@ -428,6 +428,19 @@ test_window_invalid_blocks_save (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
   assert_files_unchanged (fixture->dir, before);
 
+  /* A line break in the subject would inject a header. */
+  set_text (window->host_row, "localhost");
+  set_text (window->subject_row, "Hello\r\nBcc: eve@example.com");
+  if (strchr (get_text (window->subject_row), '\n') != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+      g_assert_true (wait_until (window_idle, window, WAIT_MS));
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->subject_row), "error"));
+      g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
+      assert_files_unchanged (fixture->dir, before);
+    }
+  set_text (window->host_row, "  ");
+
   /* Sending refuses the same way, without a connection. */
   gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
   g_assert_false (window->sending);
