@@ -18,6 +18,7 @@
 #include "sc-settings.h"
 #include "sc-smtp-session.h"
 #include "sc-test-server.h"
+#include "sc-tls-stream.h"
 
 /* GMime 3.2 has no autoptr cleanups of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
@@ -1112,6 +1113,122 @@ test_send_async (void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* ScTlsStream on its own                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+static GSocketConnection *
+connect_loopback (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  g_socket_client_set_timeout (client, 10);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+
+  return connection;
+}
+
+static void
+test_tls_stream (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  g_autoptr(ScTestServer) server = start_server (&options);
+  g_autoptr(GSocketConnection) connection = connect_loopback (server->port);
+  g_autoptr(ScTlsStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *description = NULL;
+  char buffer[512];
+  gssize n;
+
+  tls = sc_tls_stream_new (G_IO_STREAM (connection), "localhost", server->ca_file, &error);
+  g_assert_no_error (error);
+  g_assert_null (sc_tls_stream_get_description (tls));
+
+  g_assert_true (sc_tls_stream_handshake (tls, NULL, &error));
+  g_assert_no_error (error);
+
+  description = sc_tls_stream_get_description (tls);
+  g_assert_nonnull (description);
+  g_test_message ("%s", description);
+  fingerprint = sc_tls_stream_get_peer_fingerprint (tls);
+  g_assert_true (g_regex_match_simple ("^([0-9A-F]{2}:){31}[0-9A-F]{2}$", fingerprint, 0, 0));
+
+  /* The greeting comes through the TLS input stream... */
+  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (tls)), buffer,
+                           sizeof buffer - 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 4);
+  buffer[n] = '\0';
+  g_assert_true (g_str_has_prefix (buffer, "220"));
+
+  /* ...and a command goes out through the output stream. */
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (tls)),
+                                            "QUIT\r\n", 6, NULL, NULL, &error));
+  g_assert_no_error (error);
+  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (tls)), buffer,
+                           sizeof buffer - 1, NULL, &error);
+  g_assert_no_error (error);
+  buffer[MAX (n, 0)] = '\0';
+  g_assert_true (g_str_has_prefix (buffer, "221"));
+
+  g_assert_true (g_io_stream_close (G_IO_STREAM (tls), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_io_stream_is_closed (G_IO_STREAM (connection)));
+}
+
+static void
+test_tls_stream_hostname_mismatch (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  g_autoptr(ScTestServer) server = start_server (&options);
+  g_autoptr(GSocketConnection) connection = connect_loopback (server->port);
+  g_autoptr(ScTlsStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tls = sc_tls_stream_new (G_IO_STREAM (connection), "mail.example.org", server->ca_file, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (sc_tls_stream_handshake (tls, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "The certificate of mail.example.org is not trusted: "));
+  g_assert_nonnull (strstr (error->message, "name"));
+  g_assert_nonnull (strstr (error->message, "SHA-256 fingerprint "));
+}
+
+static void
+test_tls_stream_bad_ca_file (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  g_autoptr(ScTestServer) server = start_server (&options);
+  g_autoptr(GSocketConnection) connection = connect_loopback (server->port);
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autofree char *missing = g_build_filename (dir, "missing.pem", NULL);
+  g_autofree char *garbage = g_build_filename (dir, "garbage.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  ScTlsStream *tls;
+
+  tls = sc_tls_stream_new (G_IO_STREAM (connection), "localhost", missing, &error);
+  g_assert_null (tls);
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_clear_error (&error);
+
+  g_file_set_contents (garbage, "not a certificate\n", -1, &error);
+  g_assert_no_error (error);
+  tls = sc_tls_stream_new (G_IO_STREAM (connection), "localhost", garbage, &error);
+  g_assert_null (tls);
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, garbage));
+
+  sc_test_rm_rf (dir);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* A scripted server for exact fault cases (in-process, plaintext, loopback)                  */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -1723,6 +1840,9 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_mime_init ();
 
+  g_test_add_func ("/tls/stream", test_tls_stream);
+  g_test_add_func ("/tls/hostname-mismatch", test_tls_stream_hostname_mismatch);
+  g_test_add_func ("/tls/bad-ca-file", test_tls_stream_bad_ca_file);
   g_test_add_func ("/smtp/tls/plain-delivers", test_tls_plain_delivers);
   g_test_add_func ("/smtp/tls/ip-literal", test_tls_ip_literal);
   g_test_add_func ("/smtp/tls/untrusted-certificate", test_untrusted_certificate);
