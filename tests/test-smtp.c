@@ -1594,8 +1594,30 @@ test_script_lost_after_dot (void)
 
   g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
   g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
-  g_assert_true (g_str_has_prefix (error->message, "The server did not confirm the message; it "
-                                   "may or may not have been delivered"));
+  g_assert_cmpstr (error->message, ==, "The server did not confirm the message; it may or may "
+                   "not have been delivered (the connection closed before its reply)");
+}
+
+/* The same when the reply to the final dot never comes. */
+static void
+test_script_no_reply_after_dot (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, "" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 1, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
+  g_assert_cmpstr (error->message, ==, "The server did not confirm the message; it may or may "
+                   "not have been delivered (no reply within 1 second after the end of the "
+                   "message)");
 }
 
 static void
@@ -1870,6 +1892,7 @@ main (int    argc,
   g_test_add_func ("/smtp/script/message-refused", test_script_message_refused);
   g_test_add_func ("/smtp/script/lost-after-dot", test_script_lost_after_dot);
   g_test_add_func ("/smtp/script/no-reply-to-data", test_script_no_reply_to_data);
+  g_test_add_func ("/smtp/script/no-reply-after-dot", test_script_no_reply_after_dot);
   g_test_add_func ("/smtp/script/address-injection", test_script_address_injection);
   g_test_add_func ("/smtp/script/silent-greeting", test_script_silent_greeting);
   g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);

@@ -1351,9 +1351,19 @@ send_data (ScSmtpConnection  *c,
           return FALSE;
         }
 
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
-                   "The server did not confirm the message; it may or may not have been "
-                   "delivered (%s)", local_error->message);
+      if (g_error_matches (local_error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT))
+        g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
+                     "The server did not confirm the message; it may or may not have been "
+                     "delivered (no reply within %u %s after the end of the message)",
+                     session->timeout_seconds, seconds_word (session->timeout_seconds));
+      else if (g_error_matches (local_error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST))
+        g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
+                     "The server did not confirm the message; it may or may not have been "
+                     "delivered (the connection closed before its reply)");
+      else
+        g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
+                     "The server did not confirm the message; it may or may not have been "
+                     "delivered (%s)", local_error->message);
       return FALSE;
     }
 
