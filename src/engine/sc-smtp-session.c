@@ -1491,9 +1491,11 @@ send_message (ScSmtpConnection  *c,
       if (!c->ext_starttls)
         {
           c->in_sync = TRUE;
+          gboolean has_login = session->login != NULL && session->login[0] != '\0';
+
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE,
-                       "%s does not offer STARTTLS; refusing to send the password unencrypted",
-                       session->host);
+                       "%s does not offer STARTTLS; refusing to send the %s unencrypted",
+                       session->host, has_login ? "password" : "message");
           return FALSE;
         }
 
