@@ -13,11 +13,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* The top-level meson.build passes -DGNUTLS_NO_EXTENSIONS, which turns the enum constant of that
- * name in <gnutls/gnutls.h> into "1 = (1<<4)" and breaks the build; the macro means nothing to
- * us (we never disable TLS extensions: SNI needs them). */
-#undef GNUTLS_NO_EXTENSIONS
-
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
