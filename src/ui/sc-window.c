@@ -102,13 +102,41 @@ label_editable_row (GtkWidget *row)
   const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
   GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
 
+  /* AdwEntryRow labels its text with both of its title labels ("Subject Subject"): one is
+   * enough. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);
   if (delegate != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (delegate),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                    -1);
+    {
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (delegate),
+                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (delegate),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                      -1);
+    }
+}
+
+/* The first visible button inside @widget, if any. */
+static GtkWidget *
+find_visible_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_BUTTON (child))
+        return child;
+      if ((found = find_visible_button (child)) != NULL)
+        return found;
+    }
+
+  return NULL;
 }
 
 static char *
@@ -1487,6 +1515,7 @@ sc_window_init (ScWindow *self)
 {
   GtkEventController *controller;
   GtkDropTarget *drop;
+  GtkWidget *reveal;
 
   g_type_ensure (ADW_TYPE_PASSWORD_ENTRY_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1525,9 +1554,21 @@ sc_window_init (ScWindow *self)
   label_editable_row (GTK_WIDGET (self->port_row));
   label_editable_row (GTK_WIDGET (self->login_row));
   label_editable_row (GTK_WIDGET (self->password_row));
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->security_row),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->security_row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Security"),
                                   -1);
+
+  /* The password's reveal toggle is an unnamed icon: name it. */
+  reveal = find_visible_button (GTK_WIDGET (self->password_row));
+  if (reveal != NULL)
+    {
+      gtk_widget_set_tooltip_text (reveal, _("Show Password"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (reveal),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show Password"),
+                                      -1);
+    }
 
   g_signal_connect_object (self->subject_row, "changed", G_CALLBACK (field_changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -103,6 +103,56 @@ def find_windows():
     return [w for w in out.split() if w]
 
 
+def atspi_nodes(pid):
+    """(role, name) of every accessible of the application with @pid, or None without AT-SPI."""
+    try:
+        import gi
+        gi.require_version('Atspi', '2.0')
+        from gi.repository import Atspi
+    except (ImportError, ValueError):
+        return None
+
+    def walk(node, depth, out):
+        try:
+            out.append((node.get_role_name(), node.get_name()))
+            count = node.get_child_count()
+        except Exception:
+            return
+        if depth < 40:
+            for i in range(count):
+                child = node.get_child_at_index(i)
+                if child is not None:
+                    walk(child, depth + 1, out)
+
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        app = desktop.get_child_at_index(i)
+        try:
+            if app is None or app.get_process_id() != pid:
+                continue
+        except Exception:
+            continue
+        out = []
+        walk(app, 0, out)
+        return out
+    return []
+
+
+def check_accessible(pid, wanted):
+    """Waits until AT-SPI shows every (role, name) in @wanted; False if AT-SPI is missing."""
+    found = atspi_nodes(pid)
+    if found is None:
+        log('AT-SPI (gi Atspi) not available: accessibility checks skipped')
+        return False
+
+    def ready():
+        nodes = set(atspi_nodes(pid) or [])
+        return all(w in nodes for w in wanted)
+
+    wait_for('AT-SPI to show %r' % (wanted,), ready)
+    return True
+
+
 def stop(proc, sig=signal.SIGTERM):
     if proc is None or proc.poll() is not None:
         return
@@ -140,7 +190,10 @@ def main():
         address = dbus.stdout.readline().strip() if ready else ''
         if not address:
             fail('dbus-daemon did not start')
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address, GTK_A11Y='none')
+        # AT-SPI (in this process too) goes through the private bus.
+        os.environ['DBUS_SESSION_BUS_ADDRESS'] = address
+        env = dict(os.environ)
+        env.pop('GTK_A11Y', None)
 
         app = subprocess.Popen([client, '--settings', settings], env=env)
         windows = wait_for('the window', find_windows)
@@ -157,6 +210,12 @@ def main():
             fail('a second launch opened another window')
         if app.poll() is not None:
             fail('the app exited early')
+
+        # The controls carry their visible labels as accessible names.
+        atspi = check_accessible(app.pid, [
+            ('push button', 'Send'), ('push button', 'Save'),
+            ('push button', 'Add Attachment…'), ('push button', 'Cancel'),
+            ('text', 'Subject'), ('text', 'Password'), ('combo box', 'Security')])
 
         xdotool('windowfocus', '--sync', window)
         xdotool('key', '--clearmodifiers', 'ctrl+Return')
@@ -175,6 +234,9 @@ def main():
         if 'notes.txt' not in names:
             fail('the folder attachment is missing: %r' % names)
         log('message received:', os.path.basename(envelopes[0]))
+        if atspi:
+            check_accessible(app.pid, [('label', 'Message sent successfully')])
+            log('AT-SPI reads the status bar')
 
         # Send again and press Escape while the slow server is still reading: nothing arrives.
         xdotool('windowfocus', '--sync', window)
