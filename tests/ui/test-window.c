@@ -477,6 +477,24 @@ test_window_broken_settings (Fixture       *fixture,
   g_assert_cmpstr (config_after, ==, config_before);
 }
 
+static GtkWidget *
+find_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_visible (child))
+        return child;
+      if ((found = find_button (child)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 typedef struct
 {
   const char *filename;
@@ -522,15 +540,26 @@ test_window_send (Fixture       *fixture,
   g_autofree char *config_after = NULL;
   gsize expected_len = 0;
   FoundPart found = { "photo.bin", NULL };
+  FoundPart removed = { "skip-me.bin", NULL };
+  g_autofree char *skipped = NULL;
+  ScAttachmentEntry *entry;
   ScWindow *window;
 
   attachment = make_attachment (fixture->dir, "photo.bin", 50000);
+  skipped = make_attachment (fixture->dir, "attachments/skip-me.bin", 100);
   g_file_get_contents (attachment, &expected, &expected_len, &error);
   g_assert_no_error (error);
   config_before = read_file (fixture->dir, "config.json");
 
   fixture->window = window = open_window (fixture->dir);
   set_text (window->subject_row, "Sent from the window");
+
+  /* The folder's file, removed with its row's button. */
+  g_assert_cmpuint (window->attachments->len, ==, 1);
+  entry = window->attachments->pdata[0];
+  g_assert_true (entry->from_folder);
+  g_signal_emit_by_name (find_button (entry->row), "clicked");
+  g_assert_cmpuint (window->attachments->len, ==, 0);
 
   /* What the Add Attachment chooser's response does. */
   g_ptr_array_add (files, g_file_new_for_path (attachment));
@@ -562,6 +591,8 @@ test_window_send (Fixture       *fixture,
   g_assert_cmpstr (g_mime_message_get_subject (message), ==, "Sent from the window");
   g_mime_message_foreach (message, find_part_cb, &found);
   g_assert_nonnull (found.content);
+  g_mime_message_foreach (message, find_part_cb, &removed);
+  g_assert_null (removed.content);
   g_assert_cmpmem (g_bytes_get_data (found.content, NULL), g_bytes_get_size (found.content),
                    expected, expected_len);
   g_bytes_unref (found.content);
@@ -765,6 +796,57 @@ test_window_close_asks (Fixture       *fixture,
                                                   "subject"), ==, "Saved on close");
 }
 
+static void
+test_window_drop_files (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GListModel) controllers = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  GtkDropTarget *target = NULL;
+  GFile *files[2];
+  GdkFileList *list;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+  ScWindow *window;
+
+  first = make_attachment (fixture->dir, "dropped-1.bin", 1000);
+  second = make_attachment (fixture->dir, "dropped-2.bin", 2000);
+  fixture->window = window = open_window (fixture->dir);
+  g_assert_cmpuint (window->attachments->len, ==, 0);
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  g_assert_true (g_type_is_a (gtk_drop_target_get_gtypes (target, NULL)[0], GDK_TYPE_FILE_LIST));
+
+  /* What a drop of two files from a file manager delivers. */
+  files[0] = g_file_new_for_path (first);
+  files[1] = g_file_new_for_path (second);
+  list = gdk_file_list_new_from_array (files, 2);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, list);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_object_unref (files[0]);
+  g_object_unref (files[1]);
+
+  g_assert_true (accepted);
+  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_cmpuint (window->attachments->len, ==, 2);
+  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==, 1000);
+  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[1])->size, ==, 2000);
+  g_assert_false (((ScAttachmentEntry *) window->attachments->pdata[0])->from_folder);
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (window->attachments_group),
+                            "2 files"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -786,6 +868,7 @@ main (int   argc,
   ADD ("tab-reaches-controls", fixture_set_up, test_window_tab_reaches_controls);
   ADD ("refused-recipient", fixture_set_up_refusing, test_window_refused_recipient);
   ADD ("close-asks", fixture_set_up, test_window_close_asks);
+  ADD ("drop-files", fixture_set_up, test_window_drop_files);
 
 #undef ADD
 
