@@ -766,8 +766,11 @@ apply_to_settings (ScWindow  *self,
     }
 
   if (self->security_touched)
-    sc_settings_set_security (self->settings,
-                              position_to_security (adw_combo_row_get_selected (self->security_row)));
+    {
+      guint position = adw_combo_row_get_selected (self->security_row);
+
+      sc_settings_set_security (self->settings, position_to_security (position));
+    }
   CHECK_KEY (self->security_row, "security");
 
   sc_settings_set_login (self->settings, login);
@@ -1102,9 +1105,7 @@ port_changed_cb (ScWindow    *self,
   g_assert (SC_IS_WINDOW (self));
 
   if (!parse_port (text, &port, &error))
-    {
-      mark_field (GTK_WIDGET (editable), error);
-    }
+    mark_field (GTK_WIDGET (editable), error);
   else
     {
       mark_field (GTK_WIDGET (editable), NULL);
@@ -1117,10 +1118,10 @@ port_changed_cb (ScWindow    *self,
           g_object_get (self->settings, "security-explicit", &explicit, NULL);
           if (!explicit)
             {
+              ScSecurity security = port == 465 ? SC_SECURITY_TLS : SC_SECURITY_STARTTLS;
+
               self->filling++;
-              adw_combo_row_set_selected (self->security_row,
-                                          security_to_position (port == 465 ? SC_SECURITY_TLS
-                                                                            : SC_SECURITY_STARTTLS));
+              adw_combo_row_set_selected (self->security_row, security_to_position (security));
               self->filling--;
             }
         }
@@ -1488,8 +1489,10 @@ add_capture_shortcut (GtkShortcutController *controller,
                       GdkModifierType        modifiers,
                       const char            *action_name)
 {
+  GtkShortcutTrigger *trigger = gtk_keyval_trigger_new (keyval, modifiers);
+
   gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (keyval, modifiers),
+                                        gtk_shortcut_new (trigger,
                                                           gtk_named_action_new (action_name)));
 }
 
@@ -1528,7 +1531,8 @@ sc_window_init (ScWindow *self)
   /* The text view would take Ctrl+Return and Ctrl+S for itself: catch them first. */
   controller = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_LOCAL);
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
+                                     GTK_SHORTCUT_SCOPE_LOCAL);
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_Return, GDK_CONTROL_MASK,
                         "composer.send");
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
