@@ -126,6 +126,12 @@ sc_application_init (ScApplication *self)
                                  G_OPTION_ARG_FILENAME,
                                  _("The settings folder (default: the user's settings folder)"),
                                  _("DIR"));
+  /* Handled by main () before the application runs; listed here for --help. */
+  g_application_add_main_option (G_APPLICATION (self), "send", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE,
+                                 _("Send the message from the settings without a window "
+                                   "(see smtp-client --send --help)"),
+                                 NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
