@@ -57,7 +57,17 @@ case "${1:-}" in
     test)
         install_missing "${build_packages[@]}" "${test_packages[@]}"
         build _build-test --werror
-        meson test -C _build-test --print-errorlogs --num-processes 1
+        status=0
+        meson test -C _build-test --print-errorlogs --num-processes 1 || status=$?
+        # One plain closing line, counted from meson's own log.
+        /usr/bin/python3 - _build-test/meson-logs/testlog.json <<'PY'
+import json, sys
+results = [json.loads(line)["result"] for line in open(sys.argv[1])]
+passed = sum(r == "OK" for r in results)
+skipped = sum(r == "SKIP" for r in results)
+print("%d passed, %d failed, %d skipped" % (passed, len(results) - passed - skipped, skipped))
+PY
+        exit "$status"
         ;;
     *)
         echo "usage: $0 app|test" >&2
