@@ -495,6 +495,22 @@ find_button (GtkWidget *widget)
   return NULL;
 }
 
+static void
+test_window_missing_settings (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (fixture->dir, "does-not-exist", NULL);
+  ScWindow *window;
+
+  fixture->window = window = open_window (missing);
+  g_test_message ("status: %s", _sc_window_get_status_text (window));
+  g_assert_cmpstr (_sc_window_get_status_text (window), !=, "");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
+  g_assert_false (window->dirty);
+  close_window (&fixture->window);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
 typedef struct
 {
   const char *filename;
@@ -863,6 +879,7 @@ main (int   argc,
   ADD ("save-round-trip", fixture_set_up, test_window_save_round_trip);
   ADD ("invalid-blocks-save", fixture_set_up, test_window_invalid_blocks_save);
   ADD ("broken-settings", fixture_set_up, test_window_broken_settings);
+  ADD ("missing-settings", fixture_set_up, test_window_missing_settings);
   ADD ("send", fixture_set_up, test_window_send);
   ADD ("cancel", fixture_set_up_slow, test_window_cancel);
   ADD ("tab-reaches-controls", fixture_set_up, test_window_tab_reaches_controls);
