@@ -68,8 +68,8 @@ cat <<TXT
 A test SMTP server ($mode) listens on 127.0.0.1:$port; account sender@example.com.
 Settings for it are in $settings. In another terminal:
 
-  _build/src/smtp-client --settings $settings              # the window
-  _build/src/smtp-client --send --verbose --settings $settings
+  bash .ci/dev.sh app --settings $settings                   # the window
+  bash .ci/dev.sh app --send --verbose --settings $settings
 
 Received messages are saved in $work/received. Ctrl+C stops the server and removes $work.
 TXT
