@@ -30,6 +30,7 @@ mkfifo "$work/ready"
 /usr/bin/python3 "$src/tests/smtp-server.py" --mode "$mode" \
     --cert "$work/certs/server.pem" --key "$work/certs/server-key.pem" \
     --maildir "$work/received" --log "$work/server.log" \
+    --data-size-limit 1073741824 \
     --login sender@example.com --password "$password" > "$work/ready" &
 server_pid=$!
 read -r word port < "$work/ready"
