@@ -17,9 +17,8 @@
 #include <adwaita.h>
 
 #include "sc-test-server.h"
+#include "sc-ui-test-utils.h"
 #include "sc-window-private.h"
-
-#define WAIT_MS 30000
 
 static const char *body_text =
   "Hello team,\n"
@@ -29,48 +28,6 @@ static const char *body_text =
   "\n"
   "Best regards,\n"
   "Sam\n";
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-
-  return TRUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static gboolean
-window_idle (gpointer data)
-{
-  return !_sc_window_is_busy (SC_WINDOW (data));
-}
-
-static gboolean
-window_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 static gboolean
 progress_visible (gpointer data)
@@ -93,7 +50,7 @@ save_png (ScWindow   *window,
   int height;
 
   /* Let the last change reach layout and paint. */
-  spin (400);
+  sc_ui_test_spin (400);
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
   g_assert (width > 0 && height > 0);
@@ -110,61 +67,60 @@ save_png (ScWindow   *window,
   g_print ("%s\n", path);
 }
 
-static void
-write_attachment (const char *dir,
-                  const char *name,
-                  gsize       size)
+/* A test server, a settings folder for it and a window on that folder, pre-filled with a
+ * message with three attachments (two from the folder, one added by hand). */
+typedef struct
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *data = g_malloc (size);
-  g_autoptr(GError) error = NULL;
+  ScTestServer *server;
+  char         *dir;
+  ScWindow     *window;
+} Scene;
 
-  for (gsize i = 0; i < size; i++)
-    data[i] = (char) ((i * 13 + i / 509) & 0xff);
-  if (!g_file_set_contents (path, data, size, &error))
-    g_error ("%s", error->message);
-}
-
-static ScWindow *
-open_window (ScTestServer *server,
-             const char   *dir,
-             gsize         photo_size)
+static void
+scene_open (Scene                     *scene,
+            const ScTestServerOptions *options,
+            gsize                      photo_size)
 {
   static const char * const to[] = { "alice@example.com", "bob@example.org", NULL };
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  g_autofree char *photo = g_build_filename (dir, "site-visit.jpg", NULL);
-  ScWindow *window;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *photo = NULL;
 
-  sc_test_write_settings (server, dir, to, "Q3 report and site visit photos", body_text);
-  write_attachment (dir, "attachments/q3-report.pdf", 184320);
-  write_attachment (dir, "attachments/q3-figures.csv", 12800);
-  write_attachment (dir, "site-visit.jpg", photo_size);
+  scene->server = sc_test_server_start (options, &error);
+  if (scene->server == NULL)
+    g_error ("%s", error->message);
+  scene->dir = sc_test_make_tmpdir ();
 
-  window = sc_window_new (NULL, folder);
-  gtk_window_set_default_size (GTK_WINDOW (window), 720, 1330);
-  gtk_window_present (GTK_WINDOW (window));
-  if (!wait_until (window_mapped, window, WAIT_MS) || !wait_until (window_idle, window, WAIT_MS))
-    g_error ("The window did not settle");
+  sc_test_write_settings (scene->server, scene->dir, to, "Q3 report and site visit photos",
+                          body_text);
+  g_free (sc_ui_test_make_file (scene->dir, "attachments/q3-report.pdf", 184320));
+  g_free (sc_ui_test_make_file (scene->dir, "attachments/q3-figures.csv", 12800));
+  photo = sc_ui_test_make_file (scene->dir, "site-visit.jpg", photo_size);
+
+  scene->window = sc_ui_test_open_window (scene->dir, 720, 1330);
 
   /* Added by hand, as the Add Attachment chooser does. */
   g_ptr_array_add (files, g_file_new_for_path (photo));
-  _sc_window_add_attachment_files (window, files);
-  if (!wait_until (window_idle, window, WAIT_MS))
+  _sc_window_add_attachment_files (scene->window, files);
+  if (!sc_ui_test_wait_idle (scene->window))
     g_error ("The attachment was not measured");
-
-  return window;
 }
 
-static ScTestServer *
-start_server (const ScTestServerOptions *options)
+static void
+scene_send (Scene *scene)
 {
-  g_autoptr(GError) error = NULL;
-  ScTestServer *server = sc_test_server_start (options, &error);
+  gtk_widget_activate_action (GTK_WIDGET (scene->window), "composer.send", NULL);
+  if (!sc_ui_test_wait_idle (scene->window))
+    g_error ("Sending did not finish");
+}
 
-  if (server == NULL)
-    g_error ("%s", error->message);
-  return server;
+static void
+scene_close (Scene *scene)
+{
+  sc_ui_test_close_window (&scene->window);
+  g_clear_pointer (&scene->server, sc_test_server_stop);
+  sc_test_rm_rf (scene->dir);
+  g_clear_pointer (&scene->dir, g_free);
 }
 
 int
@@ -174,10 +130,8 @@ main (int   argc,
   ScTestServerOptions plain_options = { .mode = SC_TEST_SERVER_TLS };
   ScTestServerOptions slow_options = { .mode = SC_TEST_SERVER_TLS, .data_delay_ms = 40 };
   ScTestServerOptions untrusted_options = { .mode = SC_TEST_SERVER_TLS, .untrusted_cert = TRUE };
+  Scene scene = { 0 };
   const char *out;
-  ScTestServer *server;
-  ScWindow *window;
-  char *dir;
 
   if (argc != 2)
     {
@@ -190,53 +144,30 @@ main (int   argc,
   adw_init ();
 
   /* Idle and pre-filled, then sent. */
-  server = start_server (&plain_options);
-  dir = sc_test_make_tmpdir ();
-  window = open_window (server, dir, 2400000);
-  save_png (window, out, "main-window.png");
-
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  if (!wait_until (window_idle, window, WAIT_MS))
-    g_error ("Sending did not finish");
-  g_print ("sent: %s\n", _sc_window_get_status_text (window));
-  save_png (window, out, "sent.png");
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
-  sc_test_server_stop (server);
-  sc_test_rm_rf (dir);
-  g_free (dir);
+  scene_open (&scene, &plain_options, 2400000);
+  save_png (scene.window, out, "main-window.png");
+  scene_send (&scene);
+  g_print ("sent: %s\n", _sc_window_get_status_text (scene.window));
+  save_png (scene.window, out, "sent.png");
+  scene_close (&scene);
 
   /* Sending, against a slow server; then cancelled. */
-  server = start_server (&slow_options);
-  dir = sc_test_make_tmpdir ();
-  window = open_window (server, dir, 8000000);
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  if (!wait_until (progress_visible, window, WAIT_MS))
+  scene_open (&scene, &slow_options, 8000000);
+  gtk_widget_activate_action (GTK_WIDGET (scene.window), "composer.send", NULL);
+  if (!sc_ui_test_wait_until (progress_visible, scene.window, SC_UI_TEST_WAIT_MS))
     g_error ("No progress");
-  save_png (window, out, "sending.png");
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.cancel", NULL);
-  if (!wait_until (window_idle, window, WAIT_MS))
+  save_png (scene.window, out, "sending.png");
+  gtk_widget_activate_action (GTK_WIDGET (scene.window), "composer.cancel", NULL);
+  if (!sc_ui_test_wait_idle (scene.window))
     g_error ("Cancelling did not finish");
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
-  sc_test_server_stop (server);
-  sc_test_rm_rf (dir);
-  g_free (dir);
+  scene_close (&scene);
 
   /* An error: the server's certificate is from a CA we do not trust. */
-  server = start_server (&untrusted_options);
-  dir = sc_test_make_tmpdir ();
-  window = open_window (server, dir, 2400000);
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  if (!wait_until (window_idle, window, WAIT_MS))
-    g_error ("Sending did not finish");
-  g_print ("error: %s\n", _sc_window_get_status_text (window));
-  save_png (window, out, "error.png");
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
-  sc_test_server_stop (server);
-  sc_test_rm_rf (dir);
-  g_free (dir);
+  scene_open (&scene, &untrusted_options, 2400000);
+  scene_send (&scene);
+  g_print ("error: %s\n", _sc_window_get_status_text (scene.window));
+  save_png (scene.window, out, "error.png");
+  scene_close (&scene);
 
   return 0;
 }

@@ -17,9 +17,8 @@
 #include <sys/stat.h>
 
 #include "sc-test-server.h"
+#include "sc-ui-test-utils.h"
 #include "sc-window-private.h"
-
-#define WAIT_MS 30000
 
 typedef struct
 {
@@ -32,43 +31,10 @@ typedef struct
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main context until @condition holds, for at most @timeout_ms. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-window_idle (gpointer data)
-{
-  return !_sc_window_is_busy (SC_WINDOW (data));
-}
-
 static gboolean
 window_sending (gpointer data)
 {
   return SC_WINDOW (data)->sending;
-}
-
-static gboolean
-window_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
 static gboolean
@@ -77,16 +43,6 @@ progress_started (gpointer data)
   ScWindow *window = SC_WINDOW (data);
 
   return !window->sending || gtk_progress_bar_get_fraction (window->progress_bar) > 0.0;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
 }
 
 static char *
@@ -150,46 +106,6 @@ get_body (ScWindow *window)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
-static ScWindow *
-open_window (const char *dir)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (dir);
-  ScWindow *window = sc_window_new (NULL, file);
-
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_mapped, window, WAIT_MS));
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
-  return window;
-}
-
-static void
-close_window (ScWindow **window)
-{
-  if (*window == NULL)
-    return;
-
-  gtk_window_destroy (GTK_WINDOW (*window));
-  *window = NULL;
-  spin (50);
-}
-
-/* Makes a file of @size bytes of varied content in @dir and returns its path. */
-static char *
-make_attachment (const char *dir,
-                 const char *name,
-                 gsize       size)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *data = g_malloc (size);
-  g_autoptr(GError) error = NULL;
-
-  for (gsize i = 0; i < size; i++)
-    data[i] = (char) ((i * 7 + i / 251) & 0xff);
-  g_file_set_contents (path, data, size, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&path);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Fixture                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -229,7 +145,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  close_window (&fixture->window);
+  sc_ui_test_close_window (&fixture->window);
   g_clear_pointer (&fixture->server, sc_test_server_stop);
   if (fixture->dir != NULL)
     sc_test_rm_rf (fixture->dir);
@@ -249,9 +165,9 @@ test_window_fills (Fixture       *fixture,
   g_autofree char *port = NULL;
   ScWindow *window;
 
-  attachment = make_attachment (fixture->dir, "attachments/report.bin", 3000);
+  attachment = sc_ui_test_make_file (fixture->dir, "attachments/report.bin", 3000);
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
 
   g_assert_cmpstr (_sc_window_get_status_text (window), ==, "");
   g_assert_cmpstr (get_text (window->host_row), ==, "localhost");
@@ -308,7 +224,7 @@ test_window_save_round_trip (Fixture       *fixture,
   }
   g_clear_pointer (&config, json_object_unref);
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   g_assert_cmpstr (_sc_window_get_status_text (window), ==, "");
 
   set_text (window->subject_row, "Edited subject");
@@ -321,7 +237,7 @@ test_window_save_round_trip (Fixture       *fixture,
   g_assert_true (window->dirty);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
   g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Saved");
   g_assert_false (window->dirty);
 
@@ -350,8 +266,8 @@ test_window_save_round_trip (Fixture       *fixture,
   g_assert_cmpstr (body, ==, "New body\n");
 
   /* A second window reads back what the first wrote. */
-  close_window (&fixture->window);
-  fixture->window = window = open_window (fixture->dir);
+  sc_ui_test_close_window (&fixture->window);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   g_assert_cmpstr (get_text (window->subject_row), ==, "Edited subject");
   g_assert_cmpstr (get_text (window->password_row), ==, "new secret");
   g_assert_cmpuint (window->recipient_rows->len, ==, 3);
@@ -373,6 +289,21 @@ assert_files_unchanged (const char *dir,
     }
 }
 
+/* Save is refused: @field is marked, the status says why and no file changed. */
+static void
+assert_save_refused (ScWindow   *window,
+                     gpointer    field,
+                     const char *dir,
+                     char      **before)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (field), "error"));
+  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
+  g_assert_true (window->dirty);
+  assert_files_unchanged (dir, before);
+}
+
 static void
 test_window_invalid_blocks_save (Fixture       *fixture,
                                  gconstpointer  data)
@@ -386,59 +317,38 @@ test_window_invalid_blocks_save (Fixture       *fixture,
   before[2] = read_file (fixture->dir, "data.json");
   before[3] = read_file (fixture->dir, "body.txt");
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->body_view), "Not saved\n", -1);
   set_text (window->subject_row, "Not saved either");
 
   /* Port out of range. */
   set_text (window->port_row, "70000");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
+  assert_save_refused (window, window->port_row, fixture->dir, before);
   g_assert_nonnull (strstr (_sc_window_get_status_text (window), "70000"));
   g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (window->port_row)));
-  g_assert_true (window->dirty);
-  assert_files_unchanged (fixture->dir, before);
 
   set_text (window->port_row, "0");
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
-  assert_files_unchanged (fixture->dir, before);
+  assert_save_refused (window, window->port_row, fixture->dir, before);
 
   /* A good port, but a malformed address. */
   set_text (window->port_row, "2525");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
   row = _sc_window_add_recipient (window, "not an address");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
-  g_assert_true (gtk_widget_has_css_class (row, "error"));
-  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
-  assert_files_unchanged (fixture->dir, before);
+  assert_save_refused (window, row, fixture->dir, before);
 
   /* An empty host. */
   set_text (row, "dave@example.com");
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   set_text (window->host_row, "  ");
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->host_row), "error"));
-  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
-  assert_files_unchanged (fixture->dir, before);
+  assert_save_refused (window, window->host_row, fixture->dir, before);
 
   /* A line break in the subject would inject a header. */
   set_text (window->host_row, "localhost");
   set_text (window->subject_row, "Hello\r\nBcc: eve@example.com");
   if (strchr (get_text (window->subject_row), '\n') != NULL)
-    {
-      gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
-      g_assert_true (wait_until (window_idle, window, WAIT_MS));
-      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->subject_row), "error"));
-      g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
-      assert_files_unchanged (fixture->dir, before);
-    }
+    assert_save_refused (window, window->subject_row, fixture->dir, before);
   set_text (window->host_row, "  ");
 
   /* Sending refuses the same way, without a connection. */
@@ -462,7 +372,7 @@ test_window_broken_settings (Fixture       *fixture,
   write_file (fixture->dir, "config.json", "{\n  \"smtp_host\": \"localhost\",\n  oops\n}\n");
   config_before = read_file (fixture->dir, "config.json");
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
 
   /* The error names the file; what could be read is filled in. */
   g_assert_nonnull (strstr (_sc_window_get_status_text (window), "config.json"));
@@ -472,7 +382,7 @@ test_window_broken_settings (Fixture       *fixture,
   g_assert_cmpuint (window->recipient_rows->len, ==, 2);
   g_assert_false (window->dirty);
 
-  close_window (&fixture->window);
+  sc_ui_test_close_window (&fixture->window);
   config_after = read_file (fixture->dir, "config.json");
   g_assert_cmpstr (config_after, ==, config_before);
 }
@@ -502,12 +412,12 @@ test_window_missing_settings (Fixture       *fixture,
   g_autofree char *missing = g_build_filename (fixture->dir, "does-not-exist", NULL);
   ScWindow *window;
 
-  fixture->window = window = open_window (missing);
+  fixture->window = window = sc_ui_test_open_window (missing, -1, -1);
   g_test_message ("status: %s", _sc_window_get_status_text (window));
   g_assert_cmpstr (_sc_window_get_status_text (window), !=, "");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
   g_assert_false (window->dirty);
-  close_window (&fixture->window);
+  sc_ui_test_close_window (&fixture->window);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
@@ -598,13 +508,13 @@ test_window_send (Fixture       *fixture,
   ScAttachmentEntry *entry;
   ScWindow *window;
 
-  attachment = make_attachment (fixture->dir, "photo.bin", 50000);
-  skipped = make_attachment (fixture->dir, "attachments/skip-me.bin", 100);
+  attachment = sc_ui_test_make_file (fixture->dir, "photo.bin", 50000);
+  skipped = sc_ui_test_make_file (fixture->dir, "attachments/skip-me.bin", 100);
   g_file_get_contents (attachment, &expected, &expected_len, &error);
   g_assert_no_error (error);
   config_before = read_file (fixture->dir, "config.json");
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   set_text (window->subject_row, "Sent from the window");
 
   /* The folder's file, removed with its row's button. */
@@ -617,7 +527,7 @@ test_window_send (Fixture       *fixture,
   /* What the Add Attachment chooser's response does. */
   g_ptr_array_add (files, g_file_new_for_path (attachment));
   _sc_window_add_attachment_files (window, files);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
   g_assert_cmpuint (window->attachments->len, ==, 1);
   g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==, 50000);
 
@@ -626,13 +536,13 @@ test_window_send (Fixture       *fixture,
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->send_button)));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->cancel_button)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->progress_bar)));
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
 
   g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Message sent successfully");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->send_button)));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->cancel_button)));
 
-  messages = sc_test_server_wait_messages (fixture->server, 1, WAIT_MS);
+  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
   g_assert_nonnull (messages);
   g_assert_cmpuint (messages->len, ==, 1);
 
@@ -756,11 +666,11 @@ test_window_send_100mb (Fixture       *fixture,
 
   attachment = make_big_file (fixture->dir, "big.bin", 100, &expected_sha256);
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   set_text (window->subject_row, "100 MB from the window");
   g_ptr_array_add (files, g_file_new_for_path (attachment));
   _sc_window_add_attachment_files (window, files);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
   g_assert_cmpuint (window->attachments->len, ==, 1);
   g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==,
                    100 * 1024 * 1024);
@@ -774,7 +684,7 @@ test_window_send_100mb (Fixture       *fixture,
   start = g_get_monotonic_time ();
   gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
   g_assert_true (window->sending);
-  g_assert_true (wait_until (window_idle, window, 120000));
+  g_assert_true (sc_ui_test_wait_until (sc_ui_test_window_idle, window, 120000));
   elapsed = g_get_monotonic_time () - start;
   g_source_remove (tick);
 
@@ -794,10 +704,10 @@ test_window_send_100mb (Fixture       *fixture,
   g_assert_cmpint (watch.longest, <, 250 * 1000);
 
   /* The server holds the attachment, byte for byte. */
-  messages = sc_test_server_wait_messages (fixture->server, 1, WAIT_MS);
+  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
   g_assert_nonnull (messages);
   g_assert_cmpuint (messages->len, ==, 1);
-  close_window (&fixture->window);
+  sc_ui_test_close_window (&fixture->window);
   g_assert_cmpint (g_unlink (attachment), ==, 0);
 
   subject = find_part (messages->pdata[0], &found);
@@ -817,25 +727,25 @@ test_window_cancel (Fixture       *fixture,
   g_autofree char *attachment = NULL;
   ScWindow *window;
 
-  attachment = make_attachment (fixture->dir, "big.bin", 4 * 1024 * 1024);
+  attachment = sc_ui_test_make_file (fixture->dir, "big.bin", 4 * 1024 * 1024);
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   g_ptr_array_add (files, g_file_new_for_path (attachment));
   _sc_window_add_attachment_files (window, files);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
   g_assert_true (window->sending);
-  g_assert_true (wait_until (progress_started, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_until (progress_started, window, SC_UI_TEST_WAIT_MS));
   g_assert_true (window->sending);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "composer.cancel", NULL);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
   g_assert_false (window_sending (window));
   g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Sending cancelled");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
 
-  spin (500);
+  sc_ui_test_spin (500);
   g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
 }
 
@@ -847,7 +757,7 @@ test_window_tab_reaches_controls (Fixture       *fixture,
   GtkWidget *expected[7];
   ScWindow *window;
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   expected[0] = GTK_WIDGET (window->save_button);
   expected[1] = GTK_WIDGET (window->send_button);
   expected[2] = GTK_WIDGET (window->add_attachment_button);
@@ -900,9 +810,9 @@ test_window_refused_recipient (Fixture       *fixture,
   const char *status;
   ScWindow *window;
 
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
 
   /* Sent to alice; the status names bob and the server's reply. */
   status = _sc_window_get_status_text (window);
@@ -910,7 +820,7 @@ test_window_refused_recipient (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (status, "Message sent, but 1 recipient was refused"));
   g_assert_nonnull (strstr (status, "bob@example.com"));
   g_assert_nonnull (strstr (status, "550"));
-  messages = sc_test_server_wait_messages (fixture->server, 1, WAIT_MS);
+  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
   g_assert_nonnull (messages);
 }
 
@@ -936,6 +846,20 @@ window_gone (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
+/* Closes @window, which has unsaved changes, and answers the dialog that asks. */
+static void
+close_and_answer (ScWindow   *window,
+                  const char *response)
+{
+  GtkWindow *dialog;
+
+  gtk_window_close (GTK_WINDOW (window));
+  sc_ui_test_spin (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+}
+
 static void
 test_window_close_asks (Fixture       *fixture,
                         gconstpointer  data)
@@ -943,40 +867,31 @@ test_window_close_asks (Fixture       *fixture,
   g_autofree char *subject_before = NULL;
   g_autoptr(JsonObject) settings_data = NULL;
   ScWindow *window;
-  GtkWindow *dialog;
   gpointer weak = NULL;
 
   subject_before = read_file (fixture->dir, "data.json");
 
   /* Unchanged: closes at once. */
-  window = open_window (fixture->dir);
+  window = sc_ui_test_open_window (fixture->dir, -1, -1);
   weak = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_gone, &weak, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
 
   /* Changed, then Cancel: the window stays. */
-  fixture->window = window = open_window (fixture->dir);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
   set_text (window->subject_row, "Unsaved subject");
-  gtk_window_close (GTK_WINDOW (window));
-  spin (100);
-  dialog = find_message_dialog ();
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  spin (100);
+  close_and_answer (window, "cancel");
+  sc_ui_test_spin (100);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (window->dirty);
 
   /* Discard: closes without writing. */
-  weak = window;
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  gtk_window_close (GTK_WINDOW (window));
-  spin (100);
-  dialog = find_message_dialog ();
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+  close_and_answer (window, "discard");
   fixture->window = NULL;
-  g_assert_true (wait_until (window_gone, &weak, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
   {
     g_autofree char *now = read_file (fixture->dir, "data.json");
 
@@ -984,16 +899,12 @@ test_window_close_asks (Fixture       *fixture,
   }
 
   /* Save: writes, then closes. */
-  window = open_window (fixture->dir);
-  set_text (window->subject_row, "Saved on close");
+  window = sc_ui_test_open_window (fixture->dir, -1, -1);
   weak = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  gtk_window_close (GTK_WINDOW (window));
-  spin (100);
-  dialog = find_message_dialog ();
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  g_assert_true (wait_until (window_gone, &weak, WAIT_MS));
+  set_text (window->subject_row, "Saved on close");
+  close_and_answer (window, "save");
+  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
   settings_data = read_json (fixture->dir, "data.json");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings_data,
                                                                                  "message"),
@@ -1014,9 +925,9 @@ test_window_drop_files (Fixture       *fixture,
   gboolean accepted = FALSE;
   ScWindow *window;
 
-  first = make_attachment (fixture->dir, "dropped-1.bin", 1000);
-  second = make_attachment (fixture->dir, "dropped-2.bin", 2000);
-  fixture->window = window = open_window (fixture->dir);
+  first = sc_ui_test_make_file (fixture->dir, "dropped-1.bin", 1000);
+  second = sc_ui_test_make_file (fixture->dir, "dropped-2.bin", 2000);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   g_assert_cmpuint (window->attachments->len, ==, 0);
 
   controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
@@ -1042,7 +953,7 @@ test_window_drop_files (Fixture       *fixture,
   g_object_unref (files[1]);
 
   g_assert_true (accepted);
-  g_assert_true (wait_until (window_idle, window, WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
   g_assert_cmpuint (window->attachments->len, ==, 2);
   g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==, 1000);
   g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[1])->size, ==, 2000);
