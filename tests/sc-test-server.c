@@ -197,6 +197,30 @@ wait_cb (GObject      *object,
   waiter->done = TRUE;
 }
 
+/* Iterates @context until @waiter is done, cancelling @cancellable once @timeout_ms have
+ * passed; pops @context, which the caller pushed as the thread default. */
+static void
+wait_until_done (GMainContext *context,
+                 Waiter       *waiter,
+                 GCancellable *cancellable,
+                 guint         timeout_ms)
+{
+  g_autoptr(GSource) timeout = g_timeout_source_new (timeout_ms);
+
+  g_source_set_callback (timeout, waiter_timeout_cb, waiter, NULL);
+  g_source_attach (timeout, context);
+
+  while (!waiter->done)
+    {
+      if (waiter->timed_out)
+        g_cancellable_cancel (cancellable);
+      g_main_context_iteration (context, TRUE);
+    }
+
+  g_source_destroy (timeout);
+  g_main_context_pop_thread_default (context);
+}
+
 /* Waits, on a private main context, for the server's "READY <port>" line. */
 static gboolean
 read_ready_line (ScTestServer  *server,
@@ -205,7 +229,6 @@ read_ready_line (ScTestServer  *server,
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GDataInputStream) data = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GSource) timeout = NULL;
   Waiter waiter = { 0 };
   guint64 port = 0;
 
@@ -215,20 +238,7 @@ read_ready_line (ScTestServer  *server,
   g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (data), FALSE);
   g_data_input_stream_read_line_async (data, G_PRIORITY_DEFAULT, cancellable, read_line_cb,
                                        &waiter);
-
-  timeout = g_timeout_source_new (READY_TIMEOUT_MS);
-  g_source_set_callback (timeout, waiter_timeout_cb, &waiter, NULL);
-  g_source_attach (timeout, context);
-
-  while (!waiter.done)
-    {
-      if (waiter.timed_out)
-        g_cancellable_cancel (cancellable);
-      g_main_context_iteration (context, TRUE);
-    }
-
-  g_source_destroy (timeout);
-  g_main_context_pop_thread_default (context);
+  wait_until_done (context, &waiter, cancellable, READY_TIMEOUT_MS);
 
   if (waiter.timed_out && waiter.line == NULL)
     {
@@ -274,26 +284,13 @@ wait_process (GSubprocess *process,
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GSource) timeout = NULL;
   Waiter waiter = { 0 };
   gboolean exited;
 
   g_main_context_push_thread_default (context);
 
   g_subprocess_wait_async (process, cancellable, wait_cb, &waiter);
-  timeout = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (timeout, waiter_timeout_cb, &waiter, NULL);
-  g_source_attach (timeout, context);
-
-  while (!waiter.done)
-    {
-      if (waiter.timed_out)
-        g_cancellable_cancel (cancellable);
-      g_main_context_iteration (context, TRUE);
-    }
-
-  g_source_destroy (timeout);
-  g_main_context_pop_thread_default (context);
+  wait_until_done (context, &waiter, cancellable, timeout_ms);
 
   exited = (waiter.error == NULL);
   g_clear_error (&waiter.error);
@@ -865,4 +862,137 @@ sc_test_eml_get_header (const char *eml_path,
     return NULL;
 
   return sc_test_decode_rfc2047 (value->str);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Assertions and files shared by the tests
+ * ------------------------------------------------------------------------------------------ */
+
+/**
+ * sc_test_server_assert_received:
+ * @server: a running server
+ * @n: how many messages it must hold
+ *
+ * Waits up to 5 s for @n messages and asserts that exactly @n arrived.
+ *
+ * Returns: (transfer container): their .eml paths, sorted
+ */
+GPtrArray *
+sc_test_server_assert_received (ScTestServer *server,
+                                guint         n)
+{
+  g_autoptr(GPtrArray) emls = sc_test_server_wait_messages (server, n, 5000);
+
+  g_assert_nonnull (emls);
+  g_assert_cmpuint (emls->len, ==, n);
+
+  return g_steal_pointer (&emls);
+}
+
+/**
+ * sc_test_read_envelope:
+ * @eml_path: a message file from sc_test_server_wait_messages ()
+ * @out_mail_from: (out) (optional): the envelope sender
+ *
+ * Returns: (transfer full): the rcpt_tos of the envelope saved next to @eml_path
+ */
+char **
+sc_test_read_envelope (const char  *eml_path,
+                       char       **out_mail_from)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *base = g_strndup (eml_path, strlen (eml_path) - strlen (".eml"));
+  g_autofree char *json_path = g_strconcat (base, ".json", NULL);
+  JsonObject *object;
+  JsonArray *array;
+
+  json_parser_load_from_file (parser, json_path, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  array = json_object_get_array_member (object, "rcpt_tos");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_strv_builder_add (builder, json_array_get_string_element (array, i));
+
+  if (out_mail_from != NULL)
+    *out_mail_from = g_strdup (json_object_get_string_member (object, "mail_from"));
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * sc_test_assert_no_secret:
+ * @text: a transcript, an error message, a program's output
+ *
+ * Asserts that @text holds neither SC_TEST_PASSWORD nor its base64 forms, alone or in the
+ * "\0login\0password" of AUTH PLAIN.
+ */
+void
+sc_test_assert_no_secret (const char *text)
+{
+  g_autofree char *b64_password = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *b64_plain = NULL;
+  gsize login_len = strlen (SC_TEST_LOGIN);
+  gsize password_len = strlen (SC_TEST_PASSWORD);
+  gsize len = login_len + password_len + 2;
+
+  g_assert_nonnull (text);
+
+  b64_password = g_base64_encode ((const guchar *) SC_TEST_PASSWORD, password_len);
+  plain = g_malloc0 (len);
+  memcpy (plain + 1, SC_TEST_LOGIN, login_len);
+  memcpy (plain + 2 + login_len, SC_TEST_PASSWORD, password_len);
+  b64_plain = g_base64_encode ((const guchar *) plain, len);
+
+  g_assert_null (strstr (text, SC_TEST_PASSWORD));
+  g_assert_null (strstr (text, "пароль"));
+  g_assert_null (strstr (text, b64_password));
+  g_assert_null (strstr (text, b64_plain));
+}
+
+/**
+ * sc_test_write_file:
+ * @dir: a directory
+ * @name: a file name, or a relative path, below @dir
+ * @data: the contents
+ * @length: the length of @data, or -1 if it is NUL-terminated
+ *
+ * Writes @dir/@name and asserts that it worked.
+ */
+void
+sc_test_write_file (const char *dir,
+                    const char *name,
+                    const void *data,
+                    gssize      length)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, length, &error);
+  g_assert_no_error (error);
+}
+
+/**
+ * sc_test_read_file:
+ * @dir: a directory, or the file itself if @name is NULL
+ * @name: (nullable): a file name below @dir
+ * @out_length: (out) (optional): the length of the contents
+ *
+ * Returns: (transfer full): the contents of @dir/@name, NUL-terminated
+ */
+char *
+sc_test_read_file (const char *dir,
+                   const char *name,
+                   gsize      *out_length)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, out_length, &error);
+  g_assert_no_error (error);
+
+  return contents;
 }

@@ -85,6 +85,27 @@ char         *sc_test_decode_rfc2047        (const char                *raw);
 char         *sc_test_eml_get_header        (const char                *eml_path,
                                              const char                *name);
 
+/* Assertions and file helpers shared by the engine tests; each failure aborts the test. */
+
+/* Waits (up to 5 s) for @n messages and asserts that exactly @n arrived; returns their paths. */
+GPtrArray    *sc_test_server_assert_received (ScTestServer             *server,
+                                              guint                     n);
+/* The rcpt_tos of the envelope saved next to @eml_path, and optionally its mail_from. */
+char        **sc_test_read_envelope          (const char               *eml_path,
+                                              char                    **out_mail_from);
+/* Asserts that @text holds neither SC_TEST_PASSWORD nor its base64 forms (alone or in the
+ * "\0login\0password" of AUTH PLAIN). */
+void          sc_test_assert_no_secret       (const char               *text);
+/* Writes @length bytes (-1: a NUL-terminated string) to @dir/@name. */
+void          sc_test_write_file             (const char               *dir,
+                                              const char               *name,
+                                              const void               *data,
+                                              gssize                    length);
+/* The contents of @dir/@name (@name NULL: @dir itself), NUL-terminated. */
+char         *sc_test_read_file              (const char               *dir,
+                                              const char               *name,
+                                              gsize                    *out_length);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScTestServer, sc_test_server_stop)
 
 G_END_DECLS

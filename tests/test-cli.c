@@ -154,6 +154,24 @@ dialogue (GDataInputStream *in,
     }
 }
 
+/* Connects to @server (reads and writes bounded by 10 s); @out_in reads its CRLF lines. */
+static GSocketConnection *
+dialogue_connect (ScTestServer      *server,
+                  GDataInputStream **out_in)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
+  *out_in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (*out_in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+
+  return connection;
+}
+
 static void
 test_server_dialogue (void)
 {
@@ -164,7 +182,6 @@ test_server_dialogue (void)
   };
   g_autoptr(ScTestServer) server = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GPtrArray) messages = NULL;
@@ -182,11 +199,7 @@ test_server_dialogue (void)
   server = sc_test_server_start (&options, &error);
   g_assert_no_error (error);
 
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
-  g_assert_no_error (error);
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  connection = dialogue_connect (server, &in);
   out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
 
 #define EXPECT(command, prefix) \
@@ -248,7 +261,6 @@ test_server_log_before_starttls (void)
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
   g_autoptr(ScTestServer) server = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GDataInputStream) in = NULL;
   g_autofree char *log = NULL;
@@ -258,11 +270,7 @@ test_server_log_before_starttls (void)
   server = sc_test_server_start (&options, &error);
   g_assert_no_error (error);
 
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
-  g_assert_no_error (error);
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  connection = dialogue_connect (server, &in);
   out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
 
   g_free (dialogue (in, out, NULL));
@@ -448,19 +456,6 @@ fixture_run (Fixture    *fixture,
 }
 
 static void
-fixture_write (Fixture    *fixture,
-               const char *name,
-               const char *contents,
-               gssize      length)
-{
-  g_autofree char *path = g_build_filename (fixture->settings, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_stop (Fixture *fixture)
 {
   g_clear_pointer (&fixture->server, sc_test_server_stop);
@@ -472,38 +467,34 @@ fixture_stop (Fixture *fixture)
   g_clear_pointer (&fixture->err, g_free);
 }
 
+/* Runs the client, which must fail with @status before printing anything on stdout. */
 static void
-assert_no_password (const char *text)
+fixture_run_fails (Fixture    *fixture,
+                   const char *extra_arg,
+                   int         status)
 {
-  g_autofree char *plain = NULL;
-  g_autofree char *login_b64 = NULL;
-  g_autofree char *password_b64 = NULL;
-  gsize len = strlen (SC_TEST_LOGIN) + strlen (SC_TEST_PASSWORD) + 2;
-
-  plain = g_malloc0 (len + 1);
-  memcpy (plain + 1, SC_TEST_LOGIN, strlen (SC_TEST_LOGIN));
-  memcpy (plain + 2 + strlen (SC_TEST_LOGIN), SC_TEST_PASSWORD, strlen (SC_TEST_PASSWORD));
-  login_b64 = g_base64_encode ((const guchar *) plain, len);
-  password_b64 = g_base64_encode ((const guchar *) SC_TEST_PASSWORD, strlen (SC_TEST_PASSWORD));
-
-  g_assert_null (strstr (text, SC_TEST_PASSWORD));
-  g_assert_null (strstr (text, "пароль"));
-  g_assert_null (strstr (text, login_b64));
-  g_assert_null (strstr (text, password_b64));
+  g_assert_cmpint (fixture_run (fixture, extra_arg), ==, status);
+  g_assert_cmpstr (fixture->out, ==, "");
+  g_assert_true (g_str_has_prefix (fixture->err, "smtp-client: "));
 }
 
-static JsonObject *
-load_envelope (const char *eml_path,
-               JsonParser *parser)
+/* Runs the client, which must report success. */
+static void
+fixture_run_succeeds (Fixture    *fixture,
+                      const char *extra_arg)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *base = g_strndup (eml_path, strlen (eml_path) - strlen (".eml"));
-  g_autofree char *path = g_strconcat (base, ".json", NULL);
+  g_assert_cmpint (fixture_run (fixture, extra_arg), ==, SC_EXIT_OK);
+  g_assert_cmpstr (fixture->out, ==, "Message sent successfully\n");
+}
 
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
+/* The server saw no AUTH command and holds no message. */
+static void
+assert_nothing_sent (ScTestServer *server)
+{
+  g_autofree char *log = sc_test_server_get_log (server);
 
-  return json_node_get_object (json_parser_get_root (parser));
+  g_assert_null (strstr (log, "AUTH"));
+  g_assert_cmpuint (sc_test_server_count_messages (server), ==, 0);
 }
 
 static GMimeMessage *
@@ -571,7 +562,6 @@ test_cli_send_tls (void)
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
   Fixture fixture = { 0 };
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   GMimeMessage *message;
   g_autoptr(GHashTable) attachments = NULL;
   g_autofree char *from = NULL;
@@ -583,8 +573,8 @@ test_cli_send_tls (void)
   const char *attachment_text = "Отчёт\r\n.\r\nline two\n";
   const guchar pixel[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0x0d, '.', '\r',
                            '\n', '.', '\r', '\n', 0xff, 0xfe, 0 };
-  JsonObject *envelope;
-  JsonArray *rcpt;
+  g_auto(GStrv) rcpt = NULL;
+  g_autofree char *mail_from = NULL;
   GMimeObject *body_part;
   GMimeHeader *header;
   g_autofree char *decoded_subject = NULL;
@@ -599,23 +589,19 @@ test_cli_send_tls (void)
 
       g_byte_array_append (binary, &byte, 1);
     }
-  fixture_write (&fixture, "attachments/отчёт за май.txt", attachment_text, -1);
-  fixture_write (&fixture, "attachments/pixel.png", (const char *) pixel, sizeof pixel);
-  fixture_write (&fixture, "attachments/random.bin", (const char *) binary->data, binary->len);
+  sc_test_write_file (fixture.settings, "attachments/отчёт за май.txt", attachment_text, -1);
+  sc_test_write_file (fixture.settings, "attachments/pixel.png", pixel, sizeof pixel);
+  sc_test_write_file (fixture.settings, "attachments/random.bin", binary->data, binary->len);
 
-  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
-  g_assert_cmpstr (fixture.out, ==, "Message sent successfully\n");
+  fixture_run_succeeds (&fixture, NULL);
 
-  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
-  g_assert_nonnull (messages);
-  g_assert_cmpuint (messages->len, ==, 1);
+  messages = sc_test_server_assert_received (fixture.server, 1);
 
-  envelope = load_envelope (g_ptr_array_index (messages, 0), parser);
-  g_assert_cmpstr (json_object_get_string_member (envelope, "mail_from"), ==, SC_TEST_LOGIN);
-  rcpt = json_object_get_array_member (envelope, "rcpt_tos");
-  g_assert_cmpuint (json_array_get_length (rcpt), ==, 2);
-  g_assert_cmpstr (json_array_get_string_element (rcpt, 0), ==, "alice@example.com");
-  g_assert_cmpstr (json_array_get_string_element (rcpt, 1), ==, "bob@example.com");
+  rcpt = sc_test_read_envelope (g_ptr_array_index (messages, 0), &mail_from);
+  g_assert_cmpstr (mail_from, ==, SC_TEST_LOGIN);
+  g_assert_cmpuint (g_strv_length (rcpt), ==, 2);
+  g_assert_cmpstr (rcpt[0], ==, "alice@example.com");
+  g_assert_cmpstr (rcpt[1], ==, "bob@example.com");
 
   message = parse_message (g_ptr_array_index (messages, 0));
   header = g_mime_header_list_get_header (g_mime_object_get_header_list (GMIME_OBJECT (message)),
@@ -663,8 +649,8 @@ test_cli_send_tls (void)
   log = sc_test_server_get_log (fixture.server);
   g_assert_nonnull (strstr (log, "AUTH-RESULT ok\n"));
   g_assert_nonnull (strstr (log, "QUIT\n"));
-  assert_no_password (fixture.out);
-  assert_no_password (fixture.err);
+  sc_test_assert_no_secret (fixture.out);
+  sc_test_assert_no_secret (fixture.err);
 
   fixture_stop (&fixture);
 }
@@ -680,12 +666,9 @@ test_cli_send_starttls (void)
 
   fixture_start (&fixture, &options, NULL, "STARTTLS", NULL);
 
-  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
-  g_assert_cmpstr (fixture.out, ==, "Message sent successfully\n");
+  fixture_run_succeeds (&fixture, NULL);
 
-  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
-  g_assert_nonnull (messages);
-  g_assert_cmpuint (messages->len, ==, 1);
+  messages = sc_test_server_assert_received (fixture.server, 1);
 
   log = sc_test_server_get_log (fixture.server);
   starttls = strstr (log, "STARTTLS\n");
@@ -706,8 +689,7 @@ test_cli_send_plain_loopback (void)
 
   fixture_start (&fixture, &options, NULL, "plain", NULL);
 
-  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
-  g_assert_cmpstr (fixture.out, ==, "Message sent successfully\n");
+  fixture_run_succeeds (&fixture, NULL);
   messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
   g_assert_nonnull (messages);
 
@@ -722,15 +704,14 @@ test_cli_wrong_password (void)
   g_autofree char *log = NULL;
 
   fixture_start (&fixture, &options, NULL, NULL, NULL);
-  fixture_write (&fixture, "credentials.json",
-                 "{ \"login\": \"" SC_TEST_LOGIN "\", \"password\": \"неверный-Secret\" }\n", -1);
+  sc_test_write_file (fixture.settings, "credentials.json",
+                      "{ \"login\": \"" SC_TEST_LOGIN "\", \"password\": \"неверный-Secret\" }\n",
+                      -1);
 
-  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_AUTH);
-  g_assert_cmpstr (fixture.out, ==, "");
-  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+  fixture_run_fails (&fixture, NULL, SC_EXIT_AUTH);
   g_assert_nonnull (strstr (fixture.err, "535"));
   g_assert_null (strstr (fixture.err, "неверный"));
-  assert_no_password (fixture.err);
+  sc_test_assert_no_secret (fixture.err);
 
   log = sc_test_server_get_log (fixture.server);
   g_assert_nonnull (strstr (log, "AUTH-RESULT fail\n"));
@@ -745,18 +726,13 @@ test_cli_untrusted_certificate (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .untrusted_cert = TRUE };
   Fixture fixture = { 0 };
-  g_autofree char *log = NULL;
 
   fixture_start (&fixture, &options, NULL, NULL, NULL);
 
-  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
-  g_assert_cmpstr (fixture.out, ==, "");
-  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
-  assert_no_password (fixture.err);
+  fixture_run_fails (&fixture, NULL, SC_EXIT_CONNECTION);
+  sc_test_assert_no_secret (fixture.err);
 
-  log = sc_test_server_get_log (fixture.server);
-  g_assert_null (strstr (log, "AUTH"));
-  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+  assert_nothing_sent (fixture.server);
 
   fixture_stop (&fixture);
 }
@@ -766,16 +742,13 @@ test_cli_untrusted_certificate_starttls (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS, .untrusted_cert = TRUE };
   Fixture fixture = { 0 };
-  g_autofree char *log = NULL;
 
   fixture_start (&fixture, &options, NULL, NULL, NULL);
 
   g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
   g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
 
-  log = sc_test_server_get_log (fixture.server);
-  g_assert_null (strstr (log, "AUTH"));
-  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+  assert_nothing_sent (fixture.server);
 
   fixture_stop (&fixture);
 }
@@ -789,15 +762,12 @@ test_cli_starttls_not_offered (void)
 
   fixture_start (&fixture, &options, NULL, NULL, NULL);
 
-  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
-  g_assert_cmpstr (fixture.out, ==, "");
-  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
-  assert_no_password (fixture.err);
+  fixture_run_fails (&fixture, NULL, SC_EXIT_CONNECTION);
+  sc_test_assert_no_secret (fixture.err);
 
   log = sc_test_server_get_log (fixture.server);
-  g_assert_null (strstr (log, "AUTH"));
   g_assert_null (strstr (log, "MAIL"));
-  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+  assert_nothing_sent (fixture.server);
 
   fixture_stop (&fixture);
 }
@@ -812,9 +782,7 @@ test_cli_connection_refused (void)
   fixture_start (&fixture, &options, NULL, NULL, NULL);
   g_clear_pointer (&fixture.server, sc_test_server_stop);
 
-  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
-  g_assert_cmpstr (fixture.out, ==, "");
-  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+  fixture_run_fails (&fixture, NULL, SC_EXIT_CONNECTION);
   g_assert_nonnull (strstr (fixture.err, "localhost"));
 
   fixture_stop (&fixture);
@@ -832,9 +800,7 @@ test_cli_one_recipient_refused (void)
   };
   Fixture fixture = { 0 };
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *envelope;
-  JsonArray *rcpt;
+  g_auto(GStrv) rcpt = NULL;
 
   fixture_start (&fixture, &options, to, NULL, NULL);
 
@@ -844,14 +810,11 @@ test_cli_one_recipient_refused (void)
   g_assert_null (strstr (fixture.err, "alice@"));
   g_assert_null (strstr (fixture.err, "bob@"));
 
-  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
-  g_assert_nonnull (messages);
-  g_assert_cmpuint (messages->len, ==, 1);
-  envelope = load_envelope (g_ptr_array_index (messages, 0), parser);
-  rcpt = json_object_get_array_member (envelope, "rcpt_tos");
-  g_assert_cmpuint (json_array_get_length (rcpt), ==, 2);
-  g_assert_cmpstr (json_array_get_string_element (rcpt, 0), ==, "alice@example.com");
-  g_assert_cmpstr (json_array_get_string_element (rcpt, 1), ==, "bob@example.com");
+  messages = sc_test_server_assert_received (fixture.server, 1);
+  rcpt = sc_test_read_envelope (g_ptr_array_index (messages, 0), NULL);
+  g_assert_cmpuint (g_strv_length (rcpt), ==, 2);
+  g_assert_cmpstr (rcpt[0], ==, "alice@example.com");
+  g_assert_cmpstr (rcpt[1], ==, "bob@example.com");
 
   fixture_stop (&fixture);
 }
@@ -898,11 +861,9 @@ test_cli_broken_json (void)
       g_auto(GStrv) lines = NULL;
 
       fixture_start (&fixture, &options, NULL, NULL, NULL);
-      fixture_write (&fixture, cases[i].file, cases[i].contents, -1);
+      sc_test_write_file (fixture.settings, cases[i].file, cases[i].contents, -1);
 
-      g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_USAGE);
-      g_assert_cmpstr (fixture.out, ==, "");
-      g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: "));
+      fixture_run_fails (&fixture, NULL, SC_EXIT_USAGE);
       pattern = g_strdup_printf ("%s:[0-9]+:[0-9]+", cases[i].file);
       if (!g_regex_match_simple (pattern, fixture.err, 0, 0))
         g_error ("stderr “%s” does not name %s:line:column", fixture.err, cases[i].file);
@@ -946,8 +907,7 @@ test_cli_verbose (void)
 
   fixture_start (&fixture, &options, NULL, NULL, NULL);
 
-  g_assert_cmpint (fixture_run (&fixture, "--verbose"), ==, SC_EXIT_OK);
-  g_assert_cmpstr (fixture.out, ==, "Message sent successfully\n");
+  fixture_run_succeeds (&fixture, "--verbose");
 
   g_assert_nonnull (strstr (fixture.err, "S: 220"));
   g_assert_nonnull (strstr (fixture.err, "C: EHLO"));
@@ -959,8 +919,8 @@ test_cli_verbose (void)
   g_assert_nonnull (strstr (fixture.err, "C: QUIT"));
   /* The dialogue, not the message content */
   g_assert_null (strstr (fixture.err, "this is a test message"));
-  assert_no_password (fixture.err);
-  assert_no_password (fixture.out);
+  sc_test_assert_no_secret (fixture.err);
+  sc_test_assert_no_secret (fixture.out);
 
   fixture_stop (&fixture);
 }
@@ -974,9 +934,9 @@ test_cli_verbose_wrong_password (void)
   const char *wrong = "Неверный-пароль-99";
 
   fixture_start (&fixture, &options, NULL, NULL, NULL);
-  fixture_write (&fixture, "credentials.json",
-                 "{ \"login\": \"" SC_TEST_LOGIN "\", \"password\": \"Неверный-пароль-99\" }\n",
-                 -1);
+  sc_test_write_file (fixture.settings, "credentials.json",
+                      "{ \"login\": \"" SC_TEST_LOGIN "\", \"password\": \"Неверный-пароль-99\" }\n",
+                      -1);
 
   g_assert_cmpint (fixture_run (&fixture, "--verbose"), ==, SC_EXIT_AUTH);
   g_assert_nonnull (strstr (fixture.err, "C: AUTH LOGIN"));
@@ -1081,7 +1041,7 @@ test_cli_interrupt (void)
   fixture_start (&fixture, &options, NULL, "interrupted", NULL);
   for (gsize i = 0; i < 4 * 1024 * 1024; i++)
     big[i] = (char) g_test_rand_int_range (0, 256);
-  fixture_write (&fixture, "attachments/big.bin", big, 4 * 1024 * 1024);
+  sc_test_write_file (fixture.settings, "attachments/big.bin", big, 4 * 1024 * 1024);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                         | G_SUBPROCESS_FLAGS_STDERR_SILENCE);

@@ -15,6 +15,7 @@
 #include "sc-error.h"
 #include "sc-message.h"
 #include "sc-settings.h"
+#include "sc-test-server.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
@@ -100,53 +101,13 @@ typedef struct
   GFile *folder_file;
 } Fixture;
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-              !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-
-  g_rmdir (path);
-}
-
-static void
-write_file (const char   *dir,
-            const char   *name,
-            const void   *data,
-            gssize        length)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, data, length, &error);
-  g_assert_no_error (error);
-}
-
 static GBytes *
 read_file (const char *dir,
            const char *name)
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
   gsize length = 0;
+  char *contents = sc_test_read_file (dir, name, &length);
 
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
 }
 
@@ -154,37 +115,35 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   g_autofree guint32 *random = NULL;
   g_autofree char *sub = NULL;
   static const char pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\ntrailer\n%%EOF\n";
 
-  fixture->tmpdir = g_dir_make_tmp ("sc-test-message-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->tmpdir = sc_test_make_tmpdir ();
   fixture->folder = g_build_filename (fixture->tmpdir, "attachments", NULL);
   g_assert_cmpint (g_mkdir (fixture->folder, 0755), ==, 0);
   fixture->folder_file = g_file_new_for_path (fixture->folder);
 
-  write_file (fixture->folder, "notes.txt", "Plain notes.\nSecond line.\n", -1);
-  write_file (fixture->folder, PDF_NAME, pdf, sizeof pdf - 1);
+  sc_test_write_file (fixture->folder, "notes.txt", "Plain notes.\nSecond line.\n", -1);
+  sc_test_write_file (fixture->folder, PDF_NAME, pdf, sizeof pdf - 1);
 
   random = g_new (guint32, RANDOM_SIZE / 4 + 1);
   for (guint i = 0; i < RANDOM_SIZE / 4 + 1; i++)
     random[i] = g_rand_int (rand);
-  write_file (fixture->folder, "random.bin", random, RANDOM_SIZE);
+  sc_test_write_file (fixture->folder, "random.bin", random, RANDOM_SIZE);
 
-  write_file (fixture->folder, ".hidden", "not attached", -1);
+  sc_test_write_file (fixture->folder, ".hidden", "not attached", -1);
   sub = g_build_filename (fixture->folder, "sub", NULL);
   g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
-  write_file (sub, "inner.txt", "not attached", -1);
+  sc_test_write_file (sub, "inner.txt", "not attached", -1);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  remove_tree (fixture->tmpdir);
+  sc_test_rm_rf (fixture->tmpdir);
   g_clear_object (&fixture->folder_file);
   g_clear_pointer (&fixture->folder, g_free);
   g_clear_pointer (&fixture->tmpdir, g_free);
@@ -631,8 +590,8 @@ test_folder_listing (Fixture       *fixture,
   g_autoptr(GFile) missing = NULL;
   const char *expected[] = { "notes.txt", "random.bin", PDF_NAME };
 
-  write_file (fixture->folder, "Zebra.txt", "z", -1);
-  write_file (fixture->folder, "a.txt", "a", -1);
+  sc_test_write_file (fixture->folder, "Zebra.txt", "z", -1);
+  sc_test_write_file (fixture->folder, "a.txt", "a", -1);
 
   files = sc_attachment_folder_list (fixture->folder_file, NULL, &error);
   g_assert_no_error (error);
@@ -698,7 +657,7 @@ test_from_settings (Fixture       *fixture,
   GMimeObject *root;
 
   g_assert_cmpint (g_mkdir (settings_dir, 0755), ==, 0);
-  write_file (settings_dir, "body.txt", "\xEF\xBB\xBFПривет из файла!\n", -1);
+  sc_test_write_file (settings_dir, "body.txt", "\xEF\xBB\xBFПривет из файла!\n", -1);
 
   sc_settings_set_login (settings, FROM);
   sc_settings_set_recipients (settings, recipients);
@@ -729,7 +688,7 @@ test_from_settings (Fixture       *fixture,
   g_clear_object (&message);
 
   /* Not UTF-8: the error names the file and line. */
-  write_file (settings_dir, "body.txt", "line one\nline \xff two\n", -1);
+  sc_test_write_file (settings_dir, "body.txt", "line one\nline \xff two\n", -1);
   message = sc_message_new_from_settings (settings, NULL, &error);
   g_assert_null (message);
   g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY);
@@ -746,7 +705,7 @@ test_from_settings (Fixture       *fixture,
 
   /* Missing attachment folder */
   sc_settings_set_message_file_path (settings, "body.txt");
-  write_file (settings_dir, "body.txt", "ok\n", -1);
+  sc_test_write_file (settings_dir, "body.txt", "ok\n", -1);
   sc_settings_set_attachment_folder_path (settings, "no-attachments-here");
   message = sc_message_new_from_settings (settings, NULL, &error);
   g_assert_null (message);
@@ -816,7 +775,7 @@ test_write_to_file_atomic (Fixture       *fixture,
   guint count = 0;
 
   g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
-  write_file (out_dir, "message.eml", "old", -1);
+  sc_test_write_file (out_dir, "message.eml", "old", -1);
 
   sc_message_write_to_file (message, file, NULL, &error);
   g_assert_no_error (error);

@@ -15,6 +15,7 @@
 #include "sc-error.h"
 #include "sc-message.h"
 #include "sc-settings.h"
+#include "sc-test-server.h"
 
 typedef struct
 {
@@ -26,29 +27,6 @@ typedef struct
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-              !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-
-  g_rmdir (path);
-}
 
 static char *
 source_settings_dir (void)
@@ -63,14 +41,10 @@ static void
 copy_file (const char *from,
            const char *to)
 {
-  g_autofree char *contents = NULL;
-  gsize length;
-  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  g_autofree char *contents = sc_test_read_file (from, NULL, &length);
 
-  g_file_get_contents (from, &contents, &length, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (to, contents, length, &error);
-  g_assert_no_error (error);
+  sc_test_write_file (to, NULL, contents, length);
 }
 
 static void
@@ -98,6 +72,31 @@ read_settings_file (Fixture    *fixture,
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
   return contents;
+}
+
+static const char * const settings_files[] = { "config.json", "credentials.json", "data.json" };
+
+/* Reads the three settings files into @contents. */
+static void
+snapshot_settings_files (Fixture  *fixture,
+                         char    **contents)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (settings_files); i++)
+    contents[i] = read_settings_file (fixture, settings_files[i]);
+}
+
+/* Asserts that the three settings files still hold @contents, which it frees. */
+static void
+assert_settings_files_unchanged (Fixture  *fixture,
+                                 char    **contents)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (settings_files); i++)
+    {
+      g_autofree char *after = read_settings_file (fixture, settings_files[i]);
+
+      g_assert_cmpstr (contents[i], ==, after);
+      g_free (contents[i]);
+    }
 }
 
 static guint
@@ -133,12 +132,10 @@ fixture_setup (Fixture       *fixture,
   g_autofree char *source = source_settings_dir ();
   g_autofree char *target = NULL;
   g_autofree char *attachments = NULL;
-  g_autoptr(GError) error = NULL;
   const char *names[] = { "config.json", "credentials.json", "data.json", "example_msg.txt" };
 
   fixture->old_cwd = g_get_current_dir ();
-  fixture->tmpdir = g_dir_make_tmp ("sc-test-settings-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->tmpdir = sc_test_make_tmpdir ();
   g_assert_cmpint (g_chdir (fixture->tmpdir), ==, 0);
 
   target = g_build_filename (fixture->tmpdir, "settings", NULL);
@@ -169,7 +166,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
   g_assert_cmpint (g_chdir (fixture->old_cwd), ==, 0);
-  remove_tree (fixture->tmpdir);
+  sc_test_rm_rf (fixture->tmpdir);
   g_clear_object (&fixture->dir);
   g_clear_pointer (&fixture->tmpdir, g_free);
   g_clear_pointer (&fixture->old_cwd, g_free);
@@ -498,40 +495,30 @@ static void
 test_save_unchanged_is_identical (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
-  const char *names[] = { "config.json", "credentials.json", "data.json" };
   g_autoptr(ScSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
-  char *before[3];
+  char *before[G_N_ELEMENTS (settings_files)];
 
-  for (guint i = 0; i < 3; i++)
-    before[i] = read_settings_file (fixture, names[i]);
+  snapshot_settings_files (fixture, before);
 
   settings = load_fixture (fixture, &error);
   g_assert_no_error (error);
   sc_settings_save (settings, &error);
   g_assert_no_error (error);
 
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *after = read_settings_file (fixture, names[i]);
-
-      g_assert_cmpstr (before[i], ==, after);
-      g_free (before[i]);
-    }
+  assert_settings_files_unchanged (fixture, before);
 }
 
 static void
 test_save_invalid_writes_nothing (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
-  const char *names[] = { "config.json", "credentials.json", "data.json" };
   const char *bad_recipients[] = { "recipient@example.ru", "broken address", NULL };
   g_autoptr(ScSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
-  char *before[3];
+  char *before[G_N_ELEMENTS (settings_files)];
 
-  for (guint i = 0; i < 3; i++)
-    before[i] = read_settings_file (fixture, names[i]);
+  snapshot_settings_files (fixture, before);
 
   settings = load_fixture (fixture, &error);
   g_assert_no_error (error);
@@ -549,13 +536,7 @@ test_save_invalid_writes_nothing (Fixture       *fixture,
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "settings/config.json: \"smtp_port\""));
 
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *after = read_settings_file (fixture, names[i]);
-
-      g_assert_cmpstr (before[i], ==, after);
-      g_free (before[i]);
-    }
+  assert_settings_files_unchanged (fixture, before);
 }
 
 static void
@@ -835,7 +816,7 @@ test_default_directory (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Mine");
 
-  remove_tree (config_home);
+  sc_test_rm_rf (config_home);
 }
 
 int

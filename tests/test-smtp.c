@@ -132,30 +132,6 @@ recorder_assert_progress (Recorder *r,
   g_assert_cmpint (previous, ==, expected_total);
 }
 
-static void
-assert_no_secret (const char *text)
-{
-  g_autofree char *b64_password = NULL;
-  g_autofree char *plain = NULL;
-  g_autofree char *b64_plain = NULL;
-  gsize login_len = strlen (SC_TEST_LOGIN);
-  gsize password_len = strlen (SC_TEST_PASSWORD);
-  gsize len = login_len + password_len + 2;
-
-  g_assert_nonnull (text);
-
-  b64_password = g_base64_encode ((const guchar *) SC_TEST_PASSWORD, password_len);
-  plain = g_malloc0 (len);
-  memcpy (plain + 1, SC_TEST_LOGIN, login_len);
-  memcpy (plain + 2 + login_len, SC_TEST_PASSWORD, password_len);
-  b64_plain = g_base64_encode ((const guchar *) plain, len);
-
-  g_assert_null (strstr (text, SC_TEST_PASSWORD));
-  g_assert_null (strstr (text, "пароль"));
-  g_assert_null (strstr (text, b64_password));
-  g_assert_null (strstr (text, b64_plain));
-}
-
 static ScTestServer *
 start_server (const ScTestServerOptions *options)
 {
@@ -188,6 +164,26 @@ load_settings (ScTestServer       *server,
   return g_steal_pointer (&settings);
 }
 
+/* Settings for 127.0.0.1:@port without a login. Their folder is removed at once: nothing
+ * here loads or saves them. */
+static ScSettings *
+loopback_settings_new (guint16    port,
+                       ScSecurity security,
+                       guint      timeout_seconds)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autoptr(GFile) directory = g_file_new_for_path (dir);
+  ScSettings *settings = sc_settings_new (directory);
+
+  sc_settings_set_smtp_host (settings, "127.0.0.1");
+  sc_settings_set_smtp_port (settings, port);
+  sc_settings_set_security (settings, security);
+  sc_settings_set_timeout_seconds (settings, timeout_seconds);
+  sc_test_rm_rf (dir);
+
+  return settings;
+}
+
 static ScMessage *
 message_from_settings (ScSettings *settings)
 {
@@ -200,17 +196,65 @@ message_from_settings (ScSettings *settings)
   return message;
 }
 
+/* A running server, a temporary folder with settings for it, and those settings loaded. */
+typedef struct
+{
+  ScTestServer *server;
+  char         *dir;
+  ScSettings   *settings;
+} Env;
+
+static Env *
+env_new (const ScTestServerOptions *options,
+         const char * const        *to,
+         const char                *subject,
+         const char                *body)
+{
+  Env *env = g_new0 (Env, 1);
+
+  env->server = start_server (options);
+  env->dir = sc_test_make_tmpdir ();
+  env->settings = load_settings (env->server, env->dir, to, subject, body);
+
+  return env;
+}
+
+/* Removes the folder, then stops the server. */
+static void
+env_free (Env *env)
+{
+  g_clear_object (&env->settings);
+  sc_test_rm_rf (env->dir);
+  g_free (env->dir);
+  sc_test_server_stop (env->server);
+  g_free (env);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, env_free)
+
+/* Sends @message, which must fail with SC_SMTP_ERROR @code; returns that error. */
+static GError *
+send_expecting_error (ScSmtpSession *session,
+                      ScMessage     *message,
+                      int            code)
+{
+  GError *error = NULL;
+
+  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, code);
+
+  return error;
+}
+
 static void
 write_attachment (const char *dir,
                   const char *name,
                   const void *data,
                   gsize       len)
 {
-  g_autofree char *path = g_build_filename (dir, "attachments", name, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *attachments = g_build_filename (dir, "attachments", NULL);
 
-  g_file_set_contents (path, data, len, &error);
-  g_assert_no_error (error);
+  sc_test_write_file (attachments, name, data, len);
 }
 
 /* Pseudo-random bytes, with CR, LF and dots sprinkled in. */
@@ -345,42 +389,6 @@ normalize_newlines (const char *text)
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
-/* The rcpt_tos of the envelope saved next to @eml_path. */
-static char **
-read_envelope_recipients (const char *eml_path,
-                          char      **out_mail_from)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autofree char *base = g_strndup (eml_path, strlen (eml_path) - strlen (".eml"));
-  g_autofree char *json_path = g_strconcat (base, ".json", NULL);
-  JsonObject *object;
-  JsonArray *array;
-
-  json_parser_load_from_file (parser, json_path, &error);
-  g_assert_no_error (error);
-  object = json_node_get_object (json_parser_get_root (parser));
-  array = json_object_get_array_member (object, "rcpt_tos");
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    g_strv_builder_add (builder, json_array_get_string_element (array, i));
-
-  if (out_mail_from != NULL)
-    *out_mail_from = g_strdup (json_object_get_string_member (object, "mail_from"));
-
-  return g_strv_builder_end (builder);
-}
-
-static void
-assert_received (ScTestServer *server,
-                 guint         n)
-{
-  g_autoptr(GPtrArray) emls = sc_test_server_wait_messages (server, n, 5000);
-
-  g_assert_nonnull (emls);
-  g_assert_cmpuint (emls->len, ==, n);
-}
-
 static void
 assert_log_has_no_auth (ScTestServer *server)
 {
@@ -401,10 +409,7 @@ static void
 test_tls_plain_delivers (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, CYRILLIC_SUBJECT,
-                                                  CYRILLIC_BODY);
+  g_autoptr(Env) env = env_new (&options, NULL, CYRILLIC_SUBJECT, CYRILLIC_BODY);
   g_autoptr(GBytes) binary = make_binary (300 * 1024, 7);
   const char *text = "Строка 1\n.\nСтрока 3 с точкой в конце.\n";
   g_autoptr(ScMessage) message = NULL;
@@ -422,12 +427,12 @@ test_tls_plain_delivers (void)
   Parts parts;
   gboolean ok;
 
-  write_attachment (dir, "данные.bin", g_bytes_get_data (binary, NULL),
+  write_attachment (env->dir, "данные.bin", g_bytes_get_data (binary, NULL),
                     g_bytes_get_size (binary));
-  write_attachment (dir, "отчёт.txt", text, strlen (text));
+  write_attachment (env->dir, "отчёт.txt", text, strlen (text));
 
-  message = message_from_settings (settings);
-  session = sc_smtp_session_new (settings);
+  message = message_from_settings (env->settings);
+  session = sc_smtp_session_new (env->settings);
   sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
   sc_smtp_session_set_progress_func (session, progress_cb, recorder, NULL);
 
@@ -439,11 +444,9 @@ test_tls_plain_delivers (void)
   g_assert_false (recorder->wrong_thread);
   recorder_assert_progress (recorder, sc_message_get_size (message));
 
-  emls = sc_test_server_wait_messages (server, 1, 5000);
-  g_assert_nonnull (emls);
-  g_assert_cmpuint (emls->len, ==, 1);
+  emls = sc_test_server_assert_received (env->server, 1);
 
-  rcpt = read_envelope_recipients (g_ptr_array_index (emls, 0), &mail_from);
+  rcpt = sc_test_read_envelope (g_ptr_array_index (emls, 0), &mail_from);
   g_assert_cmpstr (mail_from, ==, SC_TEST_LOGIN);
   g_assert_cmpuint (g_strv_length (rcpt), ==, 2);
 
@@ -488,7 +491,7 @@ test_tls_plain_delivers (void)
   parts_clear (&parts);
 
   /* The server saw AUTH PLAIN, which it accepted; our transcript hides the payload. */
-  log = sc_test_server_get_log (server);
+  log = sc_test_server_get_log (env->server);
   g_assert_nonnull (strstr (log, "AUTH PLAIN"));
   g_assert_nonnull (strstr (log, "AUTH-RESULT ok"));
 
@@ -499,20 +502,16 @@ test_tls_plain_delivers (void)
   g_assert_nonnull (strstr (transcript, "S: 354"));
   g_assert_nonnull (strstr (transcript, "C: QUIT"));
   g_assert_null (strstr (transcript, "Здравствуйте"));   /* never the content */
-  assert_no_secret (transcript);
-
-  sc_test_rm_rf (dir);
+  sc_test_assert_no_secret (transcript);
 }
 
 static void
 test_starttls_delivers (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, "STARTTLS", NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, "STARTTLS", NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(Recorder) recorder = recorder_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) emls = NULL;
@@ -522,13 +521,13 @@ test_starttls_delivers (void)
   const char *starttls;
   const char *auth;
 
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
+  g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_STARTTLS);
   sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
 
   g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
   g_assert_no_error (error);
 
-  emls = sc_test_server_wait_messages (server, 1, 5000);
+  emls = sc_test_server_wait_messages (env->server, 1, 5000);
   g_assert_nonnull (emls);
   received = parse_eml (g_ptr_array_index (emls, 0));
   {
@@ -538,7 +537,7 @@ test_starttls_delivers (void)
   }
 
   /* STARTTLS came before AUTH, and EHLO was said again after it. */
-  log = sc_test_server_get_log (server);
+  log = sc_test_server_get_log (env->server);
   starttls = strstr (log, "STARTTLS");
   auth = strstr (log, "AUTH PLAIN");
   g_assert_nonnull (starttls);
@@ -547,9 +546,7 @@ test_starttls_delivers (void)
   g_assert_nonnull (strstr (starttls, "EHLO"));
 
   transcript = recorder_transcript (recorder);
-  assert_no_secret (transcript);
-
-  sc_test_rm_rf (dir);
+  sc_test_assert_no_secret (transcript);
 }
 
 /* An IP literal as host: no SNI, and the certificate is checked against its IP address SAN. */
@@ -557,32 +554,26 @@ static void
 test_tls_ip_literal (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  sc_settings_set_smtp_host (settings, "127.0.0.1");
-  session = sc_smtp_session_new (settings);
+  sc_settings_set_smtp_host (env->settings, "127.0.0.1");
+  session = sc_smtp_session_new (env->settings);
 
   g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
   g_assert_no_error (error);
-  assert_received (server, 1);
-
-  sc_test_rm_rf (dir);
+  g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
 }
 
 static void
 test_auth_login (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .auth_mechanisms = "LOGIN" };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, "AUTH LOGIN", NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, "AUTH LOGIN", NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(Recorder) recorder = recorder_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *log = NULL;
@@ -594,9 +585,9 @@ test_auth_login (void)
 
   g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
   g_assert_no_error (error);
-  assert_received (server, 1);
+  g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
 
-  log = sc_test_server_get_log (server);
+  log = sc_test_server_get_log (env->server);
   g_assert_nonnull (strstr (log, "AUTH LOGIN"));
   g_assert_null (strstr (log, "AUTH PLAIN"));
   g_assert_nonnull (strstr (log, "AUTH-RESULT ok"));
@@ -607,9 +598,7 @@ test_auth_login (void)
   for (p = strstr (transcript, "C: <redacted>"); p != NULL; p = strstr (p + 1, "C: <redacted>"))
     redacted++;
   g_assert_cmpuint (redacted, ==, 2);
-  assert_no_secret (transcript);
-
-  sc_test_rm_rf (dir);
+  sc_test_assert_no_secret (transcript);
 }
 
 /* Mechanisms offered that we do not speak: a clear error, no guessing. */
@@ -617,80 +606,65 @@ static void
 test_auth_unavailable (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .auth_mechanisms = "CRAM-MD5" };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_UNAVAILABLE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_AUTH_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "CRAM-MD5"));
-  assert_log_has_no_auth (server);
-
-  sc_test_rm_rf (dir);
+  assert_log_has_no_auth (env->server);
 }
 
 static void
 test_wrong_password (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(Recorder) recorder = recorder_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *transcript = NULL;
   const char *wrong = "неверный-Пароль-7";
 
-  sc_settings_set_password (settings, wrong);
-  session = sc_smtp_session_new (settings);
+  sc_settings_set_password (env->settings, wrong);
+  session = sc_smtp_session_new (env->settings);
   sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_FAILED);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_AUTH_FAILED);
   g_assert_true (g_str_has_prefix (error->message, "Authentication failed: 535"));
   g_assert_null (strstr (error->message, wrong));
   g_assert_null (strstr (error->message, "Пароль"));
-  assert_no_secret (error->message);
+  sc_test_assert_no_secret (error->message);
 
   transcript = recorder_transcript (recorder);
   g_assert_null (strstr (transcript, wrong));
   g_assert_nonnull (strstr (transcript, "<redacted>"));
 
-  g_assert_cmpuint (sc_test_server_count_messages (server), ==, 0);
-
-  sc_test_rm_rf (dir);
+  g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
 static void
 test_untrusted_certificate (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .untrusted_cert = TRUE };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_CERTIFICATE);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message,
                                    "The certificate of localhost is not trusted: "));
   g_assert_true (g_regex_match_simple ("SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}$",
                                        error->message, 0, 0));
-  assert_no_secret (error->message);
+  sc_test_assert_no_secret (error->message);
 
   /* Nothing went over the connection after the handshake failed. */
-  assert_log_has_no_auth (server);
-  g_assert_cmpuint (sc_test_server_count_messages (server), ==, 0);
-
-  sc_test_rm_rf (dir);
+  assert_log_has_no_auth (env->server);
+  g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
 /* The same, with STARTTLS: the refusal comes after the plaintext EHLO, before any AUTH. */
@@ -698,42 +672,32 @@ static void
 test_untrusted_certificate_starttls (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS, .untrusted_cert = TRUE };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, "not trusted"));
   g_assert_nonnull (strstr (error->message, "SHA-256 fingerprint"));
-  assert_log_has_no_auth (server);
-
-  sc_test_rm_rf (dir);
+  assert_log_has_no_auth (env->server);
 }
 
 static void
 test_starttls_not_offered (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS_NOT_OFFERED };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
+  g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_STARTTLS);
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE);
   g_assert_cmpstr (error->message, ==,
                    "localhost does not offer STARTTLS; refusing to send the password unencrypted");
-  assert_log_has_no_auth (server);
-
-  sc_test_rm_rf (dir);
+  assert_log_has_no_auth (env->server);
 }
 
 /* "security": "none" works to loopback, with the password sent in plaintext on purpose... */
@@ -741,19 +705,15 @@ static void
 test_plain_loopback (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_PLAIN };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, "plain", NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, "plain", NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_NONE);
+  g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_NONE);
   g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
   g_assert_no_error (error);
-  assert_received (server, 1);
-
-  sc_test_rm_rf (dir);
+  g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
 }
 
 /* ...and nowhere else: refused before any connection is made. */
@@ -775,8 +735,7 @@ test_plain_remote_refused (void)
   sc_settings_set_password (settings, SC_TEST_PASSWORD);
   session = sc_smtp_session_new (settings);
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_INSECURE);
   g_assert_nonnull (strstr (error->message, "smtp.example.com"));
 
   sc_test_rm_rf (dir);
@@ -790,11 +749,9 @@ test_one_recipient_refused (void)
     .refuse_recipient = "carol@example.com",
   };
   const char * const to[] = { "alice@example.com", "bob@example.com", "carol@example.com", NULL };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, to, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, to, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) emls = NULL;
   g_auto(GStrv) rcpt = NULL;
@@ -810,14 +767,12 @@ test_one_recipient_refused (void)
   g_assert_cmpstr (r->address, ==, "carol@example.com");
   g_assert_true (g_str_has_prefix (r->reply, "550"));
 
-  emls = sc_test_server_wait_messages (server, 1, 5000);
+  emls = sc_test_server_wait_messages (env->server, 1, 5000);
   g_assert_nonnull (emls);
-  rcpt = read_envelope_recipients (g_ptr_array_index (emls, 0), NULL);
+  rcpt = sc_test_read_envelope (g_ptr_array_index (emls, 0), NULL);
   g_assert_cmpuint (g_strv_length (rcpt), ==, 2);
   g_assert_true (g_strv_contains ((const char * const *) rcpt, "alice@example.com"));
   g_assert_true (g_strv_contains ((const char * const *) rcpt, "bob@example.com"));
-
-  sc_test_rm_rf (dir);
 }
 
 static void
@@ -828,28 +783,21 @@ test_all_recipients_refused (void)
     .refuse_recipient = "carol@example.com",
   };
   const char * const to[] = { "carol@example.com", NULL };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, to, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(Env) env = env_new (&options, to, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_RECIPIENTS_REFUSED);
   g_assert_nonnull (strstr (error->message, "carol@example.com (550"));
   g_assert_cmpuint (sc_smtp_session_get_refused_recipients (session)->len, ==, 1);
-  g_assert_cmpuint (sc_test_server_count_messages (server), ==, 0);
-
-  sc_test_rm_rf (dir);
+  g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
 static void
 test_connect_refused (void)
 {
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(GFile) directory = g_file_new_for_path (dir);
-  g_autoptr(ScSettings) settings = sc_settings_new (directory);
+  g_autoptr(ScSettings) settings = NULL;
   const char * const to[] = { "alice@example.com", NULL };
   g_autoptr(ScMessage) message = sc_message_new (SC_TEST_LOGIN, to, "x", "y", NULL);
   g_autoptr(ScSmtpSession) session = NULL;
@@ -872,44 +820,34 @@ test_connect_refused (void)
   port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_socket_close (socket, NULL);
 
-  sc_settings_set_smtp_host (settings, "127.0.0.1");
-  sc_settings_set_smtp_port (settings, port);
-  sc_settings_set_security (settings, SC_SECURITY_TLS);
-  sc_settings_set_timeout_seconds (settings, 5);
+  settings = loopback_settings_new (port, SC_SECURITY_TLS, 5);
   session = sc_smtp_session_new (settings);
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECT);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_CONNECT);
   expected = g_strdup_printf ("Could not connect to 127.0.0.1:%u: ", port);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, expected));
   g_assert_null (strstr (error->message + 1, "Could not connect"));
-
-  sc_test_rm_rf (dir);
 }
 
 static void
 test_message_too_large (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .data_size_limit = 20000 };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
   g_autoptr(GBytes) binary = make_binary (40000, 3);
   g_autoptr(ScMessage) message = NULL;
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  write_attachment (dir, "big.bin", g_bytes_get_data (binary, NULL), g_bytes_get_size (binary));
-  message = message_from_settings (settings);
-  session = sc_smtp_session_new (settings);
+  write_attachment (env->dir, "big.bin", g_bytes_get_data (binary, NULL),
+                    g_bytes_get_size (binary));
+  message = message_from_settings (env->settings);
+  session = sc_smtp_session_new (env->settings);
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_TOO_LARGE);
-  g_assert_cmpuint (sc_test_server_count_messages (server), ==, 0);
-  assert_log_has_no_auth (server);
-
-  sc_test_rm_rf (dir);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR_MESSAGE_TOO_LARGE);
+  g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
+  assert_log_has_no_auth (env->server);
 }
 
 /* A server that stops reading: the upload times out with a sentence that says so. */
@@ -921,19 +859,18 @@ test_upload_timeout (void)
     .data_delay_ms = 4000,
     .data_size_limit = 64 * 1024 * 1024,
   };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
   g_autoptr(GBytes) binary = make_binary (12 * 1024 * 1024, 5);
   g_autoptr(ScMessage) message = NULL;
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(GError) error = NULL;
   gint64 start;
 
-  write_attachment (dir, "big.bin", g_bytes_get_data (binary, NULL), g_bytes_get_size (binary));
-  sc_settings_set_timeout_seconds (settings, 1);
-  message = message_from_settings (settings);
-  session = sc_smtp_session_new (settings);
+  write_attachment (env->dir, "big.bin", g_bytes_get_data (binary, NULL),
+                    g_bytes_get_size (binary));
+  sc_settings_set_timeout_seconds (env->settings, 1);
+  message = message_from_settings (env->settings);
+  session = sc_smtp_session_new (env->settings);
 
   g_assert_true (sc_message_prepare (message, NULL, &error));
   g_assert_no_error (error);
@@ -945,8 +882,6 @@ test_upload_timeout (void)
   g_assert_cmpstr (error->message, ==,
                    "Timed out sending the message: the server accepted no data for 1 second");
   g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
-
-  sc_test_rm_rf (dir);
 }
 
 typedef struct
@@ -981,9 +916,7 @@ test_cancel_during_upload (void)
     .data_delay_ms = 1,
     .data_size_limit = 100 * 1024 * 1024,
   };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, NULL, NULL);
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
   g_autoptr(GBytes) binary = make_binary (30 * 1024 * 1024, 11);
   g_autoptr(ScMessage) message = NULL;
   g_autoptr(ScSmtpSession) session = NULL;
@@ -994,9 +927,10 @@ test_cancel_during_upload (void)
   gint64 cancelled_at;
   gint64 deadline;
 
-  write_attachment (dir, "huge.bin", g_bytes_get_data (binary, NULL), g_bytes_get_size (binary));
-  message = message_from_settings (settings);
-  session = sc_smtp_session_new (settings);
+  write_attachment (env->dir, "huge.bin", g_bytes_get_data (binary, NULL),
+                    g_bytes_get_size (binary));
+  message = message_from_settings (env->settings);
+  session = sc_smtp_session_new (env->settings);
   sc_smtp_session_set_progress_func (session, progress_cb, recorder, NULL);
 
   data.session = session;
@@ -1025,9 +959,7 @@ test_cancel_during_upload (void)
 
   /* The server saw the connection drop in the middle of DATA and stored nothing. */
   g_usleep (500 * 1000);
-  g_assert_cmpuint (sc_test_server_count_messages (server), ==, 0);
-
-  sc_test_rm_rf (dir);
+  g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
 typedef struct
@@ -1064,9 +996,7 @@ static void
 test_send_async (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, "async", CYRILLIC_BODY);
+  g_autoptr(Env) env = env_new (&options, NULL, "async", CYRILLIC_BODY);
   g_autoptr(GBytes) binary = make_binary (2 * 1024 * 1024, 13);
   g_autoptr(ScMessage) message = NULL;
   g_autoptr(ScSmtpSession) session = NULL;
@@ -1076,10 +1006,10 @@ test_send_async (void)
   AsyncData data = { 0 };
   guint timeout_id;
 
-  write_attachment (dir, "two-megabytes.bin", g_bytes_get_data (binary, NULL),
+  write_attachment (env->dir, "two-megabytes.bin", g_bytes_get_data (binary, NULL),
                     g_bytes_get_size (binary));
-  message = message_from_settings (settings);   /* not prepared: the worker does it */
-  session = sc_smtp_session_new (settings);
+  message = message_from_settings (env->settings);   /* not prepared: the worker does it */
+  session = sc_smtp_session_new (env->settings);
   sc_smtp_session_set_progress_func (session, progress_cb, recorder, NULL);
   sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
 
@@ -1101,15 +1031,13 @@ test_send_async (void)
   recorder_assert_progress (recorder, sc_message_get_size (message));
   transcript = recorder_transcript (recorder);
   g_assert_nonnull (strstr (transcript, "C: AUTH PLAIN <redacted>"));
-  assert_no_secret (transcript);
+  sc_test_assert_no_secret (transcript);
 
-  assert_received (server, 1);
+  g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
 
   /* Nothing pending is left behind on the main context that refers to the session. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-
-  sc_test_rm_rf (dir);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1409,19 +1337,10 @@ static ScSmtpSession *
 script_session_new (ScriptServer *server,
                     guint         timeout_seconds)
 {
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(GFile) directory = g_file_new_for_path (dir);
-  g_autoptr(ScSettings) settings = sc_settings_new (directory);
-  ScSmtpSession *session;
+  g_autoptr(ScSettings) settings = loopback_settings_new (server->port, SC_SECURITY_NONE,
+                                                         timeout_seconds);
 
-  sc_settings_set_smtp_host (settings, "127.0.0.1");
-  sc_settings_set_smtp_port (settings, server->port);
-  sc_settings_set_security (settings, SC_SECURITY_NONE);
-  sc_settings_set_timeout_seconds (settings, timeout_seconds);
-  session = sc_smtp_session_new (settings);
-  sc_test_rm_rf (dir);
-
-  return session;
+  return sc_smtp_session_new (settings);
 }
 
 static ScMessage *
@@ -1454,6 +1373,21 @@ script_send (const ScriptStep  *steps,
   script_server_finish (server);
 
   return ret;
+}
+
+/* The same, for a send that must fail with SC_SMTP_ERROR @code; returns that error. */
+static GError *
+script_send_expecting_error (const ScriptStep *steps,
+                             guint             n_steps,
+                             guint             timeout_seconds,
+                             int               code)
+{
+  GError *error = NULL;
+
+  g_assert_false (script_send (steps, n_steps, timeout_seconds, NULL, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, code);
+
+  return error;
 }
 
 /* An old server without EHLO: HELO, and then no ESMTP parameters on MAIL FROM. */
@@ -1521,8 +1455,7 @@ test_script_malformed_greeting (void)
   };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, "“hello there”"));
 }
 
@@ -1535,8 +1468,7 @@ test_script_mismatched_multiline (void)
   };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, "“250 second”"));
 }
 
@@ -1551,8 +1483,8 @@ test_script_sender_refused (void)
   };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10,
+                                       SC_SMTP_ERROR_SENDER_REFUSED);
   g_assert_nonnull (strstr (error->message, "553 5.7.1"));
 }
 
@@ -1571,8 +1503,8 @@ test_script_message_refused (void)
   };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_REFUSED);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10,
+                                       SC_SMTP_ERROR_MESSAGE_REFUSED);
   g_assert_cmpstr (error->message, ==,
                    "The server refused the message: 554 5.7.1 Message rejected as spam");
 }
@@ -1592,8 +1524,8 @@ test_script_lost_after_dot (void)
   };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10,
+                                       SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
   g_assert_cmpstr (error->message, ==, "The server did not confirm the message; it may or may "
                    "not have been delivered (the connection closed before its reply)");
 }
@@ -1613,8 +1545,8 @@ test_script_no_reply_after_dot (void)
   };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 1, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1,
+                                       SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
   g_assert_cmpstr (error->message, ==, "The server did not confirm the message; it may or may "
                    "not have been delivered (no reply within 1 second after the end of the "
                    "message)");
@@ -1634,8 +1566,7 @@ test_script_no_reply_to_data (void)
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 1, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1, SC_SMTP_ERROR_TIMEOUT);
   g_assert_true (g_str_has_prefix (error->message,
                                    "Timed out waiting for the server's reply to DATA"));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
@@ -1650,8 +1581,7 @@ test_script_silent_greeting (void)
   };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (script_send (steps, G_N_ELEMENTS (steps), 1, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1, SC_SMTP_ERROR_TIMEOUT);
   g_assert_true (g_str_has_prefix (error->message, "Timed out waiting for the server's greeting"));
   g_assert_nonnull (strstr (error->message, "“tls”"));
 }
@@ -1665,18 +1595,10 @@ test_script_tls_to_plaintext (void)
     { NULL, "" },
   };
   ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(GFile) directory = g_file_new_for_path (dir);
-  g_autoptr(ScSettings) settings = sc_settings_new (directory);
-  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(ScSettings) settings = loopback_settings_new (server->port, SC_SECURITY_TLS, 5);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
   g_autoptr(ScMessage) message = script_message_new ();
   g_autoptr(GError) error = NULL;
-
-  sc_settings_set_smtp_host (settings, "127.0.0.1");
-  sc_settings_set_smtp_port (settings, server->port);
-  sc_settings_set_security (settings, SC_SECURITY_TLS);
-  sc_settings_set_timeout_seconds (settings, 5);
-  session = sc_smtp_session_new (settings);
 
   g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
   g_test_message ("%s", error->message);
@@ -1684,7 +1606,6 @@ test_script_tls_to_plaintext (void)
   g_assert_true (g_str_has_prefix (error->message, "The TLS handshake with 127.0.0.1 failed"));
 
   script_server_finish (server);
-  sc_test_rm_rf (dir);
 }
 
 /* A command injected through an address never reaches the server. */
@@ -1820,10 +1741,8 @@ static void
 test_starttls_injection_discarded (void)
 {
   ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autofree char *dir = sc_test_make_tmpdir ();
-  g_autoptr(ScSettings) settings = load_settings (server, dir, NULL, "injection", NULL);
-  g_autoptr(ScMessage) message = message_from_settings (settings);
+  g_autoptr(Env) env = env_new (&options, NULL, "injection", NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(Recorder) recorder = recorder_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -1831,12 +1750,12 @@ test_starttls_injection_discarded (void)
   InjectProxy proxy = { 0 };
 
   proxy.listener = listen_on_loopback (&proxy.port);
-  proxy.target_port = server->port;
+  proxy.target_port = env->server->port;
   proxy.thread = g_thread_new ("proxy", proxy_thread, &proxy);
 
-  sc_settings_set_smtp_port (settings, proxy.port);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
-  session = sc_smtp_session_new (settings);
+  sc_settings_set_smtp_port (env->settings, proxy.port);
+  g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_STARTTLS);
+  session = sc_smtp_session_new (env->settings);
   sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
 
   g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
@@ -1850,9 +1769,7 @@ test_starttls_injection_discarded (void)
   transcript = recorder_transcript (recorder);
   g_assert_null (strstr (transcript, "INJECTED"));
   g_assert_null (strstr (transcript, "injected"));
-  assert_received (server, 1);
-
-  sc_test_rm_rf (dir);
+  g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
 }
 
 int
