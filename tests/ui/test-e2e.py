@@ -91,8 +91,12 @@ def write_settings(settings, port, ca_file):
         f.write(os.urandom(ATTACHMENT_SIZE))
 
 
+# The xdotool meson found (passed as the first argument), else the one on PATH.
+XDOTOOL = sys.argv[1] if len(sys.argv) > 1 else 'xdotool'
+
+
 def xdotool(*args, check=True):
-    result = subprocess.run(['xdotool'] + list(args), capture_output=True, text=True, timeout=10)
+    result = subprocess.run([XDOTOOL] + list(args), capture_output=True, text=True, timeout=10)
     if check and result.returncode != 0:
         fail('xdotool %s: %s' % (' '.join(args), result.stderr.strip()))
     return result.stdout.strip()
