@@ -45,31 +45,6 @@ progress_started (gpointer data)
   return !window->sending || gtk_progress_bar_get_fraction (window->progress_bar) > 0.0;
 }
 
-static char *
-read_file (const char *dir,
-           const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static void
-write_file (const char *dir,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 static JsonObject *
 read_json (const char *dir,
            const char *name)
@@ -220,7 +195,7 @@ test_window_save_round_trip (Fixture       *fixture,
     g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), config);
     g_autofree char *text = json_to_string (root, TRUE);
 
-    write_file (fixture->dir, "config.json", text);
+    sc_test_write_file (fixture->dir, "config.json", text, -1);
   }
   g_clear_pointer (&config, json_object_unref);
 
@@ -262,7 +237,7 @@ test_window_save_round_trip (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (message, "subject"), ==, "Edited subject");
   g_assert_cmpstr (json_object_get_string_member (message, "message_file_path"), ==, "body.txt");
 
-  body = read_file (fixture->dir, "body.txt");
+  body = sc_test_read_file (fixture->dir, "body.txt", NULL);
   g_assert_cmpstr (body, ==, "New body\n");
 
   /* A second window reads back what the first wrote. */
@@ -283,7 +258,7 @@ assert_files_unchanged (const char *dir,
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *now = read_file (dir, names[i]);
+      g_autofree char *now = sc_test_read_file (dir, names[i], NULL);
 
       g_assert_cmpstr (now, ==, before[i]);
     }
@@ -312,10 +287,10 @@ test_window_invalid_blocks_save (Fixture       *fixture,
   ScWindow *window;
   GtkWidget *row;
 
-  before[0] = read_file (fixture->dir, "config.json");
-  before[1] = read_file (fixture->dir, "credentials.json");
-  before[2] = read_file (fixture->dir, "data.json");
-  before[3] = read_file (fixture->dir, "body.txt");
+  before[0] = sc_test_read_file (fixture->dir, "config.json", NULL);
+  before[1] = sc_test_read_file (fixture->dir, "credentials.json", NULL);
+  before[2] = sc_test_read_file (fixture->dir, "data.json", NULL);
+  before[3] = sc_test_read_file (fixture->dir, "body.txt", NULL);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->body_view), "Not saved\n", -1);
@@ -369,8 +344,9 @@ test_window_broken_settings (Fixture       *fixture,
   g_autofree char *config_after = NULL;
   ScWindow *window;
 
-  write_file (fixture->dir, "config.json", "{\n  \"smtp_host\": \"localhost\",\n  oops\n}\n");
-  config_before = read_file (fixture->dir, "config.json");
+  sc_test_write_file (fixture->dir, "config.json",
+                      "{\n  \"smtp_host\": \"localhost\",\n  oops\n}\n", -1);
+  config_before = sc_test_read_file (fixture->dir, "config.json", NULL);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
 
@@ -383,7 +359,7 @@ test_window_broken_settings (Fixture       *fixture,
   g_assert_false (window->dirty);
 
   sc_ui_test_close_window (&fixture->window);
-  config_after = read_file (fixture->dir, "config.json");
+  config_after = sc_test_read_file (fixture->dir, "config.json", NULL);
   g_assert_cmpstr (config_after, ==, config_before);
 }
 
@@ -494,7 +470,6 @@ test_window_send (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
   g_autofree char *attachment = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *expected_sha256 = NULL;
@@ -510,9 +485,8 @@ test_window_send (Fixture       *fixture,
 
   attachment = sc_ui_test_make_file (fixture->dir, "photo.bin", 50000);
   skipped = sc_ui_test_make_file (fixture->dir, "attachments/skip-me.bin", 100);
-  g_file_get_contents (attachment, &expected, &expected_len, &error);
-  g_assert_no_error (error);
-  config_before = read_file (fixture->dir, "config.json");
+  expected = sc_test_read_file (attachment, NULL, &expected_len);
+  config_before = sc_test_read_file (fixture->dir, "config.json", NULL);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   set_text (window->subject_row, "Sent from the window");
@@ -558,7 +532,7 @@ test_window_send (Fixture       *fixture,
   g_assert_false (removed.found);
 
   /* Sending writes nothing. */
-  config_after = read_file (fixture->dir, "config.json");
+  config_after = sc_test_read_file (fixture->dir, "config.json", NULL);
   g_assert_cmpstr (config_after, ==, config_before);
 }
 
@@ -869,7 +843,7 @@ test_window_close_asks (Fixture       *fixture,
   ScWindow *window;
   gpointer weak = NULL;
 
-  subject_before = read_file (fixture->dir, "data.json");
+  subject_before = sc_test_read_file (fixture->dir, "data.json", NULL);
 
   /* Unchanged: closes at once. */
   window = sc_ui_test_open_window (fixture->dir, -1, -1);
@@ -893,7 +867,7 @@ test_window_close_asks (Fixture       *fixture,
   fixture->window = NULL;
   g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
   {
-    g_autofree char *now = read_file (fixture->dir, "data.json");
+    g_autofree char *now = sc_test_read_file (fixture->dir, "data.json", NULL);
 
     g_assert_cmpstr (now, ==, subject_before);
   }
