@@ -20,15 +20,11 @@
 #include <unistd.h>
 
 #include "sc-error.h"
-
-/* Output reaches the GOutputStream in blocks of this size, so that a TLS stream below does not
- * make a record per line. */
-#define SINK_BUFFER_SIZE (64 * 1024)
+#include "sc-mime-output-stream.h"
 
 /* Longest body line (without CRLF) that we send as 7bit; longer lines get quoted-printable. */
 #define MAX_7BIT_LINE 990
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
@@ -56,197 +52,6 @@ struct _ScMessage
 };
 
 G_DEFINE_FINAL_TYPE (ScMessage, sc_message, G_TYPE_OBJECT)
-
-/* ------------------------------------------------------------------------------------------ */
-/* A GMimeStream that writes into a GOutputStream (or only counts) through a large buffer      */
-/* ------------------------------------------------------------------------------------------ */
-
-#define SC_TYPE_MESSAGE_SINK (_sc_message_sink_get_type ())
-G_DECLARE_FINAL_TYPE (ScMessageSink, _sc_message_sink, SC, MESSAGE_SINK, GMimeStream)
-
-struct _ScMessageSink
-{
-  GMimeStream    parent_instance;
-
-  GOutputStream *output;        /* NULL: count only */
-  GCancellable  *cancellable;
-  GError        *error;         /* the first error, as the output stream gave it */
-  char          *buffer;
-  gsize          buffer_len;
-  goffset        written;
-};
-
-G_DEFINE_FINAL_TYPE (ScMessageSink, _sc_message_sink, GMIME_TYPE_STREAM)
-
-static gboolean
-sink_drain (ScMessageSink *self)
-{
-  if (self->error != NULL)
-    return FALSE;
-
-  if (self->buffer_len > 0 && self->output != NULL)
-    {
-      if (!g_output_stream_write_all (self->output, self->buffer, self->buffer_len, NULL,
-                                      self->cancellable, &self->error))
-        return FALSE;
-    }
-
-  self->buffer_len = 0;
-  return TRUE;
-}
-
-static ssize_t
-sink_write (GMimeStream *stream,
-            const char  *buf,
-            size_t       len)
-{
-  ScMessageSink *self = (ScMessageSink *) stream;
-  size_t done = 0;
-
-  if (self->error != NULL)
-    return -1;
-
-  if (g_cancellable_set_error_if_cancelled (self->cancellable, &self->error))
-    return -1;
-
-  while (done < len)
-    {
-      size_t chunk = MIN (len - done, SINK_BUFFER_SIZE - self->buffer_len);
-
-      if (self->output != NULL)
-        memcpy (self->buffer + self->buffer_len, buf + done, chunk);
-      self->buffer_len += chunk;
-      done += chunk;
-
-      if (self->buffer_len == SINK_BUFFER_SIZE && !sink_drain (self))
-        return -1;
-    }
-
-  self->written += len;
-  stream->position += len;
-
-  return (ssize_t) len;
-}
-
-static int
-sink_flush (GMimeStream *stream)
-{
-  ScMessageSink *self = (ScMessageSink *) stream;
-
-  /* Hand everything to the output stream, but leave flushing it to the caller, so that the
-   * SMTP code can add ".\r\n" to the same TLS record. */
-  if (!sink_drain (self))
-    return -1;
-
-  return 0;
-}
-
-static ssize_t
-sink_read (GMimeStream *stream,
-           char        *buf,
-           size_t       len)
-{
-  return -1;
-}
-
-static int
-sink_close (GMimeStream *stream)
-{
-  return sink_flush (stream);
-}
-
-static gboolean
-sink_eos (GMimeStream *stream)
-{
-  return TRUE;
-}
-
-static int
-sink_reset (GMimeStream *stream)
-{
-  return 0;
-}
-
-static gint64
-sink_seek (GMimeStream     *stream,
-           gint64           offset,
-           GMimeSeekWhence  whence)
-{
-  return -1;
-}
-
-static gint64
-sink_tell (GMimeStream *stream)
-{
-  return stream->position;
-}
-
-static gint64
-sink_length (GMimeStream *stream)
-{
-  return ((ScMessageSink *) stream)->written;
-}
-
-static GMimeStream *
-sink_substream (GMimeStream *stream,
-                gint64       start,
-                gint64       end)
-{
-  return NULL;
-}
-
-static void
-_sc_message_sink_finalize (GObject *object)
-{
-  ScMessageSink *self = (ScMessageSink *) object;
-
-  g_clear_object (&self->output);
-  g_clear_object (&self->cancellable);
-  g_clear_error (&self->error);
-  g_clear_pointer (&self->buffer, g_free);
-
-  G_OBJECT_CLASS (_sc_message_sink_parent_class)->finalize (object);
-}
-
-static void
-_sc_message_sink_class_init (ScMessageSinkClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GMimeStreamClass *stream_class = GMIME_STREAM_CLASS (klass);
-
-  object_class->finalize = _sc_message_sink_finalize;
-
-  stream_class->read = sink_read;
-  stream_class->write = sink_write;
-  stream_class->flush = sink_flush;
-  stream_class->close = sink_close;
-  stream_class->eos = sink_eos;
-  stream_class->reset = sink_reset;
-  stream_class->seek = sink_seek;
-  stream_class->tell = sink_tell;
-  stream_class->length = sink_length;
-  stream_class->substream = sink_substream;
-}
-
-static void
-_sc_message_sink_init (ScMessageSink *self)
-{
-}
-
-static ScMessageSink *
-sink_new (GOutputStream *output,
-          GCancellable  *cancellable)
-{
-  ScMessageSink *self = g_object_new (SC_TYPE_MESSAGE_SINK, NULL);
-
-  g_mime_stream_construct (GMIME_STREAM (self), 0, -1);
-  self->output = output != NULL ? g_object_ref (output) : NULL;
-  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  if (output != NULL)
-    self->buffer = g_malloc (SINK_BUFFER_SIZE);
-
-  return self;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
@@ -589,13 +394,12 @@ write_message (ScMessage      *self,
   g_autoptr(GMimeStream) filtered = NULL;
   g_autoptr(GMimeFilter) crlf = NULL;
   g_autoptr(GMimeFilter) stuffing = NULL;
-  ScMessageSink *msink;
+  g_autoptr(GError) sink_error = NULL;
   gboolean ok;
 
   g_assert (self->mime != NULL);
 
-  sink = GMIME_STREAM (sink_new (output, cancellable));
-  msink = (ScMessageSink *) sink;
+  sink = sc_mime_output_stream_new (output, cancellable);
 
   filtered = g_mime_stream_filter_new (sink);
   crlf = g_mime_filter_unix2dos_new (TRUE);
@@ -615,8 +419,9 @@ write_message (ScMessage      *self,
     {
       int saved_errno = errno;
 
-      if (msink->error != NULL)
-        g_propagate_error (error, g_steal_pointer (&msink->error));
+      sink_error = sc_mime_output_stream_steal_error (SC_MIME_OUTPUT_STREAM (sink));
+      if (sink_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&sink_error));
       else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
                      "Cannot read an attachment while sending: %s",
@@ -625,7 +430,7 @@ write_message (ScMessage      *self,
     }
 
   if (out_written != NULL)
-    *out_written = msink->written;
+    *out_written = sc_mime_output_stream_get_written (SC_MIME_OUTPUT_STREAM (sink));
 
   return TRUE;
 }

@@ -1,0 +1,258 @@
+/* sc-mime-output-stream.c — a GMimeStream that writes into a GOutputStream through a large
+ * buffer, or only counts
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sc-mime-output-stream"
+
+#include "config.h"
+
+#include "sc-mime-output-stream.h"
+
+#include <string.h>
+
+/* Output reaches the GOutputStream in blocks of this size, so that a TLS stream below does not
+ * make a record per line. */
+#define BUFFER_SIZE (64 * 1024)
+
+struct _ScMimeOutputStream
+{
+  GMimeStream    parent_instance;
+
+  GOutputStream *output;        /* NULL: count only */
+  GCancellable  *cancellable;
+  GError        *error;         /* the first error, as the output stream gave it */
+  char          *buffer;
+  gsize          buffer_len;
+  goffset        written;
+};
+
+G_DEFINE_FINAL_TYPE (ScMimeOutputStream, sc_mime_output_stream, GMIME_TYPE_STREAM)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static gboolean
+sc_mime_output_stream_drain (ScMimeOutputStream *self)
+{
+  if (self->error != NULL)
+    return FALSE;
+
+  if (self->buffer_len > 0 && self->output != NULL)
+    {
+      if (!g_output_stream_write_all (self->output, self->buffer, self->buffer_len, NULL,
+                                      self->cancellable, &self->error))
+        return FALSE;
+    }
+
+  self->buffer_len = 0;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GMimeStream                                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+static ssize_t
+sc_mime_output_stream_write (GMimeStream *stream,
+                             const char  *buf,
+                             size_t       len)
+{
+  ScMimeOutputStream *self = (ScMimeOutputStream *) stream;
+  size_t done = 0;
+
+  if (self->error != NULL)
+    return -1;
+
+  if (g_cancellable_set_error_if_cancelled (self->cancellable, &self->error))
+    return -1;
+
+  while (done < len)
+    {
+      size_t chunk = MIN (len - done, BUFFER_SIZE - self->buffer_len);
+
+      if (self->output != NULL)
+        memcpy (self->buffer + self->buffer_len, buf + done, chunk);
+      self->buffer_len += chunk;
+      done += chunk;
+
+      if (self->buffer_len == BUFFER_SIZE && !sc_mime_output_stream_drain (self))
+        return -1;
+    }
+
+  self->written += len;
+  stream->position += len;
+
+  return (ssize_t) len;
+}
+
+static int
+sc_mime_output_stream_flush (GMimeStream *stream)
+{
+  ScMimeOutputStream *self = (ScMimeOutputStream *) stream;
+
+  /* Hand everything to the output stream, but leave flushing it to the caller, so that the
+   * SMTP code can add ".\r\n" to the same TLS record. */
+  if (!sc_mime_output_stream_drain (self))
+    return -1;
+
+  return 0;
+}
+
+static ssize_t
+sc_mime_output_stream_read (GMimeStream *stream,
+                            char        *buf,
+                            size_t       len)
+{
+  return -1;
+}
+
+static int
+sc_mime_output_stream_close (GMimeStream *stream)
+{
+  return sc_mime_output_stream_flush (stream);
+}
+
+static gboolean
+sc_mime_output_stream_eos (GMimeStream *stream)
+{
+  return TRUE;
+}
+
+static int
+sc_mime_output_stream_reset (GMimeStream *stream)
+{
+  return 0;
+}
+
+static gint64
+sc_mime_output_stream_seek (GMimeStream     *stream,
+                            gint64           offset,
+                            GMimeSeekWhence  whence)
+{
+  return -1;
+}
+
+static gint64
+sc_mime_output_stream_tell (GMimeStream *stream)
+{
+  return stream->position;
+}
+
+static gint64
+sc_mime_output_stream_length (GMimeStream *stream)
+{
+  return ((ScMimeOutputStream *) stream)->written;
+}
+
+static GMimeStream *
+sc_mime_output_stream_substream (GMimeStream *stream,
+                                 gint64       start,
+                                 gint64       end)
+{
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GObject                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+sc_mime_output_stream_finalize (GObject *object)
+{
+  ScMimeOutputStream *self = (ScMimeOutputStream *) object;
+
+  g_clear_object (&self->output);
+  g_clear_object (&self->cancellable);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->buffer, g_free);
+
+  G_OBJECT_CLASS (sc_mime_output_stream_parent_class)->finalize (object);
+}
+
+static void
+sc_mime_output_stream_class_init (ScMimeOutputStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GMimeStreamClass *stream_class = GMIME_STREAM_CLASS (klass);
+
+  object_class->finalize = sc_mime_output_stream_finalize;
+
+  stream_class->read = sc_mime_output_stream_read;
+  stream_class->write = sc_mime_output_stream_write;
+  stream_class->flush = sc_mime_output_stream_flush;
+  stream_class->close = sc_mime_output_stream_close;
+  stream_class->eos = sc_mime_output_stream_eos;
+  stream_class->reset = sc_mime_output_stream_reset;
+  stream_class->seek = sc_mime_output_stream_seek;
+  stream_class->tell = sc_mime_output_stream_tell;
+  stream_class->length = sc_mime_output_stream_length;
+  stream_class->substream = sc_mime_output_stream_substream;
+}
+
+static void
+sc_mime_output_stream_init (ScMimeOutputStream *self)
+{
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Engine-private API                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * sc_mime_output_stream_new:
+ * @output: (nullable): where the bytes go; NULL: only count them
+ * @cancellable: (nullable): checked before each write
+ *
+ * Returns: (transfer full): a new write-only #GMimeStream
+ */
+GMimeStream *
+sc_mime_output_stream_new (GOutputStream *output,
+                           GCancellable  *cancellable)
+{
+  ScMimeOutputStream *self;
+
+  g_return_val_if_fail (output == NULL || G_IS_OUTPUT_STREAM (output), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  self = g_object_new (SC_TYPE_MIME_OUTPUT_STREAM, NULL);
+  g_mime_stream_construct (GMIME_STREAM (self), 0, -1);
+  self->output = output != NULL ? g_object_ref (output) : NULL;
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  if (output != NULL)
+    self->buffer = g_malloc (BUFFER_SIZE);
+
+  return GMIME_STREAM (self);
+}
+
+/**
+ * sc_mime_output_stream_get_written:
+ * @self: a #ScMimeOutputStream
+ *
+ * Returns: how many bytes were written to @self (buffered or not)
+ */
+goffset
+sc_mime_output_stream_get_written (ScMimeOutputStream *self)
+{
+  g_return_val_if_fail (SC_IS_MIME_OUTPUT_STREAM (self), 0);
+
+  return self->written;
+}
+
+/**
+ * sc_mime_output_stream_steal_error:
+ * @self: a #ScMimeOutputStream
+ *
+ * Returns: (transfer full) (nullable): the first error of the output stream (or the
+ *   cancellation), as it was given; NULL if there was none
+ */
+GError *
+sc_mime_output_stream_steal_error (ScMimeOutputStream *self)
+{
+  g_return_val_if_fail (SC_IS_MIME_OUTPUT_STREAM (self), NULL);
+
+  return g_steal_pointer (&self->error);
+}
