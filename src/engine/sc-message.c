@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gunixoutputstream.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <string.h>
@@ -146,13 +147,19 @@ check_header_address (const char  *what,
   if (address == NULL || *address == '\0')
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   "The %s address is empty", what);
+                   /* Translators: %s is "sender" or "recipient" (translated separately, with
+                    * the context "address role"). */
+                   _("The %s address is empty"), what);
       return FALSE;
     }
 
   if (!sc_address_validate (address, &local_error))
     {
-      g_set_error (error, SC_MESSAGE_ERROR, local_error->code, "The %s address %s",
+      g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
+                   /* Translators: the first %s is "sender" or "recipient" (context "address
+                    * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
+                    * not an e-mail address (like name@example.com)". */
+                   _("The %s address %s"),
                    what, local_error->message);
       return FALSE;
     }
@@ -304,7 +311,8 @@ build_attachment_part (GFile         *file,
   if (path == NULL)
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
-                   "%s: the attachment is not a local file", shown);
+                   /* Translators: %s is the attachment's file name or URI. */
+                   _("%s: the attachment is not a local file"), shown);
       return NULL;
     }
 
@@ -314,14 +322,16 @@ build_attachment_part (GFile         *file,
       int saved_errno = errno;
 
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
-                   "%s: cannot read the attachment: %s", shown, g_strerror (saved_errno));
+                   /* Translators: the first %s is a file name, the second the system's
+                    * reason. */
+                   _("%s: cannot read the attachment: %s"), shown, g_strerror (saved_errno));
       return NULL;
     }
 
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
-                   "%s: the attachment is not a regular file", shown);
+                   _("%s: the attachment is not a regular file"), shown);
       close (fd);
       return NULL;
     }
@@ -424,8 +434,8 @@ write_message (ScMessage      *self,
         g_propagate_error (error, g_steal_pointer (&sink_error));
       else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
-                     "Cannot read an attachment while sending: %s",
-                     saved_errno != 0 ? g_strerror (saved_errno) : "read error");
+                     _("Cannot read an attachment while sending: %s"),
+                     saved_errno != 0 ? g_strerror (saved_errno) : _("read error"));
       return FALSE;
     }
 
@@ -553,7 +563,9 @@ sc_message_new_from_settings (ScSettings    *settings,
   if (body_file == NULL)
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                   "No message file is set (\"message_file_path\" in data.json)");
+                   /* Translators: "message_file_path" and data.json are a settings key and
+                    * a file name: keep them as they are. */
+                   _("No message file is set (\"message_file_path\" in data.json)"));
       return NULL;
     }
 
@@ -565,10 +577,10 @@ sc_message_new_from_settings (ScSettings    *settings,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                     "%s: the message file does not exist", shown);
+                     _("%s: the message file does not exist"), shown);
       else
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                     "%s: cannot read the message file: %s", shown, local_error->message);
+                     _("%s: cannot read the message file: %s"), shown, local_error->message);
       return NULL;
     }
 
@@ -589,10 +601,12 @@ sc_message_new_from_settings (ScSettings    *settings,
 
       if (end != NULL && *end == '\0' && (gsize) (end - body) < length)
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                     "%s:%u: the message text contains a NUL byte", shown, line);
+                     /* Translators: "%s:%u:" is the file name and line number. */
+                     _("%s:%u: the message text contains a NUL byte"), shown, line);
       else
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                     "%s:%u: the message text is not UTF-8", shown, line);
+                     /* Translators: "%s:%u:" is the file name and line number. */
+                     _("%s:%u: the message text is not UTF-8"), shown, line);
       return NULL;
     }
 
@@ -640,40 +654,42 @@ sc_message_prepare (ScMessage     *self,
   if (self->mime != NULL)
     return TRUE;
 
-  if (!check_header_address ("sender", self->from, error))
+  /* Translators: inserted as %s into "The %s address is empty" and "The %s address %s". */
+  if (!check_header_address (C_("address role", "sender"), self->from, error))
     return FALSE;
 
   if (self->to[0] == NULL)
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   "There is no recipient");
+                   _("There is no recipient"));
       return FALSE;
     }
 
   for (guint i = 0; self->to[i] != NULL; i++)
     {
-      if (!check_header_address ("recipient", self->to[i], error))
+      /* Translators: inserted as %s into "The %s address is empty" and "The %s address %s". */
+      if (!check_header_address (C_("address role", "recipient"), self->to[i], error))
         return FALSE;
     }
 
   if (has_line_break (self->subject))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER,
-                   "The subject must not contain a line break");
+                   _("The subject must not contain a line break"));
       return FALSE;
     }
 
   if (!g_utf8_validate (self->subject, -1, NULL))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER,
-                   "The subject is not valid UTF-8");
+                   _("The subject is not valid UTF-8"));
       return FALSE;
     }
 
   if (!g_utf8_validate (self->body, -1, NULL))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                   "The message text is not valid UTF-8");
+                   _("The message text is not valid UTF-8"));
       return FALSE;
     }
 
@@ -809,7 +825,7 @@ sc_message_write_to_file (ScMessage     *self,
   if (path == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "Can only write the message to a local file");
+                   _("Can only write the message to a local file"));
       return FALSE;
     }
 
@@ -823,7 +839,8 @@ sc_message_write_to_file (ScMessage     *self,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "%s: cannot create a file: %s", dir, g_strerror (saved_errno));
+                   /* Translators: the first %s is a folder, the second the system's reason. */
+                   _("%s: cannot create a file: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -837,7 +854,7 @@ sc_message_write_to_file (ScMessage     *self,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "%s: cannot write the file: %s", path, g_strerror (saved_errno));
+                   _("%s: cannot write the file: %s"), path, g_strerror (saved_errno));
       goto fail;
     }
 
@@ -849,7 +866,7 @@ sc_message_write_to_file (ScMessage     *self,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "%s: cannot write the file: %s", path, g_strerror (saved_errno));
+                   _("%s: cannot write the file: %s"), path, g_strerror (saved_errno));
       goto fail;
     }
 
@@ -1033,10 +1050,10 @@ fail:
     g_propagate_error (error, g_steal_pointer (&local_error));
   else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
-                 "%s: the attachment folder does not exist", shown);
+                 _("%s: the attachment folder does not exist"), shown);
   else
     g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
-                 "%s: cannot read the attachment folder: %s", shown, local_error->message);
+                 _("%s: cannot read the attachment folder: %s"), shown, local_error->message);
   return NULL;
 }
 
@@ -1063,20 +1080,24 @@ sc_address_validate (const char  *address,
 
   if (address == NULL || *address == '\0')
     {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS, "is empty");
+      /* Translators: what is wrong with an e-mail address; shown on its own next to an
+       * address field, or after "The sender address" / "The recipient address". */
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS, _("is empty"));
       return FALSE;
     }
 
   if (has_line_break (address))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER,
-                   "must not contain a line break");
+                   /* Translators: what is wrong with an e-mail address, see "is empty". */
+                   _("must not contain a line break"));
       return FALSE;
     }
 
   if (!g_utf8_validate (address, -1, NULL))
     {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS, "is not valid UTF-8");
+      /* Translators: what is wrong with an e-mail address, see "is empty". */
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS, _("is not valid UTF-8"));
       return FALSE;
     }
 
@@ -1085,7 +1106,8 @@ sc_address_validate (const char  *address,
       if (*p <= 0x20 || *p == 0x7f)
         {
           g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                       "\"%s\" must not contain spaces or control characters", address);
+                       /* Translators: %s is the address; may follow "The sender address". */
+                       _("\"%s\" must not contain spaces or control characters"), address);
           return FALSE;
         }
     }
@@ -1095,8 +1117,10 @@ sc_address_validate (const char  *address,
   if (!g_str_is_ascii (address))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   "\"%s\" has non-ASCII letters; only plain ASCII addresses are supported "
-                   "(write an international domain in its xn-- form)", address);
+                   /* Translators: %s is the address; may follow "The sender address".
+                    * "xn--" is the ASCII (punycode) prefix of a domain: keep it. */
+                   _("\"%s\" has non-ASCII letters; only plain ASCII addresses are supported "
+                     "(write an international domain in its xn-- form)"), address);
       return FALSE;
     }
 
@@ -1104,7 +1128,8 @@ sc_address_validate (const char  *address,
   if (at == NULL || strchr (at + 1, '@') != NULL)
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   "\"%s\" is not an e-mail address (it needs exactly one @)", address);
+                   /* Translators: %s is the address; may follow "The sender address". */
+                   _("\"%s\" is not an e-mail address (it needs exactly one @)"), address);
       return FALSE;
     }
 
@@ -1113,7 +1138,8 @@ sc_address_validate (const char  *address,
       domain[0] == '.' || domain[strlen (domain) - 1] == '.' || strstr (address, "..") != NULL)
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   "\"%s\" is not an e-mail address (like name@example.com)", address);
+                   /* Translators: %s is the address; may follow "The sender address". */
+                   _("\"%s\" is not an e-mail address (like name@example.com)"), address);
       return FALSE;
     }
 
@@ -1127,7 +1153,9 @@ sc_address_validate (const char  *address,
                   address) != 0))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   "\"%s\" is not a plain e-mail address (like name@example.com)", address);
+                   /* Translators: %s is the address; may follow "The sender address". */
+                   _("\"%s\" is not a plain e-mail address (like name@example.com)"),
+                   address);
       return FALSE;
     }
 

@@ -11,6 +11,7 @@
 #include "sc-settings.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -245,7 +246,10 @@ set_invalid (ScSettings  *self,
   va_end (args);
 
   g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID,
-               "%s: \"%s\" %s", path, key_info[key].json_name, what);
+               /* Translators: the first %s is the settings file, the second a JSON key such
+                * as "smtp_port" (kept as it is), the third what is wrong with its value, e.g.
+                * "must be a whole number from 1 to 65535". */
+               _("%s: \"%s\" %s"), path, key_info[key].json_name, what);
 }
 
 /* json_node_copy () shares objects and arrays; this copies them too, so that a copy can be
@@ -309,7 +313,10 @@ check_smtp_host (ScSettings  *self,
 {
   if (host == NULL || *host == '\0')
     {
-      set_invalid (self, KEY_SMTP_HOST, error, "must be the name or address of the SMTP server");
+      set_invalid (self, KEY_SMTP_HOST, error,
+                   /* Translators: this and the other "must …"/"is missing" phrases follow a
+                    * JSON key in quotes, e.g. 'config.json: "smtp_host" must be …'. */
+                   _("must be the name or address of the SMTP server"));
       return FALSE;
     }
 
@@ -318,7 +325,7 @@ check_smtp_host (ScSettings  *self,
       if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
         {
           set_invalid (self, KEY_SMTP_HOST, error,
-                       "must be a host name or address without spaces or line breaks");
+                       _("must be a host name or address without spaces or line breaks"));
           return FALSE;
         }
     }
@@ -333,7 +340,7 @@ check_smtp_port (ScSettings  *self,
 {
   if (port < 1 || port > 65535)
     {
-      set_invalid (self, KEY_SMTP_PORT, error, "must be a whole number from 1 to 65535");
+      set_invalid (self, KEY_SMTP_PORT, error, _("must be a whole number from 1 to 65535"));
       return FALSE;
     }
 
@@ -349,8 +356,11 @@ check_security (ScSettings  *self,
   if (security == SC_SECURITY_NONE && !is_loopback_host (host))
     {
       set_invalid (self, KEY_SECURITY, error,
-                   "may be \"none\" (no encryption) only for a server on this computer "
-                   "(localhost, 127.0.0.1 or ::1); use \"tls\" or \"starttls\" for \"%s\"",
+                   /* Translators: follows the key "security". "none", "tls" and "starttls"
+                    * are setting values and localhost a host name: keep them as they are.
+                    * %s is the server's host name. */
+                   _("may be \"none\" (no encryption) only for a server on this computer "
+                     "(localhost, 127.0.0.1 or ::1); use \"tls\" or \"starttls\" for \"%s\""),
                    host != NULL ? host : "");
       return FALSE;
     }
@@ -366,7 +376,7 @@ check_timeout (ScSettings  *self,
   if (timeout < 1 || timeout > MAX_TIMEOUT)
     {
       set_invalid (self, KEY_TIMEOUT_SECONDS, error,
-                   "must be a whole number of seconds from 1 to %d", MAX_TIMEOUT);
+                   _("must be a whole number of seconds from 1 to %d"), MAX_TIMEOUT);
       return FALSE;
     }
 
@@ -380,7 +390,7 @@ check_ca_file (ScSettings  *self,
 {
   if (has_line_break (ca_file))
     {
-      set_invalid (self, KEY_CA_FILE, error, "must be the path of a PEM file");
+      set_invalid (self, KEY_CA_FILE, error, _("must be the path of a PEM file"));
       return FALSE;
     }
 
@@ -394,13 +404,14 @@ check_login (ScSettings  *self,
 {
   if (login == NULL || *login == '\0')
     {
-      set_invalid (self, KEY_LOGIN, error, "must be the login (the sender's e-mail address)");
+      set_invalid (self, KEY_LOGIN, error,
+                   _("must be the login (the sender's e-mail address)"));
       return FALSE;
     }
 
   if (has_line_break (login))
     {
-      set_invalid (self, KEY_LOGIN, error, "must not contain a line break");
+      set_invalid (self, KEY_LOGIN, error, _("must not contain a line break"));
       return FALSE;
     }
 
@@ -415,7 +426,7 @@ check_password (ScSettings  *self,
   /* Never put the password itself into a message. */
   if (password == NULL)
     {
-      set_invalid (self, KEY_PASSWORD, error, "must be a text string");
+      set_invalid (self, KEY_PASSWORD, error, _("must be a text string"));
       return FALSE;
     }
 
@@ -430,7 +441,7 @@ check_recipients (ScSettings          *self,
   if (recipients == NULL || recipients[0] == NULL)
     {
       set_invalid (self, KEY_TO_ADDRS, error,
-                   "must be a list of e-mail addresses with at least one address");
+                   _("must be a list of e-mail addresses with at least one address"));
       return FALSE;
     }
 
@@ -443,7 +454,8 @@ check_recipients (ScSettings          *self,
           g_autofree char *shown = g_strescape (recipients[i], NULL);
 
           set_invalid (self, KEY_TO_ADDRS, error,
-                       "must be a list of e-mail addresses: \"%s\" (item %u) is not one",
+                       /* Translators: %s is the address, %u its position in the list. */
+                       _("must be a list of e-mail addresses: \"%s\" (item %u) is not one"),
                        shown, i + 1);
           return FALSE;
         }
@@ -459,13 +471,13 @@ check_subject (ScSettings  *self,
 {
   if (subject == NULL)
     {
-      set_invalid (self, KEY_SUBJECT, error, "must be a text string");
+      set_invalid (self, KEY_SUBJECT, error, _("must be a text string"));
       return FALSE;
     }
 
   if (has_line_break (subject))
     {
-      set_invalid (self, KEY_SUBJECT, error, "must not contain a line break");
+      set_invalid (self, KEY_SUBJECT, error, _("must not contain a line break"));
       return FALSE;
     }
 
@@ -480,7 +492,7 @@ check_message_file_path (ScSettings  *self,
   if (path == NULL || *path == '\0')
     {
       set_invalid (self, KEY_MESSAGE_FILE_PATH, error,
-                   "must be the path of the text file with the message body");
+                   _("must be the path of the text file with the message body"));
       return FALSE;
     }
 
@@ -583,10 +595,12 @@ read_json_file (ScSettings  *self,
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                     "%s: the file does not exist", shown);
+                     /* Translators: %s is a settings file. */
+                     _("%s: the file does not exist"), shown);
       else
         g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                     "%s: cannot read the file: %s", shown, local_error->message);
+                     /* Translators: the first %s is a file, the second the reason. */
+                     _("%s: cannot read the file: %s"), shown, local_error->message);
       return NULL;
     }
 
@@ -612,7 +626,8 @@ read_json_file (ScSettings  *self,
           }
 
         g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
-                     "%s:%u:%u: the file is not UTF-8 text", shown, line, column);
+                     /* Translators: "%s:%u:%u:" is the file name, line and column. */
+                     _("%s:%u:%u: the file is not UTF-8 text"), shown, line, column);
         return NULL;
       }
   }
@@ -637,7 +652,9 @@ read_json_file (ScSettings  *self,
       else
         {
           g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
-                       "%s: not valid JSON: %s", shown, local_error->message);
+                       /* Translators: the first %s is a file, the second the parser's
+                        * message. */
+                       _("%s: not valid JSON: %s"), shown, local_error->message);
         }
       return NULL;
     }
@@ -646,14 +663,16 @@ read_json_file (ScSettings  *self,
   if (root == NULL)
     {
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
-                   "%s:1:1: the file is empty; it must hold a JSON object ({ … })", shown);
+                   /* Translators: "%s:1:1:" is the file name, line and column; keep "{ … }". */
+                   _("%s:1:1: the file is empty; it must hold a JSON object ({ … })"), shown);
       return NULL;
     }
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
-                   "%s:1:1: the file must hold a JSON object ({ … })", shown);
+                   /* Translators: "%s:1:1:" is the file name, line and column; keep "{ … }". */
+                   _("%s:1:1: the file must hold a JSON object ({ … })"), shown);
       return NULL;
     }
 
@@ -678,7 +697,8 @@ get_string_member (ScSettings   *self,
     {
       if (required)
         {
-          set_invalid (self, key, error, "is missing");
+          /* Translators: follows a JSON key in quotes, e.g. 'data.json: "subject" is missing'. */
+          set_invalid (self, key, error, _("is missing"));
           return FALSE;
         }
       return TRUE;
@@ -689,7 +709,7 @@ get_string_member (ScSettings   *self,
       if (!required && JSON_NODE_HOLDS_NULL (node))
         return TRUE;
 
-      set_invalid (self, key, error, "must be a text string in double quotes");
+      set_invalid (self, key, error, _("must be a text string in double quotes"));
       return FALSE;
     }
 
@@ -727,9 +747,9 @@ load_config (ScSettings  *self,
   take_first_error (error, g_steal_pointer (&local_error));
 
   if (!json_object_has_member (object, "smtp_port"))
-    set_invalid (self, KEY_SMTP_PORT, &local_error, "is missing");
+    set_invalid (self, KEY_SMTP_PORT, &local_error, _("is missing"));
   else if (!get_int_member (object, "smtp_port", &number))
-    set_invalid (self, KEY_SMTP_PORT, &local_error, "must be a whole number from 1 to 65535");
+    set_invalid (self, KEY_SMTP_PORT, &local_error, _("must be a whole number from 1 to 65535"));
   else if (check_smtp_port (self, number, &local_error))
     sc_settings_set_smtp_port (self, (guint) number);
   take_first_error (error, g_steal_pointer (&local_error));
@@ -742,7 +762,9 @@ load_config (ScSettings  *self,
         {
           if (!sc_security_from_string (str, &security))
             set_invalid (self, KEY_SECURITY, &local_error,
-                         "must be \"tls\", \"starttls\" or \"none\"");
+                         /* Translators: "tls", "starttls" and "none" are setting values:
+                          * keep them as they are. */
+                         _("must be \"tls\", \"starttls\" or \"none\""));
           else
             {
               sc_settings_set_security (self, security);
@@ -798,12 +820,13 @@ load_data (ScSettings  *self,
   node = json_object_get_member (object, "to_addrs");
   if (node == NULL)
     {
-      set_invalid (self, KEY_TO_ADDRS, &local_error, "is missing");
+      set_invalid (self, KEY_TO_ADDRS, &local_error, _("is missing"));
     }
   else if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       set_invalid (self, KEY_TO_ADDRS, &local_error,
-                   "must be a list of e-mail addresses, like [\"someone@example.com\"]");
+                   /* Translators: keep the JSON example ["someone@example.com"] as it is. */
+                   _("must be a list of e-mail addresses, like [\"someone@example.com\"]"));
     }
   else
     {
@@ -819,7 +842,8 @@ load_data (ScSettings  *self,
           if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
             {
               set_invalid (self, KEY_TO_ADDRS, &local_error,
-                           "must be a list of e-mail addresses: item %u is not a text string",
+                           /* Translators: %u is the position in the list. */
+                           _("must be a list of e-mail addresses: item %u is not a text string"),
                            i + 1);
               break;
             }
@@ -839,15 +863,19 @@ load_data (ScSettings  *self,
       g_autofree char *path = settings_file_display (self, DATA_FILE);
 
       g_set_error (&local_error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID,
-                   "%s: \"message\" is missing", path);
+                   /* Translators: %s is a settings file; "message" is a JSON key: keep it. */
+                   _("%s: \"message\" is missing"), path);
     }
   else if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_autofree char *path = settings_file_display (self, DATA_FILE);
 
       g_set_error (&local_error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID,
-                   "%s: \"message\" must be an object with \"subject\", \"message_file_path\" "
-                   "and \"attachment_folder_path\"", path);
+                   /* Translators: %s is a settings file; "message", "subject",
+                    * "message_file_path" and "attachment_folder_path" are JSON keys: keep them
+                    * as they are. */
+                   _("%s: \"message\" must be an object with \"subject\", \"message_file_path\" "
+                     "and \"attachment_folder_path\""), path);
     }
   else
     {
@@ -1124,7 +1152,8 @@ write_json_file (ScSettings  *self,
       g_autofree char *shown = display_path (file);
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                   "%s: cannot write the file: %s", shown, local_error->message);
+                   /* Translators: the first %s is a file, the second the reason. */
+                   _("%s: cannot write the file: %s"), shown, local_error->message);
       return FALSE;
     }
 
@@ -1136,7 +1165,8 @@ write_json_file (ScSettings  *self,
       g_autofree char *shown = display_path (file);
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                   "%s: cannot make the file private: %s", shown, g_strerror (saved_errno));
+                   /* Translators: the first %s is a file, the second the reason. */
+                   _("%s: cannot make the file private: %s"), shown, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -1293,7 +1323,8 @@ create_default_directory (const char  *target,
       int saved_errno = errno;
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                   "%s: cannot create the folder: %s", parent, g_strerror (saved_errno));
+                   /* Translators: the first %s is a folder, the second the reason. */
+                   _("%s: cannot create the folder: %s"), parent, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -1303,7 +1334,8 @@ create_default_directory (const char  *target,
       int saved_errno = errno;
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                   "%s: cannot create a folder: %s", parent, g_strerror (saved_errno));
+                   /* Translators: the first %s is a folder, the second the reason. */
+                   _("%s: cannot create a folder: %s"), parent, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -1315,7 +1347,8 @@ create_default_directory (const char  *target,
       if (!write_resource_file (files[i].name, path, files[i].mode, &local_error))
         {
           g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                       "%s: cannot create the example settings: %s", target,
+                       /* Translators: the first %s is a folder, the second the reason. */
+                       _("%s: cannot create the example settings: %s"), target,
                        local_error->message);
           remove_tree (tmp);
           return FALSE;
@@ -1334,7 +1367,7 @@ create_default_directory (const char  *target,
         return TRUE;
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                   "%s: cannot create the folder: %s", target, g_strerror (saved_errno));
+                   _("%s: cannot create the folder: %s"), target, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -1773,8 +1806,9 @@ sc_settings_save (ScSettings  *self,
       g_autofree char *shown = display_path (self->directory);
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                   "%s: cannot create the settings folder: %s", shown,
-                   dir_path == NULL ? "not a local folder" : g_strerror (saved_errno));
+                   /* Translators: the first %s is a folder, the second the reason. */
+                   _("%s: cannot create the settings folder: %s"), shown,
+                   dir_path == NULL ? _("not a local folder") : g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -2324,7 +2358,8 @@ sc_settings_default_directory (GError **error)
   if (g_file_test (target, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                   "%s: exists but is not a folder", target);
+                   /* Translators: %s is the settings folder's path. */
+                   _("%s: exists but is not a folder"), target);
       return NULL;
     }
 

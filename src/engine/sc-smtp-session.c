@@ -10,6 +10,7 @@
 
 #include "sc-smtp-session.h"
 
+#include <glib/gi18n.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -232,7 +233,7 @@ envelope_address (const char  *address,
           g_autofree char *shown = g_strescape (address != NULL ? address : "", NULL);
 
           g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                       "“%s” is not a valid e-mail address", shown);
+                       _("“%s” is not a valid e-mail address"), shown);
           return NULL;
         }
     }
@@ -242,7 +243,7 @@ envelope_address (const char  *address,
       g_autofree char *shown = g_strescape (address != NULL ? address : "", NULL);
 
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   "“%s” is not a valid e-mail address", shown);
+                   _("“%s” is not a valid e-mail address"), shown);
       return NULL;
     }
 
@@ -266,9 +267,13 @@ waiting_for_phrase (const char *command,
                     char      **out_free)
 {
   if (command == NULL)
-    return "the server's greeting";
+    /* Translators: inserted as the "%s" of "Timed out waiting for %s …", "… was lost while
+     * waiting for %s …", "… instead of %s: …". */
+    return _("the server's greeting");
 
-  *out_free = g_strdup_printf ("the server's reply to %s", command);
+  /* Translators: inserted like "the server's greeting"; %s is an SMTP command such as "EHLO"
+   * or "MAIL FROM" (not translated), or "the end of the message" (translated). */
+  *out_free = g_strdup_printf (_("the server's reply to %s"), command);
   return *out_free;
 }
 
@@ -289,7 +294,9 @@ connect_reason (const char *message)
 static const char *
 seconds_word (guint n)
 {
-  return n == 1 ? "second" : "seconds";
+  /* Translators: follows the number %u in "no answer for %u %s", "accepted no data for %u %s"
+   * and "no reply within %u %s". */
+  return ngettext ("second", "seconds", n);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -479,16 +486,23 @@ set_read_error (ScSmtpConnection  *c,
       gboolean hint = command == NULL && c->session->security != SC_SECURITY_TLS;
 
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
-                   "Timed out waiting for %s (no answer for %u %s)%s",
+                   /* Translators: the first %s is e.g. "the server's greeting", %u %s is a
+                    * number of seconds ("30 seconds"), the last %s is empty or the hint
+                    * "; if this port expects TLS …". */
+                   _("Timed out waiting for %s (no answer for %u %s)%s"),
                    phrase, c->session->timeout_seconds,
                    seconds_word (c->session->timeout_seconds),
-                   hint ? "; if this port expects TLS from the start (usually port 465), "
-                          "set the security to “tls”" : "");
+                   /* Translators: appended to "Timed out waiting for the server's greeting
+                    * (…)"; “tls” is a setting value: keep it. */
+                   hint ? _("; if this port expects TLS from the start (usually port 465), "
+                            "set the security to “tls”") : "");
     }
   else
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST,
-                   "The connection to %s was lost while waiting for %s: %s",
+                   /* Translators: the first %s is the server, the second e.g. "the server's
+                    * greeting", the third the reason. */
+                   _("The connection to %s was lost while waiting for %s: %s"),
                    c->session->host, phrase, io_error->message);
     }
 
@@ -512,14 +526,18 @@ set_write_error (ScSmtpConnection  *c,
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
-                   "Timed out sending %s: the server accepted no data for %u %s",
+                   /* Translators: the first %s is an SMTP command such as "MAIL FROM" or
+                    * "the message"; %u %s is a number of seconds ("30 seconds"). */
+                   _("Timed out sending %s: the server accepted no data for %u %s"),
                    what, c->session->timeout_seconds,
                    seconds_word (c->session->timeout_seconds));
     }
   else
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST,
-                   "The connection to %s was lost while sending %s: %s",
+                   /* Translators: the first %s is the server, the second an SMTP command
+                    * such as "MAIL FROM" or "the message", the third the reason. */
+                   _("The connection to %s was lost while sending %s: %s"),
                    c->session->host, what, io_error->message);
     }
 
@@ -577,7 +595,10 @@ read_line (ScSmtpConnection  *c,
           g_autofree char *shown = sanitize_line (line->str, 80);
 
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL,
-                       "The server sent a reply line longer than %d bytes: “%s…”",
+                       /* Translators: %s is the start of the line. */
+                       ngettext ("The server sent a reply line longer than %d byte: “%s…”",
+                                 "The server sent a reply line longer than %d bytes: “%s…”",
+                                 REPLY_LINE_MAX),
                        REPLY_LINE_MAX, shown);
           return NULL;
         }
@@ -594,7 +615,9 @@ read_line (ScSmtpConnection  *c,
           g_autofree char *phrase_free = NULL;
 
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST,
-                       "%s closed the connection while we were waiting for %s",
+                       /* Translators: the first %s is the server, the second e.g. "the
+                        * server's greeting". */
+                       _("%s closed the connection while we were waiting for %s"),
                        c->session->host, waiting_for_phrase (command, &phrase_free));
           return NULL;
         }
@@ -647,7 +670,10 @@ read_reply (ScSmtpConnection  *c,
       if (i >= REPLY_LINES_MAX)
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL,
-                       "The server sent a reply of more than %d lines", REPLY_LINES_MAX);
+                       ngettext ("The server sent a reply of more than %d line",
+                                 "The server sent a reply of more than %d lines",
+                                 REPLY_LINES_MAX),
+                       REPLY_LINES_MAX);
           return NULL;
         }
 
@@ -664,7 +690,9 @@ read_reply (ScSmtpConnection  *c,
           g_autofree char *phrase_free = NULL;
 
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL,
-                       "The server sent a malformed reply instead of %s: “%s”",
+                       /* Translators: the first %s is e.g. "the server's greeting", the
+                        * second the server's line. */
+                       _("The server sent a malformed reply instead of %s: “%s”"),
                        waiting_for_phrase (command, &phrase_free), line);
           return NULL;
         }
@@ -782,7 +810,8 @@ connect_to_server (ScSmtpConnection  *c,
         }
 
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECT,
-                   "Could not connect to %s:%u: %s",
+                   /* Translators: "%s:%u" is the server and port, the last %s the reason. */
+                   _("Could not connect to %s:%u: %s"),
                    session->host, session->port, connect_reason (local_error->message));
       return FALSE;
     }
@@ -806,7 +835,7 @@ connect_to_server (ScSmtpConnection  *c,
              g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))))
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
-                       "Refusing to talk to %s without encryption: it is not this computer",
+                       _("Refusing to talk to %s without encryption: it is not this computer"),
                        session->host);
           return FALSE;
         }
@@ -858,14 +887,16 @@ start_tls (ScSmtpConnection  *c,
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
-                       "Timed out during the TLS handshake with %s (no answer for %u %s)",
+                       /* Translators: %s is the server; %u %s is a number of seconds. */
+                       _("Timed out during the TLS handshake with %s (no answer for %u %s)"),
                        c->session->host, c->session->timeout_seconds,
                        seconds_word (c->session->timeout_seconds));
         }
       else
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                       "The TLS handshake with %s failed: %s",
+                       /* Translators: the first %s is the server, the second the reason. */
+                       _("The TLS handshake with %s failed: %s"),
                        c->session->host, local_error->message);
         }
       return FALSE;
@@ -964,7 +995,8 @@ ehlo (ScSmtpConnection  *c,
     {
       c->in_sync = TRUE;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL,
-                   "The server refused EHLO: %s", reply->text);
+                   /* Translators: EHLO is an SMTP command: keep it; %s is the reply. */
+                   _("The server refused EHLO: %s"), reply->text);
       return FALSE;
     }
 
@@ -979,7 +1011,9 @@ ehlo (ScSmtpConnection  *c,
     {
       c->in_sync = TRUE;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL,
-                   "The server refused both EHLO and HELO: %s", reply->text);
+                   /* Translators: EHLO and HELO are SMTP commands: keep them; %s is the
+                    * reply. */
+                   _("The server refused both EHLO and HELO: %s"), reply->text);
       return FALSE;
     }
 
@@ -1008,7 +1042,8 @@ auth_failed (ScSmtpConnection  *c,
 {
   c->in_sync = TRUE;
   g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_FAILED,
-               "Authentication failed: %s", reply->text);
+               /* Translators: %s is the server's reply. */
+               _("Authentication failed: %s"), reply->text);
   return FALSE;
 }
 
@@ -1127,7 +1162,7 @@ authenticate (ScSmtpConnection  *c,
                           host_is_loopback (session->host)))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
-                   "Refusing to send the password to %s unencrypted", session->host);
+                   _("Refusing to send the password to %s unencrypted"), session->host);
       return FALSE;
     }
 
@@ -1135,7 +1170,9 @@ authenticate (ScSmtpConnection  *c,
     {
       c->in_sync = TRUE;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_UNAVAILABLE,
-                   "%s does not offer authentication (AUTH), so %s cannot log in",
+                   /* Translators: the first %s is the server, the second the login; AUTH is
+                    * an SMTP keyword: keep it. */
+                   _("%s does not offer authentication (AUTH), so %s cannot log in"),
                    session->host, session->login);
       return FALSE;
     }
@@ -1155,9 +1192,13 @@ authenticate (ScSmtpConnection  *c,
 
     c->in_sync = TRUE;
     g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_UNAVAILABLE,
-                 "%s offers no login method this program supports (it offers: %s; "
-                 "supported: PLAIN, LOGIN)",
-                 session->host, offered->len > 0 ? offered->str : "none");
+                 /* Translators: the first %s is the server, the second its list of SASL
+                  * mechanisms (or "none"); PLAIN and LOGIN are mechanism names: keep them. */
+                 _("%s offers no login method this program supports (it offers: %s; "
+                   "supported: PLAIN, LOGIN)"),
+                 session->host,
+                 /* Translators: the server offers no login methods. */
+                 offered->len > 0 ? offered->str : C_("login methods", "none"));
     return FALSE;
   }
 }
@@ -1225,7 +1266,8 @@ send_envelope (ScSmtpConnection  *c,
         {
           c->in_sync = TRUE;
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED,
-                       "The server refused the sender %s: %s", from, mail_reply->text);
+                       /* Translators: the first %s is the address, the second the reply. */
+                       _("The server refused the sender %s: %s"), from, mail_reply->text);
           return FALSE;
         }
     }
@@ -1259,7 +1301,8 @@ send_envelope (ScSmtpConnection  *c,
       c->in_sync = TRUE;
       g_ptr_array_set_size (session->refused, 0);
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED,
-                   "The server refused the sender %s: %s", from, mail_reply->text);
+                   /* Translators: the first %s is the address, the second the reply. */
+                   _("The server refused the sender %s: %s"), from, mail_reply->text);
       return FALSE;
     }
 
@@ -1280,7 +1323,8 @@ send_envelope (ScSmtpConnection  *c,
 
       c->in_sync = rset != NULL;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED,
-                   "The server refused every recipient: %s", list->str);
+                   /* Translators: %s lists each address with the server's reply. */
+                   _("The server refused every recipient: %s"), list->str);
       return FALSE;
     }
 
@@ -1307,7 +1351,8 @@ send_data (ScSmtpConnection  *c,
     {
       c->in_sync = TRUE;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_REFUSED,
-                   "The server refused the message: %s", reply->text);
+                   /* Translators: %s is the server's reply. */
+                   _("The server refused the message: %s"), reply->text);
       return FALSE;
     }
   g_clear_pointer (&reply, sc_smtp_reply_free);
@@ -1331,7 +1376,9 @@ send_data (ScSmtpConnection  *c,
       g_socket_close (c->socket, NULL);
 
       if (counter->failed || g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_write_error (c, g_steal_pointer (&local_error), "the message", error);
+        /* Translators: inserted into "Timed out sending %s: …" and "… was lost while
+         * sending %s: …". */
+        set_write_error (c, g_steal_pointer (&local_error), _("the message"), error);
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -1342,7 +1389,8 @@ send_data (ScSmtpConnection  *c,
   emit_transcript (c, TRUE, ".");
   emit_progress (c, total, total);
 
-  reply = read_reply (c, "the end of the message", &local_error);
+  /* Translators: inserted into "the server's reply to %s". */
+  reply = read_reply (c, _("the end of the message"), &local_error);
   if (reply == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1353,17 +1401,19 @@ send_data (ScSmtpConnection  *c,
 
       if (g_error_matches (local_error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT))
         g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
-                     "The server did not confirm the message; it may or may not have been "
-                     "delivered (no reply within %u %s after the end of the message)",
+                     /* Translators: %u %s is a number of seconds ("30 seconds"). */
+                     _("The server did not confirm the message; it may or may not have been "
+                       "delivered (no reply within %u %s after the end of the message)"),
                      session->timeout_seconds, seconds_word (session->timeout_seconds));
       else if (g_error_matches (local_error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST))
         g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
-                     "The server did not confirm the message; it may or may not have been "
-                     "delivered (the connection closed before its reply)");
+                     _("The server did not confirm the message; it may or may not have been "
+                       "delivered (the connection closed before its reply)"));
       else
         g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
-                     "The server did not confirm the message; it may or may not have been "
-                     "delivered (%s)", local_error->message);
+                     /* Translators: %s is the reason. */
+                     _("The server did not confirm the message; it may or may not have been "
+                       "delivered (%s)"), local_error->message);
       return FALSE;
     }
 
@@ -1371,7 +1421,8 @@ send_data (ScSmtpConnection  *c,
     {
       c->in_sync = TRUE;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_REFUSED,
-                   "The server refused the message: %s", reply->text);
+                   /* Translators: %s is the server's reply. */
+                   _("The server refused the message: %s"), reply->text);
       return FALSE;
     }
 
@@ -1452,15 +1503,16 @@ send_message (ScSmtpConnection  *c,
   if (recipients->len == 0)
     {
       g_set_error_literal (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                           "The message has no recipients");
+                           _("The message has no recipients"));
       return FALSE;
     }
 
   if (session->security == SC_SECURITY_NONE && !host_is_loopback (session->host))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
-                   "Refusing to send to %s without encryption: security “none” is only "
-                   "allowed for a server on this computer", session->host);
+                   /* Translators: %s is the server; “none” is a setting value: keep it. */
+                   _("Refusing to send to %s without encryption: security “none” is only "
+                     "allowed for a server on this computer"), session->host);
       return FALSE;
     }
 
@@ -1477,7 +1529,8 @@ send_message (ScSmtpConnection  *c,
     {
       c->in_sync = TRUE;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECT,
-                   "%s:%u refused the connection: %s", session->host, session->port,
+                   /* Translators: "%s:%u" is the server and port, the last %s its reply. */
+                   _("%s:%u refused the connection: %s"), session->host, session->port,
                    reply->text);
       return FALSE;
     }
@@ -1494,8 +1547,14 @@ send_message (ScSmtpConnection  *c,
           gboolean has_login = session->login != NULL && session->login[0] != '\0';
 
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE,
-                       "%s does not offer STARTTLS; refusing to send the %s unencrypted",
-                       session->host, has_login ? "password" : "message");
+                       /* Translators: %s is the server; STARTTLS is an SMTP command: keep
+                        * it. */
+                       has_login ? _("%s does not offer STARTTLS; refusing to send the "
+                                     "password unencrypted")
+                                 /* Translators: %s is the server; keep STARTTLS. */
+                                 : _("%s does not offer STARTTLS; refusing to send the "
+                                     "message unencrypted"),
+                       session->host);
           return FALSE;
         }
 
@@ -1506,7 +1565,9 @@ send_message (ScSmtpConnection  *c,
         {
           c->in_sync = TRUE;
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE,
-                       "%s refused STARTTLS: %s", session->host, reply->text);
+                       /* Translators: the first %s is the server, the second its reply;
+                        * STARTTLS is an SMTP command: keep it. */
+                       _("%s refused STARTTLS: %s"), session->host, reply->text);
           return FALSE;
         }
       g_clear_pointer (&reply, sc_smtp_reply_free);
@@ -1530,7 +1591,9 @@ send_message (ScSmtpConnection  *c,
 
       c->in_sync = TRUE;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_TOO_LARGE,
-                   "The message is too large for %s: %s, and the server accepts at most %s",
+                   /* Translators: the first %s is the server, the second the message's size
+                    * and the third the server's limit, e.g. "12.3 MB". */
+                   _("The message is too large for %s: %s, and the server accepts at most %s"),
                    session->host, size_str, limit_str);
       return FALSE;
     }

@@ -11,6 +11,7 @@
 #include "sc-tls-stream.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include <gnutls/gnutls.h>
@@ -199,7 +200,9 @@ describe_verification_status (unsigned int status)
 
   if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) < 0 ||
       out.data == NULL)
-    return g_strdup_printf ("verification status 0x%x", status);
+    /* Translators: the reason a certificate is not trusted when GnuTLS gives none in words;
+     * %x is a hexadecimal number. */
+    return g_strdup_printf (_("verification status 0x%x"), status);
 
   text = g_strndup ((const char *) out.data, out.size);
   gnutls_free (out.data);
@@ -217,7 +220,8 @@ describe_verification_status (unsigned int status)
     reason++;
 
   if (*reason == '\0')
-    return g_strdup ("the certificate could not be verified");
+    /* Translators: inserted into "The certificate of %s is not trusted: %s; …". */
+    return g_strdup (_("the certificate could not be verified"));
 
   str = g_string_new (reason);
 
@@ -354,7 +358,7 @@ sc_tls_stream_read (ScTlsStream   *self,
   if (!self->handshake_done)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           "The TLS handshake has not been done");
+                           _("The TLS handshake has not been done"));
       return -1;
     }
 
@@ -392,7 +396,8 @@ sc_tls_stream_read (ScTlsStream   *self,
       return -1;
     }
 
-  propagate_gnutls_error (self, (int) ret, "TLS receive error", error);
+  /* Translators: followed by ": " and GnuTLS's reason. */
+  propagate_gnutls_error (self, (int) ret, _("TLS receive error"), error);
   end_operation (self, TRUE, FALSE);
 
   return -1;
@@ -410,7 +415,7 @@ sc_tls_stream_write (ScTlsStream   *self,
   if (!self->handshake_done)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           "The TLS handshake has not been done");
+                           _("The TLS handshake has not been done"));
       return -1;
     }
 
@@ -439,7 +444,8 @@ sc_tls_stream_write (ScTlsStream   *self,
       return -1;
     }
 
-  propagate_gnutls_error (self, (int) ret, "TLS send error", error);
+  /* Translators: followed by ": " and GnuTLS's reason. */
+  propagate_gnutls_error (self, (int) ret, _("TLS send error"), error);
   end_operation (self, FALSE, TRUE);
 
   return -1;
@@ -461,7 +467,8 @@ sc_tls_input_stream_read_fn (GInputStream  *stream,
 
   if (tls == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The TLS connection is gone");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                           _("The TLS connection is gone"));
       return -1;
     }
 
@@ -516,7 +523,8 @@ sc_tls_output_stream_write_fn (GOutputStream  *stream,
 
   if (tls == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The TLS connection is gone");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                           _("The TLS connection is gone"));
       return -1;
     }
 
@@ -697,7 +705,8 @@ sc_tls_stream_new (GIOStream   *base_stream,
   if (ret < 0)
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "Could not set up TLS: %s", STRERROR (ret));
+                   /* Translators: %s is GnuTLS's reason. */
+                   _("Could not set up TLS: %s"), STRERROR (ret));
       return NULL;
     }
 
@@ -706,7 +715,8 @@ sc_tls_stream_new (GIOStream   *base_stream,
       if (!g_file_test (ca_file, G_FILE_TEST_IS_REGULAR))
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                       "The CA file “%s” does not exist or is not a regular file", ca_file);
+                       /* Translators: %s is the file from the "ca_file" setting. */
+                       _("The CA file “%s” does not exist or is not a regular file"), ca_file);
           return NULL;
         }
 
@@ -715,13 +725,15 @@ sc_tls_stream_new (GIOStream   *base_stream,
       if (ret < 0)
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                       "Could not load the CA file “%s”: %s", ca_file, STRERROR (ret));
+                       /* Translators: the first %s is a file, the second GnuTLS's reason. */
+                       _("Could not load the CA file “%s”: %s"), ca_file, STRERROR (ret));
           return NULL;
         }
       if (ret == 0)
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                       "The CA file “%s” holds no PEM certificate", ca_file);
+                       /* Translators: %s is a file; PEM is a file format. */
+                       _("The CA file “%s” holds no PEM certificate"), ca_file);
           return NULL;
         }
     }
@@ -731,7 +743,8 @@ sc_tls_stream_new (GIOStream   *base_stream,
       if (ret < 0)
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                       "Could not load the system's trusted certificates: %s",
+                       /* Translators: %s is GnuTLS's reason. */
+                       _("Could not load the system's trusted certificates: %s"),
                        STRERROR (ret));
           return NULL;
         }
@@ -744,7 +757,8 @@ sc_tls_stream_new (GIOStream   *base_stream,
     {
       self->session = NULL;
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "Could not set up TLS: %s", STRERROR (ret));
+                   /* Translators: %s is GnuTLS's reason. */
+                   _("Could not set up TLS: %s"), STRERROR (ret));
       return NULL;
     }
 
@@ -753,7 +767,8 @@ sc_tls_stream_new (GIOStream   *base_stream,
                                      self->credentials)) < 0)
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "Could not set up TLS: %s", STRERROR (ret));
+                   /* Translators: %s is GnuTLS's reason. */
+                   _("Could not set up TLS: %s"), STRERROR (ret));
       return NULL;
     }
 
@@ -764,7 +779,9 @@ sc_tls_stream_new (GIOStream   *base_stream,
       if (ret < 0)
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                       "Could not set the TLS server name “%s”: %s",
+                       /* Translators: the first %s is the host name, the second GnuTLS's
+                        * reason. */
+                       _("Could not set the TLS server name “%s”: %s"),
                        hostname, STRERROR (ret));
           return NULL;
         }
@@ -841,8 +858,12 @@ sc_tls_stream_handshake (ScTlsStream   *self,
 
       end_operation (self, TRUE, TRUE);
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE,
-                   "The certificate of %s is not trusted: %s; SHA-256 fingerprint %s",
-                   self->hostname, reason, fingerprint != NULL ? fingerprint : "unknown");
+                   /* Translators: the first %s is the server, the second the reasons in
+                    * words (from GnuTLS), the third the fingerprint "AA:BB:…" or "unknown". */
+                   _("The certificate of %s is not trusted: %s; SHA-256 fingerprint %s"),
+                   self->hostname, reason,
+                   /* Translators: the certificate fingerprint is not known. */
+                   fingerprint != NULL ? fingerprint : C_("fingerprint", "unknown"));
       return FALSE;
     }
 
@@ -858,8 +879,9 @@ sc_tls_stream_handshake (ScTlsStream   *self,
     {
       end_operation (self, TRUE, TRUE);
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "The TLS handshake with %s failed: the server closed the connection; "
-                   "check the port and the security setting", self->hostname);
+                   /* Translators: %s is the server. */
+                   _("The TLS handshake with %s failed: the server closed the connection; "
+                     "check the port and the security setting"), self->hostname);
       return FALSE;
     }
 
@@ -868,15 +890,18 @@ sc_tls_stream_handshake (ScTlsStream   *self,
     {
       end_operation (self, TRUE, TRUE);
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                   "The TLS handshake with %s failed: %s; the server does not seem to speak "
-                   "TLS from the start on this port (for ports 587 and 25, set the security "
-                   "to “starttls”)", self->hostname, STRERROR (ret));
+                   /* Translators: the first %s is the server, the second GnuTLS's reason;
+                    * “starttls” is a setting value: keep it. */
+                   _("The TLS handshake with %s failed: %s; the server does not seem to speak "
+                     "TLS from the start on this port (for ports 587 and 25, set the security "
+                     "to “starttls”)"), self->hostname, STRERROR (ret));
       return FALSE;
     }
 
   if (self->read_error == NULL && self->write_error == NULL)
     {
-      g_autofree char *what = g_strdup_printf ("The TLS handshake with %s failed",
+      /* Translators: %s is the server; followed by ": " and GnuTLS's reason. */
+      g_autofree char *what = g_strdup_printf (_("The TLS handshake with %s failed"),
                                                self->hostname);
       propagate_gnutls_error (self, ret, what, error);
     }
