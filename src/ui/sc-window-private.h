@@ -53,6 +53,7 @@ struct _ScWindow
   GPtrArray            *attachments;       /* ScAttachmentEntry*, in order */
   GtkWidget            *no_attachments_row;
   GtkNativeDialog      *chooser;
+  GtkWidget            *stop_dialog;       /* "Stop Sending?", while it is open (weak) */
   guint                 filling;           /* > 0 while widgets are filled from settings */
   guint                 pending;           /* loads, listings and saves in flight */
   guint                 list_serial;       /* drops stale folder listings */
@@ -65,6 +66,7 @@ struct _ScWindow
   guint                 security_touched : 1;
   guint                 close_after_save : 1;
   guint                 force_close : 1;
+  guint                 close_after_send : 1; /* "Stop and Close": close once the send stops */
   guint                 disposed : 1;
 };
 

@@ -820,12 +820,20 @@ close_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Asks the window to close again (with the questions that still apply), once the current
+ * dialog response (if any) is done. */
+static void
+request_close_later (ScWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 /* Closes without asking, once the current dialog response (if any) is done. */
 static void
 close_later (ScWindow *self)
 {
   self->force_close = TRUE;
-  g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
+  request_close_later (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -984,6 +992,13 @@ send_cb (GObject      *object,
 
   g_clear_object (&self->send_cancellable);
   set_sending (self, FALSE);
+
+  /* "Stop and Close" waited for the send to stop: close now, asking about unsaved changes. */
+  if (self->close_after_send)
+    {
+      self->close_after_send = FALSE;
+      request_close_later (self);
+    }
 
   if (!ok)
     {
@@ -1241,6 +1256,62 @@ close_response_cb (AdwMessageDialog *dialog,
     }
 }
 
+static void
+stop_sending_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          ScWindow         *self)
+{
+  g_assert (SC_IS_WINDOW (self));
+
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+
+  if (!self->sending)
+    {
+      /* The send ended while the dialog was open: just close. */
+      request_close_later (self);
+      return;
+    }
+
+  g_cancellable_cancel (self->send_cancellable);
+  set_status (self, _("Cancelling…"), FALSE);
+
+  /* With unsaved changes, ask about them once the send has stopped (a save waits for it);
+   * else close now, as the window's own cancellation does the rest. */
+  if (self->dirty)
+    self->close_after_send = TRUE;
+  else
+    close_later (self);
+}
+
+static void
+ask_stop_sending (ScWindow *self)
+{
+  GtkWidget *dialog;
+
+  if (self->stop_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->stop_dialog));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop Sending?"),
+                                   _("The message is still being sent. "
+                                     "If you close the window now, it is not sent."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Sending"),
+                                    "stop", _("_Stop and Close"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (stop_sending_response_cb), self, 0);
+  self->stop_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->stop_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Actions                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -1346,6 +1417,14 @@ sc_window_close_request (GtkWindow *window)
   ScWindow *self = SC_WINDOW (window);
   GtkWidget *dialog;
 
+  /* Ask about the send first; once it has stopped, about unsaved changes. */
+  if (self->sending && !self->force_close)
+    {
+      if (!self->close_after_send)
+        ask_stop_sending (self);
+      return TRUE;
+    }
+
   if (self->dirty && !self->force_close)
     {
       dialog = adw_message_dialog_new (window, _("Save Changes?"),
@@ -1407,6 +1486,12 @@ sc_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->send_cancellable != NULL)
     g_cancellable_cancel (self->send_cancellable);
+
+  if (self->stop_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->stop_dialog), (gpointer *) &self->stop_dialog);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->stop_dialog)));
+    }
 
   if (self->chooser != NULL)
     {

@@ -885,6 +885,211 @@ test_window_close_asks (Fixture       *fixture,
                                                   "subject"), ==, "Saved on close");
 }
 
+typedef struct
+{
+  const char *heading;
+  GtkWindow  *dialog;
+} DialogWait;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  DialogWait *wait = data;
+
+  wait->dialog = find_message_dialog ();
+  return wait->dialog != NULL
+         && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (wait->dialog)),
+                       wait->heading) == 0;
+}
+
+static GtkWidget *
+find_labelled_button (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Clicks @dialog's button for @response, as the user would (it answers and closes). */
+static void
+click_response (GtkWindow  *dialog,
+                const char *response)
+{
+  const char *label;
+  GtkWidget *button;
+
+  label = adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), response);
+  button = find_labelled_button (GTK_WIDGET (dialog), label);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Waits for the message dialog with @heading and clicks @response. */
+static void
+answer_dialog (const char *heading,
+               const char *response)
+{
+  DialogWait wait = { heading, NULL };
+
+  g_assert_true (sc_ui_test_wait_until (dialog_shown, &wait, SC_UI_TEST_WAIT_MS));
+  click_response (wait.dialog, response);
+}
+
+static gboolean
+no_message_dialog (gpointer data)
+{
+  return find_message_dialog () == NULL;
+}
+
+/* Opens a window on @fixture's folder with an attachment that the slow server takes a few
+ * seconds to read, starts sending and closes the window while the send is in flight. */
+static ScWindow *
+send_and_close (Fixture    *fixture,
+                const char *subject,
+                gpointer   *weak)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *attachment = NULL;
+  ScWindow *window;
+
+  attachment = sc_ui_test_make_file (fixture->dir, "slow.bin", 64 * 1024);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  *weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), weak);
+  if (subject != NULL)
+    set_text (window->subject_row, subject);
+  g_ptr_array_add (files, g_file_new_for_path (attachment));
+  _sc_window_add_attachment_files (window, files);
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpint (window->dirty, ==, subject != NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
+  g_assert_true (window->sending);
+  g_assert_true (sc_ui_test_wait_until (progress_started, window, SC_UI_TEST_WAIT_MS));
+  g_assert_true (window->sending);
+
+  gtk_window_close (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+test_window_close_while_sending_keep (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+  DialogWait wait = { "Stop Sending?", NULL };
+  gpointer weak = NULL;
+  ScWindow *window;
+
+  window = send_and_close (fixture, NULL, &weak);
+
+  /* The close asks instead of cancelling the send. */
+  g_assert_true (sc_ui_test_wait_until (dialog_shown, &wait, SC_UI_TEST_WAIT_MS));
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (wait.dialog)), ==,
+                   "The message is still being sent. If you close the window now, it is not sent.");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (wait.dialog),
+                                                          "keep"), ==, "_Keep Sending");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (wait.dialog),
+                                                          "stop"), ==, "_Stop and Close");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (wait.dialog)),
+                   ==, "keep");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (wait.dialog)),
+                   ==, "keep");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (wait.dialog),
+                                                               "stop"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_true (window->sending);
+  g_assert_false (g_cancellable_is_cancelled (window->send_cancellable));
+
+  /* Keep Sending: nothing changes and the send goes on to the end. */
+  click_response (wait.dialog, "keep");
+  g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
+  g_assert_true (window->sending);
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Message sent successfully");
+  g_assert_nonnull (weak);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
+  g_assert_nonnull (messages);
+  g_assert_cmpuint (messages->len, ==, 1);
+
+  /* With the send over, the window closes without asking. */
+  gtk_window_close (GTK_WINDOW (window));
+  fixture->window = NULL;
+  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
+  g_assert_null (find_message_dialog ());
+}
+
+static void
+test_window_close_while_sending_stop (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autofree char *data_before = NULL;
+  g_autofree char *data_after = NULL;
+  gpointer weak = NULL;
+
+  /* Stop and Close: the send is cancelled and the window closes. */
+  send_and_close (fixture, NULL, &weak);
+  answer_dialog ("Stop Sending?", "stop");
+  fixture->window = NULL;
+  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
+  g_assert_null (find_message_dialog ());
+
+  /* With unsaved changes too: first the send, then the changes, each asked once. */
+  data_before = sc_test_read_file (fixture->dir, "data.json", NULL);
+  send_and_close (fixture, "Unsaved while sending", &weak);
+  answer_dialog ("Stop Sending?", "stop");
+  answer_dialog ("Save Changes?", "discard");
+  fixture->window = NULL;
+  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
+  g_assert_null (find_message_dialog ());
+  data_after = sc_test_read_file (fixture->dir, "data.json", NULL);
+  g_assert_cmpstr (data_after, ==, data_before);
+
+  sc_ui_test_spin (500);
+  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
+}
+
+static void
+test_window_close_while_sending_finishes (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+  DialogWait wait = { "Stop Sending?", NULL };
+  gpointer weak = NULL;
+  ScWindow *window;
+
+  /* The send ends while the dialog is open: the dialog stays for the user to answer. */
+  window = send_and_close (fixture, NULL, &weak);
+  g_assert_true (sc_ui_test_wait_until (dialog_shown, &wait, SC_UI_TEST_WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Message sent successfully");
+  g_assert_true (find_message_dialog () == wait.dialog);
+
+  /* Stop and Close then just closes. */
+  click_response (wait.dialog, "stop");
+  fixture->window = NULL;
+  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
+  g_assert_null (find_message_dialog ());
+
+  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
+  g_assert_nonnull (messages);
+  g_assert_cmpuint (messages->len, ==, 1);
+}
+
 static void
 test_window_drop_files (Fixture       *fixture,
                         gconstpointer  data)
@@ -959,6 +1164,10 @@ main (int   argc,
   ADD ("tab-reaches-controls", fixture_set_up, test_window_tab_reaches_controls);
   ADD ("refused-recipient", fixture_set_up_refusing, test_window_refused_recipient);
   ADD ("close-asks", fixture_set_up, test_window_close_asks);
+  ADD ("close-while-sending-keep", fixture_set_up_slow, test_window_close_while_sending_keep);
+  ADD ("close-while-sending-stop", fixture_set_up_slow, test_window_close_while_sending_stop);
+  ADD ("close-while-sending-finishes", fixture_set_up_slow,
+       test_window_close_while_sending_finishes);
   ADD ("drop-files", fixture_set_up, test_window_drop_files);
 
 #undef ADD
