@@ -540,16 +540,18 @@ collect_attachments_cb (GMimeObject *parent,
   g_object_unref (memory);
 }
 
+/* Takes @text and returns it without CRs. */
 static char *
-strip_cr (const char *text)
+strip_cr (char *text)
 {
-  GString *out = g_string_new (NULL);
+  char *out = text;
 
   for (const char *p = text; *p != '\0'; p++)
     if (*p != '\r')
-      g_string_append_c (out, *p);
+      *out++ = *p;
+  *out = '\0';
 
-  return g_string_free (out, FALSE);
+  return text;
 }
 
 static void

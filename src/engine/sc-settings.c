@@ -253,7 +253,8 @@ set_invalid (ScSettings  *self,
 }
 
 /* json_node_copy () shares objects and arrays; this copies them too, so that a copy can be
- * changed (or handed to another thread) without touching the original. */
+ * changed (or handed to another thread) without touching the original. json_node_init_object ()
+ * and json_node_init_array () take their own reference. */
 static JsonNode *
 deep_copy_node (JsonNode *node)
 {
@@ -263,7 +264,7 @@ deep_copy_node (JsonNode *node)
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
-      JsonObject *copy = json_object_new ();
+      g_autoptr(JsonObject) copy = json_object_new ();
       g_autoptr(GList) members = json_object_get_members (object);
 
       for (GList *l = members; l != NULL; l = l->next)
@@ -277,7 +278,7 @@ deep_copy_node (JsonNode *node)
     {
       JsonArray *array = json_node_get_array (node);
       guint n = json_array_get_length (array);
-      JsonArray *copy = json_array_sized_new (n);
+      g_autoptr(JsonArray) copy = json_array_sized_new (n);
 
       for (guint i = 0; i < n; i++)
         json_array_add_element (copy, deep_copy_node (json_array_get_element (array, i)));
