@@ -59,6 +59,7 @@ struct _ScWindow
   guint                 list_serial;       /* drops stale folder listings */
   guint                 body_loaded : 1;   /* the message file was read (or does not exist) */
   guint                 body_loading : 1;  /* the message file is being read */
+  guint                 body_edited : 1;   /* the user typed in the body */
   guint                 listing : 1;       /* the attachment folder is being listed */
   guint                 dirty : 1;
   guint                 sending : 1;

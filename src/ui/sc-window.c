@@ -623,6 +623,7 @@ load_body_cb (GObject      *object,
     return;
 
   self->body_loading = FALSE;
+  gtk_text_view_set_editable (self->body_view, TRUE);
 
   if (contents == NULL)
     {
@@ -672,6 +673,8 @@ load_body (ScWindow *self)
       return;
     }
 
+  /* What the user typed before the file arrives would be replaced by it: wait. */
+  gtk_text_view_set_editable (self->body_view, FALSE);
   self->pending++;
   self->body_loading = TRUE;
   g_file_load_contents_async (file, self->cancellable, load_body_cb, g_object_ref (self));
@@ -879,7 +882,8 @@ save_body_cb (GObject      *object,
     {
       g_autofree char *name = g_file_get_parse_name (G_FILE (object));
 
-      g_prefix_error (&error, _("Cannot write the message file %s: "), name);
+      /* Translators: %s is a file name; an error message follows */
+      g_prefix_error (&error, _("Settings saved, but cannot write the message file %s: "), name);
     }
 
   save_finished (self, error);
@@ -912,9 +916,22 @@ save_all (ScWindow *self)
     }
 
   file = sc_settings_get_message_file (self->settings);
+  if (file != NULL && !self->body_loaded && self->body_edited)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      /* Never overwrite a message file that could not be read into the editor, but never
+       * claim that what the user typed was saved either: the window stays unsaved. */
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                           /* Translators: %s is a file name */
+                           _("Settings saved, but not the message: the message file %s "
+                             "could not be read, so it was not overwritten"),
+                           name);
+      save_finished (self, error);
+      return;
+    }
   if (file == NULL || !self->body_loaded)
     {
-      /* Never overwrite a message file that could not be read into the editor. */
       save_finished (self, NULL);
       return;
     }
@@ -1166,6 +1183,8 @@ body_changed_cb (ScWindow      *self,
 {
   g_assert (SC_IS_WINDOW (self));
 
+  if (self->filling == 0)
+    self->body_edited = TRUE;
   set_dirty (self, TRUE);
 }
 

@@ -363,6 +363,50 @@ test_window_broken_settings (Fixture       *fixture,
   g_assert_cmpstr (config_after, ==, config_before);
 }
 
+/* A message file that cannot be read is never overwritten, and what the user typed in its
+ * place is not reported as saved. */
+static void
+test_window_unreadable_body (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonObject) settings_data = NULL;
+  g_autofree char *body_before = NULL;
+  g_autofree char *body_after = NULL;
+  ScWindow *window;
+
+  sc_test_write_file (fixture->dir, "body.txt", "Latin-1 \xe9t\xe9\n", -1);
+  body_before = sc_test_read_file (fixture->dir, "body.txt", NULL);
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_assert_nonnull (strstr (_sc_window_get_status_text (window), "UTF-8"));
+  g_assert_true (gtk_text_view_get_editable (window->body_view));
+
+  /* Only settings changed: they are saved, and that is all there is to save. */
+  set_text (window->subject_row, "Settings only");
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Saved");
+  g_assert_false (window->dirty);
+
+  /* A body typed in: the settings are saved, the body is not, and the window says so. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->body_view), "Typed\n", -1);
+  set_text (window->subject_row, "Saved subject");
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_test_message ("status: %s", _sc_window_get_status_text (window));
+  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window),
+                                   "Settings saved, but not the message"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
+  g_assert_true (window->dirty);
+
+  settings_data = read_json (fixture->dir, "data.json");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings_data,
+                                                                                 "message"),
+                                                  "subject"), ==, "Saved subject");
+  body_after = sc_test_read_file (fixture->dir, "body.txt", NULL);
+  g_assert_cmpstr (body_after, ==, body_before);
+}
+
 static GtkWidget *
 find_button (GtkWidget *widget)
 {
@@ -1158,6 +1202,7 @@ main (int   argc,
   ADD ("invalid-blocks-save", fixture_set_up, test_window_invalid_blocks_save);
   ADD ("broken-settings", fixture_set_up, test_window_broken_settings);
   ADD ("missing-settings", fixture_set_up, test_window_missing_settings);
+  ADD ("unreadable-body", fixture_set_up, test_window_unreadable_body);
   ADD ("send", fixture_set_up, test_window_send);
   ADD ("send-100mb", fixture_set_up_large, test_window_send_100mb);
   ADD ("cancel", fixture_set_up_slow, test_window_cancel);
