@@ -239,7 +239,7 @@ def main():
             fail('the folder attachment is missing: %r' % names)
         log('message received:', os.path.basename(envelopes[0]))
         if atspi:
-            check_accessible(app.pid, [('label', 'Message sent successfully')])
+            check_accessible(app.pid, [('status bar', 'Message sent successfully')])
             log('AT-SPI reads the status bar')
 
         # Send again and press Escape while the slow server is still reading: nothing arrives.

@@ -201,6 +201,9 @@ test_window_save_round_trip (Fixture       *fixture,
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   g_assert_cmpstr (_sc_window_get_status_text (window), ==, "");
+  /* Screen readers find the status as a status bar. */
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (window->status_label)),
+                   ==, GTK_ACCESSIBLE_ROLE_STATUS);
 
   set_text (window->subject_row, "Edited subject");
   set_text (window->host_row, "127.0.0.1");
