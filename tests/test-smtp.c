@@ -1390,6 +1390,82 @@ script_send_expecting_error (const ScriptStep *steps,
   return error;
 }
 
+/* A server that quotes the AUTH line back in its refusal: the credentials it echoes reach neither
+ * the error, nor the transcript, nor the last reply. */
+static void
+run_auth_echo (const ScriptStep *steps,
+               guint             n_steps)
+{
+  ScriptServer *server = script_server_start (steps, n_steps);
+  g_autoptr(ScSettings) settings = loopback_settings_new (server->port, SC_SECURITY_NONE, 10);
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(ScMessage) message = script_message_new ();
+  g_autoptr(Recorder) recorder = recorder_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *transcript = NULL;
+
+  sc_settings_set_login (settings, SC_TEST_LOGIN);
+  sc_settings_set_password (settings, SC_TEST_PASSWORD);
+  session = sc_smtp_session_new (settings);
+  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
+
+  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
+  script_server_finish (server);
+
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_FAILED);
+  g_assert_nonnull (strstr (error->message, "<redacted>"));
+  sc_test_assert_no_secret (error->message);
+  sc_test_assert_no_secret (sc_smtp_session_get_last_reply (session));
+  transcript = recorder_transcript (recorder);
+  sc_test_assert_no_secret (transcript);
+}
+
+static void
+test_script_auth_plain_echo (void)
+{
+  gsize login_len = strlen (SC_TEST_LOGIN);
+  gsize password_len = strlen (SC_TEST_PASSWORD);
+  gsize len = login_len + password_len + 2;
+  g_autofree char *plain = g_malloc0 (len);
+  g_autofree char *payload = NULL;
+  g_autofree char *refusal = NULL;
+
+  memcpy (plain + 1, SC_TEST_LOGIN, login_len);
+  memcpy (plain + 2 + login_len, SC_TEST_PASSWORD, password_len);
+  payload = g_base64_encode ((const guchar *) plain, len);
+  refusal = g_strdup_printf ("535-5.7.8 Authentication failed for\r\n"
+                             "535 5.7.8 AUTH PLAIN %s\r\n", payload);
+  {
+    const ScriptStep steps[] = {
+      { NULL, "220 mx ESMTP\r\n" },
+      { "EHLO ", "250-mx\r\n250 AUTH PLAIN LOGIN\r\n" },
+      { "AUTH PLAIN ", refusal },
+      { "QUIT", "221 bye\r\n" },
+    };
+
+    run_auth_echo (steps, G_N_ELEMENTS (steps));
+  }
+}
+
+static void
+test_script_auth_login_echo (void)
+{
+  g_autofree char *b64_password = g_base64_encode ((const guchar *) SC_TEST_PASSWORD,
+                                                   strlen (SC_TEST_PASSWORD));
+  g_autofree char *refusal = g_strdup_printf ("535 5.7.8 Bad password %s (" SC_TEST_PASSWORD
+                                              ")\r\n", b64_password);
+  const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250-mx\r\n250 AUTH LOGIN\r\n" },
+    { "AUTH LOGIN", "334 VXNlcm5hbWU6\r\n" },
+    { "", "334 UGFzc3dvcmQ6\r\n" },
+    { "", refusal },
+    { "QUIT", "221 bye\r\n" },
+  };
+
+  run_auth_echo (steps, G_N_ELEMENTS (steps));
+}
+
 /* An old server without EHLO: HELO, and then no ESMTP parameters on MAIL FROM. */
 static void
 test_script_helo_fallback (void)
@@ -1813,6 +1889,8 @@ main (int    argc,
   g_test_add_func ("/smtp/script/address-injection", test_script_address_injection);
   g_test_add_func ("/smtp/script/silent-greeting", test_script_silent_greeting);
   g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);
+  g_test_add_func ("/smtp/script/auth-plain-echo", test_script_auth_plain_echo);
+  g_test_add_func ("/smtp/script/auth-login-echo", test_script_auth_login_echo);
 
   return g_test_run ();
 }

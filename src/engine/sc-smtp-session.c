@@ -120,6 +120,9 @@ typedef struct
   gboolean           ext_auth;
   GPtrArray         *auth_mechanisms;
 
+  /* What we sent during AUTH: a server may echo it in a reply, never shown again */
+  GPtrArray         *secrets;
+
   /* The last error was a reply from a server that still listens: QUIT politely. */
   gboolean           in_sync;
 } ScSmtpConnection;
@@ -182,6 +185,39 @@ sanitize_line (const char *line,
     }
 
   return valid;
+}
+
+/* Records @secret (an AUTH payload, the password) to be cut out of every reply line from now on. */
+static void
+add_secret (ScSmtpConnection *c,
+            const char       *secret)
+{
+  if (secret == NULL || secret[0] == '\0')
+    return;
+
+  if (c->secrets == NULL)
+    c->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) erase_and_free);
+  g_ptr_array_add (c->secrets, g_strdup (secret));
+}
+
+/* A server may quote what we sent in its reply ("535 … AUTH PLAIN AGFs…"): replies reach the
+ * transcript, error messages and the last reply, so the secrets become "<redacted>". Takes
+ * @line, returns the redacted copy. */
+static char *
+redact_secrets (ScSmtpConnection *c,
+                char             *line)
+{
+  GString *str;
+
+  if (c->secrets == NULL)
+    return line;
+
+  str = g_string_new (line);
+  erase_and_free (line);
+  for (guint i = 0; i < c->secrets->len; i++)
+    g_string_replace (str, g_ptr_array_index (c->secrets, i), "<redacted>", 0);
+
+  return g_string_free (str, FALSE);
 }
 
 static gboolean
@@ -592,7 +628,8 @@ read_line (ScSmtpConnection  *c,
 
       if (line->len > REPLY_LINE_MAX)
         {
-          g_autofree char *shown = sanitize_line (line->str, 80);
+          g_autofree char *valid = redact_secrets (c, sanitize_line (line->str, line->len));
+          g_autofree char *shown = g_utf8_substring (valid, 0, 80);
 
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL,
                        /* Translators: %s is the start of the line. */
@@ -681,7 +718,7 @@ read_reply (ScSmtpConnection  *c,
       if (raw == NULL)
         return NULL;
 
-      line = sanitize_line (raw, -1);
+      line = redact_secrets (c, sanitize_line (raw, -1));
       emit_transcript (c, FALSE, line);
 
       if (!parse_reply_line (line, &code, &last, &line_text) ||
@@ -1081,6 +1118,7 @@ auth_plain (ScSmtpConnection  *c,
   payload = g_base64_encode ((const guchar *) raw, len);
   explicit_bzero (raw, len);
   g_free (raw);
+  add_secret (c, payload);
 
   line = g_strconcat ("AUTH PLAIN ", payload, NULL);
   if (!write_secret (c, line, "AUTH PLAIN <redacted>", error))
@@ -1135,6 +1173,7 @@ auth_login (ScSmtpConnection  *c,
     return auth_failed (c, reply, error);
 
   pass = g_base64_encode ((const guchar *) session->password, strlen (session->password));
+  add_secret (c, pass);
   if (!write_secret (c, pass, "<redacted>", error))
     return FALSE;
 
@@ -1176,6 +1215,11 @@ authenticate (ScSmtpConnection  *c,
                    session->host, session->login);
       return FALSE;
     }
+
+  /* A shorter password cannot be told from ordinary words of a reply; its base64 forms are
+   * always redacted. */
+  if (strlen (session->password) >= 4)
+    add_secret (c, session->password);
 
   if (has_mechanism (c, "PLAIN"))
     return auth_plain (c, error);
@@ -1469,6 +1513,7 @@ sc_smtp_connection_clear (ScSmtpConnection *c)
   g_clear_object (&c->connection);
   g_clear_pointer (&c->local_name, g_free);
   g_clear_pointer (&c->auth_mechanisms, g_ptr_array_unref);
+  g_clear_pointer (&c->secrets, g_ptr_array_unref);
 }
 
 static gboolean
