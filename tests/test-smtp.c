@@ -567,6 +567,25 @@ test_tls_ip_literal (void)
   g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
 }
 
+/* The same in brackets, as an address literal is written in mail ("[127.0.0.1]"): the
+ * certificate is checked against the bare address. */
+static void
+test_tls_ip_literal_brackets (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sc_settings_set_smtp_host (env->settings, "[127.0.0.1]");
+  session = sc_smtp_session_new (env->settings);
+
+  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
+}
+
 static void
 test_auth_login (void)
 {
@@ -1860,6 +1879,7 @@ main (int    argc,
   g_test_add_func ("/tls/bad-ca-file", test_tls_stream_bad_ca_file);
   g_test_add_func ("/smtp/tls/plain-delivers", test_tls_plain_delivers);
   g_test_add_func ("/smtp/tls/ip-literal", test_tls_ip_literal);
+  g_test_add_func ("/smtp/tls/ip-literal-brackets", test_tls_ip_literal_brackets);
   g_test_add_func ("/smtp/tls/untrusted-certificate", test_untrusted_certificate);
   g_test_add_func ("/smtp/starttls/delivers", test_starttls_delivers);
   g_test_add_func ("/smtp/starttls/untrusted-certificate", test_untrusted_certificate_starttls);

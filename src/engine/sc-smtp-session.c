@@ -908,8 +908,16 @@ start_tls (ScSmtpConnection  *c,
            GError           **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *bare_host = NULL;
+  gsize host_len = strlen (c->session->host);
 
-  c->tls = sc_tls_stream_new (G_IO_STREAM (c->connection), c->session->host,
+  /* "[127.0.0.1]": the certificate holds the bare address */
+  if (host_len > 2 && c->session->host[0] == '[' && c->session->host[host_len - 1] == ']')
+    bare_host = g_strndup (c->session->host + 1, host_len - 2);
+  else
+    bare_host = g_strdup (c->session->host);
+
+  c->tls = sc_tls_stream_new (G_IO_STREAM (c->connection), bare_host,
                               c->session->ca_file, error);
   if (c->tls == NULL)
     return FALSE;
