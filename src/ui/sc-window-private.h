@@ -46,6 +46,7 @@ struct _ScWindow
 
   /* State */
   GFile                *settings_dir;
+  char                 *no_settings_dir;   /* why there is no settings folder to save to */
   ScSettings           *settings;
   GCancellable         *cancellable;       /* the window's; cancelled on close and dispose */
   GCancellable         *send_cancellable;  /* the send in flight, if any */

@@ -909,6 +909,16 @@ save_all (ScWindow *self)
       return;
     }
 
+  /* Without a settings folder the window works on the current folder: never write there. */
+  if (self->no_settings_dir != NULL)
+    {
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           /* Translators: %s says why there is no settings folder */
+                           _("Not saved: %s"), self->no_settings_dir);
+      save_finished (self, error);
+      return;
+    }
+
   if (!sc_settings_save (self->settings, &error))
     {
       save_finished (self, error);
@@ -1529,6 +1539,7 @@ sc_window_finalize (GObject *object)
   ScWindow *self = SC_WINDOW (object);
 
   g_clear_object (&self->settings_dir);
+  g_clear_pointer (&self->no_settings_dir, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->send_cancellable);
@@ -1736,6 +1747,7 @@ sc_window_new (GtkApplication *application,
       /* No folder at all: work on one that is never written, and say why. */
       dir = g_file_new_for_path (".");
       set_status (self, error->message, TRUE);
+      self->no_settings_dir = g_strdup (error->message);
       g_clear_error (&error);
     }
 
