@@ -533,7 +533,9 @@ list_attachment_folder (ScWindow *self)
 
   if (path == NULL || path[0] == '\0')
     {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->attachment_folder_row), _("None"));
+      /* Translators: no attachment folder is set (not the security "None") */
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->attachment_folder_row),
+                                   C_("attachment folder", "None"));
       for (guint i = self->attachments->len; i > 0; i--)
         {
           ScAttachmentEntry *entry = g_ptr_array_index (self->attachments, i - 1);
@@ -1043,6 +1045,7 @@ send_cb (GObject      *object,
       {
         g_autoptr(GString) text = g_string_new (NULL);
 
+        /* Translators: the list of refused addresses and the server's replies follows */
         g_string_append_printf (text,
                                 g_dngettext (GETTEXT_PACKAGE,
                                              "Message sent, but %u recipient was refused:",
