@@ -1409,6 +1409,39 @@ script_send_expecting_error (const ScriptStep *steps,
   return error;
 }
 
+/* Bytes that are not UTF-8, and control characters, in a reply: the error stays valid UTF-8. */
+static void
+test_script_invalid_utf8_reply (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "554 \xff\xfe bad \xc3 host\x1b[31m \xe2\x82\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR_CONNECT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_null (strchr (error->message, '\x1b'));
+  g_assert_nonnull (strstr (error->message, "bad"));
+}
+
+/* A reply line without end: refused once it passes the bound, quoting only its start. */
+static void
+test_script_overlong_line (void)
+{
+  g_autofree char *huge = g_strnfill (20 * 1024, 'A');
+  g_autofree char *reply = g_strconcat ("220 \xd0\x96", huge, "\r\n", NULL);
+  const ScriptStep steps[] = {
+    { NULL, reply },
+    { NULL, "" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR_PROTOCOL);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_cmpuint (strlen (error->message), <, 300);
+}
+
 /* A server that quotes the AUTH line back in its refusal: the credentials it echoes reach neither
  * the error, nor the transcript, nor the last reply. */
 static void
@@ -1909,6 +1942,8 @@ main (int    argc,
   g_test_add_func ("/smtp/script/address-injection", test_script_address_injection);
   g_test_add_func ("/smtp/script/silent-greeting", test_script_silent_greeting);
   g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);
+  g_test_add_func ("/smtp/script/invalid-utf8-reply", test_script_invalid_utf8_reply);
+  g_test_add_func ("/smtp/script/overlong-line", test_script_overlong_line);
   g_test_add_func ("/smtp/script/auth-plain-echo", test_script_auth_plain_echo);
   g_test_add_func ("/smtp/script/auth-login-echo", test_script_auth_login_echo);
 
