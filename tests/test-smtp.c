@@ -1409,6 +1409,99 @@ script_send_expecting_error (const ScriptStep *steps,
   return error;
 }
 
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} KeepResult;
+
+static void
+keep_result_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KeepResult *keep = user_data;
+
+  keep->result = g_object_ref (result);
+  g_main_loop_quit (keep->loop);
+}
+
+static void
+ignore_progress_cb (goffset  sent,
+                    goffset  total,
+                    gpointer user_data)
+{
+}
+
+static void
+record_destroy_thread_cb (gpointer user_data)
+{
+  GThread **thread = user_data;
+
+  *thread = g_thread_self ();
+}
+
+static gpointer
+unref_thread_func (gpointer data)
+{
+  g_object_unref (data);
+  return NULL;
+}
+
+/* The worker of sc_smtp_session_send_async () may drop the last reference to the task after the
+ * caller's main context has finished with it. The session (whose destroy notifies free the
+ * caller's data, e.g. a widget) must still be released on the caller's main context. */
+static void
+test_script_async_release_on_caller_context (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:<" SC_TEST_LOGIN ">", "250 ok\r\n" },
+    { "RCPT TO:<alice@example.com>", "250 ok\r\n" },
+    { "RCPT TO:<bob@example.com>", "250 ok\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, "250 queued\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
+  g_autoptr(ScSmtpSession) session = script_session_new (server, 10);
+  g_autoptr(ScMessage) message = script_message_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  KeepResult keep = { loop, NULL };
+  GThread *destroyed_on = NULL;
+  GThread *thread;
+  guint timeout_id;
+
+  sc_smtp_session_set_progress_func (session, ignore_progress_cb, &destroyed_on,
+                                     record_destroy_thread_cb);
+  sc_smtp_session_send_async (session, message, NULL, keep_result_cb, &keep);
+
+  timeout_id = g_timeout_add_seconds (30, async_timeout_cb, NULL);
+  g_main_loop_run (loop);
+  g_source_remove (timeout_id);
+  script_server_finish (server);
+
+  g_assert_true (sc_smtp_session_send_finish (session, keep.result, &error));
+  g_assert_no_error (error);
+
+  /* Wait (bounded) until only our reference to the task is left. */
+  for (guint i = 0; i < 500 && g_atomic_int_get (&G_OBJECT (keep.result)->ref_count) > 1; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (g_atomic_int_get (&G_OBJECT (keep.result)->ref_count), ==, 1);
+
+  /* Drop the session, then the task on another thread, as when the worker is the last. */
+  g_clear_object (&session);
+  thread = g_thread_new ("unref-task", unref_thread_func, g_steal_pointer (&keep.result));
+  g_thread_join (thread);
+  g_assert_null (destroyed_on);
+
+  for (guint i = 0; i < 100 && destroyed_on == NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (destroyed_on == g_thread_self ());
+}
+
 /* Bytes that are not UTF-8, and control characters, in a reply: the error stays valid UTF-8. */
 static void
 test_script_invalid_utf8_reply (void)
@@ -1942,6 +2035,8 @@ main (int    argc,
   g_test_add_func ("/smtp/script/address-injection", test_script_address_injection);
   g_test_add_func ("/smtp/script/silent-greeting", test_script_silent_greeting);
   g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);
+  g_test_add_func ("/smtp/script/async-release-on-caller-context",
+                   test_script_async_release_on_caller_context);
   g_test_add_func ("/smtp/script/invalid-utf8-reply", test_script_invalid_utf8_reply);
   g_test_add_func ("/smtp/script/overlong-line", test_script_overlong_line);
   g_test_add_func ("/smtp/script/auth-plain-echo", test_script_auth_plain_echo);

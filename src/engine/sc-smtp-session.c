@@ -86,9 +86,10 @@ typedef struct
 /* What the worker of sc_smtp_session_send_async () needs besides the session. */
 typedef struct
 {
-  ScMessage    *message;
-  ScSmtpRelay  *relay;     /* NULL when there is no callback to relay */
-  GMainContext *context;   /* the caller's */
+  ScSmtpSession *session;   /* released on @context, see send_task_data_free () */
+  ScMessage     *message;
+  ScSmtpRelay   *relay;     /* NULL when there is no callback to relay */
+  GMainContext  *context;   /* the caller's */
 } ScSendTaskData;
 
 /* One connection, for the duration of one sc_smtp_session_send_sync (). */
@@ -1711,20 +1712,9 @@ send_thread (GTask        *task,
   ScSmtpSession *self = source_object;
   ScSendTaskData *data = task_data;
   GError *error = NULL;
-  GSource *source;
   gboolean ret;
 
   ret = send_internal (self, data->message, data->relay, cancellable, &error);
-
-  /* The last reference to the session may otherwise go away on this thread, with the
-   * caller's user_data (a widget, say) freed by its destroy notify here. Keep one that is
-   * dropped on the caller's main context. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[sc] smtp session release");
-  g_source_set_callback (source, unref_idle_cb, g_object_ref (self), g_object_unref);
-  g_source_attach (source, data->context);
-  g_source_unref (source);
 
   if (ret)
     g_task_return_boolean (task, TRUE);
@@ -1739,6 +1729,27 @@ send_task_data_free (gpointer user_data)
 
   g_clear_object (&data->message);
   g_clear_pointer (&data->relay, sc_smtp_relay_unref);
+
+  /* The worker drops its reference to the task after the task has completed, so the task, and
+   * with it the session's last reference, may go away on the worker. The session's destroy
+   * notifies free the caller's data (a widget, say): GTask drops its source object before the
+   * task data, so this reference is the last one, and it goes to the caller's main context. */
+  if (g_main_context_is_owner (data->context))
+    {
+      g_clear_object (&data->session);
+    }
+  else
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (source, "[sc] smtp session release");
+      g_source_set_callback (source, unref_idle_cb, g_steal_pointer (&data->session),
+                             g_object_unref);
+      g_source_attach (source, data->context);
+      g_source_unref (source);
+    }
+
   g_clear_pointer (&data->context, g_main_context_unref);
   g_free (data);
 }
@@ -2033,6 +2044,7 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
   g_task_set_name (task, "[sc] smtp send");
 
   data = g_new0 (ScSendTaskData, 1);
+  data->session = g_object_ref (self);
   data->message = g_object_ref (message);
   data->context = g_main_context_ref_thread_default ();
   if (self->progress_func != NULL || self->transcript_func != NULL)
