@@ -1502,6 +1502,42 @@ test_script_async_release_on_caller_context (void)
   g_assert_true (destroyed_on == g_thread_self ());
 }
 
+static gpointer
+cancel_later_func (gpointer data)
+{
+  g_usleep (300 * 1000);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+/* A cancel while waiting for the reply to QUIT (after a refusal) ends the send at once, not
+ * after the QUIT time-out. */
+static void
+test_script_cancel_during_quit (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", "550 5.7.1 go away\r\n" },
+    { "QUIT", "" },
+  };
+  ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
+  g_autoptr(ScSmtpSession) session = script_session_new (server, 30);
+  g_autoptr(ScMessage) message = script_message_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GThread *canceller;
+  gint64 start = g_get_monotonic_time ();
+
+  canceller = g_thread_new ("canceller", cancel_later_func, cancellable);
+  g_assert_false (sc_smtp_session_send_sync (session, message, cancellable, &error));
+  g_thread_join (canceller);
+  script_server_finish (server);
+
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+}
+
 /* Bytes that are not UTF-8, and control characters, in a reply: the error stays valid UTF-8. */
 static void
 test_script_invalid_utf8_reply (void)
@@ -2037,6 +2073,7 @@ main (int    argc,
   g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);
   g_test_add_func ("/smtp/script/async-release-on-caller-context",
                    test_script_async_release_on_caller_context);
+  g_test_add_func ("/smtp/script/cancel-during-quit", test_script_cancel_during_quit);
   g_test_add_func ("/smtp/script/invalid-utf8-reply", test_script_invalid_utf8_reply);
   g_test_add_func ("/smtp/script/overlong-line", test_script_overlong_line);
   g_test_add_func ("/smtp/script/auth-plain-echo", test_script_auth_plain_echo);
