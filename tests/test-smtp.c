@@ -1147,6 +1147,25 @@ test_tls_stream_hostname_mismatch (void)
   g_assert_nonnull (strstr (error->message, "SHA-256 fingerprint "));
 }
 
+/* An IP literal is verified too: an address the certificate does not name is refused. */
+static void
+test_tls_stream_ip_mismatch (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  g_autoptr(ScTestServer) server = start_server (&options);
+  g_autoptr(GSocketConnection) connection = connect_loopback (server->port);
+  g_autoptr(ScTlsStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tls = sc_tls_stream_new (G_IO_STREAM (connection), "127.0.0.2", server->ca_file, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (sc_tls_stream_handshake (tls, NULL, &error));
+  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "The certificate of 127.0.0.2 is not trusted: "));
+}
+
 static void
 test_tls_stream_bad_ca_file (void)
 {
@@ -2038,6 +2057,7 @@ main (int    argc,
 
   g_test_add_func ("/tls/stream", test_tls_stream);
   g_test_add_func ("/tls/hostname-mismatch", test_tls_stream_hostname_mismatch);
+  g_test_add_func ("/tls/ip-mismatch", test_tls_stream_ip_mismatch);
   g_test_add_func ("/tls/bad-ca-file", test_tls_stream_bad_ca_file);
   g_test_add_func ("/smtp/tls/plain-delivers", test_tls_plain_delivers);
   g_test_add_func ("/smtp/tls/ip-literal", test_tls_ip_literal);
