@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sc-error.h"
+#include "sc-util-private.h"
 #include "sc-mime-output-stream.h"
 
 /* Longest body line (without CRLF) that we send as 7bit; longer lines get quoted-printable. */
@@ -68,21 +69,6 @@ ensure_gmime (void)
       g_mime_init ();
       g_once_init_leave (&initialized, 1);
     }
-}
-
-/* The file name as the user would recognise it. */
-static char *
-display_path (GFile *file)
-{
-  g_autofree char *cwd = g_get_current_dir ();
-  g_autoptr(GFile) cwd_file = g_file_new_for_path (cwd);
-  char *relative;
-
-  relative = g_file_get_relative_path (cwd_file, file);
-  if (relative != NULL)
-    return relative;
-
-  return g_file_get_parse_name (file);
 }
 
 static gboolean
@@ -293,7 +279,7 @@ build_attachment_part (GFile         *file,
                        GError       **error)
 {
   g_autofree char *path = g_file_get_path (file);
-  g_autofree char *shown = display_path (file);
+  g_autofree char *shown = _sc_display_path (file);
   g_autofree char *name = NULL;
   g_autofree char *content_type = NULL;
   g_autofree char *mime_type = NULL;
@@ -569,7 +555,7 @@ sc_message_new_from_settings (ScSettings    *settings,
       return NULL;
     }
 
-  shown = display_path (body_file);
+  shown = _sc_display_path (body_file);
 
   if (!g_file_load_contents (body_file, cancellable, &contents, &length, NULL, &local_error))
     {
@@ -1009,7 +995,7 @@ sc_attachment_folder_list (GFile         *folder,
   g_return_val_if_fail (G_IS_FILE (folder), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  shown = display_path (folder);
+  shown = _sc_display_path (folder);
 
   enumerator = g_file_enumerate_children (folder,
                                           G_FILE_ATTRIBUTE_STANDARD_NAME ","

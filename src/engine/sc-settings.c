@@ -18,6 +18,7 @@
 
 #include "sc-engine-resources.h"
 #include "sc-error.h"
+#include "sc-util-private.h"
 #include "sc-message.h"
 
 #define CONFIG_FILE      "config.json"
@@ -188,25 +189,6 @@ is_loopback_host (const char *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
-/* The file name as the user would recognise it: relative to the current directory when it is
- * inside it, else absolute. */
-static char *
-display_path (GFile *file)
-{
-  g_autofree char *cwd = g_get_current_dir ();
-  g_autoptr(GFile) cwd_file = g_file_new_for_path (cwd);
-  char *relative;
-
-  relative = g_file_get_relative_path (cwd_file, file);
-  if (relative != NULL)
-    return relative;
-
-  if (g_file_equal (cwd_file, file))
-    return g_strdup (".");
-
-  return g_file_get_parse_name (file);
-}
-
 static GFile *
 settings_file (ScSettings *self,
                const char *name)
@@ -220,7 +202,7 @@ settings_file_display (ScSettings *self,
 {
   g_autoptr(GFile) file = settings_file (self, name);
 
-  return display_path (file);
+  return _sc_display_path (file);
 }
 
 static void
@@ -585,7 +567,7 @@ read_json_file (ScSettings  *self,
                 GError     **error)
 {
   g_autoptr(GFile) file = settings_file (self, name);
-  g_autofree char *shown = display_path (file);
+  g_autofree char *shown = _sc_display_path (file);
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
@@ -1150,7 +1132,7 @@ write_json_file (ScSettings  *self,
   if (!g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_CONSISTENT, mode,
                                  &local_error))
     {
-      g_autofree char *shown = display_path (file);
+      g_autofree char *shown = _sc_display_path (file);
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
                    /* Translators: the first %s is a file, the second the reason. */
@@ -1163,7 +1145,7 @@ write_json_file (ScSettings  *self,
   if (mode == 0600 && g_chmod (path, 0600) != 0)
     {
       int saved_errno = errno;
-      g_autofree char *shown = display_path (file);
+      g_autofree char *shown = _sc_display_path (file);
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
                    /* Translators: the first %s is a file, the second the reason. */
@@ -1804,7 +1786,7 @@ sc_settings_save (ScSettings  *self,
   if (dir_path == NULL || g_mkdir_with_parents (dir_path, 0755) != 0)
     {
       int saved_errno = errno;
-      g_autofree char *shown = display_path (self->directory);
+      g_autofree char *shown = _sc_display_path (self->directory);
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
                    /* Translators: the first %s is a folder, the second the reason. */
