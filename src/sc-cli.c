@@ -19,6 +19,7 @@
 #include "sc-error.h"
 #include "sc-message.h"
 #include "sc-settings.h"
+#include "sc-util.h"
 #include "sc-smtp-session.h"
 
 /* ------------------------------------------------------------------------------------------
@@ -149,9 +150,7 @@ transcript_data_free (gpointer data)
 {
   TranscriptData *transcript = data;
 
-  if (transcript->password != NULL)
-    memset (transcript->password, 0, strlen (transcript->password));
-  g_free (transcript->password);
+  sc_secret_free (transcript->password);
   g_free (transcript);
 }
 

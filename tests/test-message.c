@@ -12,6 +12,7 @@
 #include <gmime/gmime.h>
 #include <string.h>
 
+#include "sc-address.h"
 #include "sc-error.h"
 #include "sc-message.h"
 #include "sc-settings.h"

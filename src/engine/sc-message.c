@@ -20,8 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sc-address.h"
+#include "sc-body.h"
 #include "sc-error.h"
-#include "sc-util-private.h"
+#include "sc-util.h"
 #include "sc-mime-output-stream.h"
 
 /* Longest body line (without CRLF) that we send as 7bit; longer lines get quoted-printable. */
@@ -34,7 +36,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimePart, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMultipart, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeContentType, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (InternetAddressList, g_object_unref)
 
 struct _ScMessage
 {
@@ -58,24 +59,6 @@ G_DEFINE_FINAL_TYPE (ScMessage, sc_message, G_TYPE_OBJECT)
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
-
-static void
-ensure_gmime (void)
-{
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      g_mime_init ();
-      g_once_init_leave (&initialized, 1);
-    }
-}
-
-static gboolean
-has_line_break (const char *str)
-{
-  return str != NULL && strpbrk (str, "\r\n") != NULL;
-}
 
 /* Line ends become "\n" (GMime writes LF; the output filters make CRLF). */
 static char *
@@ -469,7 +452,7 @@ sc_message_class_init (ScMessageClass *klass)
   object_class->dispose = sc_message_dispose;
   object_class->finalize = sc_message_finalize;
 
-  ensure_gmime ();
+  _sc_ensure_gmime ();
 }
 
 static void
@@ -535,12 +518,7 @@ sc_message_new_from_settings (ScSettings    *settings,
   g_autoptr(GFile) body_file = NULL;
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GPtrArray) attachments = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *shown = NULL;
-  const char *body;
-  const char *end = NULL;
-  gsize length = 0;
+  g_autofree char *body = NULL;
 
   g_return_val_if_fail (SC_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -555,46 +533,9 @@ sc_message_new_from_settings (ScSettings    *settings,
       return NULL;
     }
 
-  shown = _sc_display_path (body_file);
-
-  if (!g_file_load_contents (body_file, cancellable, &contents, &length, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                     _("%s: the message file does not exist"), shown);
-      else
-        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                     _("%s: cannot read the message file: %s"), shown, local_error->message);
-      return NULL;
-    }
-
-  body = contents;
-  if (length >= 3 && memcmp (body, "\xEF\xBB\xBF", 3) == 0)
-    {
-      body += 3;
-      length -= 3;
-    }
-
-  if (!g_utf8_validate (body, length, &end))
-    {
-      guint line = 1;
-
-      for (const char *p = body; p < end; p++)
-        if (*p == '\n')
-          line++;
-
-      if (end != NULL && *end == '\0' && (gsize) (end - body) < length)
-        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                     /* Translators: "%s:%u:" is the file name and line number. */
-                     _("%s:%u: the message text contains a NUL byte"), shown, line);
-      else
-        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
-                     /* Translators: "%s:%u:" is the file name and line number. */
-                     _("%s:%u: the message text is not UTF-8"), shown, line);
-      return NULL;
-    }
+  body = sc_body_load (body_file, cancellable, error);
+  if (body == NULL)
+    return NULL;
 
   folder = sc_settings_get_attachment_folder (settings);
   if (folder != NULL)
@@ -658,7 +599,7 @@ sc_message_prepare (ScMessage     *self,
         return FALSE;
     }
 
-  if (has_line_break (self->subject))
+  if (sc_text_has_line_break (self->subject))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER,
                    _("The subject must not contain a line break"));
@@ -1041,109 +982,4 @@ fail:
     g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
                  _("%s: cannot read the attachment folder: %s"), shown, local_error->message);
   return NULL;
-}
-
-/**
- * sc_address_validate:
- * @address: an e-mail address
- * @error: return location for a #GError
- *
- * Accepts a single plain addr-spec ("user@example.com"): one @, a non-empty local part and
- * domain, no spaces or control characters, no display name or group.
- *
- * Returns: %TRUE if @address is such an address
- */
-gboolean
-sc_address_validate (const char  *address,
-                     GError     **error)
-{
-  g_autoptr(InternetAddressList) list = NULL;
-  InternetAddress *item;
-  const char *at;
-  const char *domain;
-
-  ensure_gmime ();
-
-  if (address == NULL || *address == '\0')
-    {
-      /* Translators: what is wrong with an e-mail address; shown on its own next to an
-       * address field, or after "The sender address" / "The recipient address". */
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS, _("is empty"));
-      return FALSE;
-    }
-
-  if (has_line_break (address))
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER,
-                   /* Translators: what is wrong with an e-mail address, see "is empty". */
-                   _("must not contain a line break"));
-      return FALSE;
-    }
-
-  if (!g_utf8_validate (address, -1, NULL))
-    {
-      /* Translators: what is wrong with an e-mail address, see "is empty". */
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS, _("is not valid UTF-8"));
-      return FALSE;
-    }
-
-  for (const unsigned char *p = (const unsigned char *) address; *p != '\0'; p++)
-    {
-      if (*p <= 0x20 || *p == 0x7f)
-        {
-          g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                       /* Translators: %s is the address; may follow "The sender address". */
-                       _("\"%s\" must not contain spaces or control characters"), address);
-          return FALSE;
-        }
-    }
-
-  /* Non-ASCII addresses need SMTPUTF8, which we do not speak; a domain can be written in its
-   * ASCII (xn--) form. */
-  if (!g_str_is_ascii (address))
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   /* Translators: %s is the address; may follow "The sender address".
-                    * "xn--" is the ASCII (punycode) prefix of a domain: keep it. */
-                   _("\"%s\" has non-ASCII letters; only plain ASCII addresses are supported "
-                     "(write an international domain in its xn-- form)"), address);
-      return FALSE;
-    }
-
-  at = strchr (address, '@');
-  if (at == NULL || strchr (at + 1, '@') != NULL)
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   /* Translators: %s is the address; may follow "The sender address". */
-                   _("\"%s\" is not an e-mail address (it needs exactly one @)"), address);
-      return FALSE;
-    }
-
-  domain = at + 1;
-  if (at == address || *domain == '\0' || address[0] == '.' || at[-1] == '.' ||
-      domain[0] == '.' || domain[strlen (domain) - 1] == '.' || strstr (address, "..") != NULL)
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   /* Translators: %s is the address; may follow "The sender address". */
-                   _("\"%s\" is not an e-mail address (like name@example.com)"), address);
-      return FALSE;
-    }
-
-  list = internet_address_list_parse (NULL, address);
-  if (list == NULL || internet_address_list_length (list) != 1 ||
-      !INTERNET_ADDRESS_IS_MAILBOX ((item = internet_address_list_get_address (list, 0))) ||
-      (internet_address_get_name (item) != NULL && *internet_address_get_name (item) != '\0') ||
-      (g_strcmp0 (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (item)),
-                  address) != 0 &&
-       g_strcmp0 (internet_address_mailbox_get_idn_addr (INTERNET_ADDRESS_MAILBOX (item)),
-                  address) != 0))
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   /* Translators: %s is the address; may follow "The sender address". */
-                   _("\"%s\" is not a plain e-mail address (like name@example.com)"),
-                   address);
-      return FALSE;
-    }
-
-  return TRUE;
 }

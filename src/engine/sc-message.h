@@ -63,7 +63,5 @@ gboolean     sc_message_is_prepared         (ScMessage           *self);
 GPtrArray   *sc_attachment_folder_list      (GFile               *folder,
                                              GCancellable        *cancellable,
                                              GError             **error);
-gboolean     sc_address_validate            (const char          *address,
-                                             GError             **error);
 
 G_END_DECLS

@@ -17,9 +17,9 @@
 #include <string.h>
 
 #include "sc-engine-resources.h"
+#include "sc-address.h"
 #include "sc-error.h"
-#include "sc-util-private.h"
-#include "sc-message.h"
+#include "sc-util.h"
 
 #define CONFIG_FILE      "config.json"
 #define CREDENTIALS_FILE "credentials.json"
@@ -127,25 +127,6 @@ static const GEnumValue security_values[] = {
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-static ScSecurity
-default_security_for_port (guint port)
-{
-  return port == 465 ? SC_SECURITY_TLS : SC_SECURITY_STARTTLS;
-}
-
-static void
-clear_secret (char **secret)
-{
-  if (*secret != NULL)
-    {
-      volatile char *p = (volatile char *) *secret;
-
-      while (*p != '\0')
-        *p++ = '\0';
-      g_clear_pointer (secret, g_free);
-    }
-}
-
 static gboolean
 set_str (char       **str_pointer,
          const char  *new_str)
@@ -156,37 +137,6 @@ set_str (char       **str_pointer,
   g_free (*str_pointer);
   *str_pointer = g_strdup (new_str);
   return TRUE;
-}
-
-static gboolean
-has_line_break (const char *str)
-{
-  return str != NULL && strpbrk (str, "\r\n") != NULL;
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autofree char *bare = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  gsize len;
-
-  if (host == NULL || *host == '\0')
-    return FALSE;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0 ||
-      g_ascii_strcasecmp (host, "localhost.") == 0)
-    return TRUE;
-
-  len = strlen (host);
-  if (host[0] == '[' && len > 2 && host[len - 1] == ']')
-    bare = g_strndup (host + 1, len - 2);
-  else
-    bare = g_strdup (host);
-
-  address = g_inet_address_new_from_string (bare);
-
-  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 static GFile *
@@ -336,7 +286,7 @@ check_security (ScSettings  *self,
                 const char  *host,
                 GError     **error)
 {
-  if (security == SC_SECURITY_NONE && !is_loopback_host (host))
+  if (security == SC_SECURITY_NONE && !sc_host_is_loopback (host))
     {
       set_invalid (self, KEY_SECURITY, error,
                    /* Translators: follows the key "security". "none", "tls" and "starttls"
@@ -371,7 +321,7 @@ check_ca_file (ScSettings  *self,
                const char  *ca_file,
                GError     **error)
 {
-  if (has_line_break (ca_file))
+  if (sc_text_has_line_break (ca_file))
     {
       set_invalid (self, KEY_CA_FILE, error, _("must be the path of a PEM file"));
       return FALSE;
@@ -392,7 +342,7 @@ check_login (ScSettings  *self,
       return FALSE;
     }
 
-  if (has_line_break (login))
+  if (sc_text_has_line_break (login))
     {
       set_invalid (self, KEY_LOGIN, error, _("must not contain a line break"));
       return FALSE;
@@ -458,7 +408,7 @@ check_subject (ScSettings  *self,
       return FALSE;
     }
 
-  if (has_line_break (subject))
+  if (sc_text_has_line_break (subject))
     {
       set_invalid (self, KEY_SUBJECT, error, _("must not contain a line break"));
       return FALSE;
@@ -572,6 +522,8 @@ read_json_file (ScSettings  *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
+  guint bad_line = 0;
+  guint bad_column = 0;
   JsonNode *root;
 
   if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
@@ -587,33 +539,13 @@ read_json_file (ScSettings  *self,
       return NULL;
     }
 
-  {
-    const char *end = NULL;
-
-    if (!g_utf8_validate (contents, length, &end))
-      {
-        guint line = 1;
-        guint column = 1;
-
-        for (const char *p = contents; p < end; p++)
-          {
-            if (*p == '\n')
-              {
-                line++;
-                column = 1;
-              }
-            else if ((*p & 0xc0) != 0x80)
-              {
-                column++;
-              }
-          }
-
-        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
-                     /* Translators: "%s:%u:%u:" is the file name, line and column. */
-                     _("%s:%u:%u: the file is not UTF-8 text"), shown, line, column);
-        return NULL;
-      }
-  }
+  if (sc_text_find_invalid_utf8 (contents, length, &bad_line, &bad_column, NULL))
+    {
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+                   /* Translators: "%s:%u:%u:" is the file name, line and column. */
+                   _("%s:%u:%u: the file is not UTF-8 text"), shown, bad_line, bad_column);
+      return NULL;
+    }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, contents, length, &local_error))
@@ -903,9 +835,9 @@ reset_values (ScSettings *self)
       self->security_explicit = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECURITY_EXPLICIT]);
     }
-  if (self->security != default_security_for_port (self->smtp_port))
+  if (self->security != sc_security_default_for_port (self->smtp_port))
     {
-      self->security = default_security_for_port (self->smtp_port);
+      self->security = sc_security_default_for_port (self->smtp_port);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECURITY]);
     }
 }
@@ -1379,7 +1311,7 @@ sc_settings_finalize (GObject *object)
   g_clear_pointer (&self->smtp_host, g_free);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->login, g_free);
-  clear_secret (&self->password);
+  sc_secret_clear (&self->password);
   g_clear_pointer (&self->recipients, g_strfreev);
   g_clear_pointer (&self->subject, g_free);
   g_clear_pointer (&self->message_file_path, g_free);
@@ -1476,9 +1408,9 @@ sc_settings_set_property (GObject      *object,
             g_object_freeze_notify (object);
             self->security_explicit = explicit;
             g_object_notify_by_pspec (object, pspec);
-            if (!explicit && self->security != default_security_for_port (self->smtp_port))
+            if (!explicit && self->security != sc_security_default_for_port (self->smtp_port))
               {
-                self->security = default_security_for_port (self->smtp_port);
+                self->security = sc_security_default_for_port (self->smtp_port);
                 g_object_notify_by_pspec (object, properties[PROP_SECURITY]);
               }
             g_object_thaw_notify (object);
@@ -1590,6 +1522,21 @@ sc_security_get_type (void)
  *
  * Returns: the value as written in config.json: "tls", "starttls" or "none"
  */
+/**
+ * sc_security_default_for_port:
+ * @port: an SMTP port
+ *
+ * The one rule for a config.json without "security": implicit TLS on port 465 (SMTPS),
+ * STARTTLS on every other port.
+ *
+ * Returns: the security for @port
+ */
+ScSecurity
+sc_security_default_for_port (guint port)
+{
+  return port == 465 ? SC_SECURITY_TLS : SC_SECURITY_STARTTLS;
+}
+
 const char *
 sc_security_to_string (ScSecurity security)
 {
@@ -1994,9 +1941,9 @@ sc_settings_set_smtp_port (ScSettings *self,
   self->smtp_port = smtp_port;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SMTP_PORT]);
 
-  if (!self->security_explicit && self->security != default_security_for_port (smtp_port))
+  if (!self->security_explicit && self->security != sc_security_default_for_port (smtp_port))
     {
-      self->security = default_security_for_port (smtp_port);
+      self->security = sc_security_default_for_port (smtp_port);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECURITY]);
     }
 
@@ -2178,7 +2125,7 @@ sc_settings_set_password (ScSettings *self,
   if (g_strcmp0 (self->password, password) == 0)
     return;
 
-  clear_secret (&self->password);
+  sc_secret_clear (&self->password);
   self->password = g_strdup (password);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PASSWORD]);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sc-error.h"
+#include "sc-util.h"
 #include "sc-tls-stream.h"
 
 #define READ_BUFFER_SIZE      4096
@@ -150,19 +151,6 @@ G_DEFINE_FINAL_TYPE (ScSmtpDataStream, sc_smtp_data_stream, G_TYPE_OUTPUT_STREAM
 /* ------------------------------------------------------------------------------------------ */
 
 static void
-erase_and_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-typedef char ScSecret;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScSecret, erase_and_free)
-
-static void
 sc_smtp_reply_free (ScSmtpReply *reply)
 {
   g_clear_pointer (&reply->lines, g_ptr_array_unref);
@@ -197,7 +185,7 @@ add_secret (ScSmtpConnection *c,
     return;
 
   if (c->secrets == NULL)
-    c->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) erase_and_free);
+    c->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_secret_free);
   g_ptr_array_add (c->secrets, g_strdup (secret));
 }
 
@@ -214,31 +202,11 @@ redact_secrets (ScSmtpConnection *c,
     return line;
 
   str = g_string_new (line);
-  erase_and_free (line);
+  sc_secret_free (line);
   for (guint i = 0; i < c->secrets->len; i++)
     g_string_replace (str, g_ptr_array_index (c->secrets, i), "<redacted>", 0);
 
   return g_string_free (str, FALSE);
-}
-
-static gboolean
-host_is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-  g_autofree char *bare = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0 ||
-      g_ascii_strcasecmp (host, "localhost.") == 0)
-    return TRUE;
-
-  if (host[0] == '[' && host[strlen (host) - 1] == ']')
-    bare = g_strndup (host + 1, strlen (host) - 2);
-  else
-    bare = g_strdup (host);
-
-  address = g_inet_address_new_from_string (bare);
-
-  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 /* The bare address for MAIL FROM / RCPT TO: "Name <a@b>" → "a@b"; refuses anything that could
@@ -826,13 +794,7 @@ connect_to_server (ScSmtpConnection  *c,
   g_autoptr(GSocketConnectable) address = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GSocketAddress) local_address = NULL;
-  g_autofree char *bare_host = NULL;
-  gsize host_len = strlen (session->host);
-
-  if (host_len > 2 && session->host[0] == '[' && session->host[host_len - 1] == ']')
-    bare_host = g_strndup (session->host + 1, host_len - 2);
-  else
-    bare_host = g_strdup (session->host);
+  g_autofree char *bare_host = sc_host_strip_brackets (session->host);
 
   g_socket_client_set_timeout (client, session->timeout_seconds);
   g_socket_client_set_enable_proxy (client, FALSE);
@@ -909,14 +871,8 @@ start_tls (ScSmtpConnection  *c,
            GError           **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *bare_host = NULL;
-  gsize host_len = strlen (c->session->host);
-
   /* "[127.0.0.1]": the certificate holds the bare address */
-  if (host_len > 2 && c->session->host[0] == '[' && c->session->host[host_len - 1] == ']')
-    bare_host = g_strndup (c->session->host + 1, host_len - 2);
-  else
-    bare_host = g_strdup (c->session->host);
+  g_autofree char *bare_host = sc_host_strip_brackets (c->session->host);
 
   c->tls = sc_tls_stream_new (G_IO_STREAM (c->connection), bare_host,
                               c->session->ca_file, error);
@@ -1207,7 +1163,7 @@ authenticate (ScSmtpConnection  *c,
 
   /* Belt and braces: never reach this over plaintext to another machine. */
   if (c->tls == NULL && !(session->security == SC_SECURITY_NONE &&
-                          host_is_loopback (session->host)))
+                          sc_host_is_loopback (session->host)))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
                    _("Refusing to send the password to %s unencrypted"), session->host);
@@ -1561,7 +1517,7 @@ send_message (ScSmtpConnection  *c,
       return FALSE;
     }
 
-  if (session->security == SC_SECURITY_NONE && !host_is_loopback (session->host))
+  if (session->security == SC_SECURITY_NONE && !sc_host_is_loopback (session->host))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
                    /* Translators: %s is the server; “none” is a setting value: keep it. */
@@ -1858,7 +1814,7 @@ sc_smtp_session_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->login, g_free);
-  g_clear_pointer (&self->password, erase_and_free);
+  g_clear_pointer (&self->password, sc_secret_free);
   g_clear_pointer (&self->refused, g_ptr_array_unref);
   g_clear_pointer (&self->last_reply, g_free);
 

@@ -1,4 +1,4 @@
-/* sc-util.c — small helpers shared inside the engine
+/* sc-util.c — the engine's small rules, each in one place
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,7 +8,10 @@
 
 #include "config.h"
 
-#include "sc-util-private.h"
+#include "sc-util.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
 
 /**
  * _sc_display_path:
@@ -32,4 +35,157 @@ _sc_display_path (GFile *file)
     return g_strdup (".");
 
   return g_file_get_parse_name (file);
+}
+
+/**
+ * _sc_ensure_gmime:
+ *
+ * Initialises GMime once, from any thread.
+ */
+void
+_sc_ensure_gmime (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_mime_init ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/**
+ * sc_host_strip_brackets:
+ * @host: a host name, an IP address, or an address literal such as "[::1]"
+ *
+ * Returns: (transfer full): @host without the brackets of an address literal, for connecting
+ *   and for checking the certificate (which holds the bare address)
+ */
+char *
+sc_host_strip_brackets (const char *host)
+{
+  gsize len;
+
+  g_return_val_if_fail (host != NULL, NULL);
+
+  len = strlen (host);
+  if (len > 2 && host[0] == '[' && host[len - 1] == ']')
+    return g_strndup (host + 1, len - 2);
+
+  return g_strdup (host);
+}
+
+/**
+ * sc_host_is_loopback:
+ * @host: (nullable): a host as written in the settings
+ *
+ * The one rule for "security": "none": it is allowed only to this computer, that is to
+ * "localhost" or a loopback address (127.0.0.0/8, ::1), bracketed or not.
+ *
+ * Returns: %TRUE if @host names this computer
+ */
+gboolean
+sc_host_is_loopback (const char *host)
+{
+  g_autofree char *bare = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0 ||
+      g_ascii_strcasecmp (host, "localhost.") == 0)
+    return TRUE;
+
+  bare = sc_host_strip_brackets (host);
+  address = g_inet_address_new_from_string (bare);
+
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * sc_text_find_invalid_utf8:
+ * @text: bytes read from a file
+ * @length: their length
+ * @out_line: (out) (optional): the 1-based line of the first bad byte
+ * @out_column: (out) (optional): its 1-based column, in characters
+ * @out_nul: (out) (optional): whether the bad byte is a NUL
+ *
+ * Returns: %TRUE if @text is NOT valid UTF-8 (or holds a NUL byte), with its position
+ */
+gboolean
+sc_text_find_invalid_utf8 (const char *text,
+                           gsize       length,
+                           guint      *out_line,
+                           guint      *out_column,
+                           gboolean   *out_nul)
+{
+  const char *end = NULL;
+  guint line = 1;
+  guint column = 1;
+
+  if (g_utf8_validate_len (text, length, &end))
+    return FALSE;
+
+  for (const char *p = text; p < end; p++)
+    {
+      if (*p == '\n')
+        {
+          line++;
+          column = 1;
+        }
+      else if ((*p & 0xc0) != 0x80)
+        {
+          column++;
+        }
+    }
+
+  if (out_line != NULL)
+    *out_line = line;
+  if (out_column != NULL)
+    *out_column = column;
+  if (out_nul != NULL)
+    *out_nul = end != NULL && *end == '\0';
+
+  return TRUE;
+}
+
+/**
+ * sc_text_has_line_break:
+ * @text: (nullable): a header value
+ *
+ * Returns: %TRUE if @text holds a CR or LF, which would start a new header line
+ */
+gboolean
+sc_text_has_line_break (const char *text)
+{
+  return text != NULL && strpbrk (text, "\r\n") != NULL;
+}
+
+/**
+ * sc_secret_free:
+ * @secret: (nullable): a password or an AUTH payload
+ *
+ * Wipes @secret (so that it does not linger in freed memory) and frees it.
+ */
+void
+sc_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+/**
+ * sc_secret_clear:
+ * @secret: a pointer to a secret
+ *
+ * Wipes and frees *@secret, and sets it to %NULL.
+ */
+void
+sc_secret_clear (char **secret)
+{
+  g_clear_pointer (secret, sc_secret_free);
 }

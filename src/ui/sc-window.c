@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sc-address.h"
 #include "sc-error.h"
 #include "sc-message.h"
 #include "sc-smtp-session.h"
@@ -1163,7 +1164,7 @@ port_changed_cb (ScWindow    *self,
           g_object_get (self->settings, "security-explicit", &explicit, NULL);
           if (!explicit)
             {
-              ScSecurity security = port == 465 ? SC_SECURITY_TLS : SC_SECURITY_STARTTLS;
+              ScSecurity security = sc_security_default_for_port (port);
 
               self->filling++;
               adw_combo_row_set_selected (self->security_row, security_to_position (security));
