@@ -1,4 +1,6 @@
-/* sc-window-private.h — the composer window's internals, for its tests
+/* sc-window-private.h — the composer window's internals, shared by sc-window.c and
+ * sc-window-settings.c, sc-window-attachments.c and sc-window-actions.c (never by tests: they
+ * use the properties and actions)
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,18 +8,11 @@
 
 #pragma once
 
+#include "sc-attachment-row.h"
 #include "sc-settings.h"
 #include "sc-window.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  GFile     *file;
-  goffset    size;         /* -1 while unknown */
-  gboolean   from_folder;  /* listed from the attachment folder (else added by hand) */
-  GtkWidget *row;
-} ScAttachmentEntry;
 
 struct _ScWindow
 {
@@ -25,16 +20,12 @@ struct _ScWindow
 
   /* Template children */
   AdwWindowTitle       *window_title;
-  GtkButton            *save_button;
-  GtkButton            *send_button;
   AdwPreferencesGroup  *recipients_group;
-  GtkButton            *add_recipient_button;
   AdwEntryRow          *subject_row;
   GtkTextView          *body_view;
   AdwPreferencesGroup  *attachments_group;
-  GtkButton            *add_attachment_button;
+  AdwActionRow         *no_attachments_row;
   AdwActionRow         *attachment_folder_row;
-  GtkButton            *choose_folder_button;
   AdwEntryRow          *host_row;
   AdwEntryRow          *port_row;
   AdwComboRow          *security_row;
@@ -42,42 +33,66 @@ struct _ScWindow
   AdwPasswordEntryRow  *password_row;
   GtkLabel             *status_label;
   GtkProgressBar       *progress_bar;
-  GtkButton            *cancel_button;
 
   /* State */
-  GFile                *settings_dir;
-  char                 *no_settings_dir;   /* why there is no settings folder to save to */
   ScSettings           *settings;
+  char                 *no_settings_dir;   /* why there is no settings folder to save to */
+  char                 *status_text;
   GCancellable         *cancellable;       /* the window's; cancelled on close and dispose */
   GCancellable         *send_cancellable;  /* the send in flight, if any */
-  GPtrArray            *recipient_rows;    /* AdwEntryRow*, in order */
-  GPtrArray            *attachments;       /* ScAttachmentEntry*, in order */
-  GtkWidget            *no_attachments_row;
+  GPtrArray            *recipient_rows;    /* ScRecipientRow*, in order */
+  GPtrArray            *attachments;       /* ScAttachmentRow*, in order */
   GtkNativeDialog      *chooser;
   GtkWidget            *stop_dialog;       /* "Stop Sending?", while it is open (weak) */
-  guint                 filling;           /* > 0 while widgets are filled from settings */
-  guint                 pending;           /* loads, listings and saves in flight */
+  guint                 pending;           /* loads, listings and measurements in flight */
   guint                 list_serial;       /* drops stale folder listings */
-  guint                 body_loaded : 1;   /* the message file was read (or does not exist) */
-  guint                 body_loading : 1;  /* the message file is being read */
-  guint                 body_edited : 1;   /* the user typed in the body */
-  guint                 listing : 1;       /* the attachment folder is being listed */
-  guint                 dirty : 1;
+  guint                 body_readable : 1; /* the message file was read or does not exist */
+  guint                 settings_modified : 1;
+  guint                 body_modified : 1; /* the body was edited since it was read or saved */
+  guint                 busy : 1;          /* the "busy" property, as last notified */
+  guint                 modified : 1;      /* the "modified" property, as last notified */
   guint                 sending : 1;
   guint                 saving : 1;
-  guint                 security_touched : 1;
   guint                 close_after_save : 1;
-  guint                 force_close : 1;
   guint                 close_after_send : 1; /* "Stop and Close": close once the send stops */
-  guint                 disposed : 1;
+  guint                 force_close : 1;
 };
 
-const char *_sc_window_get_status_text      (ScWindow   *self);
-gboolean    _sc_window_is_busy              (ScWindow   *self);
-void        _sc_window_add_attachment_files (ScWindow   *self,
-                                             GPtrArray  *files);
-GPtrArray  *_sc_window_get_attachment_files (ScWindow   *self);
-GtkWidget  *_sc_window_add_recipient        (ScWindow   *self,
-                                             const char *address);
+/* sc-window.c */
+void       _sc_window_set_status             (ScWindow       *self,
+                                              const char     *text,
+                                              gboolean        is_error);
+void       _sc_window_update_state           (ScWindow       *self);
+char      *_sc_window_dup_body               (ScWindow       *self);
+void       _sc_window_close_later            (ScWindow       *self,
+                                              gboolean        force);
+
+/* sc-window-settings.c */
+void       _sc_window_bind_settings          (ScWindow       *self);
+gboolean   _sc_window_validate               (ScWindow       *self,
+                                              GError        **error);
+GtkWidget *_sc_window_add_recipient          (ScWindow       *self,
+                                              const char     *address);
+void       _sc_window_save                   (ScWindow       *self);
+
+/* sc-window-attachments.c */
+void       _sc_window_class_add_attachment_actions (GtkWidgetClass *widget_class);
+void       _sc_window_init_attachments       (ScWindow       *self);
+void       _sc_window_list_attachment_folder (ScWindow       *self);
+void       _sc_window_add_files              (ScWindow       *self,
+                                              GPtrArray      *files);
+ScAttachmentRow *
+           _sc_window_find_attachment        (ScWindow       *self,
+                                              GFile          *file);
+void       _sc_window_add_attachment         (ScWindow       *self,
+                                              GFile          *file,
+                                              gint64          size,
+                                              gboolean        from_folder);
+void       _sc_window_remove_attachment      (ScWindow       *self,
+                                              ScAttachmentRow *row);
+
+/* sc-window-actions.c */
+void       _sc_window_class_add_actions      (GtkWidgetClass *widget_class);
+void       _sc_window_init_actions           (ScWindow       *self);
 
 G_END_DECLS

@@ -18,7 +18,6 @@
 
 #include "sc-test-server.h"
 #include "sc-ui-test-utils.h"
-#include "sc-window-private.h"
 
 static const char *body_text =
   "Hello team,\n"
@@ -32,9 +31,10 @@ static const char *body_text =
 static gboolean
 progress_visible (gpointer data)
 {
-  ScWindow *window = SC_WINDOW (data);
+  GtkWidget *bar = sc_ui_test_find_type (GTK_WIDGET (data), GTK_TYPE_PROGRESS_BAR);
 
-  return !window->sending || gtk_progress_bar_get_fraction (window->progress_bar) > 0.3;
+  /* The bar shows while the send is in flight. */
+  return bar == NULL || gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)) > 0.3;
 }
 
 static void
@@ -82,7 +82,6 @@ scene_open (Scene                     *scene,
             gsize                      photo_size)
 {
   static const char * const to[] = { "alice@example.com", "bob@example.org", NULL };
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   g_autofree char *photo = NULL;
 
@@ -100,10 +99,7 @@ scene_open (Scene                     *scene,
   scene->window = sc_ui_test_open_window (scene->dir, 720, 1330);
 
   /* Added by hand, as the Add Attachment chooser does. */
-  g_ptr_array_add (files, g_file_new_for_path (photo));
-  _sc_window_add_attachment_files (scene->window, files);
-  if (!sc_ui_test_wait_idle (scene->window))
-    g_error ("The attachment was not measured");
+  sc_ui_test_attach (scene->window, photo);
 }
 
 static void
@@ -147,7 +143,7 @@ main (int   argc,
   scene_open (&scene, &plain_options, 2400000);
   save_png (scene.window, out, "main-window.png");
   scene_send (&scene);
-  g_print ("sent: %s\n", _sc_window_get_status_text (scene.window));
+  g_print ("sent: %s\n", sc_window_get_status_text (scene.window));
   save_png (scene.window, out, "sent.png");
   scene_close (&scene);
 
@@ -165,7 +161,7 @@ main (int   argc,
   /* An error: the server's certificate is from a CA we do not trust. */
   scene_open (&scene, &untrusted_options, 2400000);
   scene_send (&scene);
-  g_print ("error: %s\n", _sc_window_get_status_text (scene.window));
+  g_print ("error: %s\n", sc_window_get_status_text (scene.window));
   save_png (scene.window, out, "error.png");
   scene_close (&scene);
 

@@ -10,7 +10,6 @@
 
 #include "sc-ui-test-utils.h"
 
-#include "sc-window-private.h"
 
 /**
  * sc_ui_test_wait_until:
@@ -65,7 +64,7 @@ sc_ui_test_spin (guint ms)
 gboolean
 sc_ui_test_window_idle (gpointer window)
 {
-  return !_sc_window_is_busy (SC_WINDOW (window));
+  return !sc_window_get_busy (SC_WINDOW (window));
 }
 
 /**
@@ -136,6 +135,179 @@ sc_ui_test_close_window (ScWindow **window)
   gtk_window_destroy (GTK_WINDOW (*window));
   *window = NULL;
   sc_ui_test_spin (50);
+}
+
+static void
+find_all (GtkWidget *widget,
+          gboolean (*match) (GtkWidget *, gconstpointer),
+          gconstpointer data,
+          GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (match (child, data))
+        g_ptr_array_add (found, child);
+      find_all (child, match, data, found);
+    }
+}
+
+static GtkWidget *
+find_first (GtkWidget *root,
+            gboolean (*match) (GtkWidget *, gconstpointer),
+            gconstpointer data)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  find_all (root, match, data, found);
+  return found->len > 0 ? found->pdata[0] : NULL;
+}
+
+static gboolean
+match_type (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
+static gboolean
+match_row (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data) == 0;
+}
+
+static gboolean
+match_button (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+}
+
+static gboolean
+match_role (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget))
+         == (GtkAccessibleRole) GPOINTER_TO_INT (data);
+}
+
+/**
+ * sc_ui_test_find_type:
+ *
+ * Returns: (transfer none) (nullable): the first visible widget of @type under @root
+ */
+GtkWidget *
+sc_ui_test_find_type (GtkWidget *root,
+                      GType      type)
+{
+  return find_first (root, match_type, GSIZE_TO_POINTER (type));
+}
+
+/**
+ * sc_ui_test_find_all:
+ *
+ * Returns: (transfer container): the visible widgets of @type under @root, in tree order
+ */
+GPtrArray *
+sc_ui_test_find_all (GtkWidget *root,
+                     GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  find_all (root, match_type, GSIZE_TO_POINTER (type), found);
+  return found;
+}
+
+/**
+ * sc_ui_test_find_row:
+ *
+ * Returns: (transfer none) (nullable): the first visible row titled @title (the title is
+ *   the row's accessible name too)
+ */
+GtkWidget *
+sc_ui_test_find_row (GtkWidget  *root,
+                     const char *title)
+{
+  return find_first (root, match_row, title);
+}
+
+/**
+ * sc_ui_test_find_button:
+ *
+ * Returns: (transfer none) (nullable): the first visible button labelled @label
+ */
+GtkWidget *
+sc_ui_test_find_button (GtkWidget  *root,
+                        const char *label)
+{
+  return find_first (root, match_button, label);
+}
+
+/**
+ * sc_ui_test_find_role:
+ *
+ * Returns: (transfer none) (nullable): the first visible widget with the accessible @role
+ */
+GtkWidget *
+sc_ui_test_find_role (GtkWidget         *root,
+                      GtkAccessibleRole  role)
+{
+  return find_first (root, match_role, GINT_TO_POINTER (role));
+}
+
+/**
+ * sc_ui_test_get_body:
+ *
+ * Returns: (transfer full): the text of the message editor
+ */
+char *
+sc_ui_test_get_body (ScWindow *window)
+{
+  GtkWidget *view = sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/**
+ * sc_ui_test_set_body:
+ *
+ * Replaces the text of the message editor, as typing does.
+ */
+void
+sc_ui_test_set_body (ScWindow   *window,
+                     const char *text)
+{
+  GtkWidget *view = sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+}
+
+/**
+ * sc_ui_test_attach:
+ * @path: a file
+ *
+ * Attaches @path as the Add Attachment chooser does (win.attach-files) and waits until the
+ * window has measured it.
+ */
+void
+sc_ui_test_attach (ScWindow   *window,
+                   const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  const char *uris[] = { uri, NULL };
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.attach-files", "^as", uris);
+  g_assert_true (sc_ui_test_wait_idle (window));
 }
 
 /**

@@ -2,6 +2,10 @@
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The tests see the window as its users do: through its properties ("busy", "modified",
+ * "status-text", "settings"), its actions (win.send, win.save, …) and its widget tree (rows by
+ * title, buttons by label, the status bar by its accessible role). They never look inside it.
  */
 
 #define G_LOG_DOMAIN "test-window"
@@ -16,9 +20,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sc-attachment-row.h"
+#include "sc-recipient-row.h"
 #include "sc-test-server.h"
 #include "sc-ui-test-utils.h"
-#include "sc-window-private.h"
 
 typedef struct
 {
@@ -31,18 +36,100 @@ typedef struct
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-static gboolean
-window_sending (gpointer data)
+static GtkWidget *
+row (ScWindow   *window,
+     const char *title)
 {
-  return SC_WINDOW (data)->sending;
+  GtkWidget *found = sc_ui_test_find_row (GTK_WIDGET (window), title);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static const char *
+row_text (ScWindow   *window,
+          const char *title)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row (window, title)));
+}
+
+static void
+set_row_text (ScWindow   *window,
+              const char *title,
+              const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row (window, title)), text);
+}
+
+static GtkWidget *
+button (ScWindow   *window,
+        const char *label)
+{
+  GtkWidget *found = sc_ui_test_find_button (GTK_WIDGET (window), label);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static GtkWidget *
+status_bar (ScWindow *window)
+{
+  GtkWidget *found = sc_ui_test_find_role (GTK_WIDGET (window), GTK_ACCESSIBLE_ROLE_STATUS);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static const char *
+status (ScWindow *window)
+{
+  return sc_window_get_status_text (window);
+}
+
+static gboolean
+status_is_error (ScWindow *window)
+{
+  return gtk_widget_has_css_class (status_bar (window), "error");
+}
+
+static GPtrArray *
+recipient_rows (ScWindow *window)
+{
+  return sc_ui_test_find_all (GTK_WIDGET (window), SC_TYPE_RECIPIENT_ROW);
+}
+
+static GPtrArray *
+attachment_rows (ScWindow *window)
+{
+  return sc_ui_test_find_all (GTK_WIDGET (window), SC_TYPE_ATTACHMENT_ROW);
+}
+
+/* Whether a send is in flight: its Cancel button is live. */
+static gboolean
+sending (gpointer data)
+{
+  return gtk_widget_get_sensitive (button (SC_WINDOW (data), "Cancel"));
+}
+
+static double
+progress (ScWindow *window)
+{
+  GtkWidget *bar = sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR);
+
+  return bar != NULL ? gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)) : 0.0;
 }
 
 static gboolean
 progress_started (gpointer data)
 {
-  ScWindow *window = SC_WINDOW (data);
+  return !sending (data) || progress (SC_WINDOW (data)) > 0.0;
+}
 
-  return !window->sending || gtk_progress_bar_get_fraction (window->progress_bar) > 0.0;
+static void
+activate (ScWindow   *window,
+          const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
 }
 
 static JsonObject *
@@ -58,37 +145,47 @@ read_json (const char *dir,
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
-static void
-set_text (gpointer    editable,
-          const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (editable), text);
-}
-
 static const char *
-get_text (gpointer editable)
+data_subject (JsonObject *data)
 {
-  return gtk_editable_get_text (GTK_EDITABLE (editable));
+  return json_object_get_string_member (json_object_get_object_member (data, "message"),
+                                        "subject");
 }
 
-static char *
-get_body (ScWindow *window)
+/* Negative assertions wait for the end of every session with the server, never a sleep. */
+static void
+assert_nothing_arrived (Fixture *fixture,
+                        guint    sessions)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (window->body_view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  /* TODO: sc_test_server_wait_closed (fixture->server, sessions, …) once it is on main. */
+  sc_ui_test_spin (500);
+  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Fixture                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
+static const ScTestServerOptions plain_options = { .mode = SC_TEST_SERVER_TLS };
+/* A server that reads DATA slowly: a send of a 64 KiB attachment lasts about a second. */
+static const ScTestServerOptions slow_options = {
+  .mode = SC_TEST_SERVER_TLS,
+  .data_delay_ms = 40,
+};
+static const ScTestServerOptions refusing_options = {
+  .mode = SC_TEST_SERVER_TLS,
+  .refuse_recipient = "bob@example.com",
+};
+static const ScTestServerOptions large_options = {
+  .mode = SC_TEST_SERVER_TLS,
+  .data_size_limit = 200 * 1024 * 1024,
+};
+
 static void
-fixture_set_up_with (Fixture                   *fixture,
-                     const ScTestServerOptions *options)
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
 {
+  const ScTestServerOptions *options = data != NULL ? data : &plain_options;
   g_autoptr(GError) error = NULL;
 
   fixture->server = sc_test_server_start (options, &error);
@@ -96,24 +193,6 @@ fixture_set_up_with (Fixture                   *fixture,
   fixture->dir = sc_test_make_tmpdir ();
   sc_test_write_settings (fixture->server, fixture->dir, NULL, "Window test",
                           "Hello from the window.\nSecond line.\n");
-}
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
-
-  fixture_set_up_with (fixture, &options);
-}
-
-static void
-fixture_set_up_slow (Fixture       *fixture,
-                     gconstpointer  data)
-{
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .data_delay_ms = 100 };
-
-  fixture_set_up_with (fixture, &options);
 }
 
 static void
@@ -128,49 +207,152 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Tests                                                                                      */
+/* Filling and binding                                                                        */
 /* ------------------------------------------------------------------------------------------ */
 
 static void
 test_window_fills (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *attachment = NULL;
+  g_autoptr(GPtrArray) recipients = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
   g_autofree char *body = NULL;
   g_autofree char *port = NULL;
+  g_autofree char *subject = NULL;
   ScWindow *window;
 
-  attachment = sc_ui_test_make_file (fixture->dir, "attachments/report.bin", 3000);
+  g_free (sc_ui_test_make_file (fixture->dir, "attachments/report.bin", 3000));
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
 
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "");
-  g_assert_cmpstr (get_text (window->host_row), ==, "localhost");
+  g_assert_cmpstr (status (window), ==, "");
+  g_assert_cmpstr (row_text (window, "Host"), ==, "localhost");
   port = g_strdup_printf ("%u", fixture->server->port);
-  g_assert_cmpstr (get_text (window->port_row), ==, port);
-  g_assert_cmpuint (adw_combo_row_get_selected (window->security_row), ==, 0);
-  g_assert_cmpstr (get_text (window->login_row), ==, SC_TEST_LOGIN);
-  g_assert_cmpstr (get_text (window->password_row), ==, SC_TEST_PASSWORD);
-  g_assert_cmpstr (get_text (window->subject_row), ==, "Window test");
-  g_assert_cmpuint (window->recipient_rows->len, ==, 2);
-  g_assert_cmpstr (get_text (window->recipient_rows->pdata[0]), ==, "alice@example.com");
-  g_assert_cmpstr (get_text (window->recipient_rows->pdata[1]), ==, "bob@example.com");
-  body = get_body (window);
+  g_assert_cmpstr (row_text (window, "Port"), ==, port);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row (window, "Security"))), ==, 0);
+  g_assert_cmpstr (row_text (window, "Login"), ==, SC_TEST_LOGIN);
+  g_assert_cmpstr (row_text (window, "Password"), ==, SC_TEST_PASSWORD);
+  g_assert_cmpstr (row_text (window, "Subject"), ==, "Window test");
+  recipients = recipient_rows (window);
+  g_assert_cmpuint (recipients->len, ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (recipients->pdata[0]), ==, "alice@example.com");
+  g_assert_cmpstr (gtk_editable_get_text (recipients->pdata[1]), ==, "bob@example.com");
+  body = sc_ui_test_get_body (window);
   g_assert_cmpstr (body, ==, "Hello from the window.\nSecond line.\n");
 
   /* The folder's file is listed with its size. */
-  g_assert_cmpuint (window->attachments->len, ==, 1);
-  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==, 3000);
-  g_assert_true (((ScAttachmentEntry *) window->attachments->pdata[0])->from_folder);
+  attachments = attachment_rows (window);
+  g_assert_cmpuint (attachments->len, ==, 1);
+  g_assert_cmpint (sc_attachment_row_get_size (attachments->pdata[0]), ==, 3000);
+  g_assert_true (sc_attachment_row_get_from_folder (attachments->pdata[0]));
 
-  /* Nothing edited yet; the password is hidden. */
-  g_assert_false (window->dirty);
+  /* Nothing edited yet. */
+  g_assert_false (sc_window_get_modified (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "SMTP Client");
 
-  set_text (window->subject_row, "Changed");
-  g_assert_true (window->dirty);
+  /* A field edits the model it is bound to. */
+  set_row_text (window, "Subject", "Changed");
+  g_assert_true (sc_window_get_modified (window));
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "•"));
+  g_object_get (sc_window_get_settings (window), "subject", &subject, NULL);
+  g_assert_cmpstr (subject, ==, "Changed");
+
+  /* And the model shows in the field. */
+  g_object_set (sc_window_get_settings (window), "login", "other@example.org", NULL);
+  g_assert_cmpstr (row_text (window, "Login"), ==, "other@example.org");
 }
+
+/* Until the user picks a security, it follows the port (the engine's rule); a pick is kept. */
+static void
+test_window_security_follows_port (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  static const struct
+  {
+    const char *port;
+    guint       position;  /* TLS, STARTTLS, None */
+  } steps[] = {
+    { "465", 0 },
+    { "587", 1 },
+    { "25", 1 },
+    { "465", 0 },
+  };
+  ScSettings *settings;
+  GtkWidget *security;
+  ScSecurity chosen;
+  gboolean explicit;
+  ScWindow *window;
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  settings = sc_window_get_settings (window);
+  security = row (window, "Security");
+  g_object_set (settings, "security-explicit", FALSE, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      set_row_text (window, "Port", steps[i].port);
+      g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (security)), ==,
+                        steps[i].position);
+      g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, atoi (steps[i].port));
+    }
+
+  /* Text that is not a port leaves the model alone, and the field says so. */
+  set_row_text (window, "Port", "not a port");
+  g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 465);
+  g_assert_true (gtk_widget_has_css_class (row (window, "Port"), "error"));
+
+  /* Picking a security makes it explicit: the port no longer changes it. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (security), 1);
+  g_object_get (settings, "security", &chosen, "security-explicit", &explicit, NULL);
+  g_assert_cmpint (chosen, ==, SC_SECURITY_STARTTLS);
+  g_assert_true (explicit);
+  set_row_text (window, "Port", "465");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (security)), ==, 1);
+}
+
+static void
+test_window_recipients_bound (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  static const char * const loaded[] = { "x@example.com", "y@example.com", "z@example.com", NULL };
+  g_autoptr(GPtrArray) rows = NULL;
+  const char * const *recipients;
+  ScSettings *settings;
+  GtkWidget *added;
+  ScWindow *window;
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  settings = sc_window_get_settings (window);
+
+  /* A new row, typed in: the model's list grows. An empty row adds nothing. */
+  activate (window, "win.add-recipient");
+  rows = recipient_rows (window);
+  g_assert_cmpuint (rows->len, ==, 3);
+  added = rows->pdata[2];
+  g_assert_cmpuint (g_strv_length ((char **) sc_settings_get_recipients (settings)), ==, 2);
+  gtk_editable_set_text (GTK_EDITABLE (added), "carol@example.net");
+  recipients = sc_settings_get_recipients (settings);
+  g_assert_cmpuint (g_strv_length ((char **) recipients), ==, 3);
+  g_assert_cmpstr (recipients[2], ==, "carol@example.net");
+
+  /* Its remove button takes it out of the list. */
+  g_signal_emit_by_name (sc_ui_test_find_type (added, GTK_TYPE_BUTTON), "clicked");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = recipient_rows (window);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpuint (g_strv_length ((char **) sc_settings_get_recipients (settings)), ==, 2);
+
+  /* A list set on the model shows as rows. */
+  g_object_set (settings, "recipients", loaded, NULL);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = recipient_rows (window);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstr (gtk_editable_get_text (rows->pdata[2]), ==, "z@example.com");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Saving                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
 
 static void
 test_window_save_round_trip (Fixture       *fixture,
@@ -179,12 +361,11 @@ test_window_save_round_trip (Fixture       *fixture,
   g_autoptr(JsonObject) config = NULL;
   g_autoptr(JsonObject) credentials = NULL;
   g_autoptr(JsonObject) settings_data = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *path = NULL;
   g_autofree char *body = NULL;
   JsonArray *to;
-  JsonObject *message;
-  GtkWidget *row;
   struct stat st;
   ScWindow *window;
 
@@ -200,24 +381,24 @@ test_window_save_round_trip (Fixture       *fixture,
   g_clear_pointer (&config, json_object_unref);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "");
-  /* Screen readers find the status as a status bar. */
-  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (window->status_label)),
-                   ==, GTK_ACCESSIBLE_ROLE_STATUS);
+  g_assert_cmpstr (status (window), ==, "");
 
-  set_text (window->subject_row, "Edited subject");
-  set_text (window->host_row, "127.0.0.1");
-  set_text (window->login_row, "someone@example.org");
-  set_text (window->password_row, "new secret");
-  row = _sc_window_add_recipient (window, "carol@example.net");
-  g_assert_nonnull (row);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->body_view), "New body\n", -1);
-  g_assert_true (window->dirty);
+  set_row_text (window, "Subject", "Edited subject");
+  set_row_text (window, "Host", "127.0.0.1");
+  set_row_text (window, "Login", "someone@example.org");
+  set_row_text (window, "Password", "new secret");
+  activate (window, "win.add-recipient");
+  rows = recipient_rows (window);
+  gtk_editable_set_text (rows->pdata[rows->len - 1], "carol@example.net");
+  sc_ui_test_set_body (window, "New body\n");
+  g_assert_true (sc_window_get_modified (window));
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  activate (window, "win.save");
+  g_assert_true (sc_window_get_busy (window));
   g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Saved");
-  g_assert_false (window->dirty);
+  g_assert_cmpstr (status (window), ==, "Saved");
+  g_assert_false (status_is_error (window));
+  g_assert_false (sc_window_get_modified (window));
 
   config = read_json (fixture->dir, "config.json");
   g_assert_cmpstr (json_object_get_string_member (config, "smtp_host"), ==, "127.0.0.1");
@@ -236,9 +417,10 @@ test_window_save_round_trip (Fixture       *fixture,
   to = json_object_get_array_member (settings_data, "to_addrs");
   g_assert_cmpuint (json_array_get_length (to), ==, 3);
   g_assert_cmpstr (json_array_get_string_element (to, 2), ==, "carol@example.net");
-  message = json_object_get_object_member (settings_data, "message");
-  g_assert_cmpstr (json_object_get_string_member (message, "subject"), ==, "Edited subject");
-  g_assert_cmpstr (json_object_get_string_member (message, "message_file_path"), ==, "body.txt");
+  g_assert_cmpstr (data_subject (settings_data), ==, "Edited subject");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings_data,
+                                                                                 "message"),
+                                                  "message_file_path"), ==, "body.txt");
 
   body = sc_test_read_file (fixture->dir, "body.txt", NULL);
   g_assert_cmpstr (body, ==, "New body\n");
@@ -246,103 +428,101 @@ test_window_save_round_trip (Fixture       *fixture,
   /* A second window reads back what the first wrote. */
   sc_ui_test_close_window (&fixture->window);
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  g_assert_cmpstr (get_text (window->subject_row), ==, "Edited subject");
-  g_assert_cmpstr (get_text (window->password_row), ==, "new secret");
-  g_assert_cmpuint (window->recipient_rows->len, ==, 3);
-  contents = get_body (window);
+  g_assert_cmpstr (row_text (window, "Subject"), ==, "Edited subject");
+  g_assert_cmpstr (row_text (window, "Password"), ==, "new secret");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = recipient_rows (window);
+  g_assert_cmpuint (rows->len, ==, 3);
+  contents = sc_ui_test_get_body (window);
   g_assert_cmpstr (contents, ==, "New body\n");
 }
 
-static void
-assert_files_unchanged (const char *dir,
-                        char      **before)
-{
-  static const char *names[] = { "config.json", "credentials.json", "data.json", "body.txt" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *now = sc_test_read_file (dir, names[i], NULL);
-
-      g_assert_cmpstr (now, ==, before[i]);
-    }
-}
+static const char *saved_files[] = { "config.json", "credentials.json", "data.json", "body.txt" };
 
 /* Save is refused: @field is marked, the status says why and no file changed. */
 static void
-assert_save_refused (ScWindow   *window,
-                     gpointer    field,
-                     const char *dir,
+assert_save_refused (Fixture    *fixture,
+                     GtkWidget  *field,
                      char      **before)
 {
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
-  g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (field), "error"));
-  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not saved"));
-  g_assert_true (window->dirty);
-  assert_files_unchanged (dir, before);
+  activate (fixture->window, "win.save");
+  g_assert_true (sc_ui_test_wait_idle (fixture->window));
+  g_assert_true (gtk_widget_has_css_class (field, "error"));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (field));
+  g_assert_true (g_str_has_prefix (status (fixture->window), "Not saved"));
+  g_assert_true (status_is_error (fixture->window));
+  g_assert_true (sc_window_get_modified (fixture->window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (saved_files); i++)
+    {
+      g_autofree char *now = sc_test_read_file (fixture->dir, saved_files[i], NULL);
+
+      g_assert_cmpstr (now, ==, before[i]);
+    }
 }
 
 static void
 test_window_invalid_blocks_save (Fixture       *fixture,
                                  gconstpointer  data)
 {
-  char *before[4];
+  /* Each bad value is refused, then put right before the next. */
+  static const struct
+  {
+    const char *field;      /* a row title */
+    const char *bad;
+    const char *in_status;  /* nullable */
+    const char *good;
+  } cases[] = {
+    { "Port", "70000", "70000", "2525" },
+    { "Port", "0", NULL, "2525" },
+    { "Port", "smtp", "smtp", "2525" },
+    { "Host", "  ", NULL, "localhost" },
+    { "Host", "mail example com", NULL, "localhost" },
+    { "Recipient", "not an address", NULL, "dave@example.com" },
+  };
+  g_auto(GStrv) before = g_new0 (char *, G_N_ELEMENTS (saved_files) + 1);
   ScWindow *window;
-  GtkWidget *row;
 
-  before[0] = sc_test_read_file (fixture->dir, "config.json", NULL);
-  before[1] = sc_test_read_file (fixture->dir, "credentials.json", NULL);
-  before[2] = sc_test_read_file (fixture->dir, "data.json", NULL);
-  before[3] = sc_test_read_file (fixture->dir, "body.txt", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (saved_files); i++)
+    before[i] = sc_test_read_file (fixture->dir, saved_files[i], NULL);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->body_view), "Not saved\n", -1);
-  set_text (window->subject_row, "Not saved either");
+  sc_ui_test_set_body (window, "Not saved\n");
+  set_row_text (window, "Subject", "Not saved either");
 
-  /* Port out of range. */
-  set_text (window->port_row, "70000");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
-  assert_save_refused (window, window->port_row, fixture->dir, before);
-  g_assert_nonnull (strstr (_sc_window_get_status_text (window), "70000"));
-  g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (window->port_row)));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GtkWidget *field = row (window, cases[i].field);
 
-  set_text (window->port_row, "0");
-  assert_save_refused (window, window->port_row, fixture->dir, before);
+      g_test_message ("%s: “%s”", cases[i].field, cases[i].bad);
+      gtk_editable_set_text (GTK_EDITABLE (field), cases[i].bad);
+      assert_save_refused (fixture, field, before);
+      if (cases[i].in_status != NULL)
+        g_assert_nonnull (strstr (status (window), cases[i].in_status));
 
-  /* A good port, but a malformed address. */
-  set_text (window->port_row, "2525");
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->port_row), "error"));
-  row = _sc_window_add_recipient (window, "not an address");
-  g_assert_true (gtk_widget_has_css_class (row, "error"));
-  assert_save_refused (window, row, fixture->dir, before);
-
-  /* An empty host. */
-  set_text (row, "dave@example.com");
-  g_assert_false (gtk_widget_has_css_class (row, "error"));
-  set_text (window->host_row, "  ");
-  assert_save_refused (window, window->host_row, fixture->dir, before);
+      gtk_editable_set_text (GTK_EDITABLE (field), cases[i].good);
+      g_assert_false (gtk_widget_has_css_class (field, "error"));
+    }
 
   /* A line break in the subject would inject a header. */
-  set_text (window->host_row, "localhost");
-  set_text (window->subject_row, "Hello\r\nBcc: eve@example.com");
-  if (strchr (get_text (window->subject_row), '\n') != NULL)
-    assert_save_refused (window, window->subject_row, fixture->dir, before);
-  set_text (window->host_row, "  ");
+  set_row_text (window, "Subject", "Hello\r\nBcc: eve@example.com");
+  if (strchr (row_text (window, "Subject"), '\n') != NULL)
+    assert_save_refused (fixture, row (window, "Subject"), before);
 
   /* Sending refuses the same way, without a connection. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  g_assert_false (window->sending);
-  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window), "Not sent"));
+  set_row_text (window, "Host", "  ");
+  activate (window, "win.send");
+  g_assert_false (sending (window));
+  g_assert_true (g_str_has_prefix (status (window), "Not sent"));
+  g_assert_true (gtk_widget_has_css_class (row (window, "Host"), "error"));
   g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
-
-  for (guint i = 0; i < G_N_ELEMENTS (before); i++)
-    g_free (before[i]);
 }
 
 static void
 test_window_broken_settings (Fixture       *fixture,
                              gconstpointer  data)
 {
+  g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *config_before = NULL;
   g_autofree char *config_after = NULL;
   ScWindow *window;
@@ -354,16 +534,33 @@ test_window_broken_settings (Fixture       *fixture,
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
 
   /* The error names the file; what could be read is filled in. */
-  g_assert_nonnull (strstr (_sc_window_get_status_text (window), "config.json"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
-  g_assert_cmpstr (get_text (window->login_row), ==, SC_TEST_LOGIN);
-  g_assert_cmpstr (get_text (window->subject_row), ==, "Window test");
-  g_assert_cmpuint (window->recipient_rows->len, ==, 2);
-  g_assert_false (window->dirty);
+  g_assert_nonnull (strstr (status (window), "config.json"));
+  g_assert_true (status_is_error (window));
+  g_assert_cmpstr (row_text (window, "Login"), ==, SC_TEST_LOGIN);
+  g_assert_cmpstr (row_text (window, "Subject"), ==, "Window test");
+  rows = recipient_rows (window);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_false (sc_window_get_modified (window));
 
   sc_ui_test_close_window (&fixture->window);
   config_after = sc_test_read_file (fixture->dir, "config.json", NULL);
   g_assert_cmpstr (config_after, ==, config_before);
+}
+
+static void
+test_window_missing_settings (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (fixture->dir, "does-not-exist", NULL);
+  ScWindow *window;
+
+  fixture->window = window = sc_ui_test_open_window (missing, -1, -1);
+  g_test_message ("status: %s", status (window));
+  g_assert_cmpstr (status (window), !=, "");
+  g_assert_true (status_is_error (window));
+  g_assert_false (sc_window_get_modified (window));
+  sc_ui_test_close_window (&fixture->window);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
 /* A message file that cannot be read is never overwritten, and what the user typed in its
@@ -375,74 +572,44 @@ test_window_unreadable_body (Fixture       *fixture,
   g_autoptr(JsonObject) settings_data = NULL;
   g_autofree char *body_before = NULL;
   g_autofree char *body_after = NULL;
+  GtkWidget *view;
   ScWindow *window;
 
   sc_test_write_file (fixture->dir, "body.txt", "Latin-1 \xe9t\xe9\n", -1);
   body_before = sc_test_read_file (fixture->dir, "body.txt", NULL);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  g_assert_nonnull (strstr (_sc_window_get_status_text (window), "UTF-8"));
-  g_assert_true (gtk_text_view_get_editable (window->body_view));
+  g_assert_nonnull (strstr (status (window), "UTF-8"));
+  view = sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW);
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (view)));
 
   /* Only settings changed: they are saved, and that is all there is to save. */
-  set_text (window->subject_row, "Settings only");
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  set_row_text (window, "Subject", "Settings only");
+  activate (window, "win.save");
   g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Saved");
-  g_assert_false (window->dirty);
+  g_assert_cmpstr (status (window), ==, "Saved");
+  g_assert_false (sc_window_get_modified (window));
 
   /* A body typed in: the settings are saved, the body is not, and the window says so. */
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->body_view), "Typed\n", -1);
-  set_text (window->subject_row, "Saved subject");
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.save", NULL);
+  sc_ui_test_set_body (window, "Typed\n");
+  g_assert_true (sc_window_get_modified (window));
+  set_row_text (window, "Subject", "Saved subject");
+  activate (window, "win.save");
   g_assert_true (sc_ui_test_wait_idle (window));
-  g_test_message ("status: %s", _sc_window_get_status_text (window));
-  g_assert_true (g_str_has_prefix (_sc_window_get_status_text (window),
-                                   "Settings saved, but not the message"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
-  g_assert_true (window->dirty);
+  g_test_message ("status: %s", status (window));
+  g_assert_true (g_str_has_prefix (status (window), "Settings saved, but not the message"));
+  g_assert_true (status_is_error (window));
+  g_assert_true (sc_window_get_modified (window));
 
   settings_data = read_json (fixture->dir, "data.json");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings_data,
-                                                                                 "message"),
-                                                  "subject"), ==, "Saved subject");
+  g_assert_cmpstr (data_subject (settings_data), ==, "Saved subject");
   body_after = sc_test_read_file (fixture->dir, "body.txt", NULL);
   g_assert_cmpstr (body_after, ==, body_before);
 }
 
-static GtkWidget *
-find_button (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && gtk_widget_get_visible (child))
-        return child;
-      if ((found = find_button (child)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static void
-test_window_missing_settings (Fixture       *fixture,
-                              gconstpointer  data)
-{
-  g_autofree char *missing = g_build_filename (fixture->dir, "does-not-exist", NULL);
-  ScWindow *window;
-
-  fixture->window = window = sc_ui_test_open_window (missing, -1, -1);
-  g_test_message ("status: %s", _sc_window_get_status_text (window));
-  g_assert_cmpstr (_sc_window_get_status_text (window), !=, "");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
-  g_assert_false (window->dirty);
-  sc_ui_test_close_window (&fixture->window);
-  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
-}
+/* ------------------------------------------------------------------------------------------ */
+/* Sending                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
 
 typedef struct
 {
@@ -516,7 +683,7 @@ test_window_send (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) attachments = NULL;
   g_autofree char *attachment = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *expected_sha256 = NULL;
@@ -526,42 +693,47 @@ test_window_send (Fixture       *fixture,
   gsize expected_len = 0;
   FoundPart found = { "photo.bin" };
   FoundPart removed = { "skip-me.bin" };
-  g_autofree char *skipped = NULL;
-  ScAttachmentEntry *entry;
   ScWindow *window;
 
   attachment = sc_ui_test_make_file (fixture->dir, "photo.bin", 50000);
-  skipped = sc_ui_test_make_file (fixture->dir, "attachments/skip-me.bin", 100);
+  g_free (sc_ui_test_make_file (fixture->dir, "attachments/skip-me.bin", 100));
   expected = sc_test_read_file (attachment, NULL, &expected_len);
   config_before = sc_test_read_file (fixture->dir, "config.json", NULL);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  set_text (window->subject_row, "Sent from the window");
+  set_row_text (window, "Subject", "Sent from the window");
 
-  /* The folder's file, removed with its row's button. */
-  g_assert_cmpuint (window->attachments->len, ==, 1);
-  entry = window->attachments->pdata[0];
-  g_assert_true (entry->from_folder);
-  g_signal_emit_by_name (find_button (entry->row), "clicked");
-  g_assert_cmpuint (window->attachments->len, ==, 0);
+  /* The folder's file, removed with its row's button (win.remove-attachment). */
+  attachments = attachment_rows (window);
+  g_assert_cmpuint (attachments->len, ==, 1);
+  g_assert_true (sc_attachment_row_get_from_folder (attachments->pdata[0]));
+  g_signal_emit_by_name (sc_ui_test_find_type (attachments->pdata[0], GTK_TYPE_BUTTON),
+                         "clicked");
+  g_clear_pointer (&attachments, g_ptr_array_unref);
+  attachments = attachment_rows (window);
+  g_assert_cmpuint (attachments->len, ==, 0);
 
   /* What the Add Attachment chooser's response does. */
-  g_ptr_array_add (files, g_file_new_for_path (attachment));
-  _sc_window_add_attachment_files (window, files);
-  g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_cmpuint (window->attachments->len, ==, 1);
-  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==, 50000);
+  sc_ui_test_attach (window, attachment);
+  g_clear_pointer (&attachments, g_ptr_array_unref);
+  attachments = attachment_rows (window);
+  g_assert_cmpuint (attachments->len, ==, 1);
+  g_assert_cmpint (sc_attachment_row_get_size (attachments->pdata[0]), ==, 50000);
+  g_assert_false (sc_attachment_row_get_from_folder (attachments->pdata[0]));
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  g_assert_true (window->sending);
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->send_button)));
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->cancel_button)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->progress_bar)));
+  activate (window, "win.send");
+  g_assert_true (sending (window));
+  g_assert_true (sc_window_get_busy (window));
+  g_assert_false (gtk_widget_get_sensitive (button (window, "Send")));
+  g_assert_false (gtk_widget_get_sensitive (button (window, "Save")));
+  g_assert_nonnull (sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR));
   g_assert_true (sc_ui_test_wait_idle (window));
 
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Message sent successfully");
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->send_button)));
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->cancel_button)));
+  g_assert_cmpstr (status (window), ==, "Message sent successfully");
+  g_assert_false (status_is_error (window));
+  g_assert_true (gtk_widget_get_sensitive (button (window, "Send")));
+  g_assert_false (sending (window));
+  g_assert_null (sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR));
 
   messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
   g_assert_nonnull (messages);
@@ -581,6 +753,45 @@ test_window_send (Fixture       *fixture,
   /* Sending writes nothing. */
   config_after = sc_test_read_file (fixture->dir, "config.json", NULL);
   g_assert_cmpstr (config_after, ==, config_before);
+}
+
+static void
+test_window_refused_recipient (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+  ScWindow *window;
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+
+  /* Sent to alice; the status names bob and the server's reply. */
+  g_test_message ("status: %s", status (window));
+  g_assert_true (g_str_has_prefix (status (window), "Message sent, but 1 recipient was refused"));
+  g_assert_nonnull (strstr (status (window), "bob@example.com"));
+  g_assert_nonnull (strstr (status (window), "550"));
+  g_assert_true (status_is_error (window));
+  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
+  g_assert_nonnull (messages);
+}
+
+/* A send that fails shows the engine's error in the status bar. */
+static void
+test_window_send_error (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  ScWindow *window;
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  set_row_text (window, "Password", "wrong password");
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_test_message ("status: %s", status (window));
+  g_assert_true (status_is_error (window));
+  g_assert_cmpstr (status (window), !=, "");
+  g_assert_cmpstr (status (window), !=, "Message sent successfully");
+  assert_nothing_arrived (fixture, 1);
 }
 
 /* Writes @mib MiB to @dir/@name: one MiB of (seeded) random bytes, repeated, so it is made
@@ -642,10 +853,7 @@ loop_watch_tick_cb (gpointer user_data)
     }
   watch->last = now;
 
-  if (!watch->window->sending)
-    return G_SOURCE_CONTINUE;
-
-  fraction = gtk_progress_bar_get_fraction (watch->window->progress_bar);
+  fraction = progress (watch->window);
   if (fraction > 0.0 && (watch->fractions->len == 0
                          || fraction != g_array_index (watch->fractions, double,
                                                        watch->fractions->len - 1)))
@@ -654,26 +862,14 @@ loop_watch_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-fixture_set_up_large (Fixture       *fixture,
-                      gconstpointer  data)
-{
-  ScTestServerOptions options = {
-    .mode = SC_TEST_SERVER_TLS,
-    .data_size_limit = 200 * 1024 * 1024,
-  };
-
-  fixture_set_up_with (fixture, &options);
-}
-
 /* The acceptance test "the window never freezes during a 100 MB send": a real send of a 100 MiB
  * attachment, with the main loop never blocked for long and the progress bar moving. */
 static void
 test_window_send_100mb (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
   g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *attachment = NULL;
   g_autofree char *expected_sha256 = NULL;
@@ -688,13 +884,11 @@ test_window_send_100mb (Fixture       *fixture,
   attachment = make_big_file (fixture->dir, "big.bin", 100, &expected_sha256);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  set_text (window->subject_row, "100 MB from the window");
-  g_ptr_array_add (files, g_file_new_for_path (attachment));
-  _sc_window_add_attachment_files (window, files);
-  g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_cmpuint (window->attachments->len, ==, 1);
-  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==,
-                   100 * 1024 * 1024);
+  set_row_text (window, "Subject", "100 MB from the window");
+  sc_ui_test_attach (window, attachment);
+  attachments = attachment_rows (window);
+  g_assert_cmpuint (attachments->len, ==, 1);
+  g_assert_cmpint (sc_attachment_row_get_size (attachments->pdata[0]), ==, 100 * 1024 * 1024);
 
   watch.window = window;
   watch.fractions = fractions;
@@ -703,8 +897,8 @@ test_window_send_100mb (Fixture       *fixture,
 
   /* The Send action itself is timed too: it runs between two ticks. */
   start = g_get_monotonic_time ();
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  g_assert_true (window->sending);
+  activate (window, "win.send");
+  g_assert_true (sending (window));
   g_assert_true (sc_ui_test_wait_until (sc_ui_test_window_idle, window, 120000));
   elapsed = g_get_monotonic_time () - start;
   g_source_remove (tick);
@@ -712,7 +906,7 @@ test_window_send_100mb (Fixture       *fixture,
   g_test_message ("100 MiB sent in %.1f s; longest main-loop gap %.1f ms (ending %.2f s after "
                   "Send); %u progress updates", elapsed / 1e6, watch.longest / 1e3,
                   (watch.longest_at - start) / 1e6, fractions->len);
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Message sent successfully");
+  g_assert_cmpstr (status (window), ==, "Message sent successfully");
 
   /* Progress was shown several times, always growing. */
   g_assert_cmpuint (fractions->len, >=, 5);
@@ -744,48 +938,44 @@ static void
 test_window_cancel (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *attachment = NULL;
   ScWindow *window;
 
   attachment = sc_ui_test_make_file (fixture->dir, "big.bin", 4 * 1024 * 1024);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  g_ptr_array_add (files, g_file_new_for_path (attachment));
-  _sc_window_add_attachment_files (window, files);
-  g_assert_true (sc_ui_test_wait_idle (window));
+  sc_ui_test_attach (window, attachment);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  g_assert_true (window->sending);
+  activate (window, "win.send");
   g_assert_true (sc_ui_test_wait_until (progress_started, window, SC_UI_TEST_WAIT_MS));
-  g_assert_true (window->sending);
+  g_assert_true (sending (window));
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.cancel", NULL);
+  activate (window, "win.cancel");
   g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_false (window_sending (window));
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Sending cancelled");
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->status_label), "error"));
+  g_assert_false (sending (window));
+  g_assert_cmpstr (status (window), ==, "Sending cancelled");
+  g_assert_false (status_is_error (window));
 
-  sc_ui_test_spin (500);
-  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
+  assert_nothing_arrived (fixture, 1);
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Keyboard and screen readers                                                                */
+/* ------------------------------------------------------------------------------------------ */
 
 static void
 test_window_tab_reaches_controls (Fixture       *fixture,
                                   gconstpointer  data)
 {
+  static const char *labels[] = {
+    "Save", "Send", "Add Recipient", "Add Attachment…", "Choose Folder…",
+  };
+  static const char *rows[] = { "Subject", "Password", "Host", "Recipient" };
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-  GtkWidget *expected[7];
+  GtkWidget *status_label;
   ScWindow *window;
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  expected[0] = GTK_WIDGET (window->save_button);
-  expected[1] = GTK_WIDGET (window->send_button);
-  expected[2] = GTK_WIDGET (window->add_attachment_button);
-  expected[3] = GTK_WIDGET (window->body_view);
-  expected[4] = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (window->password_row)));
-  expected[5] = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (window->subject_row)));
-  expected[6] = GTK_WIDGET (window->choose_folder_button);
 
   /* Twice round the whole chain: Tab wraps around at the end. */
   for (guint i = 0; i < 80; i++)
@@ -799,51 +989,31 @@ test_window_tab_reaches_controls (Fixture       *fixture,
         g_hash_table_add (seen, focus);
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+  /* Each button is reached; its visible label is its accessible name. */
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     {
-      g_assert_true (g_hash_table_contains (seen, expected[i]));
+      g_test_message ("button %s", labels[i]);
+      g_assert_true (g_hash_table_contains (seen, button (window, labels[i])));
     }
+  g_assert_true (g_hash_table_contains (seen, sc_ui_test_find_type (GTK_WIDGET (window),
+                                                                    GTK_TYPE_TEXT_VIEW)));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row (window, rows[i])));
 
-  /* Accessible names are the visible labels. */
-  g_assert_cmpstr (gtk_button_get_label (window->send_button), ==, "Send");
-  g_assert_cmpstr (gtk_button_get_label (window->save_button), ==, "Save");
-  g_assert_cmpstr (gtk_button_get_label (window->add_attachment_button), ==, "Add Attachment…");
-  g_assert_cmpstr (gtk_button_get_label (window->cancel_button), ==, "Cancel");
+      g_test_message ("row %s", rows[i]);
+      g_assert_true (g_hash_table_contains (seen, delegate));
+    }
+  g_assert_nonnull (button (window, "Cancel"));
+
+  /* Screen readers find the status as a status bar. */
+  status_label = status_bar (window);
+  g_assert_true (GTK_IS_LABEL (status_label));
 }
 
-static void
-fixture_set_up_refusing (Fixture       *fixture,
-                         gconstpointer  data)
-{
-  ScTestServerOptions options = {
-    .mode = SC_TEST_SERVER_TLS,
-    .refuse_recipient = "bob@example.com",
-  };
-
-  fixture_set_up_with (fixture, &options);
-}
-
-static void
-test_window_refused_recipient (Fixture       *fixture,
-                               gconstpointer  data)
-{
-  g_autoptr(GPtrArray) messages = NULL;
-  const char *status;
-  ScWindow *window;
-
-  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  g_assert_true (sc_ui_test_wait_idle (window));
-
-  /* Sent to alice; the status names bob and the server's reply. */
-  status = _sc_window_get_status_text (window);
-  g_test_message ("status: %s", status);
-  g_assert_true (g_str_has_prefix (status, "Message sent, but 1 recipient was refused"));
-  g_assert_nonnull (strstr (status, "bob@example.com"));
-  g_assert_nonnull (strstr (status, "550"));
-  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
-  g_assert_nonnull (messages);
-}
+/* ------------------------------------------------------------------------------------------ */
+/* Closing                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
 
 static GtkWindow *
 find_message_dialog (void)
@@ -862,74 +1032,15 @@ find_message_dialog (void)
 }
 
 static gboolean
+no_message_dialog (gpointer data)
+{
+  return find_message_dialog () == NULL;
+}
+
+static gboolean
 window_gone (gpointer data)
 {
   return *(gpointer *) data == NULL;
-}
-
-/* Closes @window, which has unsaved changes, and answers the dialog that asks. */
-static void
-close_and_answer (ScWindow   *window,
-                  const char *response)
-{
-  GtkWindow *dialog;
-
-  gtk_window_close (GTK_WINDOW (window));
-  sc_ui_test_spin (100);
-  dialog = find_message_dialog ();
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
-}
-
-static void
-test_window_close_asks (Fixture       *fixture,
-                        gconstpointer  data)
-{
-  g_autofree char *subject_before = NULL;
-  g_autoptr(JsonObject) settings_data = NULL;
-  ScWindow *window;
-  gpointer weak = NULL;
-
-  subject_before = sc_test_read_file (fixture->dir, "data.json", NULL);
-
-  /* Unchanged: closes at once. */
-  window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  weak = window;
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
-
-  /* Changed, then Cancel: the window stays. */
-  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  weak = window;
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  set_text (window->subject_row, "Unsaved subject");
-  close_and_answer (window, "cancel");
-  sc_ui_test_spin (100);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-  g_assert_true (window->dirty);
-
-  /* Discard: closes without writing. */
-  close_and_answer (window, "discard");
-  fixture->window = NULL;
-  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
-  {
-    g_autofree char *now = sc_test_read_file (fixture->dir, "data.json", NULL);
-
-    g_assert_cmpstr (now, ==, subject_before);
-  }
-
-  /* Save: writes, then closes. */
-  window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  weak = window;
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  set_text (window->subject_row, "Saved on close");
-  close_and_answer (window, "save");
-  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
-  settings_data = read_json (fixture->dir, "data.json");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings_data,
-                                                                                 "message"),
-                                                  "subject"), ==, "Saved on close");
 }
 
 typedef struct
@@ -949,38 +1060,17 @@ dialog_shown (gpointer data)
                        wait->heading) == 0;
 }
 
-static GtkWidget *
-find_labelled_button (GtkWidget  *widget,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_labelled_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Clicks @dialog's button for @response, as the user would (it answers and closes). */
 static void
 click_response (GtkWindow  *dialog,
                 const char *response)
 {
-  const char *label;
-  GtkWidget *button;
+  const char *label = adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog),
+                                                             response);
+  GtkWidget *found = sc_ui_test_find_button (GTK_WIDGET (dialog), label);
 
-  label = adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), response);
-  button = find_labelled_button (GTK_WIDGET (dialog), label);
-  g_assert_nonnull (button);
-  g_signal_emit_by_name (button, "clicked");
+  g_assert_nonnull (found);
+  g_signal_emit_by_name (found, "clicked");
 }
 
 /* Waits for the message dialog with @heading and clicks @response. */
@@ -994,38 +1084,91 @@ answer_dialog (const char *heading,
   click_response (wait.dialog, response);
 }
 
-static gboolean
-no_message_dialog (gpointer data)
+static ScWindow *
+open_watched (Fixture  *fixture,
+              gpointer *weak)
 {
-  return find_message_dialog () == NULL;
+  ScWindow *window = sc_ui_test_open_window (fixture->dir, -1, -1);
+
+  fixture->window = window;
+  *weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), weak);
+  return window;
 }
 
-/* Opens a window on @fixture's folder with an attachment that the slow server takes a few
- * seconds to read, starts sending and closes the window while the send is in flight. */
+/* Closes the watched window @weak and waits until it is gone. */
+static void
+close_gone (Fixture  *fixture,
+            gpointer *weak)
+{
+  fixture->window = NULL;
+  g_assert_true (sc_ui_test_wait_until (window_gone, weak, SC_UI_TEST_WAIT_MS));
+  g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
+}
+
+static void
+test_window_close_asks (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *data_before = NULL;
+  g_autofree char *data_after = NULL;
+  g_autoptr(JsonObject) settings_data = NULL;
+  gpointer weak = NULL;
+  ScWindow *window;
+
+  data_before = sc_test_read_file (fixture->dir, "data.json", NULL);
+
+  /* Unchanged: closes at once. */
+  window = open_watched (fixture, &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  close_gone (fixture, &weak);
+
+  /* Changed, then Cancel: the window stays. */
+  window = open_watched (fixture, &weak);
+  set_row_text (window, "Subject", "Unsaved subject");
+  gtk_window_close (GTK_WINDOW (window));
+  answer_dialog ("Save Changes?", "cancel");
+  g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (sc_window_get_modified (window));
+
+  /* Discard: closes without writing. */
+  gtk_window_close (GTK_WINDOW (window));
+  answer_dialog ("Save Changes?", "discard");
+  close_gone (fixture, &weak);
+  data_after = sc_test_read_file (fixture->dir, "data.json", NULL);
+  g_assert_cmpstr (data_after, ==, data_before);
+
+  /* Save: writes, then closes. */
+  window = open_watched (fixture, &weak);
+  set_row_text (window, "Subject", "Saved on close");
+  gtk_window_close (GTK_WINDOW (window));
+  answer_dialog ("Save Changes?", "save");
+  close_gone (fixture, &weak);
+  settings_data = read_json (fixture->dir, "data.json");
+  g_assert_cmpstr (data_subject (settings_data), ==, "Saved on close");
+}
+
+/* Opens a window on @fixture's folder with an attachment that the slow server takes about a
+ * second to read, starts sending and closes the window while the send is in flight. */
 static ScWindow *
 send_and_close (Fixture    *fixture,
                 const char *subject,
                 gpointer   *weak)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *attachment = NULL;
   ScWindow *window;
 
   attachment = sc_ui_test_make_file (fixture->dir, "slow.bin", 64 * 1024);
-  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  *weak = window;
-  g_object_add_weak_pointer (G_OBJECT (window), weak);
+  window = open_watched (fixture, weak);
   if (subject != NULL)
-    set_text (window->subject_row, subject);
-  g_ptr_array_add (files, g_file_new_for_path (attachment));
-  _sc_window_add_attachment_files (window, files);
-  g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_cmpint (window->dirty, ==, subject != NULL);
+    set_row_text (window, "Subject", subject);
+  sc_ui_test_attach (window, attachment);
+  g_assert_cmpint (sc_window_get_modified (window), ==, subject != NULL);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "composer.send", NULL);
-  g_assert_true (window->sending);
+  activate (window, "win.send");
   g_assert_true (sc_ui_test_wait_until (progress_started, window, SC_UI_TEST_WAIT_MS));
-  g_assert_true (window->sending);
+  g_assert_true (sending (window));
 
   gtk_window_close (GTK_WINDOW (window));
   return window;
@@ -1037,6 +1180,7 @@ test_window_close_while_sending_keep (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) messages = NULL;
   DialogWait wait = { "Stop Sending?", NULL };
+  AdwMessageDialog *dialog;
   gpointer weak = NULL;
   ScWindow *window;
 
@@ -1044,28 +1188,25 @@ test_window_close_while_sending_keep (Fixture       *fixture,
 
   /* The close asks instead of cancelling the send. */
   g_assert_true (sc_ui_test_wait_until (dialog_shown, &wait, SC_UI_TEST_WAIT_MS));
-  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (wait.dialog)), ==,
+  dialog = ADW_MESSAGE_DIALOG (wait.dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
                    "The message is still being sent. If you close the window now, it is not sent.");
-  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (wait.dialog),
-                                                          "keep"), ==, "_Keep Sending");
-  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (wait.dialog),
-                                                          "stop"), ==, "_Stop and Close");
-  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (wait.dialog)),
-                   ==, "keep");
-  g_assert_cmpstr (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (wait.dialog)),
-                   ==, "keep");
-  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (wait.dialog),
-                                                               "stop"),
-                   ==, ADW_RESPONSE_DESTRUCTIVE);
-  g_assert_true (window->sending);
-  g_assert_false (g_cancellable_is_cancelled (window->send_cancellable));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "keep"), ==, "_Keep Sending");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "stop"), ==,
+                   "_Stop and Close");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "keep");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "keep");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "stop"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_true (sending (window));
+  g_assert_cmpstr (status (window), !=, "Cancelling…");
 
   /* Keep Sending: nothing changes and the send goes on to the end. */
   click_response (wait.dialog, "keep");
   g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
-  g_assert_true (window->sending);
+  g_assert_true (sending (window));
   g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Message sent successfully");
+  g_assert_cmpstr (status (window), ==, "Message sent successfully");
   g_assert_nonnull (weak);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
@@ -1075,9 +1216,7 @@ test_window_close_while_sending_keep (Fixture       *fixture,
 
   /* With the send over, the window closes without asking. */
   gtk_window_close (GTK_WINDOW (window));
-  fixture->window = NULL;
-  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
-  g_assert_null (find_message_dialog ());
+  close_gone (fixture, &weak);
 }
 
 static void
@@ -1091,23 +1230,18 @@ test_window_close_while_sending_stop (Fixture       *fixture,
   /* Stop and Close: the send is cancelled and the window closes. */
   send_and_close (fixture, NULL, &weak);
   answer_dialog ("Stop Sending?", "stop");
-  fixture->window = NULL;
-  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
-  g_assert_null (find_message_dialog ());
+  close_gone (fixture, &weak);
 
   /* With unsaved changes too: first the send, then the changes, each asked once. */
   data_before = sc_test_read_file (fixture->dir, "data.json", NULL);
   send_and_close (fixture, "Unsaved while sending", &weak);
   answer_dialog ("Stop Sending?", "stop");
   answer_dialog ("Save Changes?", "discard");
-  fixture->window = NULL;
-  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
-  g_assert_null (find_message_dialog ());
+  close_gone (fixture, &weak);
   data_after = sc_test_read_file (fixture->dir, "data.json", NULL);
   g_assert_cmpstr (data_after, ==, data_before);
 
-  sc_ui_test_spin (500);
-  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
+  assert_nothing_arrived (fixture, 2);
 }
 
 static void
@@ -1123,25 +1257,28 @@ test_window_close_while_sending_finishes (Fixture       *fixture,
   window = send_and_close (fixture, NULL, &weak);
   g_assert_true (sc_ui_test_wait_until (dialog_shown, &wait, SC_UI_TEST_WAIT_MS));
   g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_cmpstr (_sc_window_get_status_text (window), ==, "Message sent successfully");
+  g_assert_cmpstr (status (window), ==, "Message sent successfully");
   g_assert_true (find_message_dialog () == wait.dialog);
 
   /* Stop and Close then just closes. */
   click_response (wait.dialog, "stop");
-  fixture->window = NULL;
-  g_assert_true (sc_ui_test_wait_until (window_gone, &weak, SC_UI_TEST_WAIT_MS));
-  g_assert_null (find_message_dialog ());
+  close_gone (fixture, &weak);
 
   messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
   g_assert_nonnull (messages);
   g_assert_cmpuint (messages->len, ==, 1);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Dropping files                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
 static void
 test_window_drop_files (Fixture       *fixture,
                         gconstpointer  data)
 {
   g_autoptr(GListModel) controllers = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   GtkDropTarget *target = NULL;
@@ -1149,12 +1286,15 @@ test_window_drop_files (Fixture       *fixture,
   GdkFileList *list;
   GValue value = G_VALUE_INIT;
   gboolean accepted = FALSE;
+  GtkWidget *group;
   ScWindow *window;
 
   first = sc_ui_test_make_file (fixture->dir, "dropped-1.bin", 1000);
   second = sc_ui_test_make_file (fixture->dir, "dropped-2.bin", 2000);
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  g_assert_cmpuint (window->attachments->len, ==, 0);
+  attachments = attachment_rows (window);
+  g_assert_cmpuint (attachments->len, ==, 0);
+  g_assert_nonnull (sc_ui_test_find_row (GTK_WIDGET (window), "No attachments"));
 
   controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -1180,12 +1320,30 @@ test_window_drop_files (Fixture       *fixture,
 
   g_assert_true (accepted);
   g_assert_true (sc_ui_test_wait_idle (window));
-  g_assert_cmpuint (window->attachments->len, ==, 2);
-  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[0])->size, ==, 1000);
-  g_assert_cmpint (((ScAttachmentEntry *) window->attachments->pdata[1])->size, ==, 2000);
-  g_assert_false (((ScAttachmentEntry *) window->attachments->pdata[0])->from_folder);
-  g_assert_nonnull (strstr (adw_preferences_group_get_description (window->attachments_group),
+  g_clear_pointer (&attachments, g_ptr_array_unref);
+  attachments = attachment_rows (window);
+  g_assert_cmpuint (attachments->len, ==, 2);
+  g_assert_cmpint (sc_attachment_row_get_size (attachments->pdata[0]), ==, 1000);
+  g_assert_cmpint (sc_attachment_row_get_size (attachments->pdata[1]), ==, 2000);
+  g_assert_false (sc_attachment_row_get_from_folder (attachments->pdata[0]));
+  g_assert_null (sc_ui_test_find_row (GTK_WIDGET (window), "No attachments"));
+
+  group = gtk_widget_get_ancestor (attachments->pdata[0], ADW_TYPE_PREFERENCES_GROUP);
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)),
                             "2 files"));
+
+  /* A remove button names its file to screen readers, and removes just that file. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (first);
+    g_autofree char *uri = g_file_get_uri (file);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-attachment",
+                                               "s", uri));
+  }
+  g_clear_pointer (&attachments, g_ptr_array_unref);
+  attachments = attachment_rows (window);
+  g_assert_cmpuint (attachments->len, ==, 1);
+  g_assert_cmpint (sc_attachment_row_get_size (attachments->pdata[0]), ==, 2000);
 }
 
 int
@@ -1193,30 +1351,34 @@ main (int   argc,
       char *argv[])
 {
   g_setenv ("GTK_A11Y", "none", FALSE);
+  /* Xvfb has no GPU: GL through llvmpipe only adds pauses that are not the window's. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_mime_init ();
 
-#define ADD(name, setup, func) \
-  g_test_add ("/window/" name, Fixture, NULL, setup, func, fixture_tear_down)
+#define ADD(name, options, func) \
+  g_test_add ("/window/" name, Fixture, options, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("fills-from-settings", fixture_set_up, test_window_fills);
-  ADD ("save-round-trip", fixture_set_up, test_window_save_round_trip);
-  ADD ("invalid-blocks-save", fixture_set_up, test_window_invalid_blocks_save);
-  ADD ("broken-settings", fixture_set_up, test_window_broken_settings);
-  ADD ("missing-settings", fixture_set_up, test_window_missing_settings);
-  ADD ("unreadable-body", fixture_set_up, test_window_unreadable_body);
-  ADD ("send", fixture_set_up, test_window_send);
-  ADD ("send-100mb", fixture_set_up_large, test_window_send_100mb);
-  ADD ("cancel", fixture_set_up_slow, test_window_cancel);
-  ADD ("tab-reaches-controls", fixture_set_up, test_window_tab_reaches_controls);
-  ADD ("refused-recipient", fixture_set_up_refusing, test_window_refused_recipient);
-  ADD ("close-asks", fixture_set_up, test_window_close_asks);
-  ADD ("close-while-sending-keep", fixture_set_up_slow, test_window_close_while_sending_keep);
-  ADD ("close-while-sending-stop", fixture_set_up_slow, test_window_close_while_sending_stop);
-  ADD ("close-while-sending-finishes", fixture_set_up_slow,
-       test_window_close_while_sending_finishes);
-  ADD ("drop-files", fixture_set_up, test_window_drop_files);
+  ADD ("fills-from-settings", NULL, test_window_fills);
+  ADD ("security-follows-port", NULL, test_window_security_follows_port);
+  ADD ("recipients-bound", NULL, test_window_recipients_bound);
+  ADD ("save-round-trip", NULL, test_window_save_round_trip);
+  ADD ("invalid-blocks-save", NULL, test_window_invalid_blocks_save);
+  ADD ("broken-settings", NULL, test_window_broken_settings);
+  ADD ("missing-settings", NULL, test_window_missing_settings);
+  ADD ("unreadable-body", NULL, test_window_unreadable_body);
+  ADD ("send", NULL, test_window_send);
+  ADD ("send-error", NULL, test_window_send_error);
+  ADD ("send-100mb", &large_options, test_window_send_100mb);
+  ADD ("cancel", &slow_options, test_window_cancel);
+  ADD ("refused-recipient", &refusing_options, test_window_refused_recipient);
+  ADD ("tab-reaches-controls", NULL, test_window_tab_reaches_controls);
+  ADD ("close-asks", NULL, test_window_close_asks);
+  ADD ("close-while-sending-keep", &slow_options, test_window_close_while_sending_keep);
+  ADD ("close-while-sending-stop", &slow_options, test_window_close_while_sending_stop);
+  ADD ("close-while-sending-finishes", &slow_options, test_window_close_while_sending_finishes);
+  ADD ("drop-files", NULL, test_window_drop_files);
 
 #undef ADD
 

@@ -1,0 +1,62 @@
+/* sc-ui-util.c — small helpers shared by the window and its rows
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sc-ui-util"
+
+#include "config.h"
+
+#include "sc-ui-util.h"
+
+/**
+ * _sc_entry_row_label_accessible:
+ * @row: an #AdwEntryRow
+ *
+ * Makes the row's title its accessible name, on the row and on the text inside it. AdwEntryRow
+ * labels its text with both of its title labels ("Subject Subject"): one is enough.
+ */
+void
+_sc_entry_row_label_accessible (GtkWidget *row)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  if (delegate != NULL)
+    {
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (delegate),
+                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (delegate),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                      -1);
+    }
+}
+
+/**
+ * _sc_widget_show_error:
+ * @widget: a field
+ * @error: (nullable): what is wrong with it, or %NULL if nothing is
+ *
+ * Marks a field as invalid (the "error" style class and the message as its tooltip), or as
+ * valid again.
+ */
+void
+_sc_widget_show_error (GtkWidget    *widget,
+                       const GError *error)
+{
+  if (error != NULL)
+    {
+      gtk_widget_add_css_class (widget, "error");
+      gtk_widget_set_tooltip_text (widget, error->message);
+    }
+  else if (gtk_widget_has_css_class (widget, "error"))
+    {
+      gtk_widget_remove_css_class (widget, "error");
+      gtk_widget_set_tooltip_text (widget, NULL);
+    }
+}

@@ -1,0 +1,17 @@
+/* sc-ui-util.h — small helpers shared by the window and its rows
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+void         _sc_entry_row_label_accessible (GtkWidget           *row);
+void         _sc_widget_show_error          (GtkWidget           *widget,
+                                             const GError        *error);
+
+G_END_DECLS

@@ -1,0 +1,262 @@
+/* sc-window-actions.c — what the composer window does: its actions
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   win.send            sends the message (Ctrl+Return)
+ *   win.save            saves the settings and the message file (Ctrl+S)
+ *   win.cancel          cancels the send in flight (Escape)
+ *   win.add-recipient   adds an empty recipient row
+ *
+ * and the attachment actions of sc-window-attachments.c.
+ */
+
+#define G_LOG_DOMAIN "sc-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sc-message.h"
+#include "sc-smtp-session.h"
+#include "sc-window-private.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sending                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+set_sending (ScWindow *self,
+             gboolean  sending)
+{
+  self->sending = !!sending;
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), sending);
+  if (sending)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      gtk_progress_bar_set_text (self->progress_bar, _("Connecting…"));
+    }
+  _sc_window_update_state (self);
+}
+
+static void
+send_progress_cb (goffset  bytes_sent,
+                  goffset  bytes_total,
+                  gpointer user_data)
+{
+  ScWindow *self = user_data;
+  g_autofree char *sent = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable) || !self->sending)
+    return;
+
+  sent = g_format_size (bytes_sent);
+  total = g_format_size (bytes_total);
+  /* Translators: bytes sent of the total, e.g. "1.2 MB of 3.4 MB" */
+  text = g_strdup_printf (_("%s of %s"), sent, total);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 bytes_total > 0 ? CLAMP ((double) bytes_sent / bytes_total,
+                                                          0.0, 1.0)
+                                                 : 0.0);
+  _sc_window_set_status (self, _("Sending…"), FALSE);
+}
+
+static void
+show_refused (ScWindow  *self,
+              GPtrArray *refused)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  /* Translators: the list of refused addresses and the server's replies follows */
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "Message sent, but %u recipient was refused:",
+                                       "Message sent, but %u recipients were refused:",
+                                       refused->len),
+                          refused->len);
+  for (guint i = 0; i < refused->len; i++)
+    {
+      ScRefusedRecipient *recipient = refused->pdata[i];
+
+      g_string_append_printf (text, "\n%s — %s", recipient->address, recipient->reply);
+    }
+  _sc_window_set_status (self, text->str, TRUE);
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(ScWindow) self = user_data;
+  ScSmtpSession *session = SC_SMTP_SESSION (object);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *refused;
+
+  sc_smtp_session_send_finish (session, result, &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  g_clear_object (&self->send_cancellable);
+  set_sending (self, FALSE);
+
+  /* "Stop and Close" waited for the send to stop: close now, asking about unsaved changes. */
+  if (self->close_after_send)
+    {
+      self->close_after_send = FALSE;
+      _sc_window_close_later (self, FALSE);
+    }
+
+  refused = sc_smtp_session_get_refused_recipients (session);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _sc_window_set_status (self, _("Sending cancelled"), FALSE);
+  else if (error != NULL)
+    _sc_window_set_status (self, error->message, TRUE);
+  else if (refused != NULL && refused->len > 0)
+    show_refused (self, refused);
+  else
+    _sc_window_set_status (self, _("Message sent successfully"), FALSE);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(ScMessage) message = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  g_autofree char *body = NULL;
+  const char * const *recipients;
+
+  if (self->sending || self->saving)
+    return;
+
+  if (!_sc_window_validate (self, &error))
+    {
+      g_prefix_error (&error, _("Not sent: "));
+      _sc_window_set_status (self, error->message, TRUE);
+      return;
+    }
+
+  recipients = sc_settings_get_recipients (self->settings);
+  if (recipients == NULL || recipients[0] == NULL)
+    {
+      _sc_window_set_status (self, _("Not sent: add at least one recipient"), TRUE);
+      return;
+    }
+
+  if (self->pending > 0)
+    {
+      _sc_window_set_status (self, _("Not sent: the message or the attachment folder is still "
+                                     "being read"), TRUE);
+      return;
+    }
+
+  body = _sc_window_dup_body (self);
+  for (guint i = 0; i < self->attachments->len; i++)
+    g_ptr_array_add (files, sc_attachment_row_get_file (self->attachments->pdata[i]));
+  message = sc_message_new (sc_settings_get_login (self->settings), recipients,
+                            sc_settings_get_subject (self->settings), body, files);
+
+  session = sc_smtp_session_new (self->settings);
+  sc_smtp_session_set_progress_func (session, send_progress_cb,
+                                     g_object_ref (self), g_object_unref);
+
+  g_clear_object (&self->send_cancellable);
+  self->send_cancellable = g_cancellable_new ();
+  set_sending (self, TRUE);
+  _sc_window_set_status (self, _("Sending…"), FALSE);
+  sc_smtp_session_send_async (session, message, self->send_cancellable,
+                              send_cb, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Other actions                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _sc_window_save (SC_WINDOW (widget));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+
+  if (self->send_cancellable == NULL)
+    return;
+
+  g_cancellable_cancel (self->send_cancellable);
+  _sc_window_set_status (self, _("Cancelling…"), FALSE);
+}
+
+static void
+add_recipient_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  gtk_widget_grab_focus (_sc_window_add_recipient (SC_WINDOW (widget), ""));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Set-up (sc-window-private.h)                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+void
+_sc_window_class_add_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.add-recipient", NULL,
+                                   add_recipient_action);
+  _sc_window_class_add_attachment_actions (widget_class);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+}
+
+static void
+add_capture_shortcut (GtkShortcutController *controller,
+                      guint                  keyval,
+                      GdkModifierType        modifiers,
+                      const char            *action_name)
+{
+  GtkShortcutTrigger *trigger = gtk_keyval_trigger_new (keyval, modifiers);
+
+  gtk_shortcut_controller_add_shortcut (controller,
+                                        gtk_shortcut_new (trigger,
+                                                          gtk_named_action_new (action_name)));
+}
+
+void
+_sc_window_init_actions (ScWindow *self)
+{
+  GtkEventController *controller;
+
+  /* The text view would take Ctrl+Return and Ctrl+S for itself: catch them first. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
+                                     GTK_SHORTCUT_SCOPE_LOCAL);
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_Return, GDK_CONTROL_MASK,
+                        "win.send");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                        "win.send");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_s, GDK_CONTROL_MASK,
+                        "win.save");
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+

@@ -1,0 +1,459 @@
+/* sc-window-attachments.c — the composer window's attachments: the folder, added and dropped files
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   win.add-attachment          asks for files to attach
+ *   win.attach-files "as"       attaches the files with these URIs (what the chooser and a drop do)
+ *   win.remove-attachment "s"   removes the attachment with this URI (each row's remove button)
+ *   win.choose-folder           asks for the attachment folder
+ *
+ * Files are listed and measured off the main thread.
+ */
+
+#define G_LOG_DOMAIN "sc-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sc-message.h"
+#include "sc-window-private.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+update_attachments_summary (ScWindow *self)
+{
+  g_autofree char *size = NULL;
+  g_autofree char *text = NULL;
+  guint64 total = 0;
+  guint n = self->attachments->len;
+
+  for (guint i = 0; i < n; i++)
+    total += MAX (sc_attachment_row_get_size (self->attachments->pdata[i]), 0);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->no_attachments_row), n == 0);
+
+  size = g_format_size (total);
+  /* Translators: the attachments' count and their total size, e.g. "3 files, 1.2 MB in total" */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file, %s in total",
+                                       "%u files, %s in total", n),
+                          n, size);
+  adw_preferences_group_set_description (self->attachments_group, text);
+}
+
+static void
+attachment_size_cb (ScWindow   *self,
+                    GParamSpec *pspec,
+                    GtkWidget  *row)
+{
+  g_assert (SC_IS_WINDOW (self));
+
+  update_attachments_summary (self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The attachment folder                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GFile  *file;
+  gint64  size;
+} ListedFile;
+
+static void
+listed_file_free (ListedFile *listed)
+{
+  g_clear_object (&listed->file);
+  g_free (listed);
+}
+
+/* Runs on a worker: lists the folder and measures each file. */
+static void
+list_folder_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func ((GDestroyNotify) listed_file_free);
+  GError *error = NULL;
+
+  files = sc_attachment_folder_list (G_FILE (task_data), cancellable, &error);
+  if (files == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autoptr(GFileInfo) info = NULL;
+      ListedFile *item = g_new0 (ListedFile, 1);
+
+      item->file = g_object_ref (files->pdata[i]);
+      info = g_file_query_info (item->file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+      item->size = info != NULL ? g_file_info_get_size (info) : -1;
+      g_ptr_array_add (listed, item);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&listed), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+remove_folder_attachments (ScWindow *self)
+{
+  for (guint i = self->attachments->len; i > 0; i--)
+    if (sc_attachment_row_get_from_folder (self->attachments->pdata[i - 1]))
+      _sc_window_remove_attachment (self, self->attachments->pdata[i - 1]);
+}
+
+static void
+list_folder_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ScWindow *self = SC_WINDOW (object);
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint serial = GPOINTER_TO_UINT (user_data);
+
+  listed = g_task_propagate_pointer (G_TASK (result), &error);
+  self->pending--;
+  _sc_window_update_state (self);
+
+  if (g_cancellable_is_cancelled (self->cancellable) || serial != self->list_serial)
+    return;
+
+  if (listed == NULL)
+    {
+      _sc_window_set_status (self, error->message, TRUE);
+      return;
+    }
+
+  /* Replace what the folder gave before; hand-added files stay. */
+  remove_folder_attachments (self);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      ListedFile *item = listed->pdata[i];
+
+      if (_sc_window_find_attachment (self, item->file) == NULL)
+        _sc_window_add_attachment (self, item->file, item->size, TRUE);
+    }
+}
+
+/* Lists the attachment folder of the settings on a worker, again after each change. */
+void
+_sc_window_list_attachment_folder (ScWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) folder = sc_settings_get_attachment_folder (self->settings);
+  g_autofree char *shown = NULL;
+
+  self->list_serial++;
+
+  if (folder == NULL)
+    {
+      /* Translators: no attachment folder is set (not the security "None") */
+      adw_action_row_set_subtitle (self->attachment_folder_row, C_("attachment folder", "None"));
+      remove_folder_attachments (self);
+      return;
+    }
+
+  shown = g_file_get_parse_name (folder);
+  adw_action_row_set_subtitle (self->attachment_folder_row, shown);
+
+  /* The task holds the window; a stale listing is dropped by its serial. */
+  task = g_task_new (self, self->cancellable, list_folder_cb, GUINT_TO_POINTER (self->list_serial));
+  g_task_set_source_tag (task, _sc_window_list_attachment_folder);
+  g_task_set_task_data (task, g_steal_pointer (&folder), g_object_unref);
+  self->pending++;
+  _sc_window_update_state (self);
+  g_task_run_in_thread (task, list_folder_thread);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Attaching files                                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+query_size_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ScWindow) self = user_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *text = NULL;
+  GFile *file = G_FILE (object);
+  ScAttachmentRow *row;
+
+  info = g_file_query_info_finish (file, result, &error);
+  self->pending--;
+  _sc_window_update_state (self);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  row = _sc_window_find_attachment (self, file);
+  if (row == NULL || sc_attachment_row_get_from_folder (row))
+    return;
+
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
+    {
+      sc_attachment_row_set_size (row, g_file_info_get_size (info));
+      return;
+    }
+
+  shown = g_file_get_parse_name (file);
+  if (error != NULL)
+    /* Translators: %s is a file name, then an error message */
+    text = g_strdup_printf (_("Cannot attach %s: %s"), shown, error->message);
+  else
+    /* Translators: %s is a file name */
+    text = g_strdup_printf (_("Cannot attach %s: not a regular file"), shown);
+  _sc_window_set_status (self, text, TRUE);
+  _sc_window_remove_attachment (self, row);
+}
+
+/**
+ * _sc_window_add_files:
+ * @files: (element-type GFile): files to attach
+ *
+ * What the Add Attachment chooser and a drop do: appends each file not listed yet and measures
+ * it with GIO's async API, never on the main thread.
+ */
+void
+_sc_window_add_files (ScWindow  *self,
+                      GPtrArray *files)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      GFile *file = files->pdata[i];
+
+      if (_sc_window_find_attachment (self, file) != NULL)
+        continue;
+
+      _sc_window_add_attachment (self, file, -1, FALSE);
+      self->pending++;
+      g_file_query_info_async (file,
+                               G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                               G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, self->cancellable,
+                               query_size_cb, g_object_ref (self));
+    }
+
+  _sc_window_update_state (self);
+}
+
+static void
+add_files_response_cb (GtkNativeDialog *dialog,
+                       int              response,
+                       ScWindow        *self)
+{
+  g_assert (SC_IS_WINDOW (self));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) model = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        g_ptr_array_add (files, g_list_model_get_item (model, i));
+      _sc_window_add_files (self, files);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  if (self->chooser == dialog)
+    g_clear_object (&self->chooser);
+}
+
+static void
+choose_folder_response_cb (GtkNativeDialog *dialog,
+                           int              response,
+                           ScWindow        *self)
+{
+  g_assert (SC_IS_WINDOW (self));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+
+      /* The model's notify lists the new folder. */
+      if (path != NULL)
+        g_object_set (self->settings, "attachment-folder-path", path, NULL);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  if (self->chooser == dialog)
+    g_clear_object (&self->chooser);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         ScWindow      *self)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  GSList *list;
+
+  g_assert (SC_IS_WINDOW (self));
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  list = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, g_object_ref (l->data));
+  g_slist_free (list);
+
+  _sc_window_add_files (self, files);
+  return files->len > 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Actions                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+add_attachment_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  if (self->chooser != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Add Attachments"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (add_files_response_cb), self, 0);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+attach_files_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree const char **uris = g_variant_get_strv (parameter, NULL);
+
+  for (guint i = 0; uris[i] != NULL; i++)
+    g_ptr_array_add (files, g_file_new_for_uri (uris[i]));
+  _sc_window_add_files (SC_WINDOW (widget), files);
+}
+
+static void
+remove_attachment_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+  ScAttachmentRow *row = _sc_window_find_attachment (self, file);
+
+  if (row != NULL)
+    _sc_window_remove_attachment (self, row);
+}
+
+static void
+choose_folder_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+  g_autoptr(GFile) current = sc_settings_get_attachment_folder (self->settings);
+  GtkFileChooserNative *chooser;
+
+  if (self->chooser != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Choose the Attachment Folder"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                         _("_Select"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (current != NULL)
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), current, NULL);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (choose_folder_response_cb), self, 0);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Private API (sc-window-private.h)                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+ScAttachmentRow *
+_sc_window_find_attachment (ScWindow *self,
+                            GFile    *file)
+{
+  for (guint i = 0; i < self->attachments->len; i++)
+    if (g_file_equal (sc_attachment_row_get_file (self->attachments->pdata[i]), file))
+      return self->attachments->pdata[i];
+
+  return NULL;
+}
+
+void
+_sc_window_add_attachment (ScWindow *self,
+                           GFile    *file,
+                           gint64    size,
+                           gboolean  from_folder)
+{
+  GtkWidget *row = sc_attachment_row_new (file, size, from_folder);
+
+  g_signal_connect_object (row, "notify::size", G_CALLBACK (attachment_size_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_ptr_array_add (self->attachments, row);
+  adw_preferences_group_add (self->attachments_group, row);
+  update_attachments_summary (self);
+}
+
+void
+_sc_window_remove_attachment (ScWindow        *self,
+                              ScAttachmentRow *row)
+{
+  if (!g_ptr_array_remove (self->attachments, row))
+    return;
+
+  adw_preferences_group_remove (self->attachments_group, GTK_WIDGET (row));
+  update_attachments_summary (self);
+}
+
+void
+_sc_window_class_add_attachment_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.add-attachment", NULL,
+                                   add_attachment_action);
+  gtk_widget_class_install_action (widget_class, "win.attach-files", "as", attach_files_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-attachment", "s",
+                                   remove_attachment_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-folder", NULL,
+                                   choose_folder_action);
+}
+
+void
+_sc_window_init_attachments (ScWindow *self)
+{
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  self->attachments = g_ptr_array_new ();
+  update_attachments_summary (self);
+}
