@@ -317,11 +317,8 @@ test_full_message (Fixture       *fixture,
   g_autoptr(GBytes) data = write_data (message);
   g_autoptr(GBytes) again = write_data (message);
   g_autoptr(GBytes) plain = unstuff (data);
-  g_autoptr(GBytes) file_bytes = NULL;
   g_autoptr(GMimeMessage) parsed = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *file_path = g_build_filename (fixture->tmpdir, "out.eml", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (file_path);
   g_autoptr(GError) error = NULL;
   InternetAddressList *list;
   GMimeObject *root;
@@ -337,12 +334,6 @@ test_full_message (Fixture       *fixture,
   g_assert_true (g_bytes_equal (data, again));
   g_assert_cmpuint (g_bytes_get_size (data), >, RANDOM_SIZE * 4 / 3);
   assert_lines_ok (data);
-
-  /* The plain file is the DATA form without dot-stuffing. */
-  sc_message_write_to_file (message, file, NULL, &error);
-  g_assert_no_error (error);
-  file_bytes = read_file (fixture->tmpdir, "out.eml");
-  g_assert_true (g_bytes_equal (plain, file_bytes));
 
   text = g_strndup (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
   g_assert_nonnull (strstr (text, "\r\n..hidden\r\n"));
@@ -762,41 +753,6 @@ test_stream_errors (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
-static void
-test_write_to_file_atomic (Fixture       *fixture,
-                           gconstpointer  user_data)
-{
-  g_autoptr(ScMessage) message = prepared_message (fixture, "File", "text\n", FALSE);
-  g_autofree char *path = g_build_filename (fixture->tmpdir, "out", "message.eml", NULL);
-  g_autofree char *out_dir = g_path_get_dirname (path);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-  guint count = 0;
-
-  g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
-  sc_test_write_file (out_dir, "message.eml", "old", -1);
-
-  sc_message_write_to_file (message, file, NULL, &error);
-  g_assert_no_error (error);
-
-  dir = g_dir_open (out_dir, 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_assert_cmpstr (name, ==, "message.eml");
-      count++;
-    }
-  g_assert_cmpuint (count, ==, 1);
-
-  {
-    g_autoptr(GBytes) bytes = read_file (out_dir, "message.eml");
-
-    assert_lines_ok (bytes);
-    g_assert_cmpint (g_bytes_get_size (bytes), ==, sc_message_get_size (message));
-  }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -819,7 +775,6 @@ main (int   argc,
   ADD ("/message/from-settings", test_from_settings);
   ADD ("/message/large-writes", test_large_writes);
   ADD ("/message/stream-errors", test_stream_errors);
-  ADD ("/message/write-to-file", test_write_to_file_atomic);
 
 #undef ADD
 

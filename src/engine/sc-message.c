@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
@@ -359,12 +358,11 @@ build_attachment_part (GFile         *file,
   return GMIME_OBJECT (part);
 }
 
-/* Writes the message through CRLF conversion (and dot-stuffing for DATA) into @output, or only
+/* Writes the message in its DATA form (CRLF line ends, dot-stuffed) into @output, or only
  * counts the bytes when @output is NULL. */
 static gboolean
 write_message (ScMessage      *self,
                GOutputStream  *output,
-               gboolean        dot_stuff,
                GCancellable   *cancellable,
                goffset        *out_written,
                GError        **error)
@@ -383,11 +381,8 @@ write_message (ScMessage      *self,
   filtered = g_mime_stream_filter_new (sink);
   crlf = g_mime_filter_unix2dos_new (TRUE);
   g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), crlf);
-  if (dot_stuff)
-    {
-      stuffing = g_mime_filter_smtp_data_new ();
-      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), stuffing);
-    }
+  stuffing = g_mime_filter_smtp_data_new ();
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), stuffing);
 
   errno = 0;
   ok = g_mime_object_write_to_stream (GMIME_OBJECT (self->mime), self->format, filtered) != -1 &&
@@ -682,7 +677,7 @@ sc_message_prepare (ScMessage     *self,
 
   self->mime = g_steal_pointer (&mime);
 
-  if (!write_message (self, NULL, TRUE, cancellable, &size, error))
+  if (!write_message (self, NULL, cancellable, &size, error))
     {
       g_clear_object (&self->mime);
       return FALSE;
@@ -717,92 +712,7 @@ sc_message_write_data (ScMessage      *self,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
   g_return_val_if_fail (self->mime != NULL, FALSE);
 
-  return write_message (self, stream, TRUE, cancellable, NULL, error);
-}
-
-/**
- * sc_message_write_to_file:
- * @self: a prepared #ScMessage
- * @file: the file to (re)place
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Writes the message as an .eml file (CRLF line ends, no dot-stuffing), atomically.
- *
- * Returns: %TRUE on success
- */
-gboolean
-sc_message_write_to_file (ScMessage     *self,
-                          GFile         *file,
-                          GCancellable  *cancellable,
-                          GError       **error)
-{
-  g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
-  g_autoptr(GOutputStream) output = NULL;
-  int fd;
-
-  g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-  g_return_val_if_fail (self->mime != NULL, FALSE);
-
-  path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Can only write the message to a local file"));
-      return FALSE;
-    }
-
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   /* Translators: the first %s is a folder, the second the system's reason. */
-                   _("%s: cannot create a file: %s"), dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  output = g_unix_output_stream_new (fd, TRUE);
-
-  if (!write_message (self, output, FALSE, cancellable, NULL, error))
-    goto fail;
-
-  if (fsync (fd) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("%s: cannot write the file: %s"), path, g_strerror (saved_errno));
-      goto fail;
-    }
-
-  if (!g_output_stream_close (output, cancellable, error))
-    goto fail;
-
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("%s: cannot write the file: %s"), path, g_strerror (saved_errno));
-      goto fail;
-    }
-
-  return TRUE;
-
-fail:
-  g_output_stream_close (output, NULL, NULL);
-  g_unlink (tmp_path);
-  return FALSE;
+  return write_message (self, stream, cancellable, NULL, error);
 }
 
 /**

@@ -46,10 +46,6 @@ gboolean     sc_message_write_data          (ScMessage           *self,
                                              GOutputStream       *stream,
                                              GCancellable        *cancellable,
                                              GError             **error);
-gboolean     sc_message_write_to_file       (ScMessage           *self,
-                                             GFile               *file,
-                                             GCancellable        *cancellable,
-                                             GError             **error);
 
 const char  *sc_message_get_from            (ScMessage           *self);
 const char * const *
