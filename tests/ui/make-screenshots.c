@@ -38,6 +38,14 @@ progress_visible (gpointer data)
 }
 
 static void
+activate (ScWindow   *window,
+          const char *action)
+{
+  if (!gtk_widget_activate_action (GTK_WIDGET (window), action, NULL))
+    g_error ("No action %s", action);
+}
+
+static void
 save_png (ScWindow   *window,
           const char *dir,
           const char *name)
@@ -105,7 +113,7 @@ scene_open (Scene                     *scene,
 static void
 scene_send (Scene *scene)
 {
-  gtk_widget_activate_action (GTK_WIDGET (scene->window), "composer.send", NULL);
+  activate (scene->window, "win.send");
   if (!sc_ui_test_wait_idle (scene->window))
     g_error ("Sending did not finish");
 }
@@ -149,11 +157,11 @@ main (int   argc,
 
   /* Sending, against a slow server; then cancelled. */
   scene_open (&scene, &slow_options, 8000000);
-  gtk_widget_activate_action (GTK_WIDGET (scene.window), "composer.send", NULL);
+  activate (scene.window, "win.send");
   if (!sc_ui_test_wait_until (progress_visible, scene.window, SC_UI_TEST_WAIT_MS))
     g_error ("No progress");
   save_png (scene.window, out, "sending.png");
-  gtk_widget_activate_action (GTK_WIDGET (scene.window), "composer.cancel", NULL);
+  activate (scene.window, "win.cancel");
   if (!sc_ui_test_wait_idle (scene.window))
     g_error ("Cancelling did not finish");
   scene_close (&scene);
