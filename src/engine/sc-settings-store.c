@@ -21,7 +21,7 @@
 #include "sc-settings-private.h"
 #include "sc-util.h"
 
-#define N_FILES 3
+#define N_FILES 3          /* the settings files: the first three of files[] */
 
 struct _ScSettingsStore
 {
@@ -36,14 +36,16 @@ struct _ScSettingsStore
 
 G_DEFINE_FINAL_TYPE (ScSettingsStore, sc_settings_store, G_TYPE_OBJECT)
 
+/* The files of a settings folder, as the example in the resources has them. */
 static const struct
 {
   const char *name;
   int         mode;
-} files[N_FILES] = {
+} files[] = {
   { SC_SETTINGS_CONFIG_FILE, 0666 },
   { SC_SETTINGS_CREDENTIALS_FILE, 0600 },
   { SC_SETTINGS_DATA_FILE, 0666 },
+  { "example_msg.txt", 0666 },
 };
 
 /* What a worker read: for each file its root object or why not. */
@@ -179,15 +181,6 @@ apply_loaded (ScSettingsStore  *self,
 {
   GError *first_error = NULL;
 
-  for (guint i = 0; i < N_FILES; i++)
-    {
-      if (g_error_matches (loaded->errors[i], G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, g_steal_pointer (&loaded->errors[i]));
-          return FALSE;
-        }
-    }
-
   g_object_freeze_notify (G_OBJECT (self->settings));
 
   for (guint i = 0; i < N_FILES; i++)
@@ -312,25 +305,14 @@ mark_saved (ScSettingsStore *self,
 /* The default folder                                                                         */
 /* ------------------------------------------------------------------------------------------ */
 
-static const struct
-{
-  const char *name;
-  int         mode;
-} example_files[] = {
-  { "config.json", 0666 },
-  { "credentials.json", 0600 },
-  { "data.json", 0666 },
-  { "example_msg.txt", 0666 },
-};
-
 static void
 remove_example_folder (const char *path)
 {
   g_autofree char *attachments = g_build_filename (path, "attachments", NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (example_files); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      g_autofree char *file = g_build_filename (path, example_files[i].name, NULL);
+      g_autofree char *file = g_build_filename (path, files[i].name, NULL);
 
       g_unlink (file);
     }
@@ -367,11 +349,11 @@ create_default_directory (const char  *target,
       return FALSE;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (example_files); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *resource = g_strconcat ("/io/github/smtpclient/SmtpClient/settings/",
-                                               example_files[i].name, NULL);
-      g_autofree char *path = g_build_filename (tmp, example_files[i].name, NULL);
+                                               files[i].name, NULL);
+      g_autofree char *path = g_build_filename (tmp, files[i].name, NULL);
       g_autoptr(GError) local_error = NULL;
       g_autoptr(GBytes) bytes = NULL;
 
@@ -380,7 +362,7 @@ create_default_directory (const char  *target,
       if (bytes == NULL ||
           !g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL),
                                      g_bytes_get_size (bytes), G_FILE_SET_CONTENTS_CONSISTENT,
-                                     example_files[i].mode, &local_error))
+                                     files[i].mode, &local_error))
         {
           g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
                        /* Translators: the first %s is a folder, the second the reason. */
@@ -594,6 +576,9 @@ sc_settings_store_load (ScSettingsStore  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   loaded = read_files (self->directory, cancellable);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
   return apply_loaded (self, loaded, error);
 }
 
