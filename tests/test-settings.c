@@ -339,9 +339,10 @@ typedef struct
 
 static const BrokenCase broken_cases[] = {
   { "config.json", "{\n  \"smtp_host\": \"smtp.example.com\",\n  \"smtp_port\": 465,,\n}\n",
-    "settings/config.json:3:19: " },
+    "settings/config.json:3:19: unexpected character `,', expected string constant" },
   { "credentials.json", "{\n  \"login\": \"sender@example.com\"\n  \"password\": \"x\"\n}\n",
-    "settings/credentials.json:2:31: " },
+    "settings/credentials.json:2:31: unexpected string constant \"sender@example.com\", "
+    "expected character `,'" },
   { "data.json", "{\n  \"to_addrs\": [\"recipient@example.ru\",\n  \"message\": {}\n}\n",
     "settings/data.json:3:11: " },
   { "data.json", "", "settings/data.json:1:1: the file is empty" },

@@ -133,11 +133,17 @@ read_file (GFile         *directory,
 
   if (!json_parser_load_from_data (parser, contents, length, &local_error))
     {
-      /* json-glib says "<data>:LINE:COLUMN: Parse error: …": name the file instead. */
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: what"; the user reads
+       * "FILE:LINE:COLUMN: what". */
       const char *where = strchr (local_error->message, ':');
+      const char *what = where != NULL ? strstr (where, ": Parse error: ") : NULL;
 
-      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s:%s", shown,
-                   where != NULL ? where + 1 : local_error->message);
+      if (what != NULL)
+        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s%.*s: %s", shown,
+                     (int) (what - where), where, what + strlen (": Parse error: "));
+      else
+        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s:%s", shown,
+                     where != NULL ? where + 1 : local_error->message);
       return NULL;
     }
 
