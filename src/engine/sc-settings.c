@@ -193,13 +193,6 @@ static const KeyInfo keys[N_KEYS] = {
                                    KIND_STRING, FIELD (attachment_folder_path), FALSE, TRUE },
 };
 
-static const GEnumValue security_values[] = {
-  { SC_SECURITY_TLS, "SC_SECURITY_TLS", "tls" },
-  { SC_SECURITY_STARTTLS, "SC_SECURITY_STARTTLS", "starttls" },
-  { SC_SECURITY_NONE, "SC_SECURITY_NONE", "none" },
-  { 0, NULL, NULL }
-};
-
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -817,17 +810,11 @@ sc_settings_init (ScSettings *self)
 /* Public API                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
-GType
-sc_security_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    g_once_init_leave (&type_id, g_enum_register_static (g_intern_static_string ("ScSecurity"),
-                                                         security_values));
-
-  return type_id;
-}
+/* The nicks are the values as written in config.json. */
+G_DEFINE_ENUM_TYPE (ScSecurity, sc_security,
+                    G_DEFINE_ENUM_VALUE (SC_SECURITY_TLS, "tls"),
+                    G_DEFINE_ENUM_VALUE (SC_SECURITY_STARTTLS, "starttls"),
+                    G_DEFINE_ENUM_VALUE (SC_SECURITY_NONE, "none"))
 
 /**
  * sc_security_default_for_port:
@@ -853,9 +840,12 @@ sc_security_default_for_port (guint port)
 const char *
 sc_security_to_string (ScSecurity security)
 {
-  g_return_val_if_fail (security <= SC_SECURITY_NONE, NULL);
+  g_autoptr(GEnumClass) klass = g_type_class_ref (SC_TYPE_SECURITY);
+  GEnumValue *value = g_enum_get_value (klass, security);
 
-  return security_values[security].value_nick;
+  g_return_val_if_fail (value != NULL, NULL);
+
+  return value->value_nick;
 }
 
 /**
@@ -869,17 +859,13 @@ gboolean
 sc_security_from_string (const char *str,
                          ScSecurity *out_security)
 {
-  for (guint i = 0; str != NULL && security_values[i].value_nick != NULL; i++)
-    {
-      if (g_str_equal (security_values[i].value_nick, str))
-        {
-          if (out_security != NULL)
-            *out_security = security_values[i].value;
-          return TRUE;
-        }
-    }
+  g_autoptr(GEnumClass) klass = g_type_class_ref (SC_TYPE_SECURITY);
+  GEnumValue *value = str != NULL ? g_enum_get_value_by_nick (klass, str) : NULL;
 
-  return FALSE;
+  if (value != NULL && out_security != NULL)
+    *out_security = value->value;
+
+  return value != NULL;
 }
 
 /**
@@ -915,11 +901,7 @@ sc_settings_validate (ScSettings  *self,
 
   for (Key key = 0; key < N_KEYS; key++)
     {
-      g_auto(GValue) value = G_VALUE_INIT;
-
-      g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (properties[PROP_FIRST_KEY + key]));
-      get_key (self, key, &value);
-      if (!check_key (self, key, &value, error))
+      if (!sc_settings_validate_key (self, keys[key].json_name, error))
         return FALSE;
     }
 
