@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "sc-settings-store.h"
 #include "sc-settings.h"
 #include "sc-window.h"
 
@@ -47,7 +48,8 @@ struct _ScWindow
   /* State */
   GFile                *settings_dir;
   char                 *no_settings_dir;   /* why there is no settings folder to save to */
-  ScSettings           *settings;
+  ScSettingsStore      *store;
+  ScSettings           *settings;          /* the store's */
   GCancellable         *cancellable;       /* the window's; cancelled on close and dispose */
   GCancellable         *send_cancellable;  /* the send in flight, if any */
   GPtrArray            *recipient_rows;    /* AdwEntryRow*, in order */

@@ -747,7 +747,7 @@ apply_to_settings (ScWindow  *self,
       mark_field (GTK_WIDGET (widget), NULL);                                     \
   } G_STMT_END
 
-  sc_settings_set_smtp_host (self->settings, host);
+  g_object_set (self->settings, "smtp-host", host, NULL);
   if (host[0] == '\0')
     {
       local_error = g_error_new_literal (SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID,
@@ -767,7 +767,7 @@ apply_to_settings (ScWindow  *self,
     }
   else
     {
-      sc_settings_set_smtp_port (self->settings, port);
+      g_object_set (self->settings, "smtp-port", port, NULL);
       CHECK_KEY (self->port_row, "smtp-port");
     }
 
@@ -775,19 +775,19 @@ apply_to_settings (ScWindow  *self,
     {
       guint position = adw_combo_row_get_selected (self->security_row);
 
-      sc_settings_set_security (self->settings, position_to_security (position));
+      g_object_set (self->settings, "security", position_to_security (position), NULL);
     }
   CHECK_KEY (self->security_row, "security");
 
-  sc_settings_set_login (self->settings, login);
+  g_object_set (self->settings, "login", login, NULL);
   CHECK_KEY (self->login_row, "login");
-  sc_settings_set_password (self->settings, password);
+  g_object_set (self->settings, "password", password, NULL);
   CHECK_KEY (self->password_row, "password");
 
   recipients = collect_recipients (self, first_error == NULL ? &first_error : NULL);
   if (recipients != NULL)
     {
-      sc_settings_set_recipients (self->settings, (const char * const *) recipients);
+      g_object_set (self->settings, "recipients", recipients, NULL);
       if (!sc_settings_validate_key (self->settings, "recipients", &local_error))
         {
           if (first_error == NULL)
@@ -801,7 +801,7 @@ apply_to_settings (ScWindow  *self,
                                          _("A recipient address is not valid"));
     }
 
-  sc_settings_set_subject (self->settings, subject);
+  g_object_set (self->settings, "subject", subject, NULL);
   CHECK_KEY (self->subject_row, "subject");
 
 #undef CHECK_KEY
@@ -922,7 +922,7 @@ save_all (ScWindow *self)
       return;
     }
 
-  if (!sc_settings_save (self->settings, &error))
+  if (!sc_settings_store_save (self->store, NULL, &error))
     {
       save_finished (self, error);
       return;
@@ -1071,7 +1071,6 @@ static void
 send_message (ScWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(ScSettings) settings = NULL;
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(ScMessage) message = NULL;
   g_autoptr(GPtrArray) files = NULL;
@@ -1113,8 +1112,7 @@ send_message (ScWindow *self)
                             sc_settings_get_subject (self->settings),
                             body,
                             files);
-  settings = sc_settings_dup (self->settings);
-  session = sc_smtp_session_new (settings);
+  session = sc_smtp_session_new (self->settings);
   sc_smtp_session_set_progress_func (session, send_progress_cb,
                                      g_object_ref (self), g_object_unref);
 
@@ -1238,7 +1236,7 @@ choose_folder_response_cb (GtkNativeDialog *dialog,
 
       if (path != NULL)
         {
-          sc_settings_set_attachment_folder_path (self->settings, path);
+          g_object_set (self->settings, "attachment-folder-path", path, NULL);
           set_dirty (self, TRUE);
           list_attachment_folder (self);
         }
@@ -1545,6 +1543,7 @@ sc_window_finalize (GObject *object)
   g_clear_object (&self->settings_dir);
   g_clear_pointer (&self->no_settings_dir, g_free);
   g_clear_object (&self->settings);
+  g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->send_cancellable);
   g_clear_pointer (&self->recipient_rows, g_ptr_array_unref);
@@ -1756,8 +1755,9 @@ sc_window_new (GtkApplication *application,
     }
 
   self->settings_dir = g_object_ref (dir);
-  self->settings = sc_settings_new (dir);
-  if (!sc_settings_load (self->settings, &error))
+  self->store = sc_settings_store_new (dir);
+  self->settings = g_object_ref (sc_settings_store_get_settings (self->store));
+  if (!sc_settings_store_load (self->store, NULL, &error))
     set_status (self, error->message, TRUE);
 
   fill_from_settings (self);
