@@ -18,6 +18,7 @@
 
 #include "sc-error.h"
 #include "sc-message.h"
+#include "sc-settings-store.h"
 #include "sc-settings.h"
 #include "sc-util.h"
 #include "sc-smtp-session.h"
@@ -290,7 +291,8 @@ sc_cli_main (int    argc,
   g_auto(GStrv) args = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) directory = NULL;
-  g_autoptr(ScSettings) settings = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
+  ScSettings *settings;
   g_autoptr(ScMessage) message = NULL;
   g_autoptr(ScSmtpSession) session = NULL;
   GPtrArray *refused;
@@ -346,8 +348,9 @@ sc_cli_main (int    argc,
         return report_usage_error (error);
     }
 
-  settings = sc_settings_new (directory);
-  if (!sc_settings_load (settings, &error)
+  store = sc_settings_store_new (directory);
+  settings = sc_settings_store_get_settings (store);
+  if (!sc_settings_store_load (store, NULL, &error)
       || !sc_settings_validate (settings, &error))
     return report_usage_error (error);
 

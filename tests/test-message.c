@@ -651,11 +651,11 @@ test_from_settings (Fixture       *fixture,
   g_assert_cmpint (g_mkdir (settings_dir, 0755), ==, 0);
   sc_test_write_file (settings_dir, "body.txt", "\xEF\xBB\xBFПривет из файла!\n", -1);
 
-  sc_settings_set_login (settings, FROM);
-  sc_settings_set_recipients (settings, recipients);
-  sc_settings_set_subject (settings, "Из настроек");
-  sc_settings_set_message_file_path (settings, "body.txt");
-  sc_settings_set_attachment_folder_path (settings, fixture->folder);
+  g_object_set (settings, "login", FROM, NULL);
+  g_object_set (settings, "recipients", recipients, NULL);
+  g_object_set (settings, "subject", "Из настроек", NULL);
+  g_object_set (settings, "message-file-path", "body.txt", NULL);
+  g_object_set (settings, "attachment-folder-path", fixture->folder, NULL);
 
   message = sc_message_new_from_settings (settings, NULL, &error);
   g_assert_no_error (error);
@@ -688,7 +688,7 @@ test_from_settings (Fixture       *fixture,
   g_clear_error (&error);
 
   /* Missing */
-  sc_settings_set_message_file_path (settings, "missing.txt");
+  g_object_set (settings, "message-file-path", "missing.txt", NULL);
   message = sc_message_new_from_settings (settings, NULL, &error);
   g_assert_null (message);
   g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY);
@@ -696,9 +696,9 @@ test_from_settings (Fixture       *fixture,
   g_clear_error (&error);
 
   /* Missing attachment folder */
-  sc_settings_set_message_file_path (settings, "body.txt");
+  g_object_set (settings, "message-file-path", "body.txt", NULL);
   sc_test_write_file (settings_dir, "body.txt", "ok\n", -1);
-  sc_settings_set_attachment_folder_path (settings, "no-attachments-here");
+  g_object_set (settings, "attachment-folder-path", "no-attachments-here", NULL);
   message = sc_message_new_from_settings (settings, NULL, &error);
   g_assert_null (message);
   g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT);

@@ -1,4 +1,4 @@
-/* test-settings.c — tests of ScSettings: loading, errors, saving, defaults
+/* test-settings.c — tests of ScSettings and ScSettingsStore: loading, errors, saving, defaults
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,11 +9,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sc-error.h"
-#include "sc-message.h"
+#include "sc-settings-store.h"
 #include "sc-settings.h"
 #include "sc-test-server.h"
 
@@ -23,6 +25,10 @@ typedef struct
   char  *tmpdir;      /* the current directory during the test */
   GFile *dir;         /* tmpdir/settings, a copy of the shipped example */
 } Fixture;
+
+static const char * const settings_files[] = { "config.json", "credentials.json", "data.json" };
+
+static GThread *main_thread;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
@@ -38,61 +44,45 @@ source_settings_dir (void)
 }
 
 static void
-copy_file (const char *from,
-           const char *to)
-{
-  gsize length = 0;
-  g_autofree char *contents = sc_test_read_file (from, NULL, &length);
-
-  sc_test_write_file (to, NULL, contents, length);
-}
-
-static void
-write_settings_file (Fixture    *fixture,
-                     const char *name,
+write_settings_file (const char *name,
                      const char *contents)
 {
-  g_autoptr(GFile) file = g_file_get_child (fixture->dir, name);
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
+  sc_test_write_file ("settings", name, contents, -1);
 }
 
 static char *
-read_settings_file (Fixture    *fixture,
-                    const char *name)
+read_settings_file (const char *name)
 {
-  g_autoptr(GFile) file = g_file_get_child (fixture->dir, name);
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
+  return sc_test_read_file ("settings", name, NULL);
 }
 
-static const char * const settings_files[] = { "config.json", "credentials.json", "data.json" };
+static JsonNode *
+parse_settings_file (const char *name)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *path = g_build_filename ("settings", name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_parser_steal_root (parser);
+}
 
 /* Reads the three settings files into @contents. */
 static void
-snapshot_settings_files (Fixture  *fixture,
-                         char    **contents)
+snapshot_settings_files (char **contents)
 {
   for (guint i = 0; i < G_N_ELEMENTS (settings_files); i++)
-    contents[i] = read_settings_file (fixture, settings_files[i]);
+    contents[i] = read_settings_file (settings_files[i]);
 }
 
 /* Asserts that the three settings files still hold @contents, which it frees. */
 static void
-assert_settings_files_unchanged (Fixture  *fixture,
-                                 char    **contents)
+assert_settings_files_unchanged (char **contents)
 {
   for (guint i = 0; i < G_N_ELEMENTS (settings_files); i++)
     {
-      g_autofree char *after = read_settings_file (fixture, settings_files[i]);
+      g_autofree char *after = read_settings_file (settings_files[i]);
 
       g_assert_cmpstr (contents[i], ==, after);
       g_free (contents[i]);
@@ -111,14 +101,72 @@ file_mode (GFile      *dir,
   return st.st_mode & 0777;
 }
 
-static ScSettings *
-load_fixture (Fixture  *fixture,
-              GError  **error)
+/* A store for @dir, loaded; the result of the load goes to @error. */
+static ScSettingsStore *
+load_store (GFile   *dir,
+            GError **error)
 {
-  ScSettings *settings = sc_settings_new (fixture->dir);
+  ScSettingsStore *store = sc_settings_store_new (dir);
 
-  sc_settings_load (settings, error);
-  return settings;
+  sc_settings_store_load (store, NULL, error);
+  return store;
+}
+
+static void
+async_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out_result = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  *out_result = g_object_ref (result);
+}
+
+/* Runs the default main context until an async call has called back. */
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* The model is only ever touched on the thread of the caller. */
+static void
+assert_main_thread_cb (GObject    *object,
+                       GParamSpec *pspec,
+                       gpointer    user_data)
+{
+  g_assert_true (g_thread_self () == main_thread);
+}
+
+static void
+assert_shipped_values (ScSettings *settings)
+{
+  const char *to[] = { "recipient@example.ru", NULL };
+
+  g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, "smtp.example.com");
+  g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 465);
+  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_TLS);
+  g_assert_null (sc_settings_get_ca_file (settings));
+  g_assert_cmpuint (sc_settings_get_timeout_seconds (settings), ==, SC_SETTINGS_DEFAULT_TIMEOUT);
+  g_assert_cmpstr (sc_settings_get_login (settings), ==, "sender@example.com");
+  g_assert_cmpstr (sc_settings_get_password (settings), ==, "your_password");
+  g_assert_true (g_strv_equal (sc_settings_get_recipients (settings), to));
+  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Subject");
+  g_assert_cmpstr (sc_settings_get_message_file_path (settings), ==, "example_msg.txt");
+  g_assert_cmpstr (sc_settings_get_attachment_folder_path (settings), ==, "attachments");
+  g_assert_false (sc_settings_get_modified (settings));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -130,32 +178,21 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  user_data)
 {
   g_autofree char *source = source_settings_dir ();
-  g_autofree char *target = NULL;
-  g_autofree char *attachments = NULL;
-  const char *names[] = { "config.json", "credentials.json", "data.json", "example_msg.txt" };
+  const char *names[] = { "config.json", "credentials.json", "data.json", "example_msg.txt",
+                          "attachments/example.txt" };
 
   fixture->old_cwd = g_get_current_dir ();
   fixture->tmpdir = sc_test_make_tmpdir ();
   g_assert_cmpint (g_chdir (fixture->tmpdir), ==, 0);
-
-  target = g_build_filename (fixture->tmpdir, "settings", NULL);
-  attachments = g_build_filename (target, "attachments", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (attachments, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents ("settings/attachments", 0755), ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *from = g_build_filename (source, names[i], NULL);
-      g_autofree char *to = g_build_filename (target, names[i], NULL);
+      gsize length = 0;
+      g_autofree char *contents = sc_test_read_file (source, names[i], &length);
 
-      copy_file (from, to);
+      sc_test_write_file ("settings", names[i], contents, length);
     }
-
-  {
-    g_autofree char *from = g_build_filename (source, "attachments", "example.txt", NULL);
-    g_autofree char *to = g_build_filename (attachments, "example.txt", NULL);
-
-    copy_file (from, to);
-  }
 
   /* Relative, as a user would give it: error messages then say "settings/…". */
   fixture->dir = g_file_new_for_path ("settings");
@@ -173,7 +210,7 @@ fixture_teardown (Fixture       *fixture,
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Tests                                                                                      */
+/* Loading                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
 static void
@@ -182,30 +219,19 @@ test_load_shipped_example (Fixture       *fixture,
 {
   g_autofree char *source = source_settings_dir ();
   g_autoptr(GFile) dir = g_file_new_for_path (source);
-  g_autoptr(ScSettings) settings = sc_settings_new (dir);
+  g_autoptr(ScSettingsStore) store = sc_settings_store_new (dir);
+  ScSettings *settings = sc_settings_store_get_settings (store);
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) message_file = NULL;
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GFile) expected_folder = NULL;
-  const char * const *recipients;
 
-  sc_settings_load (settings, &error);
+  g_assert_true (sc_settings_store_get_directory (store) == dir);
+  g_assert_true (g_file_equal (sc_settings_get_directory (settings), dir));
+
+  g_assert_true (sc_settings_store_load (store, NULL, &error));
   g_assert_no_error (error);
-
-  g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, "smtp.example.com");
-  g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 465);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_TLS);
-  g_assert_null (sc_settings_get_ca_file (settings));
-  g_assert_cmpuint (sc_settings_get_timeout_seconds (settings), ==, SC_SETTINGS_DEFAULT_TIMEOUT);
-  g_assert_cmpstr (sc_settings_get_login (settings), ==, "sender@example.com");
-  g_assert_cmpstr (sc_settings_get_password (settings), ==, "your_password");
-  recipients = sc_settings_get_recipients (settings);
-  g_assert_nonnull (recipients);
-  g_assert_cmpstr (recipients[0], ==, "recipient@example.ru");
-  g_assert_null (recipients[1]);
-  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Subject");
-  g_assert_cmpstr (sc_settings_get_message_file_path (settings), ==, "example_msg.txt");
-  g_assert_cmpstr (sc_settings_get_attachment_folder_path (settings), ==, "attachments");
+  assert_shipped_values (settings);
 
   message_file = sc_settings_get_message_file (settings);
   g_assert_true (g_file_query_exists (message_file, NULL));
@@ -216,79 +242,132 @@ test_load_shipped_example (Fixture       *fixture,
   g_assert_true (sc_settings_validate (settings, &error));
   g_assert_no_error (error);
 
-  g_assert_finalize_object (g_steal_pointer (&settings));
+  g_object_ref (settings);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  g_assert_finalize_object (settings);
+}
+
+static void
+test_load_async (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = sc_settings_store_new (fixture->dir);
+  ScSettings *settings = sc_settings_store_get_settings (store);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  g_signal_connect (settings, "notify", G_CALLBACK (assert_main_thread_cb), NULL);
+
+  sc_settings_store_load_async (store, NULL, async_result_cb, &result);
+  g_assert_null (sc_settings_get_smtp_host (settings));
+  g_assert_true (sc_settings_store_load_finish (store, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  assert_shipped_values (settings);
+  g_clear_object (&result);
+
+  /* The first problem, as from the blocking load. */
+  write_settings_file ("data.json", "{\"to_addrs\": []}");
+  sc_settings_store_load_async (store, NULL, async_result_cb, &result);
+  g_assert_false (sc_settings_store_load_finish (store, wait_for_result (&result), &error));
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "settings/data.json: \"to_addrs\""));
+  g_assert_cmpstr (sc_settings_get_login (settings), ==, "sender@example.com");
+  g_clear_object (&result);
+  g_clear_error (&error);
+
+  /* Cancelled: an error the user is never shown, and the model is untouched. */
+  g_object_set (settings, "subject", "Typed", NULL);
+  g_cancellable_cancel (cancellable);
+  sc_settings_store_load_async (store, cancellable, async_result_cb, &result);
+  g_assert_false (sc_settings_store_load_finish (store, wait_for_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Typed");
+  g_clear_error (&error);
+
+  g_assert_false (sc_settings_store_load (store, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Typed");
 }
 
 static void
 test_load_writes_nothing (Fixture       *fixture,
                           gconstpointer  user_data)
 {
-  g_autofree char *before_config = read_settings_file (fixture, "config.json");
-  g_autofree char *before_data = read_settings_file (fixture, "data.json");
-  g_autofree char *after_config = NULL;
-  g_autofree char *after_data = NULL;
-  g_autoptr(ScSettings) settings = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
-  const char *name;
+  char *before[G_N_ELEMENTS (settings_files)];
   guint count = 0;
 
-  settings = load_fixture (fixture, &error);
+  snapshot_settings_files (before);
+  store = load_store (fixture->dir, &error);
   g_assert_no_error (error);
-
-  after_config = read_settings_file (fixture, "config.json");
-  after_data = read_settings_file (fixture, "data.json");
-  g_assert_cmpstr (before_config, ==, after_config);
-  g_assert_cmpstr (before_data, ==, after_data);
+  assert_settings_files_unchanged (before);
 
   dir = g_dir_open ("settings", 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
+  while (g_dir_read_name (dir) != NULL)
     count++;
   g_assert_cmpuint (count, ==, 5);
+}
+
+static void
+test_load_missing_file (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  ScSettings *settings;
+
+  g_assert_cmpint (g_unlink ("settings/credentials.json"), ==, 0);
+
+  store = load_store (fixture->dir, &error);
+  settings = sc_settings_store_get_settings (store);
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "settings/credentials.json: the file does not exist");
+  g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, "smtp.example.com");
+  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Subject");
+  g_assert_null (sc_settings_get_login (settings));
 }
 
 typedef struct
 {
   const char *file;
   const char *contents;
-  const char *loaded_file;     /* another file that must still load */
+  const char *prefix;          /* the error message starts with this: file:line:column */
 } BrokenCase;
 
 static const BrokenCase broken_cases[] = {
-  { "config.json",
-    "{\n  \"smtp_host\": \"smtp.example.com\",\n  \"smtp_port\": 465,,\n}\n",
-    "credentials.json" },
-  { "credentials.json",
-    "{\n  \"login\": \"sender@example.com\"\n  \"password\": \"x\"\n}\n",
-    "data.json" },
-  { "data.json",
-    "{\n  \"to_addrs\": [\"recipient@example.ru\",\n  \"message\": {}\n}\n",
-    "config.json" },
-  { "data.json", "", "config.json" },
-  { "data.json", "{\n  \"to_addrs\": [\"r\xff@example.ru\"]\n}\n", "config.json" },
+  { "config.json", "{\n  \"smtp_host\": \"smtp.example.com\",\n  \"smtp_port\": 465,,\n}\n",
+    "settings/config.json:3:19: unexpected character `,', expected string constant" },
+  { "credentials.json", "{\n  \"login\": \"sender@example.com\"\n  \"password\": \"x\"\n}\n",
+    "settings/credentials.json:2:31: unexpected string constant \"sender@example.com\", "
+    "expected character `,'" },
+  { "data.json", "{\n  \"to_addrs\": [\"recipient@example.ru\",\n  \"message\": {}\n}\n",
+    "settings/data.json:3:11: " },
+  { "data.json", "", "settings/data.json:1:1: the file is empty" },
+  { "data.json", "{\n  \"to_addrs\": [\"r\xff@example.ru\"]\n}\n",
+    "settings/data.json:2:18: the file is not UTF-8 text" },
+  { "config.json", "[\"smtp.example.com\", 465]", "settings/config.json:1:1: the file must hold" },
 };
 
 static void
-test_broken_json (Fixture       *fixture,
-                  gconstpointer  user_data)
+test_load_broken_json (Fixture       *fixture,
+                       gconstpointer  user_data)
 {
   const BrokenCase *bc = user_data;
-  g_autoptr(ScSettings) settings = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GRegex) regex = NULL;
-  g_autofree char *pattern = NULL;
-  g_autofree char *escaped = NULL;
+  ScSettings *settings;
 
-  write_settings_file (fixture, bc->file, bc->contents);
+  write_settings_file (bc->file, bc->contents);
 
-  settings = load_fixture (fixture, &error);
+  store = load_store (fixture->dir, &error);
+  settings = sc_settings_store_get_settings (store);
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE);
   g_test_message ("%s", error->message);
-
-  escaped = g_regex_escape_string (bc->file, -1);
-  pattern = g_strdup_printf ("^settings/%s:[0-9]+:[0-9]+: \\S.*$", escaped);
-  regex = g_regex_new (pattern, 0, 0, NULL);
-  g_assert_true (g_regex_match (regex, error->message, 0, NULL));
+  g_assert_true (g_str_has_prefix (error->message, bc->prefix));
+  g_assert_null (strchr (error->message, '\n'));
 
   /* The other files still load. */
   if (g_str_equal (bc->file, "config.json"))
@@ -311,22 +390,6 @@ test_broken_json (Fixture       *fixture,
     }
 }
 
-static void
-test_missing_file (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  g_autoptr(ScSettings) settings = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_unlink ("settings/credentials.json"), ==, 0);
-
-  settings = load_fixture (fixture, &error);
-  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO);
-  g_assert_true (g_str_has_prefix (error->message, "settings/credentials.json"));
-  g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, "smtp.example.com");
-  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Subject");
-}
-
 typedef struct
 {
   const char *file;
@@ -341,58 +404,88 @@ typedef struct
   "{\"to_addrs\": " to ", \"message\": {\"subject\": " subject ", " \
   "\"message_file_path\": \"example_msg.txt\", \"attachment_folder_path\": \"attachments\"}}"
 
+#define PORT_RULE "settings/config.json: \"smtp_port\" must be a whole number from 1 to 65535"
+#define TO_RULE "settings/data.json: \"to_addrs\" must be a list of e-mail addresses"
+
 static const InvalidCase invalid_cases[] = {
-  { "config.json", "{\"smtp_host\": \"smtp.example.com\", \"smtp_port\": \"465\"}",
-    "settings/config.json: \"smtp_port\" must be a whole number from 1 to 65535" },
-  { "config.json", "{\"smtp_host\": \"smtp.example.com\", \"smtp_port\": 0}",
-    "settings/config.json: \"smtp_port\" must be a whole number from 1 to 65535" },
-  { "config.json", "{\"smtp_host\": \"smtp.example.com\", \"smtp_port\": 70000}",
-    "settings/config.json: \"smtp_port\" must be a whole number from 1 to 65535" },
-  { "config.json", "{\"smtp_host\": \"smtp.example.com\", \"smtp_port\": 465.5}",
-    "settings/config.json: \"smtp_port\" must be a whole number from 1 to 65535" },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": \"465\""), PORT_RULE },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 0"), PORT_RULE },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 70000"), PORT_RULE },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": -25"), PORT_RULE },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 465.5"), PORT_RULE },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 8589934592"), PORT_RULE },
   { "config.json", "{\"smtp_host\": \"smtp.example.com\"}",
     "settings/config.json: \"smtp_port\" is missing" },
+  { "config.json", "{\"smtp_port\": 465}", "settings/config.json: \"smtp_host\" is missing" },
   { "config.json", "{\"smtp_host\": \"\", \"smtp_port\": 465}",
-    "settings/config.json: \"smtp_host\" must be" },
+    "settings/config.json: \"smtp_host\" must be the name or address of the SMTP server" },
+  { "config.json", "{\"smtp_host\": \"smtp example.com\", \"smtp_port\": 465}",
+    "settings/config.json: \"smtp_host\" must be a host name or address without spaces" },
   { "config.json", "{\"smtp_host\": 42, \"smtp_port\": 465}",
-    "settings/config.json: \"smtp_host\" must be" },
+    "settings/config.json: \"smtp_host\" must be a text string in double quotes" },
   { "config.json", CONFIG_WITH ("\"smtp_port\": 465, \"security\": \"ssl\""),
     "settings/config.json: \"security\" must be \"tls\", \"starttls\" or \"none\"" },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 465, \"security\": true"),
+    "settings/config.json: \"security\" must be a text string in double quotes" },
   { "config.json", CONFIG_WITH ("\"smtp_port\": 25, \"security\": \"none\""),
-    "settings/config.json: \"security\" may be \"none\"" },
+    "settings/config.json: \"security\" may be \"none\" (no encryption) only for a server on "
+    "this computer (localhost, 127.0.0.1 or ::1); use \"tls\" or \"starttls\" for "
+    "\"smtp.example.com\"" },
   { "config.json", CONFIG_WITH ("\"smtp_port\": 465, \"timeout_seconds\": 0"),
-    "settings/config.json: \"timeout_seconds\" must be a whole number" },
+    "settings/config.json: \"timeout_seconds\" must be a whole number of seconds from 1 to "
+    "86400" },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 465, \"timeout_seconds\": \"60\""),
+    "settings/config.json: \"timeout_seconds\" must be a whole number of seconds" },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 465, \"ca_file\": \"a.pem\\nb.pem\""),
+    "settings/config.json: \"ca_file\" must be the path of a PEM file" },
+  { "config.json", CONFIG_WITH ("\"smtp_port\": 465, \"ca_file\": 1"),
+    "settings/config.json: \"ca_file\" must be a text string in double quotes" },
   { "credentials.json", "{\"password\": \"x\"}",
     "settings/credentials.json: \"login\" is missing" },
+  { "credentials.json", "{\"login\": \"\", \"password\": \"x\"}",
+    "settings/credentials.json: \"login\" must be the login (the sender's e-mail address)" },
+  { "credentials.json", "{\"login\": \"a@example.com\\r\\n\", \"password\": \"x\"}",
+    "settings/credentials.json: \"login\" must not contain a line break" },
   { "credentials.json", "{\"login\": \"sender@example.com\", \"password\": 12345}",
     "settings/credentials.json: \"password\" must be a text string" },
+  { "credentials.json", "{\"login\": \"sender@example.com\"}",
+    "settings/credentials.json: \"password\" is missing" },
   { "data.json", DATA_WITH ("\"recipient@example.ru\"", "\"Subject\""),
-    "settings/data.json: \"to_addrs\" must be a list of e-mail addresses" },
-  { "data.json", DATA_WITH ("[]", "\"Subject\""),
-    "settings/data.json: \"to_addrs\" must be a list of e-mail addresses" },
+    TO_RULE ", like [\"someone@example.com\"]" },
+  { "data.json", DATA_WITH ("[]", "\"Subject\""), TO_RULE " with at least one address" },
+  { "data.json", DATA_WITH ("[\"recipient@example.ru\", 7]", "\"Subject\""),
+    TO_RULE ": item 2 is not a text string" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\", \"not an address\"]", "\"Subject\""),
-    "settings/data.json: \"to_addrs\" must be a list of e-mail addresses" },
-  { "data.json", DATA_WITH ("[\"Name <x@example.ru>\"]", "\"Subject\""),
-    "settings/data.json: \"to_addrs\" must be a list of e-mail addresses" },
+    TO_RULE ": \"not an address\" (item 2) is not one" },
+  { "data.json", DATA_WITH ("[\"Name <x@example.ru>\"]", "\"Subject\""), TO_RULE },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "\"Subject\\r\\nBcc: x@y.z\""),
     "settings/data.json: \"subject\" must not contain a line break" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "17"),
     "settings/data.json: \"subject\" must be a text string" },
   { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"]}",
     "settings/data.json: \"message\" is missing" },
+  { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"], \"message\": \"Hello\"}",
+    "settings/data.json: \"message\" must be an object with \"subject\", \"message_file_path\" "
+    "and \"attachment_folder_path\"" },
+  { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"], \"message\": {\"subject\": \"S\", "
+    "\"message_file_path\": \"\"}}",
+    "settings/data.json: \"message_file_path\" must be the path of the text file with the "
+    "message body" },
 };
 
 static void
-test_invalid_value (Fixture       *fixture,
-                    gconstpointer  user_data)
+test_load_invalid_value (Fixture       *fixture,
+                         gconstpointer  user_data)
 {
   const InvalidCase *ic = user_data;
-  g_autoptr(ScSettings) settings = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  ScSettings *settings;
 
-  write_settings_file (fixture, ic->file, ic->contents);
+  write_settings_file (ic->file, ic->contents);
 
-  settings = load_fixture (fixture, &error);
+  store = load_store (fixture->dir, &error);
+  settings = sc_settings_store_get_settings (store);
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, ic->prefix));
@@ -404,63 +497,92 @@ test_invalid_value (Fixture       *fixture,
     g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, "smtp.example.com");
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Saving                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
 static void
 test_save_round_trip (Fixture       *fixture,
                       gconstpointer  user_data)
 {
-  g_autoptr(ScSettings) settings = NULL;
-  g_autoptr(ScSettings) reloaded = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(ScSettingsStore) reloaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *credentials = NULL;
+  g_autoptr(JsonNode) config = NULL;
+  g_autoptr(JsonNode) credentials = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  g_autofree char *config_text = NULL;
+  g_autofree char *old_config = NULL;
+  g_autofree char *data_text = NULL;
   g_autoptr(GDir) dir = NULL;
+  JsonObject *object;
+  JsonObject *message;
+  ScSettings *settings;
   const char *name;
   const char *new_recipients[] = { "a@example.org", "b@example.net", NULL };
 
-  write_settings_file (fixture, "config.json",
+  write_settings_file ("config.json",
                        "{\n  \"smtp_host\": \"smtp.example.com\",\n  \"smtp_port\": 465,\n"
                        "  \"x_custom\": {\"keep\": [1, 2, 3]}\n}\n");
-  write_settings_file (fixture, "credentials.json",
+  write_settings_file ("credentials.json",
                        "{\"login\": \"sender@example.com\", \"password\": \"your_password\", "
                        "\"x_note\": \"kept\"}");
-  write_settings_file (fixture, "data.json",
+  write_settings_file ("data.json",
                        "{\"to_addrs\": [\"recipient@example.ru\"], \"x_top\": true, "
                        "\"message\": {\"subject\": \"Subject\", "
                        "\"message_file_path\": \"example_msg.txt\", "
                        "\"attachment_folder_path\": \"attachments\", \"x_inner\": 7}}");
   g_assert_cmpint (g_chmod ("settings/credentials.json", 0644), ==, 0);
+  /* A second name for the old config.json: an atomic save replaces the file, so it keeps the
+   * old contents. */
+  g_assert_cmpint (link ("settings/config.json", "old-config.json"), ==, 0);
 
-  settings = load_fixture (fixture, &error);
+  store = load_store (fixture->dir, &error);
   g_assert_no_error (error);
+  settings = sc_settings_store_get_settings (store);
 
-  sc_settings_set_subject (settings, "Тема письма");
-  sc_settings_set_smtp_port (settings, 587);
-  sc_settings_set_password (settings, "новый пароль");
-  sc_settings_set_recipients (settings, new_recipients);
-
-  sc_settings_save (settings, &error);
+  g_object_set (settings,
+                "subject", "Тема письма",
+                "smtp-port", 587,
+                "password", "новый пароль",
+                "recipients", new_recipients,
+                NULL);
+  g_assert_true (sc_settings_store_save (store, NULL, &error));
   g_assert_no_error (error);
+  g_assert_false (sc_settings_get_modified (settings));
 
   g_assert_cmpuint (file_mode (fixture->dir, "credentials.json"), ==, 0600);
+  old_config = sc_test_read_file ("old-config.json", NULL, NULL);
+  g_assert_nonnull (strstr (old_config, "465"));
 
-  config = read_settings_file (fixture, "config.json");
-  credentials = read_settings_file (fixture, "credentials.json");
-  data = read_settings_file (fixture, "data.json");
-  g_test_message ("%s%s%s", config, credentials, data);
+  /* Pretty, with a final newline and readable UTF-8; keys we do not know are kept, and no
+   * optional key is added. */
+  config_text = read_settings_file ("config.json");
+  g_assert_true (g_str_has_prefix (config_text, "{\n  \""));
+  g_assert_true (g_str_has_suffix (config_text, "}\n"));
+  data_text = read_settings_file ("data.json");
+  g_assert_nonnull (strstr (data_text, "Тема письма"));
 
-  /* Pretty-printed with two spaces, final newline, UTF-8 readable, no added keys. */
-  g_assert_true (g_str_has_prefix (config, "{\n  \""));
-  g_assert_true (g_str_has_suffix (config, "}\n"));
-  g_assert_true (g_str_has_suffix (data, "}\n"));
-  g_assert_nonnull (strstr (data, "Тема письма"));
-  g_assert_null (strstr (config, "\"security\""));
-  g_assert_null (strstr (config, "\"timeout_seconds\""));
-  g_assert_null (strstr (config, "\"ca_file\""));
-  g_assert_nonnull (strstr (config, "\"x_custom\""));
-  g_assert_nonnull (strstr (credentials, "\"x_note\""));
-  g_assert_nonnull (strstr (data, "\"x_top\""));
-  g_assert_nonnull (strstr (data, "\"x_inner\""));
+  config = parse_settings_file ("config.json");
+  object = json_node_get_object (config);
+  g_assert_cmpint (json_object_get_int_member (object, "smtp_port"), ==, 587);
+  g_assert_false (json_object_has_member (object, "security"));
+  g_assert_false (json_object_has_member (object, "timeout_seconds"));
+  g_assert_false (json_object_has_member (object, "ca_file"));
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (
+    json_object_get_object_member (object, "x_custom"), "keep")), ==, 3);
+
+  credentials = parse_settings_file ("credentials.json");
+  object = json_node_get_object (credentials);
+  g_assert_cmpstr (json_object_get_string_member (object, "password"), ==, "новый пароль");
+  g_assert_cmpstr (json_object_get_string_member (object, "x_note"), ==, "kept");
+
+  data = parse_settings_file ("data.json");
+  object = json_node_get_object (data);
+  message = json_object_get_object_member (object, "message");
+  g_assert_true (json_object_get_boolean_member (object, "x_top"));
+  g_assert_cmpint (json_object_get_int_member (message, "x_inner"), ==, 7);
+  g_assert_cmpstr (json_object_get_string_member (message, "subject"), ==, "Тема письма");
 
   /* No temporary files are left. */
   dir = g_dir_open ("settings", 0, NULL);
@@ -473,40 +595,115 @@ test_save_round_trip (Fixture       *fixture,
                      g_str_equal (name, "attachments"));
     }
 
-  reloaded = load_fixture (fixture, &error);
+  reloaded = load_store (fixture->dir, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (sc_settings_get_subject (reloaded), ==, "Тема письма");
-  g_assert_cmpuint (sc_settings_get_smtp_port (reloaded), ==, 587);
-  g_assert_cmpint (sc_settings_get_security (reloaded), ==, SC_SECURITY_STARTTLS);
-  g_assert_cmpstr (sc_settings_get_password (reloaded), ==, "новый пароль");
-  g_assert_true (g_strv_equal (sc_settings_get_recipients (reloaded), new_recipients));
+  settings = sc_settings_store_get_settings (reloaded);
+  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Тема письма");
+  g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 587);
+  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
+  g_assert_cmpstr (sc_settings_get_password (settings), ==, "новый пароль");
+  g_assert_true (g_strv_equal (sc_settings_get_recipients (settings), new_recipients));
 
-  /* Explicit security is written; saving twice gives the same bytes. */
-  sc_settings_set_security (reloaded, SC_SECURITY_TLS);
-  sc_settings_save (reloaded, &error);
-  g_assert_no_error (error);
-  g_clear_pointer (&config, g_free);
-  config = read_settings_file (fixture, "config.json");
-  g_assert_nonnull (strstr (config, "\"security\": \"tls\""));
-  g_assert_nonnull (strstr (config, "\"x_custom\""));
+  /* An explicit security, a time-out and a CA file are written; clearing them removes them. */
+  g_object_set (settings, "security", SC_SECURITY_TLS, "timeout-seconds", 5,
+                "ca-file", "ca.pem", NULL);
+  g_assert_true (sc_settings_store_save (reloaded, NULL, &error));
+  g_clear_pointer (&config, json_node_unref);
+  config = parse_settings_file ("config.json");
+  object = json_node_get_object (config);
+  g_assert_cmpstr (json_object_get_string_member (object, "security"), ==, "tls");
+  g_assert_cmpint (json_object_get_int_member (object, "timeout_seconds"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (object, "ca_file"), ==, "ca.pem");
+  g_assert_true (json_object_has_member (object, "x_custom"));
+
+  g_object_set (settings, "security-explicit", FALSE, "ca-file", "", NULL);
+  g_assert_true (sc_settings_store_save (reloaded, NULL, &error));
+  g_clear_pointer (&config, json_node_unref);
+  config = parse_settings_file ("config.json");
+  object = json_node_get_object (config);
+  g_assert_false (json_object_has_member (object, "security"));
+  g_assert_false (json_object_has_member (object, "ca_file"));
+  g_assert_cmpint (json_object_get_int_member (object, "timeout_seconds"), ==, 5);
 }
 
 static void
-test_save_unchanged_is_identical (Fixture       *fixture,
-                                  gconstpointer  user_data)
+test_save_async (Fixture       *fixture,
+                 gconstpointer  user_data)
 {
-  g_autoptr(ScSettings) settings = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(ScSettingsStore) reloaded = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  ScSettings *settings;
   char *before[G_N_ELEMENTS (settings_files)];
 
-  snapshot_settings_files (fixture, before);
-
-  settings = load_fixture (fixture, &error);
+  store = load_store (fixture->dir, &error);
   g_assert_no_error (error);
-  sc_settings_save (settings, &error);
+  settings = sc_settings_store_get_settings (store);
+  g_signal_connect (settings, "notify", G_CALLBACK (assert_main_thread_cb), NULL);
+
+  /* The values are taken when the save starts; a change after that stays "modified". */
+  g_object_set (settings, "subject", "Saved", NULL);
+  sc_settings_store_save_async (store, NULL, async_result_cb, &result);
+  g_object_set (settings, "login", "later@example.com", NULL);
+  g_assert_true (sc_settings_store_save_finish (store, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_true (sc_settings_get_modified (settings));
+  g_assert_cmpuint (file_mode (fixture->dir, "credentials.json"), ==, 0600);
+  g_clear_object (&result);
+
+  reloaded = load_store (fixture->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sc_settings_get_subject (sc_settings_store_get_settings (reloaded)), ==,
+                   "Saved");
+  g_assert_cmpstr (sc_settings_get_login (sc_settings_store_get_settings (reloaded)), ==,
+                   "sender@example.com");
+
+  sc_settings_store_save_async (store, NULL, async_result_cb, &result);
+  g_assert_true (sc_settings_store_save_finish (store, wait_for_result (&result), &error));
+  g_assert_false (sc_settings_get_modified (settings));
+  g_clear_object (&result);
+
+  /* Invalid: refused before anything is written. */
+  snapshot_settings_files (before);
+  g_object_set (settings, "smtp-port", 0, NULL);
+  sc_settings_store_save_async (store, NULL, async_result_cb, &result);
+  g_assert_false (sc_settings_store_save_finish (store, wait_for_result (&result), &error));
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, PORT_RULE);
+  g_assert_true (sc_settings_get_modified (settings));
+  assert_settings_files_unchanged (before);
+}
+
+static void
+test_save_unchanged_keeps_everything (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *before[G_N_ELEMENTS (settings_files)];
+  char *saved[G_N_ELEMENTS (settings_files)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings_files); i++)
+    before[i] = parse_settings_file (settings_files[i]);
+
+  store = load_store (fixture->dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_settings_store_save (store, NULL, &error));
   g_assert_no_error (error);
 
-  assert_settings_files_unchanged (fixture, before);
+  /* The same JSON (json-glib's spacing is fine); saving again gives the same bytes. */
+  for (guint i = 0; i < G_N_ELEMENTS (settings_files); i++)
+    {
+      g_autoptr(JsonNode) after = parse_settings_file (settings_files[i]);
+
+      g_assert_true (json_node_equal (before[i], after));
+      json_node_unref (before[i]);
+    }
+
+  snapshot_settings_files (saved);
+  g_assert_true (sc_settings_store_save (store, NULL, &error));
+  assert_settings_files_unchanged (saved);
 }
 
 static void
@@ -514,70 +711,86 @@ test_save_invalid_writes_nothing (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
   const char *bad_recipients[] = { "recipient@example.ru", "broken address", NULL };
-  g_autoptr(ScSettings) settings = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
   char *before[G_N_ELEMENTS (settings_files)];
+  ScSettings *settings;
 
-  snapshot_settings_files (fixture, before);
+  snapshot_settings_files (before);
 
-  settings = load_fixture (fixture, &error);
+  store = load_store (fixture->dir, &error);
   g_assert_no_error (error);
+  settings = sc_settings_store_get_settings (store);
 
-  sc_settings_set_subject (settings, "Changed");
-  sc_settings_set_recipients (settings, bad_recipients);
-  g_assert_false (sc_settings_save (settings, &error));
+  g_object_set (settings, "subject", "Changed", "recipients", bad_recipients, NULL);
+  g_assert_false (sc_settings_store_save (store, NULL, &error));
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "settings/data.json: \"to_addrs\""));
+  g_assert_true (sc_settings_get_modified (settings));
   g_clear_error (&error);
 
-  sc_settings_set_recipients (settings, NULL);
-  sc_settings_set_smtp_port (settings, 0);
-  g_assert_false (sc_settings_save (settings, &error));
+  g_object_set (settings, "recipients", NULL, "smtp-port", 0, NULL);
+  g_assert_false (sc_settings_store_save (store, NULL, &error));
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
-  g_assert_true (g_str_has_prefix (error->message, "settings/config.json: \"smtp_port\""));
+  g_assert_cmpstr (error->message, ==, PORT_RULE);
 
-  assert_settings_files_unchanged (fixture, before);
+  assert_settings_files_unchanged (before);
 }
 
 static void
 test_save_creates_folder (Fixture       *fixture,
                           gconstpointer  user_data)
 {
-  g_autoptr(ScSettings) settings = NULL;
-  g_autoptr(ScSettings) copy = NULL;
   g_autoptr(GFile) new_dir = g_file_new_for_path ("new/settings");
-  g_autoptr(ScSettings) fresh = NULL;
+  g_autoptr(GFile) bad_dir = g_file_new_for_path ("settings/config.json/sub");
+  g_autoptr(ScSettingsStore) fresh = sc_settings_store_new (new_dir);
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(ScSettingsStore) bad = NULL;
   g_autoptr(GError) error = NULL;
+  ScSettings *settings = sc_settings_store_get_settings (fresh);
   const char *to[] = { "x@example.com", NULL };
   gboolean explicit = FALSE;
 
-  fresh = sc_settings_new (new_dir);
-  sc_settings_set_smtp_host (fresh, "127.0.0.1");
-  sc_settings_set_smtp_port (fresh, 2525);
-  sc_settings_set_security (fresh, SC_SECURITY_NONE);
-  sc_settings_set_login (fresh, "me@example.com");
-  sc_settings_set_password (fresh, "p");
-  sc_settings_set_recipients (fresh, to);
-  sc_settings_set_subject (fresh, "");
-  sc_settings_set_message_file_path (fresh, "body.txt");
-  sc_settings_save (fresh, &error);
+  g_object_set (settings,
+                "smtp-host", "127.0.0.1",
+                "smtp-port", 2525,
+                "security", SC_SECURITY_NONE,
+                "login", "me@example.com",
+                "password", "p",
+                "recipients", to,
+                "subject", "",
+                "message-file-path", "body.txt",
+                NULL);
+  g_assert_true (sc_settings_store_save (fresh, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (file_mode (new_dir, "credentials.json"), ==, 0600);
 
-  settings = sc_settings_new (new_dir);
-  sc_settings_load (settings, &error);
+  store = load_store (new_dir, &error);
   g_assert_no_error (error);
+  settings = sc_settings_store_get_settings (store);
   g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_NONE);
   g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 2525);
-
-  copy = sc_settings_dup (settings);
-  sc_settings_set_subject (settings, "Changed");
-  g_assert_cmpstr (sc_settings_get_subject (copy), ==, "");
-  g_assert_cmpstr (sc_settings_get_login (copy), ==, "me@example.com");
-  g_assert_true (g_file_equal (sc_settings_get_directory (copy), new_dir));
-  g_object_get (copy, "security-explicit", &explicit, NULL);
+  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "");
+  g_assert_null (sc_settings_get_attachment_folder_path (settings));
+  g_object_get (settings, "security-explicit", &explicit, NULL);
   g_assert_true (explicit);
+
+  /* A folder that cannot be made. */
+  bad = sc_settings_store_new (bad_dir);
+  g_object_set (sc_settings_store_get_settings (bad),
+                "smtp-host", "smtp.example.com", "smtp-port", 465, "login", "me@example.com",
+                "password", "p", "recipients", to, "subject", "S",
+                "message-file-path", "body.txt", NULL);
+  g_assert_false (sc_settings_store_save (bad, NULL, &error));
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "settings/config.json/sub: cannot create the settings "
+                                   "folder: "));
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* The model                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
 
 static void
 test_relative_paths (Fixture       *fixture,
@@ -589,14 +802,14 @@ test_relative_paths (Fixture       *fixture,
   g_autofree char *home_path = NULL;
   g_autofree char *abs_path = NULL;
 
-  sc_settings_set_message_file_path (settings, "example_msg.txt");
+  g_object_set (settings, "message-file-path", "example_msg.txt", NULL);
   file = sc_settings_get_message_file (settings);
   expected = g_file_get_child (fixture->dir, "example_msg.txt");
   g_assert_true (g_file_equal (file, expected));
   g_clear_object (&file);
   g_clear_object (&expected);
 
-  sc_settings_set_attachment_folder_path (settings, "sub/files");
+  g_object_set (settings, "attachment-folder-path", "sub/files", NULL);
   file = sc_settings_get_attachment_folder (settings);
   expected = g_file_resolve_relative_path (fixture->dir, "sub/files");
   g_assert_true (g_file_equal (file, expected));
@@ -616,73 +829,87 @@ test_relative_paths (Fixture       *fixture,
   g_assert_null (sc_settings_resolve_path (settings, ""));
   g_assert_null (sc_settings_resolve_path (settings, NULL));
 
-  sc_settings_set_attachment_folder_path (settings, "");
+  g_object_set (settings, "attachment-folder-path", "", NULL);
   g_assert_null (sc_settings_get_attachment_folder (settings));
 }
 
-static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *count)
+typedef struct
 {
-  (*count)++;
-}
+  guint       port;
+  ScSecurity  security;
+  guint       security_notifies;  /* in total, so far */
+} PortCase;
 
 static void
 test_security_defaults (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  g_autoptr(ScSettings) settings = sc_settings_new (fixture->dir);
-  g_autoptr(GError) error = NULL;
+  static const PortCase ports[] = {
+    { 465, SC_SECURITY_TLS, 1 },
+    { 587, SC_SECURITY_STARTTLS, 2 },
+    { 25, SC_SECURITY_STARTTLS, 2 },
+    { 25, SC_SECURITY_STARTTLS, 2 },
+    { 465, SC_SECURITY_TLS, 3 },
+  };
+  static const struct
+  {
+    const char *config;
+    ScSecurity  security;
+  } configs[] = {
+    { "{\"smtp_host\": \"h.example\", \"smtp_port\": 465}", SC_SECURITY_TLS },
+    { "{\"smtp_host\": \"h.example\", \"smtp_port\": 587}", SC_SECURITY_STARTTLS },
+    { "{\"smtp_host\": \"h.example\", \"smtp_port\": 587, \"security\": \"tls\"}",
+      SC_SECURITY_TLS },
+    { "{\"smtp_host\": \"h.example\", \"smtp_port\": 465, \"security\": \"starttls\"}",
+      SC_SECURITY_STARTTLS },
+  };
+  g_autoptr(ScSettingsStore) store = sc_settings_store_new (fixture->dir);
+  ScSettings *settings = sc_settings_store_get_settings (store);
   guint port_notifies = 0;
   guint security_notifies = 0;
+  gboolean explicit = TRUE;
   ScSecurity security;
 
   g_signal_connect (settings, "notify::smtp-port", G_CALLBACK (count_notify_cb), &port_notifies);
   g_signal_connect (settings, "notify::security", G_CALLBACK (count_notify_cb),
                     &security_notifies);
 
-  sc_settings_set_smtp_port (settings, 465);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_TLS);
-  sc_settings_set_smtp_port (settings, 587);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
-  sc_settings_set_smtp_port (settings, 25);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
-  sc_settings_set_smtp_port (settings, 25);
-  g_assert_cmpuint (port_notifies, ==, 3);
-  g_assert_cmpuint (security_notifies, ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (ports); i++)
+    {
+      g_object_set (settings, "smtp-port", ports[i].port, NULL);
+      g_assert_cmpint (sc_settings_get_security (settings), ==, ports[i].security);
+      g_assert_cmpuint (security_notifies, ==, ports[i].security_notifies);
+    }
+  g_assert_cmpuint (port_notifies, ==, 4);
 
-  /* Explicit security survives a port change. */
-  sc_settings_set_security (settings, SC_SECURITY_TLS);
-  sc_settings_set_smtp_port (settings, 587);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_TLS);
-
+  /* An explicit security survives a port change, until it is no longer explicit. */
+  g_object_set (settings, "security", SC_SECURITY_STARTTLS, NULL);
+  g_object_get (settings, "security-explicit", &explicit, NULL);
+  g_assert_true (explicit);
+  g_object_set (settings, "smtp-port", 465, "smtp-port", 587, "smtp-port", 465, NULL);
+  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
   g_object_set (settings, "security-explicit", FALSE, NULL);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
+  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_TLS);
 
   /* From config.json */
-  write_settings_file (fixture, "config.json",
-                       "{\"smtp_host\": \"h.example\", \"smtp_port\": 465}");
-  sc_settings_load (settings, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_TLS);
+  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+    {
+      g_autoptr(GError) error = NULL;
 
-  write_settings_file (fixture, "config.json",
-                       "{\"smtp_host\": \"h.example\", \"smtp_port\": 587}");
-  sc_settings_load (settings, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_STARTTLS);
-
-  write_settings_file (fixture, "config.json",
-                       "{\"smtp_host\": \"h.example\", \"smtp_port\": 587, \"security\": \"tls\"}");
-  sc_settings_load (settings, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_TLS);
+      write_settings_file ("config.json", configs[i].config);
+      sc_settings_store_load (store, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (sc_settings_get_security (settings), ==, configs[i].security);
+      g_object_get (settings, "security-explicit", &explicit, NULL);
+      g_assert_true (explicit == (strstr (configs[i].config, "security") != NULL));
+    }
 
   g_assert_true (sc_security_from_string ("starttls", &security));
   g_assert_cmpint (security, ==, SC_SECURITY_STARTTLS);
   g_assert_false (sc_security_from_string ("ssl", &security));
   g_assert_cmpstr (sc_security_to_string (SC_SECURITY_NONE), ==, "none");
+  g_assert_cmpint (sc_security_default_for_port (465), ==, SC_SECURITY_TLS);
+  g_assert_cmpint (sc_security_default_for_port (25), ==, SC_SECURITY_STARTTLS);
   g_assert_true (G_TYPE_IS_ENUM (SC_TYPE_SECURITY));
 }
 
@@ -690,17 +917,18 @@ static void
 test_none_needs_loopback (Fixture       *fixture,
                           gconstpointer  user_data)
 {
-  g_autoptr(ScSettings) settings = load_fixture (fixture, NULL);
+  g_autoptr(ScSettingsStore) store = load_store (fixture->dir, NULL);
+  ScSettings *settings = sc_settings_store_get_settings (store);
   const char *loopback[] = { "localhost", "127.0.0.1", "127.10.20.30", "::1", "[::1]" };
   const char *remote[] = { "smtp.example.com", "10.0.0.1", "::2", "localhost.example.com" };
 
-  sc_settings_set_security (settings, SC_SECURITY_NONE);
+  g_object_set (settings, "security", SC_SECURITY_NONE, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (loopback); i++)
     {
       g_autoptr(GError) error = NULL;
 
-      sc_settings_set_smtp_host (settings, loopback[i]);
+      g_object_set (settings, "smtp-host", loopback[i], NULL);
       sc_settings_validate (settings, &error);
       g_assert_no_error (error);
       g_assert_true (sc_settings_validate_key (settings, "security", NULL));
@@ -710,7 +938,7 @@ test_none_needs_loopback (Fixture       *fixture,
     {
       g_autoptr(GError) error = NULL;
 
-      sc_settings_set_smtp_host (settings, remote[i]);
+      g_object_set (settings, "smtp-host", remote[i], NULL);
       g_assert_false (sc_settings_validate (settings, &error));
       g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
       g_assert_true (g_str_has_prefix (error->message, "settings/config.json: \"security\""));
@@ -718,7 +946,7 @@ test_none_needs_loopback (Fixture       *fixture,
 
       g_assert_false (sc_settings_validate_key (settings, "security", &error));
       g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
-      g_assert_false (sc_settings_save (settings, NULL));
+      g_assert_false (sc_settings_store_save (store, NULL, NULL));
     }
 }
 
@@ -726,40 +954,108 @@ static void
 test_validate_key (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(ScSettings) settings = load_fixture (fixture, NULL);
+  g_autoptr(ScSettingsStore) store = load_store (fixture->dir, NULL);
+  ScSettings *settings = sc_settings_store_get_settings (store);
   g_autoptr(GError) error = NULL;
   const char *bad[] = { "ok@example.com", "", NULL };
 
   g_assert_true (sc_settings_validate_key (settings, "smtp_port", NULL));
-  sc_settings_set_smtp_port (settings, 0);
+  g_assert_true (sc_settings_validate_key (settings, "x_unknown", NULL));
+  g_object_set (settings, "smtp-port", 0, NULL);
   g_assert_false (sc_settings_validate_key (settings, "smtp_port", &error));
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
-  g_assert_cmpstr (error->message, ==,
-                   "settings/config.json: \"smtp_port\" must be a whole number from 1 to 65535");
+  g_assert_cmpstr (error->message, ==, PORT_RULE);
   g_clear_error (&error);
   g_assert_true (sc_settings_validate_key (settings, "to_addrs", NULL));
 
-  sc_settings_set_recipients (settings, bad);
-  g_assert_false (sc_settings_validate_key (settings, "to_addrs", &error));
-  g_assert_true (g_str_has_prefix (error->message,
-                                   "settings/data.json: \"to_addrs\" must be a list of e-mail "
-                                   "addresses"));
+  g_object_set (settings, "recipients", bad, NULL);
+  g_assert_false (sc_settings_validate_key (settings, "recipients", &error));
+  g_assert_true (g_str_has_prefix (error->message, TO_RULE));
   g_clear_error (&error);
 
-  sc_settings_set_subject (settings, "Hi\nBcc: evil@example.com");
-  g_assert_false (sc_settings_validate_key (settings, "subject", &error));
+  g_object_set (settings, "subject", "Hi\nBcc: evil@example.com", NULL);
+  g_assert_false (sc_settings_validate_key (settings, "message.subject", &error));
   g_assert_cmpstr (error->message, ==,
                    "settings/data.json: \"subject\" must not contain a line break");
   g_clear_error (&error);
 
-  sc_settings_set_smtp_host (settings, "");
+  g_object_set (settings, "smtp-host", "", NULL);
   g_assert_false (sc_settings_validate_key (settings, "smtp_host", NULL));
   g_assert_false (sc_settings_validate_key (settings, "smtp-host", NULL));
 
+  g_object_set (settings, "timeout-seconds", MAX (SC_SETTINGS_DEFAULT_TIMEOUT, 86400), NULL);
+  g_assert_true (sc_settings_validate_key (settings, "timeout_seconds", NULL));
+
   /* The password never appears in a message. */
-  sc_settings_set_password (settings, "very-secret-42");
+  g_object_set (settings, "password", "very-secret-42", NULL);
   g_assert_false (sc_settings_validate (settings, &error));
   g_assert_null (strstr (error->message, "very-secret-42"));
+}
+
+static void
+test_modified (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  const char *to[] = { "other@example.com", NULL };
+  const char *shipped_to[] = { "recipient@example.ru", NULL };
+  static const char * const keys[] = {
+    "smtp-host", "smtp-port", "security", "ca-file", "timeout-seconds", "login", "password",
+    "recipients", "subject", "message-file-path", "attachment-folder-path",
+  };
+  g_autoptr(ScSettingsStore) store = load_store (fixture->dir, NULL);
+  ScSettings *settings = sc_settings_store_get_settings (store);
+  g_autoptr(GError) error = NULL;
+  guint modified_notifies = 0;
+  guint key_notifies = 0;
+
+  g_signal_connect (settings, "notify::modified", G_CALLBACK (count_notify_cb),
+                    &modified_notifies);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("notify::", keys[i], NULL);
+
+      g_signal_connect (settings, signal, G_CALLBACK (count_notify_cb), &key_notifies);
+    }
+
+  /* Setting the values they have is no change. */
+  g_object_set (settings,
+                "smtp-host", "smtp.example.com", "smtp-port", 465, "ca-file", NULL,
+                "timeout-seconds", SC_SETTINGS_DEFAULT_TIMEOUT, "login", "sender@example.com",
+                "password", "your_password", "recipients", shipped_to, "subject", "Subject",
+                "message-file-path", "example_msg.txt", "attachment-folder-path", "attachments",
+                NULL);
+  g_assert_cmpuint (key_notifies, ==, 0);
+  g_assert_cmpuint (modified_notifies, ==, 0);
+  g_assert_false (sc_settings_get_modified (settings));
+
+  /* Each real change notifies once; "modified" becomes TRUE once. */
+  g_object_set (settings,
+                "smtp-host", "127.0.0.1", "smtp-port", 2525, "ca-file", "ca.pem",
+                "timeout-seconds", 5, "login", "me@example.com", "password", "secret",
+                "recipients", to, "subject", "New", "message-file-path", "body.txt",
+                "attachment-folder-path", "files", "security", SC_SECURITY_NONE, NULL);
+  g_assert_cmpuint (key_notifies, ==, G_N_ELEMENTS (keys));
+  g_assert_cmpuint (modified_notifies, ==, 1);
+  g_assert_true (sc_settings_get_modified (settings));
+
+  /* Saving, and loading, make it FALSE. */
+  g_assert_true (sc_settings_store_save (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (sc_settings_get_modified (settings));
+  g_assert_cmpuint (modified_notifies, ==, 2);
+
+  g_object_set (settings, "subject", "Newer", NULL);
+  g_assert_true (sc_settings_get_modified (settings));
+  g_assert_true (sc_settings_store_load (store, NULL, &error));
+  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "New");
+  g_assert_false (sc_settings_get_modified (settings));
+  g_assert_cmpuint (modified_notifies, ==, 4);
+
+  /* A load of what is already there changes nothing. */
+  key_notifies = 0;
+  g_assert_true (sc_settings_store_load (store, NULL, &error));
+  g_assert_cmpuint (key_notifies, ==, 0);
+  g_assert_cmpuint (modified_notifies, ==, 4);
 }
 
 static void
@@ -770,7 +1066,7 @@ test_default_directory (Fixture       *fixture,
   g_autoptr(GFile) again = NULL;
   g_autoptr(GFile) expected = NULL;
   g_autoptr(GFile) attachments = NULL;
-  g_autoptr(ScSettings) settings = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *empty_cwd = g_build_filename (fixture->tmpdir, "elsewhere", NULL);
   g_autofree char *config_home = NULL;
@@ -797,24 +1093,29 @@ test_default_directory (Fixture       *fixture,
   attachments = g_file_get_child (dir, "attachments");
   g_assert_cmpint (g_file_query_file_type (attachments, 0, NULL), ==, G_FILE_TYPE_DIRECTORY);
 
-  settings = sc_settings_new (dir);
-  sc_settings_load (settings, &error);
+  store = load_store (dir, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, "smtp.example.com");
-  g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 465);
+  assert_shipped_values (sc_settings_store_get_settings (store));
 
   /* Only once: the user's changes are kept. */
-  sc_settings_set_subject (settings, "Mine");
-  sc_settings_save (settings, &error);
-  g_assert_no_error (error);
+  g_object_set (sc_settings_store_get_settings (store), "subject", "Mine", NULL);
+  g_assert_true (sc_settings_store_save (store, NULL, &error));
   again = sc_settings_default_directory (&error);
   g_assert_no_error (error);
   g_assert_true (g_file_equal (again, dir));
-  g_clear_object (&settings);
-  settings = sc_settings_new (again);
-  sc_settings_load (settings, &error);
+  g_clear_object (&store);
+  store = load_store (again, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Mine");
+  g_assert_cmpstr (sc_settings_get_subject (sc_settings_store_get_settings (store)), ==, "Mine");
+
+  /* A file where the folder should be. */
+  sc_test_rm_rf (config_home);
+  sc_test_write_file (g_get_user_config_dir (), "smtp-client", "", 0);
+  g_clear_object (&dir);
+  dir = sc_settings_default_directory (&error);
+  g_assert_null (dir);
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO);
+  g_assert_true (g_str_has_suffix (error->message, "smtp-client: exists but is not a folder"));
 
   sc_test_rm_rf (config_home);
 }
@@ -824,37 +1125,41 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  main_thread = g_thread_self ();
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
 
   ADD ("/settings/load/shipped-example", test_load_shipped_example, NULL);
+  ADD ("/settings/load/async", test_load_async, NULL);
   ADD ("/settings/load/writes-nothing", test_load_writes_nothing, NULL);
-  ADD ("/settings/load/missing-file", test_missing_file, NULL);
+  ADD ("/settings/load/missing-file", test_load_missing_file, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (broken_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/settings/load/broken-json/%s/%u",
                                                broken_cases[i].file, i);
 
-      ADD (path, test_broken_json, &broken_cases[i]);
+      ADD (path, test_load_broken_json, &broken_cases[i]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (invalid_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/settings/load/invalid-value/%u", i);
 
-      ADD (path, test_invalid_value, &invalid_cases[i]);
+      ADD (path, test_load_invalid_value, &invalid_cases[i]);
     }
 
   ADD ("/settings/save/round-trip", test_save_round_trip, NULL);
-  ADD ("/settings/save/unchanged-is-identical", test_save_unchanged_is_identical, NULL);
+  ADD ("/settings/save/async", test_save_async, NULL);
+  ADD ("/settings/save/unchanged-keeps-everything", test_save_unchanged_keeps_everything, NULL);
   ADD ("/settings/save/invalid-writes-nothing", test_save_invalid_writes_nothing, NULL);
   ADD ("/settings/save/creates-folder", test_save_creates_folder, NULL);
   ADD ("/settings/relative-paths", test_relative_paths, NULL);
   ADD ("/settings/security/defaults", test_security_defaults, NULL);
   ADD ("/settings/security/none-needs-loopback", test_none_needs_loopback, NULL);
   ADD ("/settings/validate-key", test_validate_key, NULL);
+  ADD ("/settings/modified", test_modified, NULL);
   ADD ("/settings/default-directory", test_default_directory, NULL);
 
 #undef ADD

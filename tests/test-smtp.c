@@ -15,6 +15,7 @@
 
 #include "sc-error.h"
 #include "sc-message.h"
+#include "sc-settings-store.h"
 #include "sc-settings.h"
 #include "sc-smtp-session.h"
 #include "sc-test-server.h"
@@ -152,16 +153,16 @@ load_settings (ScTestServer       *server,
                const char         *body)
 {
   g_autoptr(GFile) directory = g_file_new_for_path (dir);
-  g_autoptr(ScSettings) settings = NULL;
+  g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
   sc_test_write_settings (server, dir, to, subject, body);
 
-  settings = sc_settings_new (directory);
-  sc_settings_load (settings, &error);
+  store = sc_settings_store_new (directory);
+  sc_settings_store_load (store, NULL, &error);
   g_assert_no_error (error);
 
-  return g_steal_pointer (&settings);
+  return g_object_ref (sc_settings_store_get_settings (store));
 }
 
 /* Settings for 127.0.0.1:@port without a login. Their folder is removed at once: nothing
@@ -175,10 +176,10 @@ loopback_settings_new (guint16    port,
   g_autoptr(GFile) directory = g_file_new_for_path (dir);
   ScSettings *settings = sc_settings_new (directory);
 
-  sc_settings_set_smtp_host (settings, "127.0.0.1");
-  sc_settings_set_smtp_port (settings, port);
-  sc_settings_set_security (settings, security);
-  sc_settings_set_timeout_seconds (settings, timeout_seconds);
+  g_object_set (settings, "smtp-host", "127.0.0.1", NULL);
+  g_object_set (settings, "smtp-port", port, NULL);
+  g_object_set (settings, "security", security, NULL);
+  g_object_set (settings, "timeout-seconds", timeout_seconds, NULL);
   sc_test_rm_rf (dir);
 
   return settings;
@@ -559,7 +560,7 @@ test_tls_ip_literal (void)
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  sc_settings_set_smtp_host (env->settings, "127.0.0.1");
+  g_object_set (env->settings, "smtp-host", "127.0.0.1", NULL);
   session = sc_smtp_session_new (env->settings);
 
   g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
@@ -578,7 +579,7 @@ test_tls_ip_literal_brackets (void)
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  sc_settings_set_smtp_host (env->settings, "[127.0.0.1]");
+  g_object_set (env->settings, "smtp-host", "[127.0.0.1]", NULL);
   session = sc_smtp_session_new (env->settings);
 
   g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
@@ -647,7 +648,7 @@ test_wrong_password (void)
   g_autofree char *transcript = NULL;
   const char *wrong = "неверный-Пароль-7";
 
-  sc_settings_set_password (env->settings, wrong);
+  g_object_set (env->settings, "password", wrong, NULL);
   session = sc_smtp_session_new (env->settings);
   sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
 
@@ -747,11 +748,11 @@ test_plain_remote_refused (void)
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  sc_settings_set_smtp_host (settings, "smtp.example.com");
-  sc_settings_set_smtp_port (settings, 25);
-  sc_settings_set_security (settings, SC_SECURITY_NONE);
-  sc_settings_set_login (settings, SC_TEST_LOGIN);
-  sc_settings_set_password (settings, SC_TEST_PASSWORD);
+  g_object_set (settings, "smtp-host", "smtp.example.com", NULL);
+  g_object_set (settings, "smtp-port", 25, NULL);
+  g_object_set (settings, "security", SC_SECURITY_NONE, NULL);
+  g_object_set (settings, "login", SC_TEST_LOGIN, NULL);
+  g_object_set (settings, "password", SC_TEST_PASSWORD, NULL);
   session = sc_smtp_session_new (settings);
 
   error = send_expecting_error (session, message, SC_SMTP_ERROR_INSECURE);
@@ -887,7 +888,7 @@ test_upload_timeout (void)
 
   write_attachment (env->dir, "big.bin", g_bytes_get_data (binary, NULL),
                     g_bytes_get_size (binary));
-  sc_settings_set_timeout_seconds (env->settings, 1);
+  g_object_set (env->settings, "timeout-seconds", 1, NULL);
   message = message_from_settings (env->settings);
   session = sc_smtp_session_new (env->settings);
 
@@ -1604,8 +1605,8 @@ run_auth_echo (const ScriptStep *steps,
   g_autoptr(GError) error = NULL;
   g_autofree char *transcript = NULL;
 
-  sc_settings_set_login (settings, SC_TEST_LOGIN);
-  sc_settings_set_password (settings, SC_TEST_PASSWORD);
+  g_object_set (settings, "login", SC_TEST_LOGIN, NULL);
+  g_object_set (settings, "password", SC_TEST_PASSWORD, NULL);
   session = sc_smtp_session_new (settings);
   sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
 
@@ -2029,7 +2030,7 @@ test_starttls_injection_discarded (void)
   proxy.target_port = env->server->port;
   proxy.thread = g_thread_new ("proxy", proxy_thread, &proxy);
 
-  sc_settings_set_smtp_port (env->settings, proxy.port);
+  g_object_set (env->settings, "smtp-port", proxy.port, NULL);
   g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_STARTTLS);
   session = sc_smtp_session_new (env->settings);
   sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);

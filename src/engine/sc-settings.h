@@ -50,19 +50,18 @@ G_DECLARE_FINAL_TYPE (ScSettings, sc_settings, SC, SETTINGS, GObject)
  *   "subject"                char*    data.json        message.subject
  *   "message-file-path"      char*    data.json        message.message_file_path (as written)
  *   "attachment-folder-path" char*    data.json        message.attachment_folder_path (as written)
+ *   "modified"               gboolean TRUE after a real change of a key; ScSettingsStore sets it
+ *                                     FALSE after a load or a successful save
  *
  * Setting "smtp-port" while "security-explicit" is FALSE updates "security" to the default
  * for the port. Setting "security" sets "security-explicit" to TRUE.
+ *
+ * The model does no I/O: ScSettingsStore (sc-settings-store.h) reads and writes the files.
  */
 
 ScSettings  *sc_settings_new                   (GFile        *directory);
-ScSettings  *sc_settings_dup                   (ScSettings   *self);
 GFile       *sc_settings_get_directory         (ScSettings   *self);
 
-gboolean     sc_settings_load                  (ScSettings   *self,
-                                                GError      **error);
-gboolean     sc_settings_save                  (ScSettings   *self,
-                                                GError      **error);
 gboolean     sc_settings_validate              (ScSettings   *self,
                                                 GError      **error);
 gboolean     sc_settings_validate_key          (ScSettings   *self,
@@ -75,40 +74,17 @@ GFile       *sc_settings_get_message_file      (ScSettings   *self);
 GFile       *sc_settings_get_attachment_folder (ScSettings   *self);
 
 const char  *sc_settings_get_smtp_host         (ScSettings   *self);
-void         sc_settings_set_smtp_host         (ScSettings   *self,
-                                                const char   *smtp_host);
 guint        sc_settings_get_smtp_port         (ScSettings   *self);
-void         sc_settings_set_smtp_port         (ScSettings   *self,
-                                                guint         smtp_port);
 ScSecurity   sc_settings_get_security          (ScSettings   *self);
-void         sc_settings_set_security          (ScSettings   *self,
-                                                ScSecurity    security);
 const char  *sc_settings_get_ca_file           (ScSettings   *self);
-void         sc_settings_set_ca_file           (ScSettings   *self,
-                                                const char   *ca_file);
 guint        sc_settings_get_timeout_seconds   (ScSettings   *self);
-void         sc_settings_set_timeout_seconds   (ScSettings   *self,
-                                                guint         timeout_seconds);
 const char  *sc_settings_get_login             (ScSettings   *self);
-void         sc_settings_set_login             (ScSettings   *self,
-                                                const char   *login);
 const char  *sc_settings_get_password          (ScSettings   *self);
-void         sc_settings_set_password          (ScSettings   *self,
-                                                const char   *password);
 const char * const *
              sc_settings_get_recipients        (ScSettings   *self);
-void         sc_settings_set_recipients        (ScSettings   *self,
-                                                const char * const *recipients);
 const char  *sc_settings_get_subject           (ScSettings   *self);
-void         sc_settings_set_subject           (ScSettings   *self,
-                                                const char   *subject);
 const char  *sc_settings_get_message_file_path (ScSettings   *self);
-void         sc_settings_set_message_file_path (ScSettings   *self,
-                                                const char   *path);
 const char  *sc_settings_get_attachment_folder_path (ScSettings *self);
-void         sc_settings_set_attachment_folder_path (ScSettings *self,
-                                                     const char *path);
-
-GFile       *sc_settings_default_directory     (GError      **error);
+gboolean     sc_settings_get_modified          (ScSettings   *self);
 
 G_END_DECLS

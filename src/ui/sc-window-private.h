@@ -9,6 +9,7 @@
 #pragma once
 
 #include "sc-attachment-row.h"
+#include "sc-settings-store.h"
 #include "sc-settings.h"
 #include "sc-window.h"
 
@@ -35,7 +36,8 @@ struct _ScWindow
   GtkProgressBar       *progress_bar;
 
   /* State */
-  ScSettings           *settings;
+  ScSettingsStore      *store;             /* loads and saves the model */
+  ScSettings           *settings;          /* the store's model, which the fields are bound to */
   char                 *no_settings_dir;   /* why there is no settings folder to save to */
   char                 *status_text;
   GCancellable         *cancellable;       /* the window's; cancelled on close and dispose */
@@ -47,7 +49,6 @@ struct _ScWindow
   guint                 pending;           /* loads, listings and measurements in flight */
   guint                 list_serial;       /* drops stale folder listings */
   guint                 body_readable : 1; /* the message file was read or does not exist */
-  guint                 settings_modified : 1;
   guint                 body_modified : 1; /* the body was edited since it was read or saved */
   guint                 busy : 1;          /* the "busy" property, as last notified */
   guint                 modified : 1;      /* the "modified" property, as last notified */

@@ -18,6 +18,7 @@
 #include "sc-body.h"
 #include "sc-error.h"
 #include "sc-recipient-row.h"
+#include "sc-settings-store.h"
 #include "sc-ui-util.h"
 #include "sc-window-private.h"
 
@@ -257,26 +258,26 @@ load_body (ScWindow *self)
 }
 
 static void
-settings_loaded (ScWindow     *self,
-                 const GError *error)
+load_settings_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
+  g_autoptr(ScWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  sc_settings_store_load_finish (SC_SETTINGS_STORE (object), result, &error);
+  self->pending--;
+  _sc_window_update_state (self);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  /* What could be read is in the model, whatever went wrong elsewhere. */
   if (error != NULL)
     _sc_window_set_status (self, error->message, TRUE);
 
-  self->settings_modified = FALSE;
-  _sc_window_update_state (self);
   load_body (self);
   _sc_window_list_attachment_folder (self);
-}
-
-/* TODO: ScSettingsStore's load_async once it is on main. */
-static void
-load_settings (ScWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  sc_settings_load (self->settings, &error);
-  settings_loaded (self, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -363,43 +364,23 @@ save_body (ScWindow *self)
                                        g_object_ref (self));
 }
 
-/* TODO: ScSettingsStore's save_async once it is on main; until then a copy is saved on a
- * worker. */
-static void
-save_settings_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  GError *error = NULL;
-
-  if (sc_settings_save (SC_SETTINGS (task_data), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 save_settings_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  ScWindow *self = SC_WINDOW (object);
+  g_autoptr(ScWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (!g_cancellable_is_cancelled (self->cancellable))
-        save_finished (self, error);
-      return;
-    }
+  sc_settings_store_save_finish (SC_SETTINGS_STORE (object), result, &error);
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  self->settings_modified = FALSE;
-  _sc_window_update_state (self);
-  save_body (self);
+  if (error != NULL)
+    save_finished (self, error);
+  else
+    save_body (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -407,13 +388,12 @@ save_settings_cb (GObject      *object,
 /* ------------------------------------------------------------------------------------------ */
 
 static void
-settings_notify_cb (ScWindow   *self,
-                    GParamSpec *pspec,
-                    ScSettings *settings)
+settings_modified_cb (ScWindow   *self,
+                      GParamSpec *pspec,
+                      ScSettings *settings)
 {
   g_assert (SC_IS_WINDOW (self));
 
-  self->settings_modified = TRUE;
   _sc_window_update_state (self);
 }
 
@@ -547,8 +527,8 @@ _sc_window_bind_settings (ScWindow *self)
                            G_CALLBACK (settings_recipients_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "notify::attachment-folder-path",
                            G_CALLBACK (settings_attachment_folder_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "notify", G_CALLBACK (settings_notify_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "notify::modified", G_CALLBACK (settings_modified_cb),
+                           self, G_CONNECT_SWAPPED);
   settings_recipients_cb (self, NULL, self->settings);
 
   for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
@@ -560,7 +540,11 @@ _sc_window_bind_settings (ScWindow *self)
   g_signal_connect_object (self->security_row, "notify::selected",
                            G_CALLBACK (security_selected_cb), self, G_CONNECT_SWAPPED);
 
-  load_settings (self);
+  /* The store fills the model on this thread, once it has read the files on a worker. */
+  self->pending++;
+  _sc_window_update_state (self);
+  sc_settings_store_load_async (self->store, self->cancellable, load_settings_cb,
+                                g_object_ref (self));
 }
 
 /**
@@ -636,7 +620,6 @@ void
 _sc_window_save (ScWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
 
   if (self->saving || self->sending)
     return;
@@ -661,9 +644,6 @@ _sc_window_save (ScWindow *self)
   self->saving = TRUE;
   _sc_window_update_state (self);
   _sc_window_set_status (self, _("Saving…"), FALSE);
-
-  task = g_task_new (self, self->cancellable, save_settings_cb, NULL);
-  g_task_set_source_tag (task, _sc_window_save);
-  g_task_set_task_data (task, sc_settings_dup (self->settings), g_object_unref);
-  g_task_run_in_thread (task, save_settings_thread);
+  sc_settings_store_save_async (self->store, self->cancellable, save_settings_cb,
+                                g_object_ref (self));
 }

@@ -260,6 +260,7 @@ sc_window_finalize (GObject *object)
   g_clear_pointer (&self->no_settings_dir, g_free);
   g_clear_pointer (&self->status_text, g_free);
   g_clear_object (&self->settings);
+  g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->send_cancellable);
   g_clear_pointer (&self->recipient_rows, g_ptr_array_unref);
@@ -440,7 +441,10 @@ void
 _sc_window_update_state (ScWindow *self)
 {
   gboolean busy = self->sending || self->saving || self->pending > 0;
-  gboolean modified = self->settings_modified || self->body_modified;
+
+  if (self->settings == NULL)
+    return;
+  gboolean modified = sc_settings_get_modified (self->settings) || self->body_modified;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send", !self->sending && !self->saving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", !self->sending && !self->saving);
@@ -521,7 +525,8 @@ sc_window_new (GtkApplication *application,
       self->no_settings_dir = g_strdup (error->message);
     }
 
-  self->settings = sc_settings_new (dir);
+  self->store = sc_settings_store_new (dir);
+  self->settings = g_object_ref (sc_settings_store_get_settings (self->store));
   update_title (self);
   _sc_window_bind_settings (self);
   if (self->no_settings_dir != NULL)

@@ -1,0 +1,762 @@
+/* sc-settings-store.c — reads and writes the three JSON settings files
+ *
+ * Copyright 2026 The SMTP Client authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sc-settings"
+
+#include "config.h"
+
+#include "sc-settings-store.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "sc-engine-resources.h"
+#include "sc-error.h"
+#include "sc-settings-private.h"
+#include "sc-util.h"
+
+#define N_FILES 3          /* the settings files: the first three of files[] */
+
+struct _ScSettingsStore
+{
+  GObject     parent_instance;
+
+  GFile      *directory;
+  ScSettings *settings;
+
+  /* The files' roots as last read or written, so that keys we do not know survive a save. */
+  JsonNode   *roots[N_FILES];
+};
+
+G_DEFINE_FINAL_TYPE (ScSettingsStore, sc_settings_store, G_TYPE_OBJECT)
+
+/* The files of a settings folder, as the example in the resources has them. */
+static const struct
+{
+  const char *name;
+  int         mode;
+} files[] = {
+  { SC_SETTINGS_CONFIG_FILE, 0666 },
+  { SC_SETTINGS_CREDENTIALS_FILE, 0600 },
+  { SC_SETTINGS_DATA_FILE, 0666 },
+  { "example_msg.txt", 0666 },
+};
+
+/* What a worker read: for each file its root object or why not. */
+typedef struct
+{
+  JsonNode *roots[N_FILES];
+  GError   *errors[N_FILES];
+} Loaded;
+
+/* What a worker writes: made on the caller's thread from the model. */
+typedef struct
+{
+  GFile    *directory;
+  char     *contents[N_FILES];   /* wiped when freed: credentials.json holds the password */
+  guint     change_count;
+} Snapshot;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+loaded_free (Loaded *loaded)
+{
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_clear_pointer (&loaded->roots[i], json_node_unref);
+      g_clear_error (&loaded->errors[i]);
+    }
+  g_free (loaded);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loaded, loaded_free)
+
+static void
+snapshot_free (Snapshot *snapshot)
+{
+  g_clear_object (&snapshot->directory);
+  for (guint i = 0; i < N_FILES; i++)
+    sc_secret_clear (&snapshot->contents[i]);
+  g_free (snapshot);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+/* Reads and parses one file. Touches no model: it runs in a worker. */
+static JsonNode *
+read_file (GFile         *directory,
+           const char    *name,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GFile) file = g_file_get_child (directory, name);
+  g_autofree char *shown = _sc_display_path (file);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(ScSecret) contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize length = 0;
+  guint line = 0;
+  guint column = 0;
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                     /* Translators: %s is a settings file. */
+                     _("%s: the file does not exist"), shown);
+      else
+        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                     /* Translators: the first %s is a file, the second the reason. */
+                     _("%s: cannot read the file: %s"), shown, local_error->message);
+      return NULL;
+    }
+
+  if (sc_text_find_invalid_utf8 (contents, length, &line, &column, NULL))
+    {
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+                   /* Translators: "%s:%u:%u:" is the file name, line and column. */
+                   _("%s:%u:%u: the file is not UTF-8 text"), shown, line, column);
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, contents, length, &local_error))
+    {
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: what"; the user reads
+       * "FILE:LINE:COLUMN: what". */
+      const char *where = strchr (local_error->message, ':');
+      const char *what = where != NULL ? strstr (where, ": Parse error: ") : NULL;
+
+      if (what != NULL)
+        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s%.*s: %s", shown,
+                     (int) (what - where), where, what + strlen (": Parse error: "));
+      else
+        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s:%s", shown,
+                     where != NULL ? where + 1 : local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_steal_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+                   /* Translators: "%s:1:1:" is the file name, line and column; keep "{ … }". */
+                   _("%s:1:1: the file is empty; it must hold a JSON object ({ … })"), shown);
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+                   /* Translators: "%s:1:1:" is the file name, line and column; keep "{ … }". */
+                   _("%s:1:1: the file must hold a JSON object ({ … })"), shown);
+      return NULL;
+    }
+
+  return g_steal_pointer (&root);
+}
+
+static Loaded *
+read_files (GFile        *directory,
+            GCancellable *cancellable)
+{
+  Loaded *loaded = g_new0 (Loaded, 1);
+
+  for (guint i = 0; i < N_FILES; i++)
+    loaded->roots[i] = read_file (directory, files[i].name, cancellable, &loaded->errors[i]);
+
+  return loaded;
+}
+
+/* Fills the model from what was read, on the caller's context. */
+static gboolean
+apply_loaded (ScSettingsStore  *self,
+              Loaded           *loaded,
+              GError          **error)
+{
+  GError *first_error = NULL;
+
+  g_object_freeze_notify (G_OBJECT (self->settings));
+
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_clear_pointer (&self->roots[i], json_node_unref);
+      self->roots[i] = g_steal_pointer (&loaded->roots[i]);
+
+      if (first_error == NULL)
+        first_error = g_steal_pointer (&loaded->errors[i]);
+      _sc_settings_apply_json (self->settings, files[i].name,
+                               self->roots[i] != NULL ? json_node_get_object (self->roots[i])
+                                                      : NULL,
+                               first_error == NULL ? &first_error : NULL);
+    }
+
+  g_object_set (self->settings, "modified", FALSE, NULL);
+  g_object_thaw_notify (G_OBJECT (self->settings));
+
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, first_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Validates, then writes the model into the roots as read and prints them. */
+static Snapshot *
+snapshot_new (ScSettingsStore  *self,
+              GError          **error)
+{
+  g_autoptr(Snapshot) snapshot = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  if (!sc_settings_validate (self->settings, error))
+    return NULL;
+
+  snapshot = g_new0 (Snapshot, 1);
+  snapshot->directory = g_object_ref (self->directory);
+  snapshot->change_count = _sc_settings_get_change_count (self->settings);
+
+  json_generator_set_pretty (generator, TRUE);
+
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      GString *text = g_string_new (NULL);
+
+      if (self->roots[i] == NULL)
+        {
+          g_autoptr(JsonObject) object = json_object_new ();
+
+          self->roots[i] = json_node_init_object (json_node_alloc (), object);
+        }
+
+      _sc_settings_write_json (self->settings, files[i].name,
+                               json_node_get_object (self->roots[i]));
+      json_generator_set_root (generator, self->roots[i]);
+      json_generator_to_gstring (generator, text);
+      g_string_append_c (text, '\n');
+      snapshot->contents[i] = g_string_free (text, FALSE);
+    }
+
+  return g_steal_pointer (&snapshot);
+}
+
+/* Writes the files, each atomically. Touches no model: it runs in a worker. */
+static gboolean
+write_files (Snapshot      *snapshot,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autofree char *dir_path = g_file_get_path (snapshot->directory);
+
+  if (dir_path == NULL || g_mkdir_with_parents (dir_path, 0755) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *shown = _sc_display_path (snapshot->directory);
+
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                   /* Translators: the first %s is a folder, the second the reason. */
+                   _("%s: cannot create the settings folder: %s"), shown,
+                   dir_path == NULL ? _("not a local folder") : g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_autoptr(GFile) file = g_file_get_child (snapshot->directory, files[i].name);
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      if (!g_file_set_contents_full (path, snapshot->contents[i], -1,
+                                     G_FILE_SET_CONTENTS_CONSISTENT, files[i].mode,
+                                     &local_error))
+        {
+          g_autofree char *shown = _sc_display_path (file);
+
+          g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                       /* Translators: the first %s is a file, the second the reason. */
+                       _("%s: cannot write the file: %s"), shown, local_error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* After a save: unmodified, unless the model changed while the files were written. */
+static void
+mark_saved (ScSettingsStore *self,
+            Snapshot        *snapshot)
+{
+  if (_sc_settings_get_change_count (self->settings) == snapshot->change_count)
+    g_object_set (self->settings, "modified", FALSE, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The default folder                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+remove_example_folder (const char *path)
+{
+  g_autofree char *attachments = g_build_filename (path, "attachments", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *file = g_build_filename (path, files[i].name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (attachments);
+  g_rmdir (path);
+}
+
+/* Fills a new folder next to @target with the examples, then renames it into place so that a
+ * half-made folder is never seen. */
+static gboolean
+create_default_directory (const char  *target,
+                          GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (target);
+  g_autofree char *tmp = g_build_filename (parent, ".smtp-client-XXXXXX", NULL);
+  g_autofree char *attachments = NULL;
+  int saved_errno;
+
+  if (g_mkdir_with_parents (parent, 0700) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                   /* Translators: the first %s is a folder, the second the reason. */
+                   _("%s: cannot create the folder: %s"), parent, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (g_mkdtemp_full (tmp, 0755) == NULL)
+    {
+      saved_errno = errno;
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                   /* Translators: the first %s is a folder, the second the reason. */
+                   _("%s: cannot create a folder: %s"), parent, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *resource = g_strconcat ("/io/github/smtpclient/SmtpClient/settings/",
+                                               files[i].name, NULL);
+      g_autofree char *path = g_build_filename (tmp, files[i].name, NULL);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+
+      bytes = g_resource_lookup_data (sc_engine_get_resource (), resource,
+                                      G_RESOURCE_LOOKUP_FLAGS_NONE, &local_error);
+      if (bytes == NULL ||
+          !g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL),
+                                     g_bytes_get_size (bytes), G_FILE_SET_CONTENTS_CONSISTENT,
+                                     files[i].mode, &local_error))
+        {
+          g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                       /* Translators: the first %s is a folder, the second the reason. */
+                       _("%s: cannot create the example settings: %s"), target,
+                       local_error->message);
+          remove_example_folder (tmp);
+          return FALSE;
+        }
+    }
+
+  attachments = g_build_filename (tmp, "attachments", NULL);
+  if (g_mkdir (attachments, 0755) != 0 || g_rename (tmp, target) != 0)
+    {
+      saved_errno = errno;
+      remove_example_folder (tmp);
+
+      /* Someone else made it at the same time: use theirs. */
+      if (g_file_test (target, G_FILE_TEST_IS_DIR))
+        return TRUE;
+
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                   _("%s: cannot create the folder: %s"), target, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Callbacks                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  g_task_return_pointer (task, read_files (task_data, cancellable),
+                         (GDestroyNotify) loaded_free);
+}
+
+static void
+load_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ScSettingsStore *self = SC_SETTINGS_STORE (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(Loaded) loaded = NULL;
+  GError *error = NULL;
+
+  g_assert (G_IS_TASK (task));
+
+  loaded = g_task_propagate_pointer (G_TASK (result), &error);
+  if (loaded == NULL || !apply_loaded (self, loaded, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (write_files (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+save_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ScSettingsStore *self = SC_SETTINGS_STORE (object);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  g_assert (G_IS_TASK (task));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  mark_saved (self, g_task_get_task_data (G_TASK (result)));
+  g_task_return_boolean (task, TRUE);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GObject                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+sc_settings_store_dispose (GObject *object)
+{
+  ScSettingsStore *self = (ScSettingsStore *) object;
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->directory);
+
+  G_OBJECT_CLASS (sc_settings_store_parent_class)->dispose (object);
+}
+
+static void
+sc_settings_store_finalize (GObject *object)
+{
+  ScSettingsStore *self = (ScSettingsStore *) object;
+
+  for (guint i = 0; i < N_FILES; i++)
+    g_clear_pointer (&self->roots[i], json_node_unref);
+
+  G_OBJECT_CLASS (sc_settings_store_parent_class)->finalize (object);
+}
+
+static void
+sc_settings_store_class_init (ScSettingsStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sc_settings_store_dispose;
+  object_class->finalize = sc_settings_store_finalize;
+}
+
+static void
+sc_settings_store_init (ScSettingsStore *self)
+{
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Public API                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * sc_settings_store_new:
+ * @directory: the settings folder (holding config.json, credentials.json, data.json)
+ *
+ * Makes a store with an empty #ScSettings for @directory; nothing is read until a load.
+ *
+ * Returns: (transfer full): a new #ScSettingsStore
+ */
+ScSettingsStore *
+sc_settings_store_new (GFile *directory)
+{
+  ScSettingsStore *self;
+
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+
+  self = g_object_new (SC_TYPE_SETTINGS_STORE, NULL);
+  self->directory = g_object_ref (directory);
+  self->settings = sc_settings_new (directory);
+
+  return self;
+}
+
+/**
+ * sc_settings_store_get_settings:
+ * @self: an #ScSettingsStore
+ *
+ * Returns: (transfer none): the model the store fills and saves
+ */
+ScSettings *
+sc_settings_store_get_settings (ScSettingsStore *self)
+{
+  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), NULL);
+
+  return self->settings;
+}
+
+/**
+ * sc_settings_store_get_directory:
+ * @self: an #ScSettingsStore
+ *
+ * Returns: (transfer none): the settings folder
+ */
+GFile *
+sc_settings_store_get_directory (ScSettingsStore *self)
+{
+  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), NULL);
+
+  return self->directory;
+}
+
+/**
+ * sc_settings_store_load:
+ * @self: an #ScSettingsStore
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the three files into the model. Every good value is taken, whatever is wrong
+ * elsewhere; the first problem is reported ("file:line:column: …" or "file: "key" …").
+ * Nothing is written. Blocking; see sc_settings_store_load_async().
+ *
+ * Returns: %TRUE if all three files were read and every value is good
+ */
+gboolean
+sc_settings_store_load (ScSettingsStore  *self,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_autoptr(Loaded) loaded = NULL;
+
+  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  loaded = read_files (self->directory, cancellable);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  return apply_loaded (self, loaded, error);
+}
+
+/**
+ * sc_settings_store_load_async:
+ * @self: an #ScSettingsStore
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Reads and parses the files in a worker thread, then fills the model on the thread-default
+ * main context of the caller, as sc_settings_store_load() does.
+ */
+void
+sc_settings_store_load_async (ScSettingsStore     *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+
+  g_return_if_fail (SC_IS_SETTINGS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sc_settings_store_load_async);
+
+  worker = g_task_new (self, cancellable, load_read_cb, g_steal_pointer (&task));
+  g_task_set_task_data (worker, g_object_ref (self->directory), g_object_unref);
+  g_task_run_in_thread (worker, load_thread);
+}
+
+/**
+ * sc_settings_store_load_finish:
+ * @self: an #ScSettingsStore
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if all three files were read and every value is good
+ */
+gboolean
+sc_settings_store_load_finish (ScSettingsStore  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sc_settings_store_load_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sc_settings_store_save:
+ * @self: an #ScSettingsStore
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Validates, then writes the three files, each atomically, keeping keys this program does not
+ * know. credentials.json is readable by its owner only. Nothing is written if a value is
+ * wrong. Blocking; see sc_settings_store_save_async().
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sc_settings_store_save (ScSettingsStore  *self,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_autoptr(Snapshot) snapshot = NULL;
+
+  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  snapshot = snapshot_new (self, error);
+  if (snapshot == NULL || !write_files (snapshot, cancellable, error))
+    return FALSE;
+
+  mark_saved (self, snapshot);
+  return TRUE;
+}
+
+/**
+ * sc_settings_store_save_async:
+ * @self: an #ScSettingsStore
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Validates and takes the values now, then writes the files in a worker thread, as
+ * sc_settings_store_save() does.
+ */
+void
+sc_settings_store_save_async (ScSettingsStore     *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  GError *error = NULL;
+  Snapshot *snapshot;
+
+  g_return_if_fail (SC_IS_SETTINGS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sc_settings_store_save_async);
+
+  snapshot = snapshot_new (self, &error);
+  if (snapshot == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  worker = g_task_new (self, cancellable, save_written_cb, g_steal_pointer (&task));
+  g_task_set_task_data (worker, snapshot, (GDestroyNotify) snapshot_free);
+  g_task_run_in_thread (worker, save_thread);
+}
+
+/**
+ * sc_settings_store_save_finish:
+ * @self: an #ScSettingsStore
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sc_settings_store_save_finish (ScSettingsStore  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sc_settings_store_save_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sc_settings_default_directory:
+ * @error: return location for a #GError
+ *
+ * Finds the settings folder: "./settings" when it exists, else $XDG_CONFIG_HOME/smtp-client,
+ * which is made on first use with the example settings and an empty attachments folder.
+ *
+ * Returns: (transfer full): the folder, or %NULL with @error set
+ */
+GFile *
+sc_settings_default_directory (GError **error)
+{
+  g_autofree char *target = NULL;
+
+  if (g_file_test ("settings", G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path ("settings");
+
+  target = g_build_filename (g_get_user_config_dir (), "smtp-client", NULL);
+
+  if (g_file_test (target, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (target);
+
+  if (g_file_test (target, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+                   /* Translators: %s is the settings folder's path. */
+                   _("%s: exists but is not a folder"), target);
+      return NULL;
+    }
+
+  if (!create_default_directory (target, error))
+    return NULL;
+
+  return g_file_new_for_path (target);
+}
