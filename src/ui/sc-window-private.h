@@ -48,6 +48,7 @@ struct _ScWindow
   GtkWidget            *stop_dialog;       /* "Stop Sending?", while it is open (weak) */
   guint                 pending;           /* loads, listings and measurements in flight */
   guint                 list_serial;       /* drops stale folder listings */
+  guint                 loading : 1;       /* the settings or the body are being read */
   guint                 body_readable : 1; /* the message file was read or does not exist */
   guint                 body_modified : 1; /* the body was edited since it was read or saved */
   guint                 busy : 1;          /* the "busy" property, as last notified */

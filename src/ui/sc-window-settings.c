@@ -174,6 +174,15 @@ position_to_security (GBinding     *binding,
 /* Loading                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The settings and the body are read (or could not be): the user may edit and save. */
+static void
+finish_loading (ScWindow *self)
+{
+  self->loading = FALSE;
+  gtk_text_view_set_editable (self->body_view, TRUE);
+  _sc_window_update_state (self);
+}
+
 static void
 load_body_cb (GObject      *object,
               GAsyncResult *result,
@@ -191,20 +200,18 @@ load_body_cb (GObject      *object,
       || g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  gtk_text_view_set_editable (self->body_view, TRUE);
-
   /* Never overwrite a message file that could not be read. */
   if (text == NULL)
+    _sc_window_set_status (self, error->message, TRUE);
+  else
     {
-      _sc_window_set_status (self, error->message, TRUE);
-      return;
+      buffer = gtk_text_view_get_buffer (self->body_view);
+      gtk_text_buffer_set_text (buffer, text, -1);
+      self->body_readable = TRUE;
+      self->body_modified = FALSE;
     }
 
-  buffer = gtk_text_view_get_buffer (self->body_view);
-  gtk_text_buffer_set_text (buffer, text, -1);
-  self->body_readable = TRUE;
-  self->body_modified = FALSE;
-  _sc_window_update_state (self);
+  finish_loading (self);
 }
 
 static void
@@ -229,8 +236,7 @@ query_body_cb (GObject      *object,
     {
       self->pending--;
       self->body_readable = TRUE;
-      gtk_text_view_set_editable (self->body_view, TRUE);
-      _sc_window_update_state (self);
+      finish_loading (self);
       return;
     }
 
@@ -245,11 +251,10 @@ load_body (ScWindow *self)
   if (file == NULL)
     {
       self->body_readable = TRUE;
+      finish_loading (self);
       return;
     }
 
-  /* What the user typed before the file arrives would be replaced by it: wait. */
-  gtk_text_view_set_editable (self->body_view, FALSE);
   self->pending++;
   _sc_window_update_state (self);
   g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
@@ -540,7 +545,10 @@ _sc_window_bind_settings (ScWindow *self)
   g_signal_connect_object (self->security_row, "notify::selected",
                            G_CALLBACK (security_selected_cb), self, G_CONNECT_SWAPPED);
 
-  /* The store fills the model on this thread, once it has read the files on a worker. */
+  /* The store fills the model on this thread, once it has read the files on a worker. What
+   * the user typed in the body before the file arrives would be replaced by it: wait. */
+  self->loading = TRUE;
+  gtk_text_view_set_editable (self->body_view, FALSE);
   self->pending++;
   _sc_window_update_state (self);
   sc_settings_store_load_async (self->store, self->cancellable, load_settings_cb,
@@ -627,6 +635,16 @@ _sc_window_save (ScWindow *self)
   if (!_sc_window_validate (self, &error))
     {
       g_prefix_error (&error, _("Not saved: "));
+      save_finished (self, error);
+      return;
+    }
+
+  /* Saving a model that is still being filled would write half of it. */
+  if (self->loading)
+    {
+      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
+                                   _("Not saved: the settings and the message are still being "
+                                     "read"));
       save_finished (self, error);
       return;
     }
