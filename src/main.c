@@ -8,10 +8,8 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
-#include <string.h>
 
 #include "sc-application.h"
-#include "sc-cli.h"
 
 int
 main (int   argc,
@@ -24,10 +22,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  for (int i = 1; i < argc; i++)
-    if (strcmp (argv[i], "--send") == 0)
-      return sc_cli_main (argc, argv);
-
+  /* --send is handled in handle_local_options (sc_cli_handle_local_options ()) */
   app = sc_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
