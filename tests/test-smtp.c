@@ -718,7 +718,8 @@ test_starttls_not_offered (void)
 
   g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_STARTTLS);
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR,
+                                SC_SMTP_ERROR_STARTTLS_UNAVAILABLE);
   g_assert_cmpstr (error->message, ==,
                    "localhost does not offer STARTTLS; refusing to send the password unencrypted");
   assert_log_has_no_auth (env->server);
@@ -1036,6 +1037,8 @@ test_send_async (void)
   g_autofree char *transcript = NULL;
   AsyncData data = { 0 };
   guint timeout_id;
+  gint64 start;
+  gint64 elapsed;
 
   write_attachment (env->dir, "two-megabytes.bin", g_bytes_get_data (binary, NULL),
                     g_bytes_get_size (binary));
@@ -1045,11 +1048,13 @@ test_send_async (void)
 
   data.loop = loop;
   data.thread = g_thread_self ();
+  start = g_get_monotonic_time ();
   sc_smtp_session_send_async (session, message, NULL, send_async_cb, &data);
 
   timeout_id = g_timeout_add_seconds (60, async_timeout_cb, NULL);
   g_main_loop_run (loop);
   g_source_remove (timeout_id);
+  elapsed = g_get_monotonic_time () - start;
 
   g_assert_true (data.called);
   g_assert_false (data.wrong_thread);
@@ -1062,6 +1067,8 @@ test_send_async (void)
   /* Every signal was emitted on this thread, and the last progress came before the result. */
   g_assert_false (recorder->wrong_thread);
   recorder_assert_progress (recorder, sc_message_get_size (message));
+  /* At most about 20 a second, plus the first and the last */
+  g_assert_cmpuint (recorder->progress->len / 2, <=, elapsed / (G_USEC_PER_SEC / 20) + 3);
   transcript = recorder_transcript (recorder);
   g_assert_nonnull (strstr (transcript, "C: AUTH PLAIN <redacted>"));
   sc_test_assert_no_secret (transcript);
@@ -1901,6 +1908,74 @@ test_script_connection_closed (void)
                    "for the server's reply to MAIL FROM");
 }
 
+typedef struct
+{
+  ScSmtpSession *session;
+  ScMessage     *message;
+  Recorder      *recorder;
+  AsyncData      data;
+} OwnContextData;
+
+static gpointer
+send_on_own_context_func (gpointer user_data)
+{
+  OwnContextData *own = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (context, FALSE);
+
+  g_main_context_push_thread_default (context);
+  own->data.loop = loop;
+  own->data.thread = g_thread_self ();
+  own->recorder->thread = g_thread_self ();
+  sc_smtp_session_send_async (own->session, own->message, NULL, send_async_cb, &own->data);
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (context);
+
+  return NULL;
+}
+
+/* send_async from a thread with a main context of its own: the signals and the result come on
+ * that context, never on the global default one (which nobody runs here). */
+static void
+test_script_async_thread_default_context (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:<" SC_TEST_LOGIN ">", "250 ok\r\n" },
+    { "RCPT TO:<alice@example.com>", "250 ok\r\n" },
+    { "RCPT TO:<bob@example.com>", "250 ok\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, "250 queued as Q1\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
+  g_autoptr(ScSmtpSession) session = script_session_new (server, 10);
+  g_autoptr(ScMessage) message = script_message_new ();
+  g_autoptr(Recorder) recorder = recorder_new (NULL);
+  g_autofree char *transcript = NULL;
+  OwnContextData own = { session, message, recorder, { 0 } };
+  GThread *thread;
+
+  recorder_connect (recorder, session);
+  thread = g_thread_new ("own-context", send_on_own_context_func, &own);
+  g_thread_join (thread);
+  script_server_finish (server);
+
+  g_assert_true (own.data.called);
+  g_assert_false (own.data.wrong_thread);
+  g_assert_no_error (own.data.error);
+  g_assert_cmpstr (sc_send_result_get_queue_id (own.data.result), ==, "Q1");
+  g_clear_pointer (&own.data.result, sc_send_result_unref);
+
+  g_assert_false (recorder->wrong_thread);
+  recorder_assert_progress (recorder, sc_message_get_size (message));
+  transcript = recorder_transcript (recorder);
+  g_assert_true (g_str_has_prefix (transcript, "S: 220 mx ESMTP\nC: EHLO "));
+  g_assert_true (g_str_has_suffix (transcript, "C: .\nS: 250 queued as Q1\nC: QUIT\n"
+                                               "S: 221 bye\n"));
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* STARTTLS response injection (CVE-2011-0411 style)                                          */
 /* ------------------------------------------------------------------------------------------ */
@@ -2069,6 +2144,8 @@ main (int    argc,
   g_test_add_func ("/smtp/script/silent-greeting", test_script_silent_greeting);
   g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);
   g_test_add_func ("/smtp/script/queue-id", test_script_queue_id);
+  g_test_add_func ("/smtp/script/async-thread-default-context",
+                   test_script_async_thread_default_context);
   g_test_add_func ("/smtp/script/connection-closed", test_script_connection_closed);
   g_test_add_func ("/smtp/script/cancel-during-quit", test_script_cancel_during_quit);
   g_test_add_func ("/smtp/script/invalid-utf8-reply", test_script_invalid_utf8_reply);
