@@ -981,9 +981,10 @@ set_sending (ScWindow *self,
 }
 
 static void
-send_progress_cb (goffset  bytes_sent,
-                  goffset  bytes_total,
-                  gpointer user_data)
+send_progress_cb (ScSmtpSession *session,
+                  gint64         bytes_sent,
+                  gint64         bytes_total,
+                  gpointer       user_data)
 {
   ScWindow *self = user_data;
   g_autofree char *sent = NULL;
@@ -1013,9 +1014,9 @@ send_cb (GObject      *object,
   g_autoptr(ScWindow) self = user_data;
   ScSmtpSession *session = SC_SMTP_SESSION (object);
   g_autoptr(GError) error = NULL;
-  gboolean ok;
+  g_autoptr(ScSendResult) send_result = NULL;
 
-  ok = sc_smtp_session_send_finish (session, result, &error);
+  send_result = sc_smtp_session_send_finish (session, result, &error);
 
   if (self->disposed)
     return;
@@ -1030,7 +1031,7 @@ send_cb (GObject      *object,
       request_close_later (self);
     }
 
-  if (!ok)
+  if (send_result == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         set_status (self, _("Sending cancelled"), FALSE);
@@ -1040,7 +1041,7 @@ send_cb (GObject      *object,
     }
 
   {
-    GPtrArray *refused = sc_smtp_session_get_refused_recipients (session);
+    GPtrArray *refused = sc_send_result_get_refused (send_result);
 
     if (refused != NULL && refused->len > 0)
       {
@@ -1113,8 +1114,7 @@ send_message (ScWindow *self)
                             body,
                             files);
   session = sc_smtp_session_new (self->settings);
-  sc_smtp_session_set_progress_func (session, send_progress_cb,
-                                     g_object_ref (self), g_object_unref);
+  g_signal_connect_object (session, "progress", G_CALLBACK (send_progress_cb), self, 0);
 
   g_clear_object (&self->send_cancellable);
   self->send_cancellable = g_cancellable_new ();
