@@ -8,26 +8,49 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
-#include <string.h>
 
-#include "sc-application.h"
 #include "sc-cli.h"
+
+#ifdef SC_HAVE_GUI
+#include "sc-application.h"
+#else
+/* Built without the window: only --send. */
+static int
+handle_local_options_cb (GApplication *application,
+                         GVariantDict *options,
+                         gpointer      user_data)
+{
+  int status = sc_cli_handle_local_options (application, options);
+
+  if (status >= 0)
+    return status;
+
+  /* Translators: the program was built without its window (meson -Dgui=disabled). */
+  g_printerr (_("smtp-client: this build has no window; use --send (see --help)\n"));
+  return SC_EXIT_USAGE;
+}
+#endif
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(ScApplication) app = NULL;
+  g_autoptr(GApplication) app = NULL;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  for (int i = 1; i < argc; i++)
-    if (strcmp (argv[i], "--send") == 0)
-      return sc_cli_main (argc, argv);
+#ifdef SC_HAVE_GUI
+  app = G_APPLICATION (sc_application_new ());
+#else
+  app = g_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+  sc_cli_add_options (app);
+  g_application_set_option_context_summary (app, _("Send the e-mail described by the settings "
+                                                   "folder (--send)."));
+  g_signal_connect (app, "handle-local-options", G_CALLBACK (handle_local_options_cb), NULL);
+#endif
 
-  app = sc_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  return g_application_run (app, argc, argv);
 }

@@ -1023,67 +1023,75 @@ test_cli_help (void)
   g_autofree char *err = NULL;
 
   g_assert_cmpint (run_client (dir, args, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "--send"));
   g_assert_nonnull (strstr (out, "--settings"));
   g_assert_nonnull (strstr (out, "--verbose"));
 
   sc_test_rm_rf (dir);
 }
 
+/* SIGINT (Ctrl+C) or SIGTERM during the upload: the send is cancelled, exit code 130. */
 static void
 test_cli_interrupt (void)
 {
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .data_delay_ms = 200 };
-  Fixture fixture = { 0 };
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *big = g_malloc (4 * 1024 * 1024);
-  gint64 deadline;
+  static const int signals[] = { SIGINT, SIGTERM };
 
-  fixture_start (&fixture, &options, NULL, "interrupted", NULL);
-  for (gsize i = 0; i < 4 * 1024 * 1024; i++)
-    big[i] = (char) g_test_rand_int_range (0, 256);
-  sc_test_write_file (fixture.settings, "attachments/big.bin", big, 4 * 1024 * 1024);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_cwd (launcher, fixture.dir);
-  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SC_CLIENT_BIN"), "--send",
-                                         "--settings", fixture.settings, NULL);
-  g_assert_no_error (error);
-
-  /* Wait (bounded) until the upload has begun, then press Ctrl+C. */
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  for (;;)
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     {
-      g_autofree char *log = sc_test_server_get_log (fixture.server);
+      ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .data_delay_ms = 200 };
+      Fixture fixture = { 0 };
+      g_autoptr(GSubprocessLauncher) launcher = NULL;
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *big = g_malloc (4 * 1024 * 1024);
+      gint64 deadline;
 
-      if (strstr (log, "DATA\n") != NULL)
-        break;
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (20000);
+      g_test_message ("signal %d", signals[i]);
+      fixture_start (&fixture, &options, NULL, "interrupted", NULL);
+      for (gsize j = 0; j < 4 * 1024 * 1024; j++)
+        big[j] = (char) g_test_rand_int_range (0, 256);
+      sc_test_write_file (fixture.settings, "attachments/big.bin", big, 4 * 1024 * 1024);
+
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                            | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      g_subprocess_launcher_set_cwd (launcher, fixture.dir);
+      process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SC_CLIENT_BIN"),
+                                             "--send", "--settings", fixture.settings, NULL);
+      g_assert_no_error (error);
+
+      /* Wait (bounded) until the upload has begun, then interrupt. */
+      deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+      for (;;)
+        {
+          g_autofree char *log = sc_test_server_get_log (fixture.server);
+
+          if (strstr (log, "DATA\n") != NULL)
+            break;
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (20000);
+        }
+      g_usleep (300000);
+      g_subprocess_send_signal (process, signals[i]);
+
+      /* The client must give up quickly; the wait is bounded by a kill. (GSubprocess reaps the
+       * child on the GLib worker thread; the identifier then becomes NULL.) */
+      deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+      while (g_subprocess_get_identifier (process) != NULL && g_get_monotonic_time () < deadline)
+        g_usleep (20000);
+      if (g_subprocess_get_identifier (process) != NULL)
+        {
+          g_subprocess_force_exit (process);
+          g_subprocess_wait (process, NULL, NULL);
+          g_error ("smtp-client did not stop within 15 s of signal %d", signals[i]);
+        }
+      g_subprocess_wait (process, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, SC_EXIT_INTERRUPTED);
+      g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+
+      fixture_stop (&fixture);
     }
-  g_usleep (300000);
-  g_subprocess_send_signal (process, SIGINT);
-
-  /* The client must give up quickly; the wait is bounded by a kill. */
-  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  /* (GSubprocess reaps the child on the GLib worker thread; the identifier then becomes NULL.) */
-  while (g_subprocess_get_identifier (process) != NULL && g_get_monotonic_time () < deadline)
-    g_usleep (20000);
-  if (g_subprocess_get_identifier (process) != NULL)
-    {
-      g_subprocess_force_exit (process);
-      g_subprocess_wait (process, NULL, NULL);
-      g_error ("smtp-client did not stop within 15 s of SIGINT");
-    }
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, SC_EXIT_INTERRUPTED);
-  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
-
-  fixture_stop (&fixture);
 }
 
 int

@@ -68,9 +68,10 @@ recorder_free (Recorder *r)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recorder, recorder_free)
 
 static void
-transcript_cb (gboolean    outgoing,
-               const char *line,
-               gpointer    user_data)
+transcript_cb (ScSmtpSession *session,
+               gboolean       outgoing,
+               const char    *line,
+               gpointer       user_data)
 {
   Recorder *r = user_data;
 
@@ -82,9 +83,10 @@ transcript_cb (gboolean    outgoing,
 }
 
 static void
-progress_cb (goffset  sent,
-             goffset  total,
-             gpointer user_data)
+progress_cb (ScSmtpSession *session,
+             gint64         sent,
+             gint64         total,
+             gpointer       user_data)
 {
   Recorder *r = user_data;
 
@@ -96,6 +98,15 @@ progress_cb (goffset  sent,
   g_mutex_unlock (&r->mutex);
 
   g_atomic_pointer_set (&r->bytes_sent, GSIZE_TO_POINTER ((gsize) sent));
+}
+
+/* Records the signals of @session. */
+static void
+recorder_connect (Recorder      *r,
+                  ScSmtpSession *session)
+{
+  g_signal_connect (session, "transcript", G_CALLBACK (transcript_cb), r);
+  g_signal_connect (session, "progress", G_CALLBACK (progress_cb), r);
 }
 
 static char *
@@ -176,10 +187,12 @@ loopback_settings_new (guint16    port,
   g_autoptr(GFile) directory = g_file_new_for_path (dir);
   ScSettings *settings = sc_settings_new (directory);
 
-  g_object_set (settings, "smtp-host", "127.0.0.1", NULL);
-  g_object_set (settings, "smtp-port", port, NULL);
-  g_object_set (settings, "security", security, NULL);
-  g_object_set (settings, "timeout-seconds", timeout_seconds, NULL);
+  g_object_set (settings,
+                "smtp-host", "127.0.0.1",
+                "smtp-port", (guint) port,
+                "security", security,
+                "timeout-seconds", timeout_seconds,
+                NULL);
   sc_test_rm_rf (dir);
 
   return settings;
@@ -233,18 +246,37 @@ env_free (Env *env)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, env_free)
 
-/* Sends @message, which must fail with SC_SMTP_ERROR @code; returns that error. */
+/* Sends @message, which must fail with @domain and @code; returns that error. */
 static GError *
 send_expecting_error (ScSmtpSession *session,
                       ScMessage     *message,
+                      GQuark         domain,
                       int            code)
 {
+  g_autoptr(ScSendResult) result = NULL;
   GError *error = NULL;
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, code);
+  result = sc_smtp_session_send_sync (session, message, NULL, &error);
+  g_test_message ("%s", error != NULL ? error->message : "(no error)");
+  g_assert_null (result);
+  g_assert_error (error, domain, code);
 
   return error;
+}
+
+/* Sends @message, which must succeed; returns the result. */
+static ScSendResult *
+send_expecting_success (ScSmtpSession *session,
+                        ScMessage     *message)
+{
+  g_autoptr(GError) error = NULL;
+  ScSendResult *result;
+
+  result = sc_smtp_session_send_sync (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+
+  return result;
 }
 
 static void
@@ -417,6 +449,7 @@ test_tls_plain_delivers (void)
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(Recorder) recorder = recorder_new (g_thread_self ());
   g_autoptr(GError) error = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   g_autoptr(GPtrArray) emls = NULL;
   g_autoptr(GMimeMessage) received = NULL;
   g_auto(GStrv) rcpt = NULL;
@@ -426,7 +459,6 @@ test_tls_plain_delivers (void)
   g_autofree char *body = NULL;
   g_autofree char *expected_body = NULL;
   Parts parts;
-  gboolean ok;
 
   write_attachment (env->dir, "данные.bin", g_bytes_get_data (binary, NULL),
                     g_bytes_get_size (binary));
@@ -434,14 +466,12 @@ test_tls_plain_delivers (void)
 
   message = message_from_settings (env->settings);
   session = sc_smtp_session_new (env->settings);
-  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
-  sc_smtp_session_set_progress_func (session, progress_cb, recorder, NULL);
+  recorder_connect (recorder, session);
 
-  ok = sc_smtp_session_send_sync (session, message, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  g_assert_cmpuint (sc_smtp_session_get_refused_recipients (session)->len, ==, 0);
-  g_assert_true (g_str_has_prefix (sc_smtp_session_get_last_reply (session), "250"));
+  result = send_expecting_success (session, message);
+  g_assert_cmpuint (sc_send_result_get_refused (result)->len, ==, 0);
+  g_assert_cmpstr (sc_send_result_get_reply (result), ==, "250 2.0.0 OK: queued as 0001");
+  g_assert_cmpstr (sc_send_result_get_queue_id (result), ==, "0001");
   g_assert_false (recorder->wrong_thread);
   recorder_assert_progress (recorder, sc_message_get_size (message));
 
@@ -514,7 +544,7 @@ test_starttls_delivers (void)
   g_autoptr(ScMessage) message = message_from_settings (env->settings);
   g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(Recorder) recorder = recorder_new (NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   g_autoptr(GPtrArray) emls = NULL;
   g_autoptr(GMimeMessage) received = NULL;
   g_autofree char *log = NULL;
@@ -523,10 +553,9 @@ test_starttls_delivers (void)
   const char *auth;
 
   g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_STARTTLS);
-  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
+  recorder_connect (recorder, session);
 
-  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_no_error (error);
+  result = send_expecting_success (session, message);
 
   emls = sc_test_server_wait_messages (env->server, 1, 5000);
   g_assert_nonnull (emls);
@@ -550,41 +579,28 @@ test_starttls_delivers (void)
   sc_test_assert_no_secret (transcript);
 }
 
-/* An IP literal as host: no SNI, and the certificate is checked against its IP address SAN. */
+/* An IP literal as host: no SNI, and the certificate is checked against its IP address SAN;
+ * in brackets too, as an address literal is written in mail ("[127.0.0.1]"). */
 static void
 test_tls_ip_literal (void)
 {
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
-  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (env->settings);
-  g_autoptr(ScSmtpSession) session = NULL;
-  g_autoptr(GError) error = NULL;
+  static const char *const hosts[] = { "127.0.0.1", "[127.0.0.1]" };
 
-  g_object_set (env->settings, "smtp-host", "127.0.0.1", NULL);
-  session = sc_smtp_session_new (env->settings);
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+      g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+      g_autoptr(ScMessage) message = message_from_settings (env->settings);
+      g_autoptr(ScSmtpSession) session = NULL;
+      g_autoptr(ScSendResult) result = NULL;
 
-  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_no_error (error);
-  g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
-}
+      g_test_message ("host %s", hosts[i]);
+      g_object_set (env->settings, "smtp-host", hosts[i], NULL);
+      session = sc_smtp_session_new (env->settings);
 
-/* The same in brackets, as an address literal is written in mail ("[127.0.0.1]"): the
- * certificate is checked against the bare address. */
-static void
-test_tls_ip_literal_brackets (void)
-{
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
-  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (env->settings);
-  g_autoptr(ScSmtpSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_object_set (env->settings, "smtp-host", "[127.0.0.1]", NULL);
-  session = sc_smtp_session_new (env->settings);
-
-  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_no_error (error);
-  g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
+      result = send_expecting_success (session, message);
+      g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
+    }
 }
 
 static void
@@ -595,16 +611,15 @@ test_auth_login (void)
   g_autoptr(ScMessage) message = message_from_settings (env->settings);
   g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(Recorder) recorder = recorder_new (NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   g_autofree char *log = NULL;
   g_autofree char *transcript = NULL;
   const char *p;
   guint redacted = 0;
 
-  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
+  recorder_connect (recorder, session);
 
-  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_no_error (error);
+  result = send_expecting_success (session, message);
   g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
 
   log = sc_test_server_get_log (env->server);
@@ -631,7 +646,7 @@ test_auth_unavailable (void)
   g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_AUTH_UNAVAILABLE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "CRAM-MD5"));
   assert_log_has_no_auth (env->server);
 }
@@ -650,9 +665,9 @@ test_wrong_password (void)
 
   g_object_set (env->settings, "password", wrong, NULL);
   session = sc_smtp_session_new (env->settings);
-  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
+  recorder_connect (recorder, session);
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_AUTH_FAILED);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_FAILED);
   g_assert_true (g_str_has_prefix (error->message, "Authentication failed: 535"));
   g_assert_null (strstr (error->message, wrong));
   g_assert_null (strstr (error->message, "Пароль"));
@@ -665,42 +680,32 @@ test_wrong_password (void)
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
+/* A certificate from a CA we were not given, with implicit TLS and with STARTTLS (after the
+ * plaintext EHLO): refused before any AUTH, with the reason and the fingerprint. */
 static void
 test_untrusted_certificate (void)
 {
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .untrusted_cert = TRUE };
-  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (env->settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
-  g_autoptr(GError) error = NULL;
+  static const ScTestServerMode modes[] = { SC_TEST_SERVER_TLS, SC_TEST_SERVER_STARTTLS };
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_CERTIFICATE);
-  g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message,
-                                   "The certificate of localhost is not trusted: "));
-  g_assert_true (g_regex_match_simple ("SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}$",
-                                       error->message, 0, 0));
-  sc_test_assert_no_secret (error->message);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      ScTestServerOptions options = { .mode = modes[i], .untrusted_cert = TRUE };
+      g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+      g_autoptr(ScMessage) message = message_from_settings (env->settings);
+      g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
+      g_autoptr(GError) error = NULL;
 
-  /* Nothing went over the connection after the handshake failed. */
-  assert_log_has_no_auth (env->server);
-  g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
-}
+      error = send_expecting_error (session, message, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+      g_assert_true (g_str_has_prefix (error->message,
+                                       "The certificate of localhost is not trusted: "));
+      g_assert_true (g_regex_match_simple ("SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}$",
+                                           error->message, 0, 0));
+      sc_test_assert_no_secret (error->message);
 
-/* The same, with STARTTLS: the refusal comes after the plaintext EHLO, before any AUTH. */
-static void
-test_untrusted_certificate_starttls (void)
-{
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS, .untrusted_cert = TRUE };
-  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
-  g_autoptr(ScMessage) message = message_from_settings (env->settings);
-  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
-  g_autoptr(GError) error = NULL;
-
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_CERTIFICATE);
-  g_assert_nonnull (strstr (error->message, "not trusted"));
-  g_assert_nonnull (strstr (error->message, "SHA-256 fingerprint"));
-  assert_log_has_no_auth (env->server);
+      /* Nothing went over the connection after the handshake failed. */
+      assert_log_has_no_auth (env->server);
+      g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
+    }
 }
 
 static void
@@ -714,7 +719,8 @@ test_starttls_not_offered (void)
 
   g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_STARTTLS);
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR,
+                                SC_SMTP_ERROR_STARTTLS_UNAVAILABLE);
   g_assert_cmpstr (error->message, ==,
                    "localhost does not offer STARTTLS; refusing to send the password unencrypted");
   assert_log_has_no_auth (env->server);
@@ -728,11 +734,10 @@ test_plain_loopback (void)
   g_autoptr(Env) env = env_new (&options, NULL, "plain", NULL);
   g_autoptr(ScMessage) message = message_from_settings (env->settings);
   g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSendResult) result = NULL;
 
   g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_NONE);
-  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_no_error (error);
+  result = send_expecting_success (session, message);
   g_ptr_array_unref (sc_test_server_assert_received (env->server, 1));
 }
 
@@ -748,14 +753,16 @@ test_plain_remote_refused (void)
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_object_set (settings, "smtp-host", "smtp.example.com", NULL);
-  g_object_set (settings, "smtp-port", 25, NULL);
-  g_object_set (settings, "security", SC_SECURITY_NONE, NULL);
-  g_object_set (settings, "login", SC_TEST_LOGIN, NULL);
-  g_object_set (settings, "password", SC_TEST_PASSWORD, NULL);
+  g_object_set (settings,
+                "smtp-host", "smtp.example.com",
+                "smtp-port", 25u,
+                "security", SC_SECURITY_NONE,
+                "login", SC_TEST_LOGIN,
+                "password", SC_TEST_PASSWORD,
+                NULL);
   session = sc_smtp_session_new (settings);
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_INSECURE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE);
   g_assert_nonnull (strstr (error->message, "smtp.example.com"));
 
   sc_test_rm_rf (dir);
@@ -772,16 +779,15 @@ test_one_recipient_refused (void)
   g_autoptr(Env) env = env_new (&options, to, NULL, NULL);
   g_autoptr(ScMessage) message = message_from_settings (env->settings);
   g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   g_autoptr(GPtrArray) emls = NULL;
   g_auto(GStrv) rcpt = NULL;
   GPtrArray *refused;
   ScRefusedRecipient *r;
 
-  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_no_error (error);
+  result = send_expecting_success (session, message);
 
-  refused = sc_smtp_session_get_refused_recipients (session);
+  refused = sc_send_result_get_refused (result);
   g_assert_cmpuint (refused->len, ==, 1);
   r = g_ptr_array_index (refused, 0);
   g_assert_cmpstr (r->address, ==, "carol@example.com");
@@ -808,9 +814,10 @@ test_all_recipients_refused (void)
   g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
   g_autoptr(GError) error = NULL;
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_RECIPIENTS_REFUSED);
-  g_assert_nonnull (strstr (error->message, "carol@example.com (550"));
-  g_assert_cmpuint (sc_smtp_session_get_refused_recipients (session)->len, ==, 1);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "The server refused every recipient: carol@example.com (550 5.1.1 "
+                   "<carol@example.com>: Recipient address rejected)");
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
@@ -843,9 +850,8 @@ test_connect_refused (void)
   settings = loopback_settings_new (port, SC_SECURITY_TLS, 5);
   session = sc_smtp_session_new (settings);
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_CONNECT);
+  error = send_expecting_error (session, message, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   expected = g_strdup_printf ("Could not connect to 127.0.0.1:%u: ", port);
-  g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, expected));
   g_assert_null (strstr (error->message + 1, "Could not connect"));
 }
@@ -865,7 +871,7 @@ test_message_too_large (void)
   message = message_from_settings (env->settings);
   session = sc_smtp_session_new (env->settings);
 
-  error = send_expecting_error (session, message, SC_SMTP_ERROR_MESSAGE_TOO_LARGE);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_TOO_LARGE);
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
   assert_log_has_no_auth (env->server);
 }
@@ -888,7 +894,7 @@ test_upload_timeout (void)
 
   write_attachment (env->dir, "big.bin", g_bytes_get_data (binary, NULL),
                     g_bytes_get_size (binary));
-  g_object_set (env->settings, "timeout-seconds", 1, NULL);
+  g_object_set (env->settings, "timeout-seconds", 1u, NULL);
   message = message_from_settings (env->settings);
   session = sc_smtp_session_new (env->settings);
 
@@ -896,9 +902,7 @@ test_upload_timeout (void)
   g_assert_no_error (error);
 
   start = g_get_monotonic_time ();
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_test_message ("%s", error->message);
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT);
+  error = send_expecting_error (session, message, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_assert_cmpstr (error->message, ==,
                    "Timed out sending the message: the server accepted no data for 1 second");
   g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
@@ -910,7 +914,7 @@ typedef struct
   ScMessage     *message;
   GCancellable  *cancellable;
   GError        *error;
-  gboolean       ret;
+  ScSendResult  *result;
   gint64         finished;
 } SendThreadData;
 
@@ -919,8 +923,8 @@ send_thread_func (gpointer user_data)
 {
   SendThreadData *data = user_data;
 
-  data->ret = sc_smtp_session_send_sync (data->session, data->message, data->cancellable,
-                                         &data->error);
+  data->result = sc_smtp_session_send_sync (data->session, data->message, data->cancellable,
+                                            &data->error);
   data->finished = g_get_monotonic_time ();
 
   return NULL;
@@ -951,7 +955,7 @@ test_cancel_during_upload (void)
                     g_bytes_get_size (binary));
   message = message_from_settings (env->settings);
   session = sc_smtp_session_new (env->settings);
-  sc_smtp_session_set_progress_func (session, progress_cb, recorder, NULL);
+  recorder_connect (recorder, session);
 
   data.session = session;
   data.message = message;
@@ -973,20 +977,29 @@ test_cancel_during_upload (void)
   g_test_message ("stopped %" G_GINT64_FORMAT " ms after the cancel",
                   (data.finished - cancelled_at) / 1000);
   g_assert_cmpint (data.finished - cancelled_at, <, G_USEC_PER_SEC);
-  g_assert_false (data.ret);
+  g_assert_null (data.result);
   g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&data.error);
 
-  /* The server saw the connection drop in the middle of DATA and stored nothing. */
-  g_usleep (500 * 1000);
-  g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
+  /* The server stored nothing of the dropped upload: a message sent after it is the only one
+   * there, and it is the small one. */
+  {
+    const char * const to[] = { "alice@example.com", NULL };
+    g_autoptr(ScMessage) small = sc_message_new (SC_TEST_LOGIN, to, "after the cancel", "x",
+                                                 NULL);
+    g_autoptr(ScSendResult) result = send_expecting_success (session, small);
+    g_autoptr(GPtrArray) emls = sc_test_server_assert_received (env->server, 1);
+    g_autofree char *subject = sc_test_eml_get_header (g_ptr_array_index (emls, 0), "Subject");
+
+    g_assert_cmpstr (subject, ==, "after the cancel");
+  }
 }
 
 typedef struct
 {
-  GMainLoop *loop;
-  gboolean   ret;
-  GError    *error;
+  GMainLoop    *loop;
+  ScSendResult *result;
+  GError       *error;
   gboolean   called;
   GThread   *thread;
   gboolean   wrong_thread;
@@ -1000,7 +1013,7 @@ send_async_cb (GObject      *source,
   AsyncData *data = user_data;
 
   data->wrong_thread = g_thread_self () != data->thread;
-  data->ret = sc_smtp_session_send_finish (SC_SMTP_SESSION (source), result, &data->error);
+  data->result = sc_smtp_session_send_finish (SC_SMTP_SESSION (source), result, &data->error);
   data->called = TRUE;
   g_main_loop_quit (data->loop);
 }
@@ -1025,30 +1038,38 @@ test_send_async (void)
   g_autofree char *transcript = NULL;
   AsyncData data = { 0 };
   guint timeout_id;
+  gint64 start;
+  gint64 elapsed;
 
   write_attachment (env->dir, "two-megabytes.bin", g_bytes_get_data (binary, NULL),
                     g_bytes_get_size (binary));
   message = message_from_settings (env->settings);   /* not prepared: the worker does it */
   session = sc_smtp_session_new (env->settings);
-  sc_smtp_session_set_progress_func (session, progress_cb, recorder, NULL);
-  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
+  recorder_connect (recorder, session);
 
   data.loop = loop;
   data.thread = g_thread_self ();
+  start = g_get_monotonic_time ();
   sc_smtp_session_send_async (session, message, NULL, send_async_cb, &data);
 
   timeout_id = g_timeout_add_seconds (60, async_timeout_cb, NULL);
   g_main_loop_run (loop);
   g_source_remove (timeout_id);
+  elapsed = g_get_monotonic_time () - start;
 
   g_assert_true (data.called);
   g_assert_false (data.wrong_thread);
   g_assert_no_error (data.error);
-  g_assert_true (data.ret);
+  g_assert_nonnull (data.result);
+  g_assert_cmpuint (sc_send_result_get_refused (data.result)->len, ==, 0);
+  g_assert_cmpstr (sc_send_result_get_queue_id (data.result), ==, "0001");
+  g_clear_pointer (&data.result, sc_send_result_unref);
 
-  /* Every callback ran on this thread, and the last progress came before the result. */
+  /* Every signal was emitted on this thread, and the last progress came before the result. */
   g_assert_false (recorder->wrong_thread);
   recorder_assert_progress (recorder, sc_message_get_size (message));
+  /* At most about 20 a second, plus the first and the last */
+  g_assert_cmpuint (recorder->progress->len / 2, <=, elapsed / (G_USEC_PER_SEC / 20) + 3);
   transcript = recorder_transcript (recorder);
   g_assert_nonnull (strstr (transcript, "C: AUTH PLAIN <redacted>"));
   sc_test_assert_no_secret (transcript);
@@ -1086,7 +1107,6 @@ test_tls_stream (void)
   g_autoptr(GSocketConnection) connection = connect_loopback (server->port);
   g_autoptr(ScTlsStream) tls = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *fingerprint = NULL;
   g_autofree char *description = NULL;
   char buffer[512];
   gssize n;
@@ -1101,8 +1121,6 @@ test_tls_stream (void)
   description = sc_tls_stream_get_description (tls);
   g_assert_nonnull (description);
   g_test_message ("%s", description);
-  fingerprint = sc_tls_stream_get_peer_fingerprint (tls);
-  g_assert_true (g_regex_match_simple ("^([0-9A-F]{2}:){31}[0-9A-F]{2}$", fingerprint, 0, 0));
 
   /* The greeting comes through the TLS input stream... */
   n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (tls)), buffer,
@@ -1127,44 +1145,32 @@ test_tls_stream (void)
   g_assert_true (g_io_stream_is_closed (G_IO_STREAM (connection)));
 }
 
+/* A name, or an IP literal, that the certificate does not hold is refused. */
 static void
-test_tls_stream_hostname_mismatch (void)
+test_tls_stream_name_mismatch (void)
 {
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autoptr(GSocketConnection) connection = connect_loopback (server->port);
-  g_autoptr(ScTlsStream) tls = NULL;
-  g_autoptr(GError) error = NULL;
+  static const char *const hosts[] = { "mail.example.org", "127.0.0.2" };
 
-  tls = sc_tls_stream_new (G_IO_STREAM (connection), "mail.example.org", server->ca_file, &error);
-  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+      g_autoptr(ScTestServer) server = start_server (&options);
+      g_autoptr(GSocketConnection) connection = connect_loopback (server->port);
+      g_autoptr(ScTlsStream) tls = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *prefix = g_strdup_printf ("The certificate of %s is not trusted: ",
+                                                 hosts[i]);
 
-  g_assert_false (sc_tls_stream_handshake (tls, NULL, &error));
-  g_test_message ("%s", error->message);
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE);
-  g_assert_true (g_str_has_prefix (error->message,
-                                   "The certificate of mail.example.org is not trusted: "));
-  g_assert_nonnull (strstr (error->message, "name"));
-  g_assert_nonnull (strstr (error->message, "SHA-256 fingerprint "));
-}
+      tls = sc_tls_stream_new (G_IO_STREAM (connection), hosts[i], server->ca_file, &error);
+      g_assert_no_error (error);
 
-/* An IP literal is verified too: an address the certificate does not name is refused. */
-static void
-test_tls_stream_ip_mismatch (void)
-{
-  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
-  g_autoptr(ScTestServer) server = start_server (&options);
-  g_autoptr(GSocketConnection) connection = connect_loopback (server->port);
-  g_autoptr(ScTlsStream) tls = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tls = sc_tls_stream_new (G_IO_STREAM (connection), "127.0.0.2", server->ca_file, &error);
-  g_assert_no_error (error);
-
-  g_assert_false (sc_tls_stream_handshake (tls, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE);
-  g_assert_true (g_str_has_prefix (error->message,
-                                   "The certificate of 127.0.0.2 is not trusted: "));
+      g_assert_false (sc_tls_stream_handshake (tls, NULL, &error));
+      g_test_message ("%s", error->message);
+      g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+      g_assert_nonnull (strstr (error->message, "name"));
+      g_assert_nonnull (strstr (error->message, "SHA-256 fingerprint "));
+    }
 }
 
 static void
@@ -1181,7 +1187,7 @@ test_tls_stream_bad_ca_file (void)
 
   tls = sc_tls_stream_new (G_IO_STREAM (connection), "localhost", missing, &error);
   g_assert_null (tls);
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, missing));
   g_clear_error (&error);
 
@@ -1189,7 +1195,7 @@ test_tls_stream_bad_ca_file (void)
   g_assert_no_error (error);
   tls = sc_tls_stream_new (G_IO_STREAM (connection), "localhost", garbage, &error);
   g_assert_null (tls);
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC);
   g_assert_nonnull (strstr (error->message, garbage));
 
   sc_test_rm_rf (dir);
@@ -1390,136 +1396,45 @@ script_message_new (void)
   return sc_message_new (SC_TEST_LOGIN, to, "Scripted", "Line one\n.\nLine three\n", NULL);
 }
 
-static gboolean
+/* Sends the scripted message to a server that follows @steps; returns the result. */
+static ScSendResult *
 script_send (const ScriptStep  *steps,
              guint              n_steps,
              guint              timeout_seconds,
              GPtrArray        **out_received,
-             ScSmtpSession    **out_session,
              GError           **error)
 {
   ScriptServer *server = script_server_start (steps, n_steps);
   g_autoptr(ScSmtpSession) session = script_session_new (server, timeout_seconds);
   g_autoptr(ScMessage) message = script_message_new ();
-  gboolean ret;
+  ScSendResult *result;
 
-  ret = sc_smtp_session_send_sync (session, message, NULL, error);
+  result = sc_smtp_session_send_sync (session, message, NULL, error);
 
   if (out_received != NULL)
     *out_received = g_ptr_array_ref (server->received);
-  if (out_session != NULL)
-    *out_session = g_steal_pointer (&session);
   script_server_finish (server);
 
-  return ret;
+  return result;
 }
 
-/* The same, for a send that must fail with SC_SMTP_ERROR @code; returns that error. */
+/* The same, for a send that must fail with @domain and @code; returns that error. */
 static GError *
 script_send_expecting_error (const ScriptStep *steps,
                              guint             n_steps,
                              guint             timeout_seconds,
+                             GQuark            domain,
                              int               code)
 {
+  g_autoptr(ScSendResult) result = NULL;
   GError *error = NULL;
 
-  g_assert_false (script_send (steps, n_steps, timeout_seconds, NULL, NULL, &error));
-  g_assert_error (error, SC_SMTP_ERROR, code);
+  result = script_send (steps, n_steps, timeout_seconds, NULL, &error);
+  g_test_message ("%s", error != NULL ? error->message : "(no error)");
+  g_assert_null (result);
+  g_assert_error (error, domain, code);
 
   return error;
-}
-
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} KeepResult;
-
-static void
-keep_result_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  KeepResult *keep = user_data;
-
-  keep->result = g_object_ref (result);
-  g_main_loop_quit (keep->loop);
-}
-
-static void
-ignore_progress_cb (goffset  sent,
-                    goffset  total,
-                    gpointer user_data)
-{
-}
-
-static void
-record_destroy_thread_cb (gpointer user_data)
-{
-  GThread **thread = user_data;
-
-  *thread = g_thread_self ();
-}
-
-static gpointer
-unref_thread_func (gpointer data)
-{
-  g_object_unref (data);
-  return NULL;
-}
-
-/* The worker of sc_smtp_session_send_async () may drop the last reference to the task after the
- * caller's main context has finished with it. The session (whose destroy notifies free the
- * caller's data, e.g. a widget) must still be released on the caller's main context. */
-static void
-test_script_async_release_on_caller_context (void)
-{
-  static const ScriptStep steps[] = {
-    { NULL, "220 mx ESMTP\r\n" },
-    { "EHLO ", "250 mx\r\n" },
-    { "MAIL FROM:<" SC_TEST_LOGIN ">", "250 ok\r\n" },
-    { "RCPT TO:<alice@example.com>", "250 ok\r\n" },
-    { "RCPT TO:<bob@example.com>", "250 ok\r\n" },
-    { "DATA", "354 go ahead\r\n" },
-    { SCRIPT_DATA, "250 queued\r\n" },
-    { "QUIT", "221 bye\r\n" },
-  };
-  ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
-  g_autoptr(ScSmtpSession) session = script_session_new (server, 10);
-  g_autoptr(ScMessage) message = script_message_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GError) error = NULL;
-  KeepResult keep = { loop, NULL };
-  GThread *destroyed_on = NULL;
-  GThread *thread;
-  guint timeout_id;
-
-  sc_smtp_session_set_progress_func (session, ignore_progress_cb, &destroyed_on,
-                                     record_destroy_thread_cb);
-  sc_smtp_session_send_async (session, message, NULL, keep_result_cb, &keep);
-
-  timeout_id = g_timeout_add_seconds (30, async_timeout_cb, NULL);
-  g_main_loop_run (loop);
-  g_source_remove (timeout_id);
-  script_server_finish (server);
-
-  g_assert_true (sc_smtp_session_send_finish (session, keep.result, &error));
-  g_assert_no_error (error);
-
-  /* Wait (bounded) until only our reference to the task is left. */
-  for (guint i = 0; i < 500 && g_atomic_int_get (&G_OBJECT (keep.result)->ref_count) > 1; i++)
-    g_usleep (10 * 1000);
-  g_assert_cmpuint (g_atomic_int_get (&G_OBJECT (keep.result)->ref_count), ==, 1);
-
-  /* Drop the session, then the task on another thread, as when the worker is the last. */
-  g_clear_object (&session);
-  thread = g_thread_new ("unref-task", unref_thread_func, g_steal_pointer (&keep.result));
-  g_thread_join (thread);
-  g_assert_null (destroyed_on);
-
-  for (guint i = 0; i < 100 && destroyed_on == NULL; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_true (destroyed_on == g_thread_self ());
 }
 
 static gpointer
@@ -1546,11 +1461,13 @@ test_script_cancel_during_quit (void)
   g_autoptr(ScMessage) message = script_message_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   GThread *canceller;
   gint64 start = g_get_monotonic_time ();
 
   canceller = g_thread_new ("canceller", cancel_later_func, cancellable);
-  g_assert_false (sc_smtp_session_send_sync (session, message, cancellable, &error));
+  result = sc_smtp_session_send_sync (session, message, cancellable, &error);
+  g_assert_null (result);
   g_thread_join (canceller);
   script_server_finish (server);
 
@@ -1568,7 +1485,8 @@ test_script_invalid_utf8_reply (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR_CONNECT);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR,
+                                       SC_SMTP_ERROR_PROTOCOL);
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
   g_assert_null (strchr (error->message, '\x1b'));
   g_assert_nonnull (strstr (error->message, "bad"));
@@ -1586,7 +1504,8 @@ test_script_overlong_line (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR_PROTOCOL);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR,
+                                       SC_SMTP_ERROR_PROTOCOL);
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
   g_assert_cmpuint (strlen (error->message), <, 300);
 }
@@ -1603,20 +1522,20 @@ run_auth_echo (const ScriptStep *steps,
   g_autoptr(ScMessage) message = script_message_new ();
   g_autoptr(Recorder) recorder = recorder_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   g_autofree char *transcript = NULL;
 
-  g_object_set (settings, "login", SC_TEST_LOGIN, NULL);
-  g_object_set (settings, "password", SC_TEST_PASSWORD, NULL);
+  g_object_set (settings, "login", SC_TEST_LOGIN, "password", SC_TEST_PASSWORD, NULL);
   session = sc_smtp_session_new (settings);
-  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
+  recorder_connect (recorder, session);
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
+  result = sc_smtp_session_send_sync (session, message, NULL, &error);
   script_server_finish (server);
 
+  g_assert_null (result);
   g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_AUTH_FAILED);
   g_assert_nonnull (strstr (error->message, "<redacted>"));
   sc_test_assert_no_secret (error->message);
-  sc_test_assert_no_secret (sc_smtp_session_get_last_reply (session));
   transcript = recorder_transcript (recorder);
   sc_test_assert_no_secret (transcript);
 }
@@ -1683,15 +1602,14 @@ test_script_helo_fallback (void)
     { "QUIT", "221 bye\r\n" },
   };
   g_autoptr(GPtrArray) received = NULL;
-  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (script_send (steps, G_N_ELEMENTS (steps), 10, &received, &session, &error));
+  result = script_send (steps, G_N_ELEMENTS (steps), 10, &received, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (g_ptr_array_index (received, 2), ==, "MAIL FROM:<" SC_TEST_LOGIN ">");
-  g_assert_cmpuint (sc_smtp_session_get_refused_recipients (session)->len, ==, 0);
-  g_assert_cmpstr (sc_smtp_session_get_last_reply (session), ==,
-                   "250 2.0.0 Ok: queued as ABC123");
+  g_assert_cmpuint (sc_send_result_get_refused (result)->len, ==, 0);
+  g_assert_cmpstr (sc_send_result_get_reply (result), ==, "250 2.0.0 Ok: queued as ABC123");
 }
 
 /* PIPELINING: MAIL and both RCPTs in one go; SIZE announced; one recipient refused. */
@@ -1709,14 +1627,14 @@ test_script_pipelining (void)
     { SCRIPT_DATA, "250 2.0.0 queued\r\n" },
     { "QUIT", "221 2.0.0 bye\r\n" },
   };
-  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *refused;
   ScRefusedRecipient *r;
 
-  g_assert_true (script_send (steps, G_N_ELEMENTS (steps), 10, NULL, &session, &error));
+  result = script_send (steps, G_N_ELEMENTS (steps), 10, NULL, &error);
   g_assert_no_error (error);
-  refused = sc_smtp_session_get_refused_recipients (session);
+  refused = sc_send_result_get_refused (result);
   g_assert_cmpuint (refused->len, ==, 1);
   r = g_ptr_array_index (refused, 0);
   g_assert_cmpstr (r->address, ==, "alice@example.com");
@@ -1732,7 +1650,8 @@ test_script_malformed_greeting (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR_PROTOCOL);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR,
+                                       SC_SMTP_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, "“hello there”"));
 }
 
@@ -1745,7 +1664,8 @@ test_script_mismatched_multiline (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR_PROTOCOL);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR,
+                                       SC_SMTP_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, "“250 second”"));
 }
 
@@ -1760,7 +1680,7 @@ test_script_sender_refused (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10,
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR,
                                        SC_SMTP_ERROR_SENDER_REFUSED);
   g_assert_nonnull (strstr (error->message, "553 5.7.1"));
 }
@@ -1780,7 +1700,7 @@ test_script_message_refused (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10,
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR,
                                        SC_SMTP_ERROR_MESSAGE_REFUSED);
   g_assert_cmpstr (error->message, ==,
                    "The server refused the message: 554 5.7.1 Message rejected as spam");
@@ -1801,7 +1721,7 @@ test_script_lost_after_dot (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10,
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR,
                                        SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
   g_assert_cmpstr (error->message, ==, "The server did not confirm the message; it may or may "
                    "not have been delivered (the connection closed before its reply)");
@@ -1822,7 +1742,7 @@ test_script_no_reply_after_dot (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1,
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1, SC_SMTP_ERROR,
                                        SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
   g_assert_cmpstr (error->message, ==, "The server did not confirm the message; it may or may "
                    "not have been delivered (no reply within 1 second after the end of the "
@@ -1843,7 +1763,8 @@ test_script_no_reply_to_data (void)
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1, SC_SMTP_ERROR_TIMEOUT);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1, G_IO_ERROR,
+                                       G_IO_ERROR_TIMED_OUT);
   g_assert_true (g_str_has_prefix (error->message,
                                    "Timed out waiting for the server's reply to DATA"));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
@@ -1858,7 +1779,8 @@ test_script_silent_greeting (void)
   };
   g_autoptr(GError) error = NULL;
 
-  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1, SC_SMTP_ERROR_TIMEOUT);
+  error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1, G_IO_ERROR,
+                                       G_IO_ERROR_TIMED_OUT);
   g_assert_true (g_str_has_prefix (error->message, "Timed out waiting for the server's greeting"));
   g_assert_nonnull (strstr (error->message, "“tls”"));
 }
@@ -1877,9 +1799,7 @@ test_script_tls_to_plaintext (void)
   g_autoptr(ScMessage) message = script_message_new ();
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_test_message ("%s", error->message);
-  g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS);
+  error = send_expecting_error (session, message, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS);
   g_assert_true (g_str_has_prefix (error->message, "The TLS handshake with 127.0.0.1 failed"));
 
   script_server_finish (server);
@@ -1907,8 +1827,10 @@ test_script_address_injection (void)
       const char * const to[] = { bad[i], NULL };
       g_autoptr(ScMessage) message = sc_message_new (SC_TEST_LOGIN, to, "x", "y", NULL);
       g_autoptr(GError) error = NULL;
+      g_autoptr(ScSendResult) result = NULL;
 
-      g_assert_false (sc_smtp_session_send_sync (session, message, NULL, &error));
+      result = sc_smtp_session_send_sync (session, message, NULL, &error);
+      g_assert_null (result);
       g_assert_nonnull (error);
       g_assert_true (error->domain == SC_MESSAGE_ERROR);
     }
@@ -1919,6 +1841,140 @@ test_script_address_injection (void)
   g_clear_object (&connection);
   g_object_unref (client);
   script_server_finish (server);
+}
+
+/* The final reply is in the result, with the queue id in the forms servers write it. */
+static void
+test_script_queue_id (void)
+{
+  static const struct
+  {
+    const char *reply;
+    const char *queue_id;
+  } cases[] = {
+    { "250 2.0.0 Ok: queued as 4XyZ12AbC", "4XyZ12AbC" },       /* Postfix */
+    { "250 OK id=1tAbCd-0001Zx-2Q", "1tAbCd-0001Zx-2Q" },       /* Exim */
+    { "250 2.0.0 queued as <20261201.ABC@mx>", NULL },
+    { "250 2.0.0 Ok: queued as 9F3A1.", "9F3A1" },
+    { "250 2.0.0 OK  1764611234 x12si345 - gsmtp", NULL },
+    { "250 uid=12 accepted", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *reply = g_strconcat (cases[i].reply, "\r\n", NULL);
+      const ScriptStep steps[] = {
+        { NULL, "220 mx ESMTP\r\n" },
+        { "EHLO ", "250 mx\r\n" },
+        { "MAIL FROM:", "250 ok\r\n" },
+        { "RCPT TO:", "250 ok\r\n" },
+        { "RCPT TO:", "250 ok\r\n" },
+        { "DATA", "354 go ahead\r\n" },
+        { SCRIPT_DATA, reply },
+        { "QUIT", "221 bye\r\n" },
+      };
+      g_autoptr(ScSendResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      result = script_send (steps, G_N_ELEMENTS (steps), 10, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (sc_send_result_get_reply (result), ==, cases[i].reply);
+      g_assert_cmpstr (sc_send_result_get_queue_id (result), ==, cases[i].queue_id);
+    }
+}
+
+/* A server that hangs up while we wait: GIO's code, and what we were waiting for. */
+static void
+test_script_connection_closed (void)
+{
+  static const ScriptStep greeting[] = {
+    { NULL, NULL },
+  };
+  static const ScriptStep mail_from[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", NULL },
+  };
+  g_autoptr(GError) error = NULL;
+
+  error = script_send_expecting_error (greeting, G_N_ELEMENTS (greeting), 10, G_IO_ERROR,
+                                       G_IO_ERROR_CONNECTION_CLOSED);
+  g_assert_cmpstr (error->message, ==, "127.0.0.1 closed the connection while we were waiting "
+                   "for the server's greeting");
+  g_clear_error (&error);
+
+  error = script_send_expecting_error (mail_from, G_N_ELEMENTS (mail_from), 10, G_IO_ERROR,
+                                       G_IO_ERROR_CONNECTION_CLOSED);
+  g_assert_cmpstr (error->message, ==, "127.0.0.1 closed the connection while we were waiting "
+                   "for the server's reply to MAIL FROM");
+}
+
+typedef struct
+{
+  ScSmtpSession *session;
+  ScMessage     *message;
+  Recorder      *recorder;
+  AsyncData      data;
+} OwnContextData;
+
+static gpointer
+send_on_own_context_func (gpointer user_data)
+{
+  OwnContextData *own = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (context, FALSE);
+
+  g_main_context_push_thread_default (context);
+  own->data.loop = loop;
+  own->data.thread = g_thread_self ();
+  own->recorder->thread = g_thread_self ();
+  sc_smtp_session_send_async (own->session, own->message, NULL, send_async_cb, &own->data);
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (context);
+
+  return NULL;
+}
+
+/* send_async from a thread with a main context of its own: the signals and the result come on
+ * that context, never on the global default one (which nobody runs here). */
+static void
+test_script_async_thread_default_context (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:<" SC_TEST_LOGIN ">", "250 ok\r\n" },
+    { "RCPT TO:<alice@example.com>", "250 ok\r\n" },
+    { "RCPT TO:<bob@example.com>", "250 ok\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, "250 queued as Q1\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
+  g_autoptr(ScSmtpSession) session = script_session_new (server, 10);
+  g_autoptr(ScMessage) message = script_message_new ();
+  g_autoptr(Recorder) recorder = recorder_new (NULL);
+  g_autofree char *transcript = NULL;
+  OwnContextData own = { session, message, recorder, { 0 } };
+  GThread *thread;
+
+  recorder_connect (recorder, session);
+  thread = g_thread_new ("own-context", send_on_own_context_func, &own);
+  g_thread_join (thread);
+  script_server_finish (server);
+
+  g_assert_true (own.data.called);
+  g_assert_false (own.data.wrong_thread);
+  g_assert_no_error (own.data.error);
+  g_assert_cmpstr (sc_send_result_get_queue_id (own.data.result), ==, "Q1");
+  g_clear_pointer (&own.data.result, sc_send_result_unref);
+
+  g_assert_false (recorder->wrong_thread);
+  recorder_assert_progress (recorder, sc_message_get_size (message));
+  transcript = recorder_transcript (recorder);
+  g_assert_true (g_str_has_prefix (transcript, "S: 220 mx ESMTP\nC: EHLO "));
+  g_assert_true (g_str_has_suffix (transcript, "C: .\nS: 250 queued as Q1\nC: QUIT\n"
+                                               "S: 221 bye\n"));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -2022,7 +2078,7 @@ test_starttls_injection_discarded (void)
   g_autoptr(ScMessage) message = message_from_settings (env->settings);
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(Recorder) recorder = recorder_new (NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSendResult) result = NULL;
   g_autofree char *transcript = NULL;
   InjectProxy proxy = { 0 };
 
@@ -2030,13 +2086,12 @@ test_starttls_injection_discarded (void)
   proxy.target_port = env->server->port;
   proxy.thread = g_thread_new ("proxy", proxy_thread, &proxy);
 
-  g_object_set (env->settings, "smtp-port", proxy.port, NULL);
+  g_object_set (env->settings, "smtp-port", (guint) proxy.port, NULL);
   g_assert_cmpint (sc_settings_get_security (env->settings), ==, SC_SECURITY_STARTTLS);
   session = sc_smtp_session_new (env->settings);
-  sc_smtp_session_set_transcript_func (session, transcript_cb, recorder, NULL);
+  recorder_connect (recorder, session);
 
-  g_assert_true (sc_smtp_session_send_sync (session, message, NULL, &error));
-  g_assert_no_error (error);
+  result = send_expecting_success (session, message);
 
   g_thread_join (proxy.thread);
   g_socket_close (proxy.listener, NULL);
@@ -2057,15 +2112,12 @@ main (int    argc,
   g_mime_init ();
 
   g_test_add_func ("/tls/stream", test_tls_stream);
-  g_test_add_func ("/tls/hostname-mismatch", test_tls_stream_hostname_mismatch);
-  g_test_add_func ("/tls/ip-mismatch", test_tls_stream_ip_mismatch);
+  g_test_add_func ("/tls/name-mismatch", test_tls_stream_name_mismatch);
   g_test_add_func ("/tls/bad-ca-file", test_tls_stream_bad_ca_file);
   g_test_add_func ("/smtp/tls/plain-delivers", test_tls_plain_delivers);
   g_test_add_func ("/smtp/tls/ip-literal", test_tls_ip_literal);
-  g_test_add_func ("/smtp/tls/ip-literal-brackets", test_tls_ip_literal_brackets);
-  g_test_add_func ("/smtp/tls/untrusted-certificate", test_untrusted_certificate);
+  g_test_add_func ("/smtp/untrusted-certificate", test_untrusted_certificate);
   g_test_add_func ("/smtp/starttls/delivers", test_starttls_delivers);
-  g_test_add_func ("/smtp/starttls/untrusted-certificate", test_untrusted_certificate_starttls);
   g_test_add_func ("/smtp/starttls/not-offered", test_starttls_not_offered);
   g_test_add_func ("/smtp/starttls/injection-discarded", test_starttls_injection_discarded);
   g_test_add_func ("/smtp/none/loopback", test_plain_loopback);
@@ -2092,8 +2144,10 @@ main (int    argc,
   g_test_add_func ("/smtp/script/address-injection", test_script_address_injection);
   g_test_add_func ("/smtp/script/silent-greeting", test_script_silent_greeting);
   g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);
-  g_test_add_func ("/smtp/script/async-release-on-caller-context",
-                   test_script_async_release_on_caller_context);
+  g_test_add_func ("/smtp/script/queue-id", test_script_queue_id);
+  g_test_add_func ("/smtp/script/async-thread-default-context",
+                   test_script_async_thread_default_context);
+  g_test_add_func ("/smtp/script/connection-closed", test_script_connection_closed);
   g_test_add_func ("/smtp/script/cancel-during-quit", test_script_cancel_during_quit);
   g_test_add_func ("/smtp/script/invalid-utf8-reply", test_script_invalid_utf8_reply);
   g_test_add_func ("/smtp/script/overlong-line", test_script_overlong_line);

@@ -16,9 +16,6 @@ G_BEGIN_DECLS
 
 /**
  * ScSmtpError:
- * @SC_SMTP_ERROR_CONNECT: the host could not be resolved or connected to
- * @SC_SMTP_ERROR_TLS: the TLS handshake or the TLS record layer failed
- * @SC_SMTP_ERROR_CERTIFICATE: the server certificate is not trusted or does not match the host
  * @SC_SMTP_ERROR_STARTTLS_UNAVAILABLE: STARTTLS was required but the server did not offer it
  * @SC_SMTP_ERROR_INSECURE: refused to send credentials or mail without encryption
  * @SC_SMTP_ERROR_AUTH_UNAVAILABLE: no authentication mechanism we support is offered
@@ -27,17 +24,17 @@ G_BEGIN_DECLS
  * @SC_SMTP_ERROR_RECIPIENTS_REFUSED: every RCPT TO was refused
  * @SC_SMTP_ERROR_MESSAGE_REFUSED: DATA or the message content was refused
  * @SC_SMTP_ERROR_MESSAGE_TOO_LARGE: the message is larger than the server's SIZE limit
- * @SC_SMTP_ERROR_PROTOCOL: the server said something we could not understand
- * @SC_SMTP_ERROR_TIMEOUT: the server did not answer or accept data in time
- * @SC_SMTP_ERROR_CONNECTION_LOST: the connection closed while a reply was awaited
+ * @SC_SMTP_ERROR_PROTOCOL: the server refused the session (its greeting or EHLO), or said
+ *   something we could not understand
  * @SC_SMTP_ERROR_DELIVERY_UNCERTAIN: the whole message was sent but the final reply was lost,
  *   so the server may or may not have accepted it
+ *
+ * Only the SMTP dialogue's own refusals and rules. A failure below it keeps its GIO domain:
+ * connecting, time-outs and a closed connection are #G_IO_ERROR (with the context added to the
+ * message), the TLS layer raises #G_TLS_ERROR, and a cancellation is %G_IO_ERROR_CANCELLED.
  */
 typedef enum
 {
-  SC_SMTP_ERROR_CONNECT,
-  SC_SMTP_ERROR_TLS,
-  SC_SMTP_ERROR_CERTIFICATE,
   SC_SMTP_ERROR_STARTTLS_UNAVAILABLE,
   SC_SMTP_ERROR_INSECURE,
   SC_SMTP_ERROR_AUTH_UNAVAILABLE,
@@ -47,8 +44,6 @@ typedef enum
   SC_SMTP_ERROR_MESSAGE_REFUSED,
   SC_SMTP_ERROR_MESSAGE_TOO_LARGE,
   SC_SMTP_ERROR_PROTOCOL,
-  SC_SMTP_ERROR_TIMEOUT,
-  SC_SMTP_ERROR_CONNECTION_LOST,
   SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
 } ScSmtpError;
 

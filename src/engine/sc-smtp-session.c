@@ -15,9 +15,10 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
+#include "sc-address.h"
 #include "sc-error.h"
-#include "sc-util.h"
 #include "sc-tls-stream.h"
+#include "sc-util.h"
 
 #define READ_BUFFER_SIZE      4096
 #define REPLY_LINE_MAX        (16 * 1024)   /* RFC 5321 says 512; be lenient, but bounded */
@@ -30,52 +31,54 @@
 /* Types                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
+/* What a send needs to know about the server, copied from the settings. */
+typedef struct
+{
+  char       *host;
+  guint16     port;
+  ScSecurity  security;
+  char       *ca_file;           /* NULL: the system trust store */
+  guint       timeout_seconds;
+  char       *login;             /* NULL or "": no AUTH */
+  ScSecret   *password;
+} ScSmtpConfig;
+
 struct _ScSmtpSession
 {
-  GObject               parent_instance;
+  GObject       parent_instance;
 
-  /* Copied from the settings: the session never looks at them again. */
-  char                 *host;
-  guint16               port;
-  ScSecurity            security;
-  char                 *ca_file;
-  guint                 timeout_seconds;
-  char                 *login;
-  char                 *password;
-
-  ScSmtpProgressFunc    progress_func;
-  gpointer              progress_data;
-  GDestroyNotify        progress_destroy;
-  ScSmtpTranscriptFunc  transcript_func;
-  gpointer              transcript_data;
-  GDestroyNotify        transcript_destroy;
-
-  /* Results of the last send. */
-  GPtrArray            *refused;
-  char                 *last_reply;
+  ScSmtpConfig  config;
 };
 
 G_DEFINE_FINAL_TYPE (ScSmtpSession, sc_smtp_session, G_TYPE_OBJECT)
 
-/* Hands progress and transcript lines from the sending thread to the main context that called
- * sc_smtp_session_send_async (), with at most one dispatch pending at a time. */
-typedef struct
-{
-  GMainContext  *context;
-  ScSmtpSession *session;
-  GMutex         mutex;
-  gboolean       dispatch_pending;
-  gboolean       progress_pending;
-  goffset        bytes_sent;
-  goffset        bytes_total;
-  GQueue         lines;
-} ScSmtpRelay;
+enum {
+  SIGNAL_PROGRESS,
+  SIGNAL_TRANSCRIPT,
+  N_SIGNALS
+};
 
+static guint signals[N_SIGNALS];
+
+/* Everything one send needs, owned by the thread that sends: a copy of the configuration, the
+ * message, and where to emit the signals. */
 typedef struct
 {
-  gboolean  outgoing;
-  char     *line;
-} ScTranscriptLine;
+  ScSmtpConfig   config;
+  ScMessage     *message;
+  ScSmtpSession *session;   /* only to emit signals on, on @context */
+  GMainContext  *context;   /* the caller's of send_async; NULL: emit in the sending thread */
+} ScSendJob;
+
+/* One "progress" or "transcript" emission on the caller's main context. */
+typedef struct
+{
+  ScSmtpSession *session;
+  char          *line;      /* NULL: progress */
+  gboolean       outgoing;
+  gint64         bytes_sent;
+  gint64         bytes_total;
+} ScEmission;
 
 typedef struct
 {
@@ -84,49 +87,42 @@ typedef struct
   char      *text;    /* "550 5.1.1 <x@example.com>: Recipient address rejected", one line */
 } ScSmtpReply;
 
-/* What the worker of sc_smtp_session_send_async () needs besides the session. */
+/* One connection, for the duration of one send. */
 typedef struct
 {
-  ScSmtpSession *session;   /* released on @context, see send_task_data_free () */
-  ScMessage     *message;
-  ScSmtpRelay   *relay;     /* NULL when there is no callback to relay */
-  GMainContext  *context;   /* the caller's */
-} ScSendTaskData;
+  ScSendJob          *job;
+  const ScSmtpConfig *config;
+  GCancellable       *cancellable;
 
-/* One connection, for the duration of one sc_smtp_session_send_sync (). */
-typedef struct
-{
-  ScSmtpSession     *session;
-  ScSmtpRelay       *relay;
-  GCancellable      *cancellable;
+  GSocketConnection  *connection;
+  GSocket            *socket;
+  ScTlsStream        *tls;
+  GInputStream       *input;
+  GOutputStream      *output;
+  char               *local_name;
 
-  GSocketConnection *connection;
-  GSocket           *socket;
-  ScTlsStream       *tls;
-  GInputStream      *input;
-  GOutputStream     *output;
-  char              *local_name;
-
-  char               buffer[READ_BUFFER_SIZE];
-  gsize              buffer_pos;
-  gsize              buffer_len;
+  char                buffer[READ_BUFFER_SIZE];
+  gsize               buffer_pos;
+  gsize               buffer_len;
 
   /* EHLO extensions */
-  gboolean           ext_size;
+  gboolean            ext_size;
   guint64            size_limit;
-  gboolean           ext_pipelining;
-  gboolean           ext_8bitmime;
-  gboolean           ext_smtputf8;
-  gboolean           ext_starttls;
-  gboolean           ext_enhanced;
-  gboolean           ext_auth;
-  GPtrArray         *auth_mechanisms;
+  gboolean            ext_pipelining;
+  gboolean            ext_8bitmime;
+  gboolean            ext_starttls;
+  gboolean            ext_auth;
+  GPtrArray          *auth_mechanisms;
 
   /* What we sent during AUTH: a server may echo it in a reply, never shown again */
-  GPtrArray         *secrets;
+  GPtrArray          *secrets;
 
   /* The last error was a reply from a server that still listens: QUIT politely. */
-  gboolean           in_sync;
+  gboolean            in_sync;
+
+  /* The results */
+  GPtrArray          *refused;        /* ScRefusedRecipient */
+  char               *final_reply;    /* the reply to the end of the message */
 } ScSmtpConnection;
 
 /* A GOutputStream between the DATA buffer and the connection that counts what goes through. */
@@ -149,6 +145,55 @@ G_DEFINE_FINAL_TYPE (ScSmtpDataStream, sc_smtp_data_stream, G_TYPE_OUTPUT_STREAM
 /* ------------------------------------------------------------------------------------------ */
 /* Small helpers                                                                              */
 /* ------------------------------------------------------------------------------------------ */
+
+static void
+sc_smtp_config_copy (ScSmtpConfig       *dest,
+                     const ScSmtpConfig *src)
+{
+  dest->host = g_strdup (src->host);
+  dest->port = src->port;
+  dest->security = src->security;
+  dest->ca_file = g_strdup (src->ca_file);
+  dest->timeout_seconds = src->timeout_seconds;
+  dest->login = g_strdup (src->login);
+  dest->password = g_strdup (src->password);
+}
+
+static void
+sc_smtp_config_clear (ScSmtpConfig *config)
+{
+  g_clear_pointer (&config->host, g_free);
+  g_clear_pointer (&config->ca_file, g_free);
+  g_clear_pointer (&config->login, g_free);
+  sc_secret_clear (&config->password);
+}
+
+static ScSendJob *
+sc_send_job_new (ScSmtpSession *session,
+                 ScMessage     *message,
+                 GMainContext  *context)
+{
+  ScSendJob *job = g_new0 (ScSendJob, 1);
+
+  sc_smtp_config_copy (&job->config, &session->config);
+  job->message = g_object_ref (message);
+  job->session = g_object_ref (session);
+  job->context = context != NULL ? g_main_context_ref (context) : NULL;
+
+  return job;
+}
+
+static void
+sc_send_job_free (gpointer data)
+{
+  ScSendJob *job = data;
+
+  sc_smtp_config_clear (&job->config);
+  g_clear_object (&job->message);
+  g_clear_object (&job->session);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_free (job);
+}
 
 static void
 sc_smtp_reply_free (ScSmtpReply *reply)
@@ -190,8 +235,8 @@ add_secret (ScSmtpConnection *c,
 }
 
 /* A server may quote what we sent in its reply ("535 … AUTH PLAIN AGFs…"): replies reach the
- * transcript, error messages and the last reply, so the secrets become "<redacted>". Takes
- * @line, returns the redacted copy. */
+ * transcript, error messages and the result, so the secrets become "<redacted>". Takes @line,
+ * returns the redacted copy. */
 static char *
 redact_secrets (ScSmtpConnection *c,
                 char             *line)
@@ -209,62 +254,24 @@ redact_secrets (ScSmtpConnection *c,
   return g_string_free (str, FALSE);
 }
 
-/* The bare address for MAIL FROM / RCPT TO: "Name <a@b>" → "a@b"; refuses anything that could
- * inject a command (line breaks, angle brackets, control characters, spaces). */
-static char *
-envelope_address (const char  *address,
-                  GError     **error)
-{
-  g_autofree char *copy = g_strstrip (g_strdup (address != NULL ? address : ""));
-  const char *start = copy;
-  const char *end = copy + strlen (copy);
-  const char *lt = strrchr (copy, '<');
-
-  if (lt != NULL)
-    {
-      const char *gt = strchr (lt, '>');
-
-      if (gt != NULL && gt[1] == '\0')
-        {
-          start = lt + 1;
-          end = gt;
-        }
-    }
-
-  for (const char *p = start; p < end; p++)
-    {
-      if ((guchar) *p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>')
-        {
-          g_autofree char *shown = g_strescape (address != NULL ? address : "", NULL);
-
-          g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                       _("“%s” is not a valid e-mail address"), shown);
-          return NULL;
-        }
-    }
-
-  if (start == end || memchr (start, '@', end - start) == NULL)
-    {
-      g_autofree char *shown = g_strescape (address != NULL ? address : "", NULL);
-
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   _("“%s” is not a valid e-mail address"), shown);
-      return NULL;
-    }
-
-  return g_strndup (start, end - start);
-}
-
+/* MAIL FROM and RCPT TO take a plain address. sc_address_validate () is the rule, and it refuses
+ * whatever could inject a command (line breaks, spaces, angle brackets, control characters). */
 static gboolean
-is_ascii (const char *str)
+check_envelope_address (const char  *role,
+                        const char  *address,
+                        GError     **error)
 {
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      if ((guchar) *p >= 0x80)
-        return FALSE;
-    }
+  g_autoptr(GError) local_error = NULL;
 
-  return TRUE;
+  if (sc_address_validate (address, &local_error))
+    return TRUE;
+
+  g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+               /* Translators: the first %s is "sender" or "recipient" (context "address
+                * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
+                * not an e-mail address (like name@example.com)". */
+               _("The %s address %s"), role, local_error->message);
+  return FALSE;
 }
 
 static const char *
@@ -305,138 +312,71 @@ seconds_word (guint n)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Relay to the main context                                                                  */
+/* Signals, on the caller's main context                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
 static void
-transcript_line_free (gpointer data)
+sc_emission_free (gpointer data)
 {
-  ScTranscriptLine *line = data;
+  ScEmission *emission = data;
 
-  g_free (line->line);
-  g_free (line);
-}
-
-static void
-sc_smtp_relay_clear (gpointer data)
-{
-  ScSmtpRelay *relay = data;
-
-  g_queue_clear_full (&relay->lines, transcript_line_free);
-  g_mutex_clear (&relay->mutex);
-  g_clear_object (&relay->session);
-  g_clear_pointer (&relay->context, g_main_context_unref);
-}
-
-static ScSmtpRelay *
-sc_smtp_relay_new (ScSmtpSession *session,
-                   GMainContext  *context)
-{
-  ScSmtpRelay *relay = g_atomic_rc_box_new0 (ScSmtpRelay);
-
-  relay->session = g_object_ref (session);
-  relay->context = g_main_context_ref (context);
-  g_mutex_init (&relay->mutex);
-  g_queue_init (&relay->lines);
-
-  return relay;
-}
-
-static void
-sc_smtp_relay_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, sc_smtp_relay_clear);
+  g_clear_object (&emission->session);
+  g_free (emission->line);
+  g_free (emission);
 }
 
 static gboolean
-sc_smtp_relay_dispatch_cb (gpointer data)
+sc_emission_dispatch_cb (gpointer data)
 {
-  ScSmtpRelay *relay = data;
-  ScSmtpSession *session = relay->session;
-  GQueue lines = G_QUEUE_INIT;
-  gboolean progress;
-  goffset sent;
-  goffset total;
+  ScEmission *emission = data;
 
-  g_mutex_lock (&relay->mutex);
-  lines = relay->lines;
-  g_queue_init (&relay->lines);
-  progress = relay->progress_pending;
-  sent = relay->bytes_sent;
-  total = relay->bytes_total;
-  relay->progress_pending = FALSE;
-  relay->dispatch_pending = FALSE;
-  g_mutex_unlock (&relay->mutex);
-
-  for (GList *l = lines.head; l != NULL; l = l->next)
-    {
-      ScTranscriptLine *line = l->data;
-
-      if (session->transcript_func != NULL)
-        session->transcript_func (line->outgoing, line->line, session->transcript_data);
-    }
-  g_queue_clear_full (&lines, transcript_line_free);
-
-  if (progress && session->progress_func != NULL)
-    session->progress_func (sent, total, session->progress_data);
+  if (emission->line != NULL)
+    g_signal_emit (emission->session, signals[SIGNAL_TRANSCRIPT], 0,
+                   emission->outgoing, emission->line);
+  else
+    g_signal_emit (emission->session, signals[SIGNAL_PROGRESS], 0,
+                   emission->bytes_sent, emission->bytes_total);
 
   return G_SOURCE_REMOVE;
 }
 
-/* Called with relay->mutex held. */
+/* Emits now when sending on the caller's thread (send_sync), else from an idle on the caller's
+ * context: not g_main_context_invoke (), which would run it right here on the worker whenever
+ * that context happens to be free. Idles of one priority run in the order they were attached,
+ * and the task's completion comes after, so the last progress arrives before the result. */
 static void
-sc_smtp_relay_schedule_locked (ScSmtpRelay *relay)
+emit_on_caller (ScSmtpConnection *c,
+                ScEmission       *emission)
 {
   GSource *source;
 
-  if (relay->dispatch_pending)
-    return;
+  emission->session = g_object_ref (c->job->session);
 
-  relay->dispatch_pending = TRUE;
+  if (c->job->context == NULL)
+    {
+      sc_emission_dispatch_cb (emission);
+      sc_emission_free (emission);
+      return;
+    }
 
-  /* An idle source, not g_main_context_invoke (): that could run the callback right here on
-   * the worker when the main context happens to be free. Same priority as the GTask's
-   * completion, and attached earlier, so the last progress arrives before the result. */
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[sc] smtp progress");
-  g_source_set_callback (source, sc_smtp_relay_dispatch_cb,
-                         g_atomic_rc_box_acquire (relay), sc_smtp_relay_unref);
-  g_source_attach (source, relay->context);
+  g_source_set_static_name (source, "[sc] smtp signal");
+  g_source_set_callback (source, sc_emission_dispatch_cb, emission, sc_emission_free);
+  g_source_attach (source, c->job->context);
   g_source_unref (source);
 }
-
-/* ------------------------------------------------------------------------------------------ */
-/* Transcript and progress                                                                    */
-/* ------------------------------------------------------------------------------------------ */
 
 static void
 emit_transcript (ScSmtpConnection *c,
                  gboolean          outgoing,
                  const char       *line)
 {
-  ScSmtpSession *session = c->session;
+  ScEmission *emission = g_new0 (ScEmission, 1);
 
-  if (session->transcript_func == NULL)
-    return;
-
-  if (c->relay == NULL)
-    {
-      session->transcript_func (outgoing, line, session->transcript_data);
-      return;
-    }
-
-  {
-    ScTranscriptLine *item = g_new0 (ScTranscriptLine, 1);
-
-    item->outgoing = outgoing;
-    item->line = g_strdup (line);
-
-    g_mutex_lock (&c->relay->mutex);
-    g_queue_push_tail (&c->relay->lines, item);
-    sc_smtp_relay_schedule_locked (c->relay);
-    g_mutex_unlock (&c->relay->mutex);
-  }
+  emission->outgoing = outgoing;
+  emission->line = g_strdup (line);
+  emit_on_caller (c, emission);
 }
 
 static void
@@ -444,30 +384,18 @@ emit_progress (ScSmtpConnection *c,
                goffset           sent,
                goffset           total)
 {
-  ScSmtpSession *session = c->session;
+  ScEmission *emission = g_new0 (ScEmission, 1);
 
-  if (session->progress_func == NULL)
-    return;
-
-  if (c->relay == NULL)
-    {
-      session->progress_func (sent, total, session->progress_data);
-      return;
-    }
-
-  g_mutex_lock (&c->relay->mutex);
-  c->relay->bytes_sent = sent;
-  c->relay->bytes_total = total;
-  c->relay->progress_pending = TRUE;
-  sc_smtp_relay_schedule_locked (c->relay);
-  g_mutex_unlock (&c->relay->mutex);
+  emission->bytes_sent = sent;
+  emission->bytes_total = total;
+  emit_on_caller (c, emission);
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Error mapping                                                                              */
+/* Errors: GIO's code, with what we were doing                                                */
 /* ------------------------------------------------------------------------------------------ */
 
-/* A failed read while waiting for a reply to @command (NULL: the greeting). */
+/* A failed read while waiting for a reply to @command (NULL: the greeting). Takes @io_error. */
 static void
 set_read_error (ScSmtpConnection  *c,
                 GError            *io_error,
@@ -477,76 +405,64 @@ set_read_error (ScSmtpConnection  *c,
   g_autofree char *phrase_free = NULL;
   const char *phrase = waiting_for_phrase (command, &phrase_free);
 
-  if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      io_error->domain == SC_SMTP_ERROR)
-    {
-      g_propagate_error (error, io_error);
-      return;
-    }
-
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       /* A silent server right after connecting is most often one that waits for a TLS
        * handshake: say what to change. */
-      gboolean hint = command == NULL && c->session->security != SC_SECURITY_TLS;
+      gboolean hint = command == NULL && c->config->security != SC_SECURITY_TLS;
 
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                    /* Translators: the first %s is e.g. "the server's greeting", %u %s is a
                     * number of seconds ("30 seconds"), the last %s is empty or the hint
                     * "; if this port expects TLS …". */
                    _("Timed out waiting for %s (no answer for %u %s)%s"),
-                   phrase, c->session->timeout_seconds,
-                   seconds_word (c->session->timeout_seconds),
+                   phrase, c->config->timeout_seconds,
+                   seconds_word (c->config->timeout_seconds),
                    /* Translators: appended to "Timed out waiting for the server's greeting
                     * (…)"; “tls” is a setting value: keep it. */
                    hint ? _("; if this port expects TLS from the start (usually port 465), "
                             "set the security to “tls”") : "");
-    }
-  else
-    {
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST,
-                   /* Translators: the first %s is the server, the second e.g. "the server's
-                    * greeting", the third the reason. */
-                   _("The connection to %s was lost while waiting for %s: %s"),
-                   c->session->host, phrase, io_error->message);
+      g_error_free (io_error);
+      return;
     }
 
-  g_error_free (io_error);
+  if (!g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (&io_error,
+                    /* Translators: the first %s is the server, the second e.g. "the server's
+                     * greeting"; the reason follows. */
+                    _("The connection to %s was lost while waiting for %s: "),
+                    c->config->host, phrase);
+
+  g_propagate_error (error, io_error);
 }
 
-/* A failed write of @what ("EHLO", "the message"). */
+/* A failed write of @what ("EHLO", "the message"). Takes @io_error. */
 static void
 set_write_error (ScSmtpConnection  *c,
                  GError            *io_error,
                  const char        *what,
                  GError           **error)
 {
-  if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      io_error->domain == SC_SMTP_ERROR)
-    {
-      g_propagate_error (error, io_error);
-      return;
-    }
-
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                    /* Translators: the first %s is an SMTP command such as "MAIL FROM" or
                     * "the message"; %u %s is a number of seconds ("30 seconds"). */
                    _("Timed out sending %s: the server accepted no data for %u %s"),
-                   what, c->session->timeout_seconds,
-                   seconds_word (c->session->timeout_seconds));
-    }
-  else
-    {
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST,
-                   /* Translators: the first %s is the server, the second an SMTP command
-                    * such as "MAIL FROM" or "the message", the third the reason. */
-                   _("The connection to %s was lost while sending %s: %s"),
-                   c->session->host, what, io_error->message);
+                   what, c->config->timeout_seconds,
+                   seconds_word (c->config->timeout_seconds));
+      g_error_free (io_error);
+      return;
     }
 
-  g_error_free (io_error);
+  if (!g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (&io_error,
+                    /* Translators: the first %s is the server, the second an SMTP command
+                     * such as "MAIL FROM" or "the message"; the reason follows. */
+                    _("The connection to %s was lost while sending %s: "),
+                    c->config->host, what);
+
+  g_propagate_error (error, io_error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -620,11 +536,11 @@ read_line (ScSmtpConnection  *c,
         {
           g_autofree char *phrase_free = NULL;
 
-          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST,
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
                        /* Translators: the first %s is the server, the second e.g. "the
                         * server's greeting". */
                        _("%s closed the connection while we were waiting for %s"),
-                       c->session->host, waiting_for_phrase (command, &phrase_free));
+                       c->config->host, waiting_for_phrase (command, &phrase_free));
           return NULL;
         }
 
@@ -717,9 +633,6 @@ read_reply (ScSmtpConnection  *c,
 
   reply->text = g_string_free (g_steal_pointer (&text), FALSE);
 
-  g_free (c->session->last_reply);
-  c->session->last_reply = g_strdup (reply->text);
-
   return g_steal_pointer (&reply);
 }
 
@@ -789,17 +702,17 @@ static gboolean
 connect_to_server (ScSmtpConnection  *c,
                    GError           **error)
 {
-  ScSmtpSession *session = c->session;
+  const ScSmtpConfig *config = c->config;
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnectable) address = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GSocketAddress) local_address = NULL;
-  g_autofree char *bare_host = sc_host_strip_brackets (session->host);
+  g_autofree char *bare_host = sc_host_strip_brackets (config->host);
 
-  g_socket_client_set_timeout (client, session->timeout_seconds);
+  g_socket_client_set_timeout (client, config->timeout_seconds);
   g_socket_client_set_enable_proxy (client, FALSE);
 
-  address = g_network_address_new (bare_host, session->port);
+  address = g_network_address_new (bare_host, config->port);
   c->connection = g_socket_client_connect (client, address, c->cancellable, &local_error);
   if (c->connection == NULL)
     {
@@ -809,15 +722,16 @@ connect_to_server (ScSmtpConnection  *c,
           return FALSE;
         }
 
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECT,
+      /* GIO's domain and code, with the port in the message */
+      g_set_error (error, local_error->domain, local_error->code,
                    /* Translators: "%s:%u" is the server and port, the last %s the reason. */
                    _("Could not connect to %s:%u: %s"),
-                   session->host, session->port, connect_reason (local_error->message));
+                   config->host, config->port, connect_reason (local_error->message));
       return FALSE;
     }
 
   c->socket = g_socket_connection_get_socket (c->connection);
-  g_socket_set_timeout (c->socket, session->timeout_seconds);
+  g_socket_set_timeout (c->socket, config->timeout_seconds);
   if (!g_socket_set_option (c->socket, IPPROTO_TCP, TCP_NODELAY, TRUE, &local_error))
     {
       g_debug ("Could not set TCP_NODELAY: %s", local_error->message);
@@ -825,7 +739,7 @@ connect_to_server (ScSmtpConnection  *c,
     }
 
   /* "security": "none" is for a server on this machine: make sure the name really led here. */
-  if (session->security == SC_SECURITY_NONE)
+  if (config->security == SC_SECURITY_NONE)
     {
       g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (c->connection,
                                                                                  NULL);
@@ -836,7 +750,7 @@ connect_to_server (ScSmtpConnection  *c,
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
                        _("Refusing to talk to %s without encryption: it is not this computer"),
-                       session->host);
+                       config->host);
           return FALSE;
         }
     }
@@ -872,35 +786,32 @@ start_tls (ScSmtpConnection  *c,
 {
   g_autoptr(GError) local_error = NULL;
   /* "[127.0.0.1]": the certificate holds the bare address */
-  g_autofree char *bare_host = sc_host_strip_brackets (c->session->host);
+  g_autofree char *bare_host = sc_host_strip_brackets (c->config->host);
 
   c->tls = sc_tls_stream_new (G_IO_STREAM (c->connection), bare_host,
-                              c->session->ca_file, error);
+                              c->config->ca_file, error);
   if (c->tls == NULL)
     return FALSE;
 
   if (!sc_tls_stream_handshake (c->tls, c->cancellable, &local_error))
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          local_error->domain == SC_SMTP_ERROR)
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-        }
-      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        {
-          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT,
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                        /* Translators: %s is the server; %u %s is a number of seconds. */
                        _("Timed out during the TLS handshake with %s (no answer for %u %s)"),
-                       c->session->host, c->session->timeout_seconds,
-                       seconds_word (c->session->timeout_seconds));
+                       c->config->host, c->config->timeout_seconds,
+                       seconds_word (c->config->timeout_seconds));
+          return FALSE;
         }
-      else
-        {
-          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
-                       /* Translators: the first %s is the server, the second the reason. */
-                       _("The TLS handshake with %s failed: %s"),
-                       c->session->host, local_error->message);
-        }
+
+      /* G_TLS_ERROR already names the server; a broken connection does not. */
+      if (local_error->domain == G_IO_ERROR &&
+          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_prefix_error (&local_error,
+                        /* Translators: %s is the server; the reason follows. */
+                        _("The TLS handshake with %s failed: "), c->config->host);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
@@ -908,7 +819,7 @@ start_tls (ScSmtpConnection  *c,
     {
       g_autofree char *desc = sc_tls_stream_get_description (c->tls);
 
-      g_debug ("TLS with %s: %s", c->session->host, desc);
+      g_debug ("TLS with %s: %s", c->config->host, desc);
     }
 
   c->input = g_io_stream_get_input_stream (G_IO_STREAM (c->tls));
@@ -924,9 +835,7 @@ reset_extensions (ScSmtpConnection *c)
   c->size_limit = 0;
   c->ext_pipelining = FALSE;
   c->ext_8bitmime = FALSE;
-  c->ext_smtputf8 = FALSE;
   c->ext_starttls = FALSE;
-  c->ext_enhanced = FALSE;
   c->ext_auth = FALSE;
   g_clear_pointer (&c->auth_mechanisms, g_ptr_array_unref);
   c->auth_mechanisms = g_ptr_array_new_with_free_func (g_free);
@@ -957,12 +866,8 @@ parse_extensions (ScSmtpConnection *c,
         c->ext_pipelining = TRUE;
       else if (g_ascii_strcasecmp (keyword, "8BITMIME") == 0)
         c->ext_8bitmime = TRUE;
-      else if (g_ascii_strcasecmp (keyword, "SMTPUTF8") == 0)
-        c->ext_smtputf8 = TRUE;
       else if (g_ascii_strcasecmp (keyword, "STARTTLS") == 0)
         c->ext_starttls = TRUE;
-      else if (g_ascii_strcasecmp (keyword, "ENHANCEDSTATUSCODES") == 0)
-        c->ext_enhanced = TRUE;
       else if (g_ascii_strcasecmp (keyword, "AUTH") == 0)
         {
           c->ext_auth = TRUE;
@@ -1061,28 +966,38 @@ write_secret (ScSmtpConnection  *c,
   return write_commands (c, data, shown, "AUTH", error);
 }
 
+/* base64 of "authzid NUL authcid NUL password" (RFC 4616), encoded piece by piece so that the
+ * credentials are never copied into a buffer of their own. */
+static ScSecret *
+auth_plain_payload (const char *login,
+                    const char *password)
+{
+  const char *pieces[] = { "", login, "", password };
+  gsize lengths[] = { 1, strlen (login), 1, strlen (password) };
+  gsize total = lengths[0] + lengths[1] + lengths[2] + lengths[3];
+  char *out = g_malloc0 ((total / 3 + 1) * 4 + 5);
+  gsize n = 0;
+  int state = 0;
+  int save = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    n += g_base64_encode_step ((const guchar *) pieces[i], lengths[i], FALSE, out + n,
+                               &state, &save);
+  n += g_base64_encode_close (FALSE, out + n, &state, &save);
+  out[n] = '\0';
+
+  return out;
+}
+
 static gboolean
 auth_plain (ScSmtpConnection  *c,
             GError           **error)
 {
-  ScSmtpSession *session = c->session;
-  gsize login_len = strlen (session->login);
-  gsize password_len = strlen (session->password);
-  gsize len = login_len + password_len + 2;
-  g_autoptr(ScSecret) payload = NULL;
+  const ScSmtpConfig *config = c->config;
+  g_autoptr(ScSecret) payload = auth_plain_payload (config->login, config->password);
   g_autoptr(ScSecret) line = NULL;
   g_autoptr(ScSmtpReply) reply = NULL;
-  char *raw;
 
-  /* authzid NUL authcid NUL password, the password as its UTF-8 bytes (RFC 4616) */
-  raw = g_malloc (len);
-  raw[0] = '\0';
-  memcpy (raw + 1, session->login, login_len);
-  raw[1 + login_len] = '\0';
-  memcpy (raw + 2 + login_len, session->password, password_len);
-  payload = g_base64_encode ((const guchar *) raw, len);
-  explicit_bzero (raw, len);
-  g_free (raw);
   add_secret (c, payload);
 
   line = g_strconcat ("AUTH PLAIN ", payload, NULL);
@@ -1115,7 +1030,7 @@ static gboolean
 auth_login (ScSmtpConnection  *c,
             GError           **error)
 {
-  ScSmtpSession *session = c->session;
+  const ScSmtpConfig *config = c->config;
   g_autoptr(ScSmtpReply) reply = NULL;
   g_autoptr(ScSecret) user = NULL;
   g_autoptr(ScSecret) pass = NULL;
@@ -1126,7 +1041,7 @@ auth_login (ScSmtpConnection  *c,
   if (reply->code != 334)
     return auth_failed (c, reply, error);
 
-  user = g_base64_encode ((const guchar *) session->login, strlen (session->login));
+  user = g_base64_encode ((const guchar *) config->login, strlen (config->login));
   if (!write_secret (c, user, "<redacted>", error))
     return FALSE;
 
@@ -1137,7 +1052,7 @@ auth_login (ScSmtpConnection  *c,
   if (reply->code != 334)
     return auth_failed (c, reply, error);
 
-  pass = g_base64_encode ((const guchar *) session->password, strlen (session->password));
+  pass = g_base64_encode ((const guchar *) config->password, strlen (config->password));
   add_secret (c, pass);
   if (!write_secret (c, pass, "<redacted>", error))
     return FALSE;
@@ -1156,17 +1071,17 @@ static gboolean
 authenticate (ScSmtpConnection  *c,
               GError           **error)
 {
-  ScSmtpSession *session = c->session;
+  const ScSmtpConfig *config = c->config;
 
-  if (session->login == NULL || session->login[0] == '\0')
+  if (config->login == NULL || config->login[0] == '\0')
     return TRUE;
 
   /* Belt and braces: never reach this over plaintext to another machine. */
-  if (c->tls == NULL && !(session->security == SC_SECURITY_NONE &&
-                          sc_host_is_loopback (session->host)))
+  if (c->tls == NULL && !(config->security == SC_SECURITY_NONE &&
+                          sc_host_is_loopback (config->host)))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
-                   _("Refusing to send the password to %s unencrypted"), session->host);
+                   _("Refusing to send the password to %s unencrypted"), config->host);
       return FALSE;
     }
 
@@ -1177,14 +1092,14 @@ authenticate (ScSmtpConnection  *c,
                    /* Translators: the first %s is the server, the second the login; AUTH is
                     * an SMTP keyword: keep it. */
                    _("%s does not offer authentication (AUTH), so %s cannot log in"),
-                   session->host, session->login);
+                   config->host, config->login);
       return FALSE;
     }
 
   /* A shorter password cannot be told from ordinary words of a reply; its base64 forms are
    * always redacted. */
-  if (strlen (session->password) >= 4)
-    add_secret (c, session->password);
+  if (strlen (config->password) >= 4)
+    add_secret (c, config->password);
 
   if (has_mechanism (c, "PLAIN"))
     return auth_plain (c, error);
@@ -1205,7 +1120,7 @@ authenticate (ScSmtpConnection  *c,
                   * mechanisms (or "none"); PLAIN and LOGIN are mechanism names: keep them. */
                  _("%s offers no login method this program supports (it offers: %s; "
                    "supported: PLAIN, LOGIN)"),
-                 session->host,
+                 config->host,
                  /* Translators: the server offers no login methods. */
                  offered->len > 0 ? offered->str : C_("login methods", "none"));
     return FALSE;
@@ -1231,22 +1146,15 @@ send_envelope (ScSmtpConnection  *c,
                goffset            size,
                GError           **error)
 {
-  ScSmtpSession *session = c->session;
   g_autoptr(GString) mail = g_string_new (NULL);
   g_autoptr(ScSmtpReply) mail_reply = NULL;
-  gboolean need_utf8 = !is_ascii (from);
   guint accepted = 0;
-
-  for (guint i = 0; i < recipients->len; i++)
-    need_utf8 = need_utf8 || !is_ascii (g_ptr_array_index (recipients, i));
 
   g_string_append_printf (mail, "MAIL FROM:<%s>", from);
   if (c->ext_size)
     g_string_append_printf (mail, " SIZE=%" G_GOFFSET_FORMAT, size);
   if (c->ext_8bitmime)
     g_string_append (mail, " BODY=8BITMIME");
-  if (need_utf8 && c->ext_smtputf8)
-    g_string_append (mail, " SMTPUTF8");
 
   if (c->ext_pipelining)
     {
@@ -1302,13 +1210,13 @@ send_envelope (ScSmtpConnection  *c,
       if (reply->code == 250 || reply->code == 251)
         accepted++;
       else
-        g_ptr_array_add (session->refused, refused_recipient_new (to, reply->text));
+        g_ptr_array_add (c->refused, refused_recipient_new (to, reply->text));
     }
 
   if (mail_reply->code != 250)
     {
       c->in_sync = TRUE;
-      g_ptr_array_set_size (session->refused, 0);
+      g_ptr_array_set_size (c->refused, 0);
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED,
                    /* Translators: the first %s is the address, the second the reply. */
                    _("The server refused the sender %s: %s"), from, mail_reply->text);
@@ -1320,9 +1228,9 @@ send_envelope (ScSmtpConnection  *c,
       g_autoptr(GString) list = g_string_new (NULL);
       g_autoptr(ScSmtpReply) rset = NULL;
 
-      for (guint i = 0; i < session->refused->len; i++)
+      for (guint i = 0; i < c->refused->len; i++)
         {
-          ScRefusedRecipient *r = g_ptr_array_index (session->refused, i);
+          ScRefusedRecipient *r = g_ptr_array_index (c->refused, i);
 
           g_string_append_printf (list, "%s%s (%s)", i > 0 ? "; " : "", r->address, r->reply);
         }
@@ -1345,7 +1253,7 @@ send_data (ScSmtpConnection  *c,
            ScMessage         *message,
            GError           **error)
 {
-  ScSmtpSession *session = c->session;
+  const ScSmtpConfig *config = c->config;
   g_autoptr(ScSmtpReply) reply = NULL;
   g_autoptr(ScSmtpDataStream) counter = NULL;
   g_autoptr(GOutputStream) buffered = NULL;
@@ -1408,13 +1316,13 @@ send_data (ScSmtpConnection  *c,
           return FALSE;
         }
 
-      if (g_error_matches (local_error, SC_SMTP_ERROR, SC_SMTP_ERROR_TIMEOUT))
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
                      /* Translators: %u %s is a number of seconds ("30 seconds"). */
                      _("The server did not confirm the message; it may or may not have been "
                        "delivered (no reply within %u %s after the end of the message)"),
-                     session->timeout_seconds, seconds_word (session->timeout_seconds));
-      else if (g_error_matches (local_error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECTION_LOST))
+                     config->timeout_seconds, seconds_word (config->timeout_seconds));
+      else if (local_error->domain == G_IO_ERROR)
         g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
                      _("The server did not confirm the message; it may or may not have been "
                        "delivered (the connection closed before its reply)"));
@@ -1435,7 +1343,8 @@ send_data (ScSmtpConnection  *c,
       return FALSE;
     }
 
-  g_debug ("%s accepted the message: %s", session->host, reply->text);
+  g_debug ("%s accepted the message: %s", config->host, reply->text);
+  c->final_reply = g_strdup (reply->text);
 
   return TRUE;
 }
@@ -1451,15 +1360,10 @@ close_connection (ScSmtpConnection *c,
   if (polite && !g_cancellable_is_cancelled (c->cancellable) && !g_socket_is_closed (c->socket))
     {
       g_autoptr(ScSmtpReply) reply = NULL;
-      g_autofree char *last_reply = g_strdup (c->session->last_reply);
 
       g_socket_set_timeout (c->socket,
-                            MIN (c->session->timeout_seconds, QUIT_TIMEOUT_SECONDS));
+                            MIN (c->config->timeout_seconds, QUIT_TIMEOUT_SECONDS));
       reply = send_command (c, "QUIT", "QUIT", NULL);
-
-      /* The UI wants the reply that mattered ("250 … queued as …"), not "221 Bye". */
-      g_free (c->session->last_reply);
-      c->session->last_reply = g_steal_pointer (&last_reply);
     }
 
   if (!polite)
@@ -1479,6 +1383,8 @@ sc_smtp_connection_clear (ScSmtpConnection *c)
   g_clear_pointer (&c->local_name, g_free);
   g_clear_pointer (&c->auth_mechanisms, g_ptr_array_unref);
   g_clear_pointer (&c->secrets, g_ptr_array_unref);
+  g_clear_pointer (&c->refused, g_ptr_array_unref);
+  g_clear_pointer (&c->final_reply, g_free);
 }
 
 static gboolean
@@ -1486,10 +1392,10 @@ send_message (ScSmtpConnection  *c,
               ScMessage         *message,
               GError           **error)
 {
-  ScSmtpSession *session = c->session;
+  const ScSmtpConfig *config = c->config;
   g_autoptr(ScSmtpReply) reply = NULL;
   g_autoptr(GPtrArray) recipients = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *from = NULL;
+  const char *from;
   const char * const *to;
   goffset size;
 
@@ -1497,18 +1403,16 @@ send_message (ScSmtpConnection  *c,
       !sc_message_prepare (message, c->cancellable, error))
     return FALSE;
 
-  from = envelope_address (sc_message_get_from (message), error);
-  if (from == NULL)
+  from = sc_message_get_from (message);
+  if (!check_envelope_address (C_("address role", "sender"), from, error))
     return FALSE;
 
   to = sc_message_get_to (message);
   for (guint i = 0; to != NULL && to[i] != NULL; i++)
     {
-      char *address = envelope_address (to[i], error);
-
-      if (address == NULL)
+      if (!check_envelope_address (C_("address role", "recipient"), to[i], error))
         return FALSE;
-      g_ptr_array_add (recipients, address);
+      g_ptr_array_add (recipients, g_strdup (to[i]));
     }
   if (recipients->len == 0)
     {
@@ -1517,19 +1421,19 @@ send_message (ScSmtpConnection  *c,
       return FALSE;
     }
 
-  if (session->security == SC_SECURITY_NONE && !sc_host_is_loopback (session->host))
+  if (config->security == SC_SECURITY_NONE && !sc_host_is_loopback (config->host))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
                    /* Translators: %s is the server; “none” is a setting value: keep it. */
                    _("Refusing to send to %s without encryption: security “none” is only "
-                     "allowed for a server on this computer"), session->host);
+                     "allowed for a server on this computer"), config->host);
       return FALSE;
     }
 
   if (!connect_to_server (c, error))
     return FALSE;
 
-  if (session->security == SC_SECURITY_TLS && !start_tls (c, error))
+  if (config->security == SC_SECURITY_TLS && !start_tls (c, error))
     return FALSE;
 
   reply = read_reply (c, NULL, error);
@@ -1538,9 +1442,9 @@ send_message (ScSmtpConnection  *c,
   if (reply->code != 220)
     {
       c->in_sync = TRUE;
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CONNECT,
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL,
                    /* Translators: "%s:%u" is the server and port, the last %s its reply. */
-                   _("%s:%u refused the connection: %s"), session->host, session->port,
+                   _("%s:%u refused the connection: %s"), config->host, config->port,
                    reply->text);
       return FALSE;
     }
@@ -1549,12 +1453,12 @@ send_message (ScSmtpConnection  *c,
   if (!ehlo (c, error))
     return FALSE;
 
-  if (session->security == SC_SECURITY_STARTTLS)
+  if (config->security == SC_SECURITY_STARTTLS)
     {
       if (!c->ext_starttls)
         {
           c->in_sync = TRUE;
-          gboolean has_login = session->login != NULL && session->login[0] != '\0';
+          gboolean has_login = config->login != NULL && config->login[0] != '\0';
 
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE,
                        /* Translators: %s is the server; STARTTLS is an SMTP command: keep
@@ -1564,7 +1468,7 @@ send_message (ScSmtpConnection  *c,
                                  /* Translators: %s is the server; keep STARTTLS. */
                                  : _("%s does not offer STARTTLS; refusing to send the "
                                      "message unencrypted"),
-                       session->host);
+                       config->host);
           return FALSE;
         }
 
@@ -1577,7 +1481,7 @@ send_message (ScSmtpConnection  *c,
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_STARTTLS_UNAVAILABLE,
                        /* Translators: the first %s is the server, the second its reply;
                         * STARTTLS is an SMTP command: keep it. */
-                       _("%s refused STARTTLS: %s"), session->host, reply->text);
+                       _("%s refused STARTTLS: %s"), config->host, reply->text);
           return FALSE;
         }
       g_clear_pointer (&reply, sc_smtp_reply_free);
@@ -1604,7 +1508,7 @@ send_message (ScSmtpConnection  *c,
                    /* Translators: the first %s is the server, the second the message's size
                     * and the third the server's limit, e.g. "12.3 MB". */
                    _("The message is too large for %s: %s, and the server accepts at most %s"),
-                   session->host, size_str, limit_str);
+                   config->host, size_str, limit_str);
       return FALSE;
     }
 
@@ -1620,43 +1524,37 @@ send_message (ScSmtpConnection  *c,
   return TRUE;
 }
 
-static gboolean
-send_internal (ScSmtpSession  *self,
-               ScMessage      *message,
-               ScSmtpRelay    *relay,
-               GCancellable   *cancellable,
-               GError        **error)
+/* Runs on the thread that sends; everything it reads is in @job, and it writes only to what it
+ * returns. */
+static ScSendResult *
+send_job_run (ScSendJob     *job,
+              GCancellable  *cancellable,
+              GError       **error)
 {
   ScSmtpConnection c = { 0 };
   g_autoptr(GError) local_error = NULL;
-  gboolean ret;
+  ScSendResult *result = NULL;
 
-  g_ptr_array_set_size (self->refused, 0);
-  g_clear_pointer (&self->last_reply, g_free);
-
-  c.session = self;
-  c.relay = relay;
+  c.job = job;
+  c.config = &job->config;
   c.cancellable = cancellable;
+  c.refused = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_refused_recipient_free);
   reset_extensions (&c);
 
-  ret = send_message (&c, message, &local_error);
+  if (send_message (&c, job->message, &local_error))
+    result = _sc_send_result_new (c.final_reply, g_steal_pointer (&c.refused));
 
-  close_connection (&c, ret || c.in_sync);
+  close_connection (&c, result != NULL || c.in_sync);
   sc_smtp_connection_clear (&c);
 
-  if (!ret)
+  if (result == NULL)
     {
-      g_debug ("Sending to %s:%u failed: %s", self->host, self->port, local_error->message);
+      g_debug ("Sending to %s:%u failed: %s", job->config.host, job->config.port,
+               local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
 
-  return ret;
-}
-
-static gboolean
-unref_idle_cb (gpointer data)
-{
-  return G_SOURCE_REMOVE;
+  return result;
 }
 
 static void
@@ -1665,49 +1563,15 @@ send_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  ScSmtpSession *self = source_object;
-  ScSendTaskData *data = task_data;
   GError *error = NULL;
-  gboolean ret;
+  ScSendResult *result;
 
-  ret = send_internal (self, data->message, data->relay, cancellable, &error);
+  result = send_job_run (task_data, cancellable, &error);
 
-  if (ret)
-    g_task_return_boolean (task, TRUE);
+  if (result != NULL)
+    g_task_return_pointer (task, result, (GDestroyNotify) sc_send_result_unref);
   else
     g_task_return_error (task, error);
-}
-
-static void
-send_task_data_free (gpointer user_data)
-{
-  ScSendTaskData *data = user_data;
-
-  g_clear_object (&data->message);
-  g_clear_pointer (&data->relay, sc_smtp_relay_unref);
-
-  /* The worker drops its reference to the task after the task has completed, so the task, and
-   * with it the session's last reference, may go away on the worker. The session's destroy
-   * notifies free the caller's data (a widget, say): GTask drops its source object before the
-   * task data, so this reference is the last one, and it goes to the caller's main context. */
-  if (g_main_context_is_owner (data->context))
-    {
-      g_clear_object (&data->session);
-    }
-  else
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_static_name (source, "[sc] smtp session release");
-      g_source_set_callback (source, unref_idle_cb, g_steal_pointer (&data->session),
-                             g_object_unref);
-      g_source_attach (source, data->context);
-      g_source_unref (source);
-    }
-
-  g_clear_pointer (&data->context, g_main_context_unref);
-  g_free (data);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1806,17 +1670,7 @@ sc_smtp_session_finalize (GObject *object)
 {
   ScSmtpSession *self = SC_SMTP_SESSION (object);
 
-  if (self->progress_destroy != NULL)
-    self->progress_destroy (self->progress_data);
-  if (self->transcript_destroy != NULL)
-    self->transcript_destroy (self->transcript_data);
-
-  g_clear_pointer (&self->host, g_free);
-  g_clear_pointer (&self->ca_file, g_free);
-  g_clear_pointer (&self->login, g_free);
-  g_clear_pointer (&self->password, sc_secret_free);
-  g_clear_pointer (&self->refused, g_ptr_array_unref);
-  g_clear_pointer (&self->last_reply, g_free);
+  sc_smtp_config_clear (&self->config);
 
   G_OBJECT_CLASS (sc_smtp_session_parent_class)->finalize (object);
 }
@@ -1827,13 +1681,46 @@ sc_smtp_session_class_init (ScSmtpSessionClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = sc_smtp_session_finalize;
+
+  /**
+   * ScSmtpSession::progress:
+   * @self: the session
+   * @bytes_sent: bytes of the DATA payload written so far
+   * @bytes_total: size of the DATA payload (sc_message_get_size ())
+   *
+   * Emitted as the message is uploaded, at most about 20 times a second, and once more when
+   * all of it is written; for sc_smtp_session_send_async (), on the thread-default main context
+   * of its caller.
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
+
+  /**
+   * ScSmtpSession::transcript:
+   * @self: the session
+   * @outgoing: %TRUE for what we sent, %FALSE for what the server said
+   * @line: one line without CRLF; AUTH payloads are already "<redacted>". The message content
+   *   is never passed (the final "." that ends it is).
+   *
+   * Emitted for each line of the SMTP dialogue, in order, on the same context as
+   * #ScSmtpSession::progress.
+   */
+  signals[SIGNAL_TRANSCRIPT] =
+    g_signal_new ("transcript",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
 }
 
 static void
 sc_smtp_session_init (ScSmtpSession *self)
 {
-  self->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_refused_recipient_free);
-  self->timeout_seconds = SC_SETTINGS_DEFAULT_TIMEOUT;
+  self->config.timeout_seconds = SC_SETTINGS_DEFAULT_TIMEOUT;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1841,26 +1728,11 @@ sc_smtp_session_init (ScSmtpSession *self)
 /* ------------------------------------------------------------------------------------------ */
 
 /**
- * sc_refused_recipient_free:
- * @recipient: (transfer full): a #ScRefusedRecipient
- */
-void
-sc_refused_recipient_free (ScRefusedRecipient *recipient)
-{
-  if (recipient == NULL)
-    return;
-
-  g_free (recipient->address);
-  g_free (recipient->reply);
-  g_free (recipient);
-}
-
-/**
  * sc_smtp_session_new:
  * @settings: the settings to send with
  *
  * Copies the server, security, CA file, time-out, login and password out of @settings: later
- * changes to @settings do not reach the session, which can be used on another thread.
+ * changes to @settings do not reach the session, which never reads them again.
  *
  * Returns: (transfer full): a new #ScSmtpSession
  */
@@ -1870,77 +1742,25 @@ sc_smtp_session_new (ScSettings *settings)
   ScSmtpSession *self;
   const char *host;
   const char *ca_file;
+  const char *password;
 
   g_return_val_if_fail (SC_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (SC_TYPE_SMTP_SESSION, NULL);
 
   host = sc_settings_get_smtp_host (settings);
-  self->host = g_strdup (host != NULL ? host : "");
-  self->port = (guint16) MIN (sc_settings_get_smtp_port (settings), G_MAXUINT16);
-  self->security = sc_settings_get_security (settings);
+  self->config.host = g_strdup (host != NULL ? host : "");
+  self->config.port = (guint16) MIN (sc_settings_get_smtp_port (settings), G_MAXUINT16);
+  self->config.security = sc_settings_get_security (settings);
   ca_file = sc_settings_get_ca_file (settings);
-  self->ca_file = (ca_file != NULL && ca_file[0] != '\0') ? g_strdup (ca_file) : NULL;
-  self->timeout_seconds = sc_settings_get_timeout_seconds (settings);
-  if (self->timeout_seconds == 0)
-    self->timeout_seconds = SC_SETTINGS_DEFAULT_TIMEOUT;
-  self->login = g_strdup (sc_settings_get_login (settings));
-  self->password = g_strdup (sc_settings_get_password (settings));
-  if (self->password == NULL)
-    self->password = g_strdup ("");
+  self->config.ca_file = (ca_file != NULL && ca_file[0] != '\0') ? g_strdup (ca_file) : NULL;
+  if (sc_settings_get_timeout_seconds (settings) > 0)
+    self->config.timeout_seconds = sc_settings_get_timeout_seconds (settings);
+  self->config.login = g_strdup (sc_settings_get_login (settings));
+  password = sc_settings_get_password (settings);
+  self->config.password = g_strdup (password != NULL ? password : "");
 
   return self;
-}
-
-/**
- * sc_smtp_session_set_progress_func:
- * @self: a #ScSmtpSession
- * @func: (nullable): called as the message is uploaded
- * @user_data: data for @func
- * @destroy: (nullable): frees @user_data
- *
- * Sets the progress callback. Do not call while a send is running.
- */
-void
-sc_smtp_session_set_progress_func (ScSmtpSession      *self,
-                                   ScSmtpProgressFunc  func,
-                                   gpointer            user_data,
-                                   GDestroyNotify      destroy)
-{
-  g_return_if_fail (SC_IS_SMTP_SESSION (self));
-
-  if (self->progress_destroy != NULL)
-    self->progress_destroy (self->progress_data);
-
-  self->progress_func = func;
-  self->progress_data = user_data;
-  self->progress_destroy = destroy;
-}
-
-/**
- * sc_smtp_session_set_transcript_func:
- * @self: a #ScSmtpSession
- * @func: (nullable): called with each command and reply line
- * @user_data: data for @func
- * @destroy: (nullable): frees @user_data
- *
- * Sets the transcript callback. AUTH payloads are replaced with "<redacted>"; the message
- * content is never passed. Do not call while a send is running.
- */
-void
-sc_smtp_session_set_transcript_func (ScSmtpSession        *self,
-                                     ScSmtpTranscriptFunc  func,
-                                     gpointer              user_data,
-                                     GDestroyNotify        destroy)
-{
-  g_return_if_fail (SC_IS_SMTP_SESSION (self));
-
-  if (self->transcript_destroy != NULL)
-    self->transcript_destroy (self->transcript_data);
-
-  self->transcript_func = func;
-  self->transcript_data = user_data;
-  self->transcript_destroy = destroy;
 }
 
 /**
@@ -1950,24 +1770,35 @@ sc_smtp_session_set_transcript_func (ScSmtpSession        *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Connects, secures the connection, logs in and sends @message; blocking. Some recipients may
- * have been refused even when this returns %TRUE: see
- * sc_smtp_session_get_refused_recipients ().
+ * Connects, secures the connection, logs in and sends @message; blocking. The signals are
+ * emitted on the calling thread.
  *
- * Returns: %TRUE if the server accepted the message for at least one recipient
+ * Some recipients may have been refused even on success: see sc_send_result_get_refused ().
+ * A refused sender or message, or every recipient refused, is an %SC_SMTP_ERROR; so is a
+ * final reply that never came (%SC_SMTP_ERROR_DELIVERY_UNCERTAIN). The connection's failures
+ * keep their #G_IO_ERROR or #G_TLS_ERROR code.
+ *
+ * Returns: (transfer full): what the server said, or %NULL on error
  */
-gboolean
+ScSendResult *
 sc_smtp_session_send_sync (ScSmtpSession  *self,
                            ScMessage      *message,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), FALSE);
-  g_return_val_if_fail (SC_IS_MESSAGE (message), FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  ScSendJob *job;
+  ScSendResult *result;
 
-  return send_internal (self, message, NULL, cancellable, error);
+  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
+  g_return_val_if_fail (SC_IS_MESSAGE (message), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  job = sc_send_job_new (self, message, NULL);
+  result = send_job_run (job, cancellable, error);
+  sc_send_job_free (job);
+
+  return result;
 }
 
 /**
@@ -1978,8 +1809,8 @@ sc_smtp_session_send_sync (ScSmtpSession  *self,
  * @callback: called on the current thread-default main context when done
  * @user_data: data for @callback
  *
- * Runs sc_smtp_session_send_sync () on a worker thread. The progress and transcript callbacks
- * are called on the thread-default main context of the caller.
+ * Runs sc_smtp_session_send_sync () on a worker thread. The signals are emitted on the
+ * thread-default main context of the caller, all of them before @callback.
  */
 void
 sc_smtp_session_send_async (ScSmtpSession       *self,
@@ -1989,24 +1820,18 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  ScSendTaskData *data;
+  g_autoptr(GMainContext) context = NULL;
 
   g_return_if_fail (SC_IS_SMTP_SESSION (self));
   g_return_if_fail (SC_IS_MESSAGE (message));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
+  context = g_main_context_ref_thread_default ();
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sc_smtp_session_send_async);
   g_task_set_name (task, "[sc] smtp send");
-
-  data = g_new0 (ScSendTaskData, 1);
-  data->session = g_object_ref (self);
-  data->message = g_object_ref (message);
-  data->context = g_main_context_ref_thread_default ();
-  if (self->progress_func != NULL || self->transcript_func != NULL)
-    data->relay = sc_smtp_relay_new (self, data->context);
-  g_task_set_task_data (task, data, send_task_data_free);
-
+  g_task_set_task_data (task, sc_send_job_new (self, message, context), sc_send_job_free);
   g_task_run_in_thread (task, send_thread);
 }
 
@@ -2016,47 +1841,18 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
  * @result: the #GAsyncResult
  * @error: return location for a #GError
  *
- * Returns: %TRUE if the message was sent
+ * Returns: (transfer full): what the server said, or %NULL on error (see
+ *   sc_smtp_session_send_sync ())
  */
-gboolean
+ScSendResult *
 sc_smtp_session_send_finish (ScSmtpSession  *self,
                              GAsyncResult   *result,
                              GError        **error)
 {
-  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sc_smtp_session_send_async,
-                        FALSE);
+                        NULL);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * sc_smtp_session_get_refused_recipients:
- * @self: a #ScSmtpSession
- *
- * Returns: (transfer none) (element-type ScRefusedRecipient): the recipients the server refused
- *   during the last send, each with its reply; empty when all were accepted
- */
-GPtrArray *
-sc_smtp_session_get_refused_recipients (ScSmtpSession *self)
-{
-  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
-
-  return self->refused;
-}
-
-/**
- * sc_smtp_session_get_last_reply:
- * @self: a #ScSmtpSession
- *
- * Returns: (nullable): the last reply of the server in the last send, on one line, e.g.
- *   "250 2.0.0 Ok: queued as 12345"; valid until the next send
- */
-const char *
-sc_smtp_session_get_last_reply (ScSmtpSession *self)
-{
-  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
-
-  return self->last_reply;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

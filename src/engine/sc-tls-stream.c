@@ -17,8 +17,6 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "sc-error.h"
-
 /*
  * All GnuTLS calls of the project are in this file.
  *
@@ -143,10 +141,12 @@ strerror_clause (int   ret,
 #define STRERROR(ret) (strerror_clause ((ret), (char[256]) { 0 }, 256))
 
 /* After a failed GnuTLS call: hands over the transport's own error when there is one (a
- * time-out, a cancellation, a reset connection), else makes one from the GnuTLS code. */
+ * time-out, a cancellation, a reset connection), else makes a G_TLS_ERROR @code from the GnuTLS
+ * code. */
 static void
 propagate_gnutls_error (ScTlsStream  *self,
                         int           ret,
+                        GTlsError     code,
                         const char   *what,
                         GError      **error)
 {
@@ -167,7 +167,7 @@ propagate_gnutls_error (ScTlsStream  *self,
       return;
     }
 
-  g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS, "%s: %s", what, STRERROR (ret));
+  g_set_error (error, G_TLS_ERROR, code, "%s: %s", what, STRERROR (ret));
 }
 
 /* "AA:BB:…" from raw bytes */
@@ -181,6 +181,29 @@ format_fingerprint (const guint8 *digest,
     g_string_append_printf (str, "%s%02X", i > 0 ? ":" : "", digest[i]);
 
   return g_string_free (str, FALSE);
+}
+
+/* The SHA-256 fingerprint of the server certificate as "AA:BB:…", or NULL before the server
+ * sent one. */
+static char *
+get_peer_fingerprint (ScTlsStream *self)
+{
+  const gnutls_datum_t *certs;
+  unsigned int n_certs = 0;
+  guint8 digest[64];
+  size_t digest_len = sizeof digest;
+
+  if (self->session == NULL)
+    return NULL;
+
+  certs = gnutls_certificate_get_peers (self->session, &n_certs);
+  if (certs == NULL || n_certs == 0)
+    return NULL;
+
+  if (gnutls_fingerprint (GNUTLS_DIG_SHA256, &certs[0], digest, &digest_len) < 0)
+    return NULL;
+
+  return format_fingerprint (digest, digest_len);
 }
 
 /* gnutls_certificate_verification_status_print () says e.g. "The certificate is NOT trusted.
@@ -397,7 +420,7 @@ sc_tls_stream_read (ScTlsStream   *self,
     }
 
   /* Translators: followed by ": " and GnuTLS's reason. */
-  propagate_gnutls_error (self, (int) ret, _("TLS receive error"), error);
+  propagate_gnutls_error (self, (int) ret, G_TLS_ERROR_MISC, _("TLS receive error"), error);
   end_operation (self, TRUE, FALSE);
 
   return -1;
@@ -445,7 +468,7 @@ sc_tls_stream_write (ScTlsStream   *self,
     }
 
   /* Translators: followed by ": " and GnuTLS's reason. */
-  propagate_gnutls_error (self, (int) ret, _("TLS send error"), error);
+  propagate_gnutls_error (self, (int) ret, G_TLS_ERROR_MISC, _("TLS send error"), error);
   end_operation (self, FALSE, TRUE);
 
   return -1;
@@ -704,7 +727,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
   ret = gnutls_certificate_allocate_credentials (&self->credentials);
   if (ret < 0)
     {
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
                    /* Translators: %s is GnuTLS's reason. */
                    _("Could not set up TLS: %s"), STRERROR (ret));
       return NULL;
@@ -714,7 +737,9 @@ sc_tls_stream_new (GIOStream   *base_stream,
     {
       if (!g_file_test (ca_file, G_FILE_TEST_IS_REGULAR))
         {
-          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+          g_set_error (error, G_IO_ERROR,
+                       g_file_test (ca_file, G_FILE_TEST_EXISTS) ? G_IO_ERROR_NOT_REGULAR_FILE
+                                                                 : G_IO_ERROR_NOT_FOUND,
                        /* Translators: %s is the file from the "ca_file" setting. */
                        _("The CA file “%s” does not exist or is not a regular file"), ca_file);
           return NULL;
@@ -724,14 +749,14 @@ sc_tls_stream_new (GIOStream   *base_stream,
                                                     GNUTLS_X509_FMT_PEM);
       if (ret < 0)
         {
-          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+          g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
                        /* Translators: the first %s is a file, the second GnuTLS's reason. */
                        _("Could not load the CA file “%s”: %s"), ca_file, STRERROR (ret));
           return NULL;
         }
       if (ret == 0)
         {
-          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+          g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
                        /* Translators: %s is a file; PEM is a file format. */
                        _("The CA file “%s” holds no PEM certificate"), ca_file);
           return NULL;
@@ -742,7 +767,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
       ret = gnutls_certificate_set_x509_system_trust (self->credentials);
       if (ret < 0)
         {
-          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+          g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
                        /* Translators: %s is GnuTLS's reason. */
                        _("Could not load the system's trusted certificates: %s"),
                        STRERROR (ret));
@@ -756,7 +781,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
   if (ret < 0)
     {
       self->session = NULL;
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
                    /* Translators: %s is GnuTLS's reason. */
                    _("Could not set up TLS: %s"), STRERROR (ret));
       return NULL;
@@ -766,7 +791,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
       (ret = gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE,
                                      self->credentials)) < 0)
     {
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
                    /* Translators: %s is GnuTLS's reason. */
                    _("Could not set up TLS: %s"), STRERROR (ret));
       return NULL;
@@ -778,7 +803,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
       ret = gnutls_server_name_set (self->session, GNUTLS_NAME_DNS, hostname, strlen (hostname));
       if (ret < 0)
         {
-          g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+          g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
                        /* Translators: the first %s is the host name, the second GnuTLS's
                         * reason. */
                        _("Could not set the TLS server name “%s”: %s"),
@@ -809,8 +834,10 @@ sc_tls_stream_new (GIOStream   *base_stream,
  * @error: return location for a #GError
  *
  * Runs the TLS handshake and verifies the server certificate. On a certificate that does not
- * verify the error is %SC_SMTP_ERROR_CERTIFICATE, with the reason in words and the SHA-256
- * fingerprint; a time-out or a cancellation is reported as the #G_IO_ERROR of the socket.
+ * verify the error is %G_TLS_ERROR_BAD_CERTIFICATE, with the reason in words and the SHA-256
+ * fingerprint; a server that does not speak TLS is %G_TLS_ERROR_NOT_TLS, other TLS failures
+ * %G_TLS_ERROR_HANDSHAKE. A time-out, a cancellation or a broken connection is reported as the
+ * #G_IO_ERROR of the socket.
  *
  * Returns: %TRUE when the TLS session is ready
  */
@@ -854,10 +881,10 @@ sc_tls_stream_handshake (ScTlsStream   *self,
     {
       unsigned int status = gnutls_session_get_verify_cert_status (self->session);
       g_autofree char *reason = describe_verification_status (status);
-      g_autofree char *fingerprint = sc_tls_stream_get_peer_fingerprint (self);
+      g_autofree char *fingerprint = get_peer_fingerprint (self);
 
       end_operation (self, TRUE, TRUE);
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_CERTIFICATE,
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
                    /* Translators: the first %s is the server, the second the reasons in
                     * words (from GnuTLS), the third the fingerprint "AA:BB:…" or "unknown". */
                    _("The certificate of %s is not trusted: %s; SHA-256 fingerprint %s"),
@@ -878,7 +905,7 @@ sc_tls_stream_handshake (ScTlsStream   *self,
       (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_UNEXPECTED_PACKET_LENGTH))
     {
       end_operation (self, TRUE, TRUE);
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS,
                    /* Translators: %s is the server. */
                    _("The TLS handshake with %s failed: the server closed the connection; "
                      "check the port and the security setting"), self->hostname);
@@ -889,7 +916,7 @@ sc_tls_stream_handshake (ScTlsStream   *self,
       ret == GNUTLS_E_UNEXPECTED_PACKET)
     {
       end_operation (self, TRUE, TRUE);
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_TLS,
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS,
                    /* Translators: the first %s is the server, the second GnuTLS's reason;
                     * “starttls” is a setting value: keep it. */
                    _("The TLS handshake with %s failed: %s; the server does not seem to speak "
@@ -903,46 +930,16 @@ sc_tls_stream_handshake (ScTlsStream   *self,
       /* Translators: %s is the server; followed by ": " and GnuTLS's reason. */
       g_autofree char *what = g_strdup_printf (_("The TLS handshake with %s failed"),
                                                self->hostname);
-      propagate_gnutls_error (self, ret, what, error);
+      propagate_gnutls_error (self, ret, G_TLS_ERROR_HANDSHAKE, what, error);
     }
   else
     {
-      propagate_gnutls_error (self, ret, NULL, error);
+      propagate_gnutls_error (self, ret, G_TLS_ERROR_HANDSHAKE, NULL, error);
     }
 
   end_operation (self, TRUE, TRUE);
 
   return FALSE;
-}
-
-/**
- * sc_tls_stream_get_peer_fingerprint:
- * @self: a #ScTlsStream
- *
- * Returns: (transfer full) (nullable): the SHA-256 fingerprint of the server certificate as
- *   "AA:BB:…", or %NULL before the server sent one
- */
-char *
-sc_tls_stream_get_peer_fingerprint (ScTlsStream *self)
-{
-  const gnutls_datum_t *certs;
-  unsigned int n_certs = 0;
-  guint8 digest[64];
-  size_t digest_len = sizeof digest;
-
-  g_return_val_if_fail (SC_IS_TLS_STREAM (self), NULL);
-
-  if (self->session == NULL)
-    return NULL;
-
-  certs = gnutls_certificate_get_peers (self->session, &n_certs);
-  if (certs == NULL || n_certs == 0)
-    return NULL;
-
-  if (gnutls_fingerprint (GNUTLS_DIG_SHA256, &certs[0], digest, &digest_len) < 0)
-    return NULL;
-
-  return format_fingerprint (digest, digest_len);
 }
 
 /**

@@ -20,9 +20,10 @@ G_DECLARE_FINAL_TYPE (ScTlsStream, sc_tls_stream, SC, TLS_STREAM, GIOStream)
  *
  * The handshake verifies the certificate chain against @ca_file (a PEM file) or, when it is NULL,
  * the system trust store, and the certificate's host name against @hostname. A failure is
- * SC_SMTP_ERROR_CERTIFICATE with the reason in words (gnutls_certificate_verification_status_print)
- * and the SHA-256 fingerprint of the server certificate; other failures are SC_SMTP_ERROR_TLS.
- * Nothing is ever auto-accepted.
+ * G_TLS_ERROR_BAD_CERTIFICATE with the reason in words
+ * (gnutls_certificate_verification_status_print) and the SHA-256 fingerprint of the server
+ * certificate; other TLS failures are G_TLS_ERROR_NOT_TLS, _HANDSHAKE or _MISC, and a failure of
+ * the connection underneath keeps its G_IO_ERROR. Nothing is ever auto-accepted.
  */
 
 ScTlsStream *sc_tls_stream_new                     (GIOStream     *base_stream,
@@ -32,7 +33,6 @@ ScTlsStream *sc_tls_stream_new                     (GIOStream     *base_stream,
 gboolean     sc_tls_stream_handshake               (ScTlsStream   *self,
                                                     GCancellable  *cancellable,
                                                     GError       **error);
-char        *sc_tls_stream_get_peer_fingerprint    (ScTlsStream   *self);
 char        *sc_tls_stream_get_description         (ScTlsStream   *self);
 
 G_END_DECLS

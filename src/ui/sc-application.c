@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sc-cli.h"
 #include "sc-window.h"
 
 struct _ScApplication
@@ -54,6 +55,12 @@ sc_application_handle_local_options (GApplication *application,
 {
   ScApplication *self = SC_APPLICATION (application);
   const char *dir = NULL;
+  int status;
+
+  /* --send: sent from here, without a window */
+  status = sc_cli_handle_local_options (application, options);
+  if (status >= 0)
+    return status;
 
   if (g_variant_dict_lookup (options, "settings", "^&ay", &dir) && dir != NULL && dir[0] != '\0')
     {
@@ -124,16 +131,10 @@ sc_application_class_init (ScApplicationClass *klass)
 static void
 sc_application_init (ScApplication *self)
 {
-  g_application_add_main_option (G_APPLICATION (self), "settings", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_FILENAME,
-                                 _("The settings folder (default: the user's settings folder)"),
-                                 _("DIR"));
-  /* Handled by main () before the application runs; listed here for --help. */
-  g_application_add_main_option (G_APPLICATION (self), "send", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_NONE,
-                                 _("Send the message from the settings without a window "
-                                   "(see smtp-client --send --help)"),
-                                 NULL);
+  sc_cli_add_options (G_APPLICATION (self));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Write an e-mail in a window, or send the one "
+                                              "described by the settings folder with --send."));
 }
 
 /* ------------------------------------------------------------------------------------------ */

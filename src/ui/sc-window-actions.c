@@ -40,11 +40,11 @@ set_sending (ScWindow *self,
 }
 
 static void
-send_progress_cb (goffset  bytes_sent,
-                  goffset  bytes_total,
-                  gpointer user_data)
+send_progress_cb (ScWindow      *self,
+                  gint64         bytes_sent,
+                  gint64         bytes_total,
+                  ScSmtpSession *session)
 {
-  ScWindow *self = user_data;
   g_autofree char *sent = NULL;
   g_autofree char *total = NULL;
   g_autofree char *text = NULL;
@@ -92,11 +92,11 @@ send_cb (GObject      *object,
          gpointer      user_data)
 {
   g_autoptr(ScWindow) self = user_data;
-  ScSmtpSession *session = SC_SMTP_SESSION (object);
+  g_autoptr(ScSendResult) send_result = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *refused;
 
-  sc_smtp_session_send_finish (session, result, &error);
+  send_result = sc_smtp_session_send_finish (SC_SMTP_SESSION (object), result, &error);
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -111,7 +111,7 @@ send_cb (GObject      *object,
       _sc_window_close_later (self, FALSE);
     }
 
-  refused = sc_smtp_session_get_refused_recipients (session);
+  refused = send_result != NULL ? sc_send_result_get_refused (send_result) : NULL;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _sc_window_set_status (self, _("Sending cancelled"), FALSE);
   else if (error != NULL)
@@ -166,8 +166,8 @@ send_action (GtkWidget  *widget,
                             sc_settings_get_subject (self->settings), body, files);
 
   session = sc_smtp_session_new (self->settings);
-  sc_smtp_session_set_progress_func (session, send_progress_cb,
-                                     g_object_ref (self), g_object_unref);
+  g_signal_connect_object (session, "progress", G_CALLBACK (send_progress_cb), self,
+                           G_CONNECT_SWAPPED);
 
   g_clear_object (&self->send_cancellable);
   self->send_cancellable = g_cancellable_new ();
