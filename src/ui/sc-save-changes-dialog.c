@@ -1,4 +1,5 @@
-/* sc-save-changes-dialog.c — the "Save Changes?" question, when the window is closed with unsaved changes
+/* sc-save-changes-dialog.c — the "Save Changes?" question, when the window closes with
+ * unsaved changes
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,4 +1,5 @@
-/* sc-save-changes-dialog.h — the "Save Changes?" question, when the window is closed with unsaved changes
+/* sc-save-changes-dialog.h — the "Save Changes?" question, when the window closes with
+ * unsaved changes
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,7 +12,8 @@
 G_BEGIN_DECLS
 
 #define SC_TYPE_SAVE_CHANGES_DIALOG (sc_save_changes_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (ScSaveChangesDialog, sc_save_changes_dialog, SC, SAVE_CHANGES_DIALOG, AdwMessageDialog)
+G_DECLARE_FINAL_TYPE (ScSaveChangesDialog, sc_save_changes_dialog, SC, SAVE_CHANGES_DIALOG,
+                      AdwMessageDialog)
 
 GtkWidget   *sc_save_changes_dialog_new (GtkWindow *parent);
 

@@ -1,4 +1,5 @@
-/* sc-stop-sending-dialog.c — the "Stop Sending?" question, when the window is closed during a send
+/* sc-stop-sending-dialog.c — the "Stop Sending?" question, when the window closes during a
+ * send
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,4 +1,5 @@
-/* sc-window-attachments.c — the composer window's attachments: the folder, added and dropped files
+/* sc-window-attachments.c — the composer window's attachments: the folder, added and dropped
+ * files
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
