@@ -28,13 +28,15 @@
 typedef struct
 {
   ScTestServer *server;
-  gboolean      shared;   /* the server of the tests that never connect: not stopped */
+  gboolean      own;              /* started for this test alone, and stopped after it */
+  guint         messages_before;  /* what the server held when the test began */
   char         *dir;
   ScWindow     *window;
 } Fixture;
 
-/* One server for all the tests that never connect to it (their settings name it). */
-static ScTestServer *shared_server;
+/* The test servers shared by the tests, one per set of options (ScTestServerOptions* to
+ * ScTestServer*): starting one takes a while. */
+static GHashTable *shared_servers;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
@@ -156,11 +158,26 @@ data_subject (JsonObject *data)
                                         "subject");
 }
 
-/* Negative assertions wait for the end of every session with the server, never a sleep. */
+/* The message this test sent: the first one the server got after the test began. */
+static char *
+wait_new_message (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+
+  messages = sc_test_server_wait_messages (fixture->server, fixture->messages_before + 1,
+                                           SC_UI_TEST_WAIT_MS);
+  g_assert_nonnull (messages);
+  g_assert_cmpuint (messages->len, ==, fixture->messages_before + 1);
+  return g_strdup (messages->pdata[fixture->messages_before]);
+}
+
+/* Negative assertions wait for the end of every session with the server, never a sleep. They
+ * run on a server of the test's own, so that every session and message on it is the test's. */
 static void
 assert_nothing_arrived (Fixture *fixture,
                         guint    sessions)
 {
+  g_assert_true (fixture->own);
   /* TODO: sc_test_server_wait_closed (fixture->server, sessions, …) once it is on main. */
   sc_ui_test_spin (500);
   g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
@@ -181,21 +198,37 @@ static const ScTestServerOptions refusing_options = {
   .refuse_recipient = "bob@example.com",
 };
 
+/* What a test asks of its server (the test data; NULL: a shared plain one). */
+typedef struct
+{
+  const ScTestServerOptions *options;
+  gboolean                   own;
+} ServerUse;
+
+static const ServerUse own_plain = { &plain_options, TRUE };
+static const ServerUse shared_slow = { &slow_options, FALSE };
+static const ServerUse own_slow = { &slow_options, TRUE };
+static const ServerUse shared_refusing = { &refusing_options, FALSE };
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
+  static const ServerUse shared_plain = { &plain_options, FALSE };
+  const ServerUse *use = data != NULL ? data : &shared_plain;
   g_autoptr(GError) error = NULL;
 
-  /* Tests that connect (data: the server's options) get a server of their own. */
-  if (data == NULL && shared_server == NULL)
+  fixture->own = use->own;
+  if (!fixture->own)
+    fixture->server = g_hash_table_lookup (shared_servers, use->options);
+  if (fixture->server == NULL)
     {
-      shared_server = sc_test_server_start (&plain_options, &error);
+      fixture->server = sc_test_server_start (use->options, &error);
       g_assert_no_error (error);
+      if (!fixture->own)
+        g_hash_table_insert (shared_servers, (gpointer) use->options, fixture->server);
     }
-  fixture->shared = data == NULL;
-  fixture->server = fixture->shared ? shared_server : sc_test_server_start (data, &error);
-  g_assert_no_error (error);
+  fixture->messages_before = sc_test_server_count_messages (fixture->server);
   fixture->dir = sc_test_make_tmpdir ();
   sc_test_write_settings (fixture->server, fixture->dir, NULL, "Window test",
                           "Hello from the window.\nSecond line.\n");
@@ -206,7 +239,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   sc_ui_test_close_window (&fixture->window);
-  if (!fixture->shared)
+  if (fixture->own)
     g_clear_pointer (&fixture->server, sc_test_server_stop);
   if (fixture->dir != NULL)
     sc_test_rm_rf (fixture->dir);
@@ -522,7 +555,8 @@ test_window_invalid_blocks_save (Fixture       *fixture,
   g_assert_false (sending (window));
   g_assert_true (g_str_has_prefix (status (window), "Not sent"));
   g_assert_true (gtk_widget_has_css_class (row (window, "Host"), "error"));
-  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
+  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==,
+                    fixture->messages_before);
 }
 
 static void
@@ -689,7 +723,7 @@ static void
 test_window_send (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *message = NULL;
   g_autoptr(GPtrArray) attachments = NULL;
   g_autofree char *attachment = NULL;
   g_autofree char *expected = NULL;
@@ -742,11 +776,8 @@ test_window_send (Fixture       *fixture,
   g_assert_false (sending (window));
   g_assert_null (sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR));
 
-  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
-  g_assert_nonnull (messages);
-  g_assert_cmpuint (messages->len, ==, 1);
-
-  subject = find_part (messages->pdata[0], &found);
+  message = wait_new_message (fixture);
+  subject = find_part (message, &found);
   g_assert_cmpstr (subject, ==, "Sent from the window");
   g_assert_true (found.found);
   g_assert_cmpuint (found.size, ==, expected_len);
@@ -754,7 +785,7 @@ test_window_send (Fixture       *fixture,
                                                  expected_len);
   g_assert_cmpstr (found.sha256, ==, expected_sha256);
   g_free (found.sha256);
-  g_free (find_part (messages->pdata[0], &removed));
+  g_free (find_part (message, &removed));
   g_assert_false (removed.found);
 
   /* Sending writes nothing. */
@@ -766,7 +797,6 @@ static void
 test_window_refused_recipient (Fixture       *fixture,
                                gconstpointer  data)
 {
-  g_autoptr(GPtrArray) messages = NULL;
   ScWindow *window;
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
@@ -779,8 +809,7 @@ test_window_refused_recipient (Fixture       *fixture,
   g_assert_nonnull (strstr (status (window), "bob@example.com"));
   g_assert_nonnull (strstr (status (window), "550"));
   g_assert_true (status_is_error (window));
-  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
-  g_assert_nonnull (messages);
+  g_free (wait_new_message (fixture));
 }
 
 /* A send that fails shows the engine's error in the status bar. */
@@ -1345,7 +1374,6 @@ static void
 test_window_close_while_sending_keep (Fixture       *fixture,
                                       gconstpointer  data)
 {
-  g_autoptr(GPtrArray) messages = NULL;
   DialogWait wait = { "Stop Sending?", NULL };
   AdwMessageDialog *dialog;
   gpointer weak = NULL;
@@ -1377,9 +1405,7 @@ test_window_close_while_sending_keep (Fixture       *fixture,
   g_assert_nonnull (weak);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
-  g_assert_nonnull (messages);
-  g_assert_cmpuint (messages->len, ==, 1);
+  g_free (wait_new_message (fixture));
 
   /* With the send over, the window closes without asking. */
   gtk_window_close (GTK_WINDOW (window));
@@ -1415,7 +1441,6 @@ static void
 test_window_close_while_sending_finishes (Fixture       *fixture,
                                           gconstpointer  data)
 {
-  g_autoptr(GPtrArray) messages = NULL;
   DialogWait wait = { "Stop Sending?", NULL };
   gpointer weak = NULL;
   ScWindow *window;
@@ -1431,9 +1456,7 @@ test_window_close_while_sending_finishes (Fixture       *fixture,
   click_response (wait.dialog, "stop");
   close_gone (fixture, &weak);
 
-  messages = sc_test_server_wait_messages (fixture->server, 1, SC_UI_TEST_WAIT_MS);
-  g_assert_nonnull (messages);
-  g_assert_cmpuint (messages->len, ==, 1);
+  g_free (wait_new_message (fixture));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1537,21 +1560,23 @@ main (int   argc,
   ADD ("broken-settings", NULL, test_window_broken_settings);
   ADD ("missing-settings", NULL, test_window_missing_settings);
   ADD ("unreadable-body", NULL, test_window_unreadable_body);
-  ADD ("send", &plain_options, test_window_send);
-  ADD ("send-error", &plain_options, test_window_send_error);
+  ADD ("send", NULL, test_window_send);
+  ADD ("send-error", &own_plain, test_window_send_error);
   ADD ("send-100mb", NULL, test_window_send_100mb);
-  ADD ("cancel", &slow_options, test_window_cancel);
-  ADD ("refused-recipient", &refusing_options, test_window_refused_recipient);
+  ADD ("cancel", &own_slow, test_window_cancel);
+  ADD ("refused-recipient", &shared_refusing, test_window_refused_recipient);
   ADD ("tab-reaches-controls", NULL, test_window_tab_reaches_controls);
   ADD ("close-asks", NULL, test_window_close_asks);
-  ADD ("close-while-sending-keep", &slow_options, test_window_close_while_sending_keep);
-  ADD ("close-while-sending-stop", &slow_options, test_window_close_while_sending_stop);
-  ADD ("close-while-sending-finishes", &slow_options, test_window_close_while_sending_finishes);
+  ADD ("close-while-sending-keep", &shared_slow, test_window_close_while_sending_keep);
+  ADD ("close-while-sending-stop", &own_slow, test_window_close_while_sending_stop);
+  ADD ("close-while-sending-finishes", &shared_slow, test_window_close_while_sending_finishes);
   ADD ("drop-files", NULL, test_window_drop_files);
 
 #undef ADD
 
+  shared_servers = g_hash_table_new_full (NULL, NULL, NULL,
+                                          (GDestroyNotify) sc_test_server_stop);
   status = g_test_run ();
-  g_clear_pointer (&shared_server, sc_test_server_stop);
+  g_hash_table_destroy (shared_servers);
   return status;
 }
