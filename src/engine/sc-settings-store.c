@@ -273,7 +273,7 @@ job_finish (ScSettingsStore  *self,
       _sc_settings_apply_json (self->settings, files[i].name,
                                self->roots[i] != NULL ? json_node_get_object (self->roots[i])
                                                       : NULL,
-                               first_error == NULL ? &first_error : NULL);
+                               &first_error);
     }
 
   g_object_set (self->settings, "modified", FALSE, NULL);

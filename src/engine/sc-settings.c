@@ -456,20 +456,17 @@ get_message_object (ScSettings  *self,
  * @self: an #ScSettings
  * @file: the name of a settings file, e.g. "config.json"
  * @object: (nullable): its parsed root object, or %NULL if it could not be read
- * @error: return location for a #GError
+ * @first_error: (inout): where the first problem goes, unless it already holds one
  *
  * Takes every good value of the keys of @file; the others get their defaults. Only real
- * changes notify, and "modified" is left alone. The first problem is reported.
- *
- * Returns: %TRUE if every key of @file is good
+ * changes notify, and "modified" is left alone.
  */
-gboolean
+void
 _sc_settings_apply_json (ScSettings  *self,
                          const char  *file,
                          JsonObject  *object,
-                         GError     **error)
+                         GError     **first_error)
 {
-  GError *first_error = NULL;
   JsonObject *message = NULL;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -482,7 +479,7 @@ _sc_settings_apply_json (ScSettings  *self,
       GParamSpec *pspec = KEY_PSPEC (key);
       JsonObject *from = keys[key].in_message ? message : object;
       g_auto(GValue) value = G_VALUE_INIT;
-      GError **first = first_error == NULL ? &first_error : NULL;
+      GError **first = *first_error == NULL ? first_error : NULL;
       gboolean taken;
 
       if (!g_str_equal (keys[key].file, file))
@@ -511,14 +508,6 @@ _sc_settings_apply_json (ScSettings  *self,
     }
 
   g_object_thaw_notify (G_OBJECT (self));
-
-  if (first_error != NULL)
-    {
-      g_propagate_error (error, first_error);
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 /**
