@@ -696,7 +696,8 @@ sc_settings_class_init (ScSettingsClass *klass)
       if (info->kind == KIND_STRING)
         KEY_PSPEC (key) = g_param_spec_string (info->property, NULL, NULL, NULL, flags);
       else if (info->kind == KIND_UINT)
-        KEY_PSPEC (key) = g_param_spec_uint (info->property, NULL, NULL, 0, info->maximum,
+        KEY_PSPEC (key) = g_param_spec_uint (info->property, NULL, NULL,
+                                             MIN (info->default_value, 1), info->maximum,
                                              info->default_value, flags);
       else if (info->kind == KIND_SECURITY)
         KEY_PSPEC (key) = g_param_spec_enum (info->property, NULL, NULL, SC_TYPE_SECURITY,
