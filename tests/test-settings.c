@@ -824,6 +824,12 @@ test_relative_paths (Fixture       *fixture,
   home_path = g_build_filename (g_get_home_dir (), "mail", "body.txt", NULL);
   expected = g_file_new_for_path (home_path);
   g_assert_true (g_file_equal (file, expected));
+  g_clear_object (&file);
+  g_clear_object (&expected);
+
+  file = sc_settings_resolve_path (settings, "~");
+  expected = g_file_new_for_path (g_get_home_dir ());
+  g_assert_true (g_file_equal (file, expected));
 
   g_assert_null (sc_settings_resolve_path (settings, ""));
   g_assert_null (sc_settings_resolve_path (settings, NULL));

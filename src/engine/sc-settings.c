@@ -828,19 +828,14 @@ sc_settings_resolve_path (ScSettings *self,
   if (path == NULL || *path == '\0')
     return NULL;
 
-  if (g_str_equal (path, "~"))
-    return g_file_new_for_path (g_get_home_dir ());
-
-  if (g_str_has_prefix (path, "~/"))
+  if (g_str_equal (path, "~") || g_str_has_prefix (path, "~/"))
     {
-      g_autofree char *full = g_build_filename (g_get_home_dir (), path + 2, NULL);
+      g_autofree char *full = g_build_filename (g_get_home_dir (), path + 1, NULL);
 
       return g_file_new_for_path (full);
     }
 
-  if (g_path_is_absolute (path))
-    return g_file_new_for_path (path);
-
+  /* An absolute path stays as it is. */
   return g_file_resolve_relative_path (self->directory, path);
 }
 
