@@ -234,9 +234,16 @@ set_key (ScSettings   *self,
 
   if (changed && keys[key].kind != KIND_SECURITY)
     {
-      if (keys[key].kind == KIND_STRING)
-        clear_string (field);
-      g_value_copy (value, field);
+      if (keys[key].kind != KIND_STRING)
+        {
+          g_value_copy (value, field);
+        }
+      else
+        {
+          /* Copied, never shared as an interned string would be: it is wiped when replaced. */
+          clear_string (field);
+          g_value_set_string (field, g_value_get_string (value));
+        }
       g_object_notify_by_pspec (G_OBJECT (self), KEY_PSPEC (key));
     }
 
