@@ -154,7 +154,8 @@ read_file (GFile         *directory,
   return g_steal_pointer (&root);
 }
 
-/* A save validates, then writes the model into the roots as read and prints them. */
+/* Made on the caller's context. A save validates, then writes the model into the roots as read
+ * and prints them. */
 static Job *
 job_new (ScSettingsStore  *self,
          gboolean          save,
@@ -195,7 +196,7 @@ job_new (ScSettingsStore  *self,
   return g_steal_pointer (&job);
 }
 
-/* Reads the files, or writes each atomically. */
+/* Reads the files, or writes each atomically. Touches no model: it runs in a worker. */
 static gboolean
 job_run (Job           *job,
          GCancellable  *cancellable,
@@ -203,11 +204,12 @@ job_run (Job           *job,
 {
   g_autofree char *dir_path = g_file_get_path (job->directory);
 
-  for (guint i = 0; !job->save && i < N_FILES; i++)
-    job->roots[i] = read_file (job->directory, files[i].name, cancellable, &job->errors[i]);
-
   if (!job->save)
-    return !g_cancellable_set_error_if_cancelled (cancellable, error);
+    {
+      for (guint i = 0; i < N_FILES; i++)
+        job->roots[i] = read_file (job->directory, files[i].name, cancellable, &job->errors[i]);
+      return !g_cancellable_set_error_if_cancelled (cancellable, error);
+    }
 
   if (dir_path == NULL || g_mkdir_with_parents (dir_path, 0755) != 0)
     {
