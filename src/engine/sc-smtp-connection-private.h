@@ -61,8 +61,7 @@ typedef struct
   gboolean            ext_pipelining;
   gboolean            ext_8bitmime;
   gboolean            ext_starttls;
-  gboolean            ext_auth;
-  GPtrArray          *auth_mechanisms;
+  GStrv               auth_mechanisms;  /* NULL: no AUTH */
 
   /* What we sent during AUTH: a server may echo it in a reply, never shown again */
   GPtrArray          *secrets;

@@ -502,11 +502,9 @@ connect_to_server (ScSmtpConnection  *c,
       GInetSocketAddress *inet_address = G_INET_SOCKET_ADDRESS (local_address);
       GInetAddress *inet = g_inet_socket_address_get_address (inet_address);
       g_autofree char *str = g_inet_address_to_string (inet);
+      gboolean v6 = g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6;
 
-      if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
-        c->local_name = g_strdup_printf ("[IPv6:%s]", str);
-      else
-        c->local_name = g_strdup_printf ("[%s]", str);
+      c->local_name = g_strdup_printf ("[%s%s]", v6 ? "IPv6:" : "", str);
     }
   else
     {
@@ -526,6 +524,7 @@ start_tls (ScSmtpConnection  *c,
   g_autoptr(GError) local_error = NULL;
   /* "[127.0.0.1]": the certificate holds the bare address */
   g_autofree char *bare_host = sc_host_strip_brackets (c->config->host);
+  g_autofree char *description = NULL;
 
   c->tls = sc_tls_stream_new (G_IO_STREAM (c->connection), bare_host,
                               c->config->ca_file, error);
@@ -554,12 +553,8 @@ start_tls (ScSmtpConnection  *c,
       return FALSE;
     }
 
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
-    {
-      g_autofree char *desc = sc_tls_stream_get_description (c->tls);
-
-      g_debug ("TLS with %s: %s", c->config->host, desc);
-    }
+  description = sc_tls_stream_get_description (c->tls);
+  g_debug ("TLS with %s: %s", c->config->host, description);
 
   c->input = g_io_stream_get_input_stream (G_IO_STREAM (c->tls));
   c->output = g_io_stream_get_output_stream (G_IO_STREAM (c->tls));
@@ -575,9 +570,7 @@ reset_extensions (ScSmtpConnection *c)
   c->ext_pipelining = FALSE;
   c->ext_8bitmime = FALSE;
   c->ext_starttls = FALSE;
-  c->ext_auth = FALSE;
-  g_clear_pointer (&c->auth_mechanisms, g_ptr_array_unref);
-  c->auth_mechanisms = g_ptr_array_new_with_free_func (g_free);
+  g_clear_pointer (&c->auth_mechanisms, g_strfreev);
 }
 
 static void
@@ -589,32 +582,39 @@ parse_extensions (ScSmtpConnection *c,
   /* The first line is the server's name and greeting. */
   for (guint i = 1; i < reply->lines->len; i++)
     {
-      g_auto(GStrv) words = g_strsplit_set (g_ptr_array_index (reply->lines, i), " =", -1);
+      g_autofree char *line = g_ascii_strup (g_ptr_array_index (reply->lines, i), -1);
+      g_auto(GStrv) words = g_strsplit_set (line, " =", -1);
       const char *keyword = words[0];
 
       if (keyword == NULL)
         continue;
 
-      if (g_ascii_strcasecmp (keyword, "SIZE") == 0)
+      if (g_str_equal (keyword, "SIZE"))
         {
           c->ext_size = TRUE;
           if (words[1] != NULL)
             c->size_limit = g_ascii_strtoull (words[1], NULL, 10);
         }
-      else if (g_ascii_strcasecmp (keyword, "PIPELINING") == 0)
+      else if (g_str_equal (keyword, "PIPELINING"))
         c->ext_pipelining = TRUE;
-      else if (g_ascii_strcasecmp (keyword, "8BITMIME") == 0)
+      else if (g_str_equal (keyword, "8BITMIME"))
         c->ext_8bitmime = TRUE;
-      else if (g_ascii_strcasecmp (keyword, "STARTTLS") == 0)
+      else if (g_str_equal (keyword, "STARTTLS"))
         c->ext_starttls = TRUE;
-      else if (g_ascii_strcasecmp (keyword, "AUTH") == 0)
+      else if (g_str_equal (keyword, "AUTH"))
         {
-          c->ext_auth = TRUE;
+          /* Old servers say it twice, as "AUTH LOGIN" and "AUTH=LOGIN". */
+          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+          if (c->auth_mechanisms != NULL)
+            g_strv_builder_addv (builder, (const char **) c->auth_mechanisms);
           for (guint j = 1; words[j] != NULL; j++)
             {
               if (words[j][0] != '\0')
-                g_ptr_array_add (c->auth_mechanisms, g_ascii_strup (words[j], -1));
+                g_strv_builder_add (builder, words[j]);
             }
+          g_strfreev (c->auth_mechanisms);
+          c->auth_mechanisms = g_strv_builder_end (builder);
         }
     }
 }
@@ -730,19 +730,6 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
   return ehlo (c, error);
 }
 
-static gboolean
-has_mechanism (ScSmtpConnection *c,
-               const char       *mechanism)
-{
-  for (guint i = 0; i < c->auth_mechanisms->len; i++)
-    {
-      if (g_str_equal (g_ptr_array_index (c->auth_mechanisms, i), mechanism))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* Sends a secret (an AUTH line or continuation) and reads the reply; the transcript gets
  * @shown. */
 static ScSmtpReply *
@@ -852,7 +839,8 @@ _sc_smtp_connection_authenticate (ScSmtpConnection  *c,
                                   GError           **error)
 {
   const ScSmtpConfig *config = c->config;
-  g_autoptr(GString) offered = NULL;
+  const char * const *mechanisms;
+  g_autofree char *offered = NULL;
 
   if (config->login == NULL || config->login[0] == '\0')
     return TRUE;
@@ -866,7 +854,7 @@ _sc_smtp_connection_authenticate (ScSmtpConnection  *c,
       return FALSE;
     }
 
-  if (!c->ext_auth)
+  if (c->auth_mechanisms == NULL)
     return _sc_smtp_connection_refused (c, SC_SMTP_ERROR_AUTH_UNAVAILABLE, error,
                                         /* Translators: the first %s is the server, the
                                          * second the login; AUTH is an SMTP keyword: keep
@@ -879,16 +867,14 @@ _sc_smtp_connection_authenticate (ScSmtpConnection  *c,
   if (strlen (config->password) >= 4)
     add_secret (c, config->password);
 
-  if (has_mechanism (c, "PLAIN"))
+  mechanisms = (const char * const *) c->auth_mechanisms;
+  if (g_strv_contains (mechanisms, "PLAIN"))
     return auth_plain (c, error);
 
-  if (has_mechanism (c, "LOGIN"))
+  if (g_strv_contains (mechanisms, "LOGIN"))
     return auth_login (c, error);
 
-  offered = g_string_new (NULL);
-  for (guint i = 0; i < c->auth_mechanisms->len; i++)
-    g_string_append_printf (offered, "%s%s", i > 0 ? " " : "",
-                            (const char *) g_ptr_array_index (c->auth_mechanisms, i));
+  offered = g_strjoinv (" ", c->auth_mechanisms);
 
   return _sc_smtp_connection_refused (c, SC_SMTP_ERROR_AUTH_UNAVAILABLE, error,
                                       /* Translators: the first %s is the server, the second
@@ -898,8 +884,8 @@ _sc_smtp_connection_authenticate (ScSmtpConnection  *c,
                                         "(it offers: %s; supported: PLAIN, LOGIN)"),
                                       config->host,
                                       /* Translators: the server offers no login methods. */
-                                      offered->len > 0 ? offered->str
-                                                       : C_("login methods", "none"));
+                                      offered[0] != '\0' ? offered
+                                                          : C_("login methods", "none"));
 }
 
 /* Best effort, bounded: QUIT and close. */
@@ -934,6 +920,6 @@ _sc_smtp_connection_clear (ScSmtpConnection *c)
   g_clear_object (&c->tls);
   g_clear_object (&c->connection);
   g_clear_pointer (&c->local_name, g_free);
-  g_clear_pointer (&c->auth_mechanisms, g_ptr_array_unref);
+  g_clear_pointer (&c->auth_mechanisms, g_strfreev);
   g_clear_pointer (&c->secrets, g_ptr_array_unref);
 }

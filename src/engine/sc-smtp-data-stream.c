@@ -17,8 +17,7 @@
 struct _ScSmtpDataStream
 {
   GOutputStream     parent_instance;
-  GOutputStream    *base;
-  ScSmtpConnection *connection;
+  ScSmtpConnection *connection;   /* it outlives the stream */
   goffset           bytes_sent;
   goffset           bytes_total;
   gint64            last_report;
@@ -38,7 +37,7 @@ sc_smtp_data_stream_write_fn (GOutputStream  *stream,
   gssize written;
   gint64 now;
 
-  written = g_output_stream_write (self->base, buffer, count, cancellable, error);
+  written = g_output_stream_write (self->connection->output, buffer, count, cancellable, error);
   if (written < 0)
     {
       self->failed = TRUE;
@@ -59,41 +58,10 @@ sc_smtp_data_stream_write_fn (GOutputStream  *stream,
   return written;
 }
 
-static gboolean
-sc_smtp_data_stream_flush (GOutputStream  *stream,
-                           GCancellable   *cancellable,
-                           GError        **error)
-{
-  ScSmtpDataStream *self = SC_SMTP_DATA_STREAM (stream);
-
-  if (!g_output_stream_flush (self->base, cancellable, error))
-    {
-      self->failed = TRUE;
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-sc_smtp_data_stream_finalize (GObject *object)
-{
-  ScSmtpDataStream *self = SC_SMTP_DATA_STREAM (object);
-
-  g_clear_object (&self->base);
-
-  G_OBJECT_CLASS (sc_smtp_data_stream_parent_class)->finalize (object);
-}
-
 static void
 sc_smtp_data_stream_class_init (ScSmtpDataStreamClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GOutputStreamClass *output_class = G_OUTPUT_STREAM_CLASS (klass);
-
-  object_class->finalize = sc_smtp_data_stream_finalize;
-  output_class->write_fn = sc_smtp_data_stream_write_fn;
-  output_class->flush = sc_smtp_data_stream_flush;
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = sc_smtp_data_stream_write_fn;
 }
 
 static void
@@ -107,7 +75,6 @@ _sc_smtp_data_stream_new (ScSmtpConnection *connection,
 {
   ScSmtpDataStream *self = g_object_new (SC_TYPE_SMTP_DATA_STREAM, NULL);
 
-  self->base = g_object_ref (connection->output);
   self->connection = connection;
   self->bytes_total = bytes_total;
 

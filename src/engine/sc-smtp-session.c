@@ -27,7 +27,7 @@ struct _ScSmtpSession
 {
   GObject       parent_instance;
 
-  ScSmtpConfig  config;
+  ScSmtpConfig  config;   /* set by sc_smtp_session_new (), read-only after: threads share it */
 };
 
 G_DEFINE_FINAL_TYPE (ScSmtpSession, sc_smtp_session, G_TYPE_OBJECT)
@@ -40,13 +40,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Everything one send needs, owned by the thread that sends: a copy of the configuration, the
- * message, and where to emit the signals. */
+/* Everything one send needs, owned by the thread that sends: the session (for its read-only
+ * configuration and to emit the signals on), the message, and where to emit the signals. */
 typedef struct
 {
-  ScSmtpConfig   config;
   ScMessage     *message;
-  ScSmtpSession *session;   /* only to emit signals on, on @context */
+  ScSmtpSession *session;
   GMainContext  *context;   /* the caller's of send_async; NULL: emit in the sending thread */
 } ScSendJob;
 
@@ -64,28 +63,6 @@ typedef struct
 /* Small helpers                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
-static void
-sc_smtp_config_copy (ScSmtpConfig       *dest,
-                     const ScSmtpConfig *src)
-{
-  dest->host = g_strdup (src->host);
-  dest->port = src->port;
-  dest->security = src->security;
-  dest->ca_file = g_strdup (src->ca_file);
-  dest->timeout_seconds = src->timeout_seconds;
-  dest->login = g_strdup (src->login);
-  dest->password = g_strdup (src->password);
-}
-
-static void
-sc_smtp_config_clear (ScSmtpConfig *config)
-{
-  g_clear_pointer (&config->host, g_free);
-  g_clear_pointer (&config->ca_file, g_free);
-  g_clear_pointer (&config->login, g_free);
-  sc_secret_clear (&config->password);
-}
-
 static ScSendJob *
 sc_send_job_new (ScSmtpSession *session,
                  ScMessage     *message,
@@ -93,7 +70,6 @@ sc_send_job_new (ScSmtpSession *session,
 {
   ScSendJob *job = g_new0 (ScSendJob, 1);
 
-  sc_smtp_config_copy (&job->config, &session->config);
   job->message = g_object_ref (message);
   job->session = g_object_ref (session);
   job->context = context != NULL ? g_main_context_ref (context) : NULL;
@@ -106,7 +82,6 @@ sc_send_job_free (gpointer data)
 {
   ScSendJob *job = data;
 
-  sc_smtp_config_clear (&job->config);
   g_clear_object (&job->message);
   g_clear_object (&job->session);
   g_clear_pointer (&job->context, g_main_context_unref);
@@ -234,7 +209,7 @@ refused_recipient_new (const char *address,
 static gboolean
 send_envelope (ScSmtpConnection  *c,
                const char        *from,
-               GPtrArray         *recipients,
+               const char *const *recipients,
                goffset            size,
                GPtrArray         *refused,
                GError           **error)
@@ -257,9 +232,8 @@ send_envelope (ScSmtpConnection  *c,
       g_autoptr(GString) batch = g_string_new (NULL);
 
       g_string_append_printf (batch, "%s\r\n", mail->str);
-      for (guint i = 0; i < recipients->len; i++)
-        g_string_append_printf (batch, "RCPT TO:<%s>\r\n",
-                                (const char *) g_ptr_array_index (recipients, i));
+      for (guint i = 0; recipients[i] != NULL; i++)
+        g_string_append_printf (batch, "RCPT TO:<%s>\r\n", recipients[i]);
 
       if (!_sc_smtp_connection_write (c, batch->str, NULL, "MAIL FROM", error))
         return FALSE;
@@ -274,9 +248,9 @@ send_envelope (ScSmtpConnection  *c,
     return FALSE;
 
   /* Pipelined, every RCPT has a reply to read, even after a refused sender. */
-  for (guint i = 0; i < recipients->len && (c->ext_pipelining || mail_reply->code == 250); i++)
+  for (guint i = 0; recipients[i] != NULL && (c->ext_pipelining || mail_reply->code == 250); i++)
     {
-      const char *to = g_ptr_array_index (recipients, i);
+      const char *to = recipients[i];
       g_autoptr(ScSmtpReply) reply = NULL;
 
       if (c->ext_pipelining)
@@ -434,7 +408,6 @@ send_message (ScSmtpConnection  *c,
               GError           **error)
 {
   const ScSmtpConfig *config = c->config;
-  g_autoptr(GPtrArray) recipients = g_ptr_array_new_with_free_func (g_free);
   const char *from;
   const char * const *to;
   goffset size;
@@ -452,9 +425,8 @@ send_message (ScSmtpConnection  *c,
     {
       if (!check_envelope_address (C_("address role", "recipient"), to[i], error))
         return FALSE;
-      g_ptr_array_add (recipients, g_strdup (to[i]));
     }
-  if (recipients->len == 0)
+  if (to == NULL || to[0] == NULL)
     {
       g_set_error_literal (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
                            _("The message has no recipients"));
@@ -489,7 +461,7 @@ send_message (ScSmtpConnection  *c,
     }
 
   return _sc_smtp_connection_authenticate (c, error) &&
-         send_envelope (c, from, recipients, size, refused, error) &&
+         send_envelope (c, from, to, size, refused, error) &&
          send_data (c, message, out_reply, error);
 }
 
@@ -506,7 +478,7 @@ send_job_run (ScSendJob     *job,
   g_autoptr(GError) local_error = NULL;
   ScSendResult *result = NULL;
 
-  c.config = &job->config;
+  c.config = &job->session->config;
   c.cancellable = cancellable;
   c.session = job->session;
   c.context = job->context;
@@ -520,7 +492,7 @@ send_job_run (ScSendJob     *job,
 
   if (result == NULL)
     {
-      g_debug ("Sending to %s:%u failed: %s", job->config.host, job->config.port,
+      g_debug ("Sending to %s:%u failed: %s", c.config->host, c.config->port,
                local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
@@ -554,7 +526,10 @@ sc_smtp_session_finalize (GObject *object)
 {
   ScSmtpSession *self = SC_SMTP_SESSION (object);
 
-  sc_smtp_config_clear (&self->config);
+  g_clear_pointer (&self->config.host, g_free);
+  g_clear_pointer (&self->config.ca_file, g_free);
+  g_clear_pointer (&self->config.login, g_free);
+  sc_secret_clear (&self->config.password);
 
   G_OBJECT_CLASS (sc_smtp_session_parent_class)->finalize (object);
 }
