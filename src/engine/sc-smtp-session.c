@@ -40,15 +40,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Everything one send needs, owned by the thread that sends: the session (for its read-only
- * configuration and to emit the signals on), the message, and where to emit the signals. */
-typedef struct
-{
-  ScMessage     *message;
-  ScSmtpSession *session;
-  GMainContext  *context;   /* the caller's of send_async; NULL: emit in the sending thread */
-} ScSendJob;
-
 /* One "progress" or "transcript" emission on the caller's main context. */
 typedef struct
 {
@@ -62,31 +53,6 @@ typedef struct
 /* ------------------------------------------------------------------------------------------ */
 /* Small helpers                                                                              */
 /* ------------------------------------------------------------------------------------------ */
-
-static ScSendJob *
-sc_send_job_new (ScSmtpSession *session,
-                 ScMessage     *message,
-                 GMainContext  *context)
-{
-  ScSendJob *job = g_new0 (ScSendJob, 1);
-
-  job->message = g_object_ref (message);
-  job->session = g_object_ref (session);
-  job->context = context != NULL ? g_main_context_ref (context) : NULL;
-
-  return job;
-}
-
-static void
-sc_send_job_free (gpointer data)
-{
-  ScSendJob *job = data;
-
-  g_clear_object (&job->message);
-  g_clear_object (&job->session);
-  g_clear_pointer (&job->context, g_main_context_unref);
-  g_free (job);
-}
 
 /* MAIL FROM and RCPT TO take a plain address. sc_address_validate () is the rule, and it refuses
  * whatever could inject a command (line breaks, spaces, angle brackets, control characters). */
@@ -187,7 +153,6 @@ _sc_smtp_session_emit_progress (ScSmtpConnection *c,
   emission->bytes_total = total;
   emit_on_caller (c, emission);
 }
-
 
 /* ------------------------------------------------------------------------------------------ */
 /* The send                                                                                   */
@@ -465,12 +430,14 @@ send_message (ScSmtpConnection  *c,
          send_data (c, message, out_reply, error);
 }
 
-/* Runs on the thread that sends; everything it reads is in @job, and it writes only to what it
- * returns. */
+/* Runs on the thread that sends; it reads only the session's configuration and @message, and
+ * writes only to what it returns. The signals go to @context (NULL: this thread). */
 static ScSendResult *
-send_job_run (ScSendJob     *job,
-              GCancellable  *cancellable,
-              GError       **error)
+send_run (ScSmtpSession  *self,
+          ScMessage      *message,
+          GMainContext   *context,
+          GCancellable   *cancellable,
+          GError        **error)
 {
   ScSmtpConnection c = { 0 };
   g_autoptr(GPtrArray) refused = NULL;
@@ -478,13 +445,13 @@ send_job_run (ScSendJob     *job,
   g_autoptr(GError) local_error = NULL;
   ScSendResult *result = NULL;
 
-  c.config = &job->session->config;
+  c.config = &self->config;
   c.cancellable = cancellable;
-  c.session = job->session;
-  c.context = job->context;
+  c.session = self;
+  c.context = context;
   refused = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_refused_recipient_free);
 
-  if (send_message (&c, job->message, refused, &reply, &local_error))
+  if (send_message (&c, message, refused, &reply, &local_error))
     result = _sc_send_result_new (reply, g_steal_pointer (&refused));
 
   _sc_smtp_connection_close (&c, result != NULL || c.in_sync);
@@ -509,7 +476,7 @@ send_thread (GTask        *task,
   GError *error = NULL;
   ScSendResult *result;
 
-  result = send_job_run (task_data, cancellable, &error);
+  result = send_run (source_object, task_data, g_task_get_context (task), cancellable, &error);
 
   if (result != NULL)
     g_task_return_pointer (task, result, (GDestroyNotify) sc_send_result_unref);
@@ -645,19 +612,13 @@ sc_smtp_session_send_sync (ScSmtpSession  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-  ScSendJob *job;
-  ScSendResult *result;
 
   g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
   g_return_val_if_fail (SC_IS_MESSAGE (message), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  job = sc_send_job_new (self, message, NULL);
-  result = send_job_run (job, cancellable, error);
-  sc_send_job_free (job);
-
-  return result;
+  return send_run (self, message, NULL, cancellable, error);
 }
 
 /**
@@ -679,18 +640,16 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GMainContext) context = NULL;
 
   g_return_if_fail (SC_IS_SMTP_SESSION (self));
   g_return_if_fail (SC_IS_MESSAGE (message));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  context = g_main_context_ref_thread_default ();
-
+  /* The task keeps the caller's thread-default main context: the signals go there. */
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sc_smtp_session_send_async);
   g_task_set_name (task, "[sc] smtp send");
-  g_task_set_task_data (task, sc_send_job_new (self, message, context), sc_send_job_free);
+  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
   g_task_run_in_thread (task, send_thread);
 }
 
