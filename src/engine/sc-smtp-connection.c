@@ -33,7 +33,6 @@ _sc_smtp_reply_free (ScSmtpReply *reply)
   g_free (reply);
 }
 
-
 /* Server text is shown to the user: valid UTF-8, no control characters. */
 static char *
 sanitize_line (const char *line,
@@ -187,9 +186,9 @@ set_read_error (ScSmtpConnection  *c,
 /* A failed write of @what ("EHLO", "the message"). Takes @io_error. */
 void
 _sc_smtp_connection_set_write_error (ScSmtpConnection  *c,
-                 GError            *io_error,
-                 const char        *what,
-                 GError           **error)
+                                     GError            *io_error,
+                                     const char        *what,
+                                     GError           **error)
 {
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
@@ -321,8 +320,8 @@ parse_reply_line (const char *line,
  * for, in error messages (NULL: the greeting). */
 ScSmtpReply *
 _sc_smtp_connection_read_reply (ScSmtpConnection  *c,
-            const char        *command,
-            GError           **error)
+                                const char        *command,
+                                GError           **error)
 {
   g_autoptr(ScSmtpReply) reply = g_new0 (ScSmtpReply, 1);
   g_autoptr(GString) text = g_string_new (NULL);
@@ -392,10 +391,10 @@ _sc_smtp_connection_read_reply (ScSmtpConnection  *c,
  * entry per line (NULL: @data itself). */
 gboolean
 _sc_smtp_connection_write (ScSmtpConnection  *c,
-                const char        *data,
-                const char        *shown,
-                const char        *what,
-                GError           **error)
+                           const char        *data,
+                           const char        *shown,
+                           const char        *what,
+                           GError           **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) lines = NULL;

@@ -162,19 +162,6 @@ propagate_gnutls_error (ScTlsStream   *self,
     g_set_error (error, G_TLS_ERROR, code, "%s: %s", what, STRERROR (ret));
 }
 
-/* "AA:BB:…" from raw bytes */
-static char *
-format_fingerprint (const guint8 *digest,
-                    gsize         len)
-{
-  GString *str = g_string_sized_new (len * 3);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (str, "%s%02X", i > 0 ? ":" : "", digest[i]);
-
-  return g_string_free (str, FALSE);
-}
-
 /* The SHA-256 fingerprint of the server certificate as "AA:BB:…", or NULL before the server
  * sent one. */
 static char *
@@ -184,6 +171,7 @@ get_peer_fingerprint (ScTlsStream *self)
   unsigned int n_certs = 0;
   guint8 digest[64];
   size_t digest_len = sizeof digest;
+  GString *str;
 
   if (self->session == NULL)
     return NULL;
@@ -195,7 +183,11 @@ get_peer_fingerprint (ScTlsStream *self)
   if (gnutls_fingerprint (GNUTLS_DIG_SHA256, &certs[0], digest, &digest_len) < 0)
     return NULL;
 
-  return format_fingerprint (digest, digest_len);
+  str = g_string_sized_new (digest_len * 3);
+  for (gsize i = 0; i < digest_len; i++)
+    g_string_append_printf (str, "%s%02X", i > 0 ? ":" : "", digest[i]);
+
+  return g_string_free (str, FALSE);
 }
 
 /* gnutls_certificate_verification_status_print () says e.g. "The certificate is NOT trusted.
@@ -850,11 +842,7 @@ sc_tls_stream_get_description (ScTlsStream *self)
 
   g_return_val_if_fail (SC_IS_TLS_STREAM (self), NULL);
 
-  if (!self->handshake_done)
-    return NULL;
-
-  desc = gnutls_session_get_desc (self->session);
-  if (desc == NULL)
+  if (!self->handshake_done || (desc = gnutls_session_get_desc (self->session)) == NULL)
     return NULL;
 
   ret = g_strdup (desc);
