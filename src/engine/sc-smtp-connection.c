@@ -882,9 +882,10 @@ _sc_smtp_connection_authenticate (ScSmtpConnection  *c,
                                       _("%s offers no login method this program supports "
                                         "(it offers: %s; supported: PLAIN, LOGIN)"),
                                       config->host,
+                                      offered[0] != '\0'
+                                      ? offered
                                       /* Translators: the server offers no login methods. */
-                                      offered[0] != '\0' ? offered
-                                                          : C_("login methods", "none"));
+                                      : C_("login methods", "none"));
 }
 
 /* Best effort, bounded: QUIT and close. */

@@ -318,9 +318,10 @@ send_data (ScSmtpConnection  *c,
 
       if (_sc_smtp_data_stream_failed (counter) ||
           g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        /* Translators: inserted into "Timed out sending %s: …" and "… was lost while
-         * sending %s: …". */
         _sc_smtp_connection_set_write_error (c, g_steal_pointer (&local_error),
+                                             /* Translators: inserted into "Timed out
+                                              * sending %s: …" and "… was lost while
+                                              * sending %s: …". */
                                              _("the message"), error);
       else
         g_propagate_error (error, g_steal_pointer (&local_error));

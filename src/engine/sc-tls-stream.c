@@ -373,8 +373,8 @@ sc_tls_stream_read (ScTlsStream   *self,
   if (ret == GNUTLS_E_PREMATURE_TERMINATION && self->read_error == NULL)
     ret = 0;
   else if (ret < 0)
-    /* Translators: followed by ": " and GnuTLS's reason. */
     propagate_gnutls_error (self, (int) ret, cancellable, G_TLS_ERROR_MISC,
+                            /* Translators: followed by ": " and GnuTLS's reason. */
                             _("TLS receive error"), error);
   set_operation (self, TRUE, FALSE, NULL);
 
@@ -403,8 +403,8 @@ sc_tls_stream_write (ScTlsStream   *self,
     ret = gnutls_record_send (self->session, NULL, 0);
 
   if (ret < 0)
-    /* Translators: followed by ": " and GnuTLS's reason. */
     propagate_gnutls_error (self, (int) ret, cancellable, G_TLS_ERROR_MISC,
+                            /* Translators: followed by ": " and GnuTLS's reason. */
                             _("TLS send error"), error);
   set_operation (self, FALSE, TRUE, NULL);
 
