@@ -102,7 +102,6 @@ void          _sc_smtp_connection_set_write_error (ScSmtpConnection  *c,
                                                   GError            **error);
 void          _sc_smtp_connection_close          (ScSmtpConnection   *c,
                                                   gboolean            polite);
-void          _sc_smtp_connection_clear          (ScSmtpConnection   *c);
 
 /* In sc-smtp-session.c: the signals, on the caller's context */
 void          _sc_smtp_session_emit_transcript   (ScSmtpConnection   *c,

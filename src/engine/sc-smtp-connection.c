@@ -888,15 +888,13 @@ _sc_smtp_connection_authenticate (ScSmtpConnection  *c,
                                       : C_("login methods", "none"));
 }
 
-/* Best effort, bounded: QUIT and close. */
+/* Best effort, bounded: QUIT and close; then frees what @c holds. */
 void
 _sc_smtp_connection_close (ScSmtpConnection *c,
                            gboolean          polite)
 {
-  if (c->connection == NULL)
-    return;
-
-  if (polite && !g_cancellable_is_cancelled (c->cancellable) && !g_socket_is_closed (c->socket))
+  if (c->connection != NULL && polite && !g_cancellable_is_cancelled (c->cancellable) &&
+      !g_socket_is_closed (c->socket))
     {
       g_autoptr(ScSmtpReply) reply = NULL;
 
@@ -905,18 +903,15 @@ _sc_smtp_connection_close (ScSmtpConnection *c,
       reply = _sc_smtp_connection_command (c, "QUIT", "QUIT", NULL);
     }
 
-  if (!polite)
+  if (c->connection != NULL && !polite)
     g_socket_close (c->socket, NULL);
 
   /* close_notify: bounded by the socket time-out, and skipped once cancelled */
   if (c->tls != NULL)
     g_io_stream_close (G_IO_STREAM (c->tls), c->cancellable, NULL);
-  g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
-}
+  if (c->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
 
-void
-_sc_smtp_connection_clear (ScSmtpConnection *c)
-{
   g_clear_object (&c->tls);
   g_clear_object (&c->connection);
   g_clear_pointer (&c->local_name, g_free);

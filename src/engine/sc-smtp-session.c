@@ -456,7 +456,6 @@ send_run (ScSmtpSession  *self,
     result = _sc_send_result_new (reply, g_steal_pointer (&refused));
 
   _sc_smtp_connection_close (&c, result != NULL || c.in_sync);
-  _sc_smtp_connection_clear (&c);
 
   if (result == NULL)
     {
