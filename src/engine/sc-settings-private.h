@@ -16,10 +16,10 @@ G_BEGIN_DECLS
 #define SC_SETTINGS_CREDENTIALS_FILE "credentials.json"
 #define SC_SETTINGS_DATA_FILE        "data.json"
 
-gboolean   _sc_settings_apply_json       (ScSettings  *self,
+void       _sc_settings_apply_json       (ScSettings  *self,
                                           const char  *file,
                                           JsonObject  *object,
-                                          GError     **error);
+                                          GError     **first_error);
 void       _sc_settings_write_json       (ScSettings  *self,
                                           const char  *file,
                                           JsonObject  *object);

@@ -27,7 +27,6 @@ struct _ScSettingsStore
 {
   GObject     parent_instance;
 
-  GFile      *directory;
   ScSettings *settings;
 
   /* The files' roots as last read or written, so that keys we do not know survive a save. */
@@ -48,48 +47,36 @@ static const struct
   { "example_msg.txt", 0666 },
 };
 
-/* What a worker read: for each file its root object or why not. */
-typedef struct
-{
-  JsonNode *roots[N_FILES];
-  GError   *errors[N_FILES];
-} Loaded;
-
-/* What a worker writes: made on the caller's thread from the model. */
+/* A load or a save: made and finished on the caller's context, run in a worker (or inline by
+ * the blocking calls). Running it touches no model. */
 typedef struct
 {
   GFile    *directory;
-  char     *contents[N_FILES];   /* wiped when freed: credentials.json holds the password */
-  guint     change_count;
-} Snapshot;
+  gboolean  save;
+  char     *contents[N_FILES];   /* to write; wiped when freed: it holds the password */
+  guint     change_count;        /* the model's when the contents were made */
+  JsonNode *roots[N_FILES];      /* what was read: for each file its root object or why not */
+  GError   *errors[N_FILES];
+} Job;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
 static void
-loaded_free (Loaded *loaded)
+job_free (Job *job)
 {
+  g_clear_object (&job->directory);
   for (guint i = 0; i < N_FILES; i++)
     {
-      g_clear_pointer (&loaded->roots[i], json_node_unref);
-      g_clear_error (&loaded->errors[i]);
+      sc_secret_clear (&job->contents[i]);
+      g_clear_pointer (&job->roots[i], json_node_unref);
+      g_clear_error (&job->errors[i]);
     }
-  g_free (loaded);
+  g_free (job);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loaded, loaded_free)
-
-static void
-snapshot_free (Snapshot *snapshot)
-{
-  g_clear_object (&snapshot->directory);
-  for (guint i = 0; i < N_FILES; i++)
-    sc_secret_clear (&snapshot->contents[i]);
-  g_free (snapshot);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
 /* Reads and parses one file. Touches no model: it runs in a worker. */
 static JsonNode *
@@ -167,71 +154,27 @@ read_file (GFile         *directory,
   return g_steal_pointer (&root);
 }
 
-static Loaded *
-read_files (GFile        *directory,
-            GCancellable *cancellable)
+/* Made on the caller's context. A save validates, then writes the model into the roots as read
+ * and prints them. */
+static Job *
+job_new (ScSettingsStore  *self,
+         gboolean          save,
+         GError          **error)
 {
-  Loaded *loaded = g_new0 (Loaded, 1);
-
-  for (guint i = 0; i < N_FILES; i++)
-    loaded->roots[i] = read_file (directory, files[i].name, cancellable, &loaded->errors[i]);
-
-  return loaded;
-}
-
-/* Fills the model from what was read, on the caller's context. */
-static gboolean
-apply_loaded (ScSettingsStore  *self,
-              Loaded           *loaded,
-              GError          **error)
-{
-  GError *first_error = NULL;
-
-  g_object_freeze_notify (G_OBJECT (self->settings));
-
-  for (guint i = 0; i < N_FILES; i++)
-    {
-      g_clear_pointer (&self->roots[i], json_node_unref);
-      self->roots[i] = g_steal_pointer (&loaded->roots[i]);
-
-      if (first_error == NULL)
-        first_error = g_steal_pointer (&loaded->errors[i]);
-      _sc_settings_apply_json (self->settings, files[i].name,
-                               self->roots[i] != NULL ? json_node_get_object (self->roots[i])
-                                                      : NULL,
-                               first_error == NULL ? &first_error : NULL);
-    }
-
-  g_object_set (self->settings, "modified", FALSE, NULL);
-  g_object_thaw_notify (G_OBJECT (self->settings));
-
-  if (first_error != NULL)
-    {
-      g_propagate_error (error, first_error);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Validates, then writes the model into the roots as read and prints them. */
-static Snapshot *
-snapshot_new (ScSettingsStore  *self,
-              GError          **error)
-{
-  g_autoptr(Snapshot) snapshot = NULL;
+  g_autoptr(Job) job = NULL;
   g_autoptr(JsonGenerator) generator = json_generator_new ();
 
-  if (!sc_settings_validate (self->settings, error))
+  if (save && !sc_settings_validate (self->settings, error))
     return NULL;
 
-  snapshot = g_new0 (Snapshot, 1);
-  snapshot->directory = g_object_ref (self->directory);
-  snapshot->change_count = _sc_settings_get_change_count (self->settings);
+  job = g_new0 (Job, 1);
+  job->directory = g_object_ref (sc_settings_get_directory (self->settings));
+  job->save = save;
+  job->change_count = _sc_settings_get_change_count (self->settings);
 
   json_generator_set_pretty (generator, TRUE);
 
-  for (guint i = 0; i < N_FILES; i++)
+  for (guint i = 0; save && i < N_FILES; i++)
     {
       GString *text = g_string_new (NULL);
 
@@ -247,24 +190,31 @@ snapshot_new (ScSettingsStore  *self,
       json_generator_set_root (generator, self->roots[i]);
       json_generator_to_gstring (generator, text);
       g_string_append_c (text, '\n');
-      snapshot->contents[i] = g_string_free (text, FALSE);
+      job->contents[i] = g_string_free (text, FALSE);
     }
 
-  return g_steal_pointer (&snapshot);
+  return g_steal_pointer (&job);
 }
 
-/* Writes the files, each atomically. Touches no model: it runs in a worker. */
+/* Reads the files, or writes each atomically. Touches no model: it runs in a worker. */
 static gboolean
-write_files (Snapshot      *snapshot,
-             GCancellable  *cancellable,
-             GError       **error)
+job_run (Job           *job,
+         GCancellable  *cancellable,
+         GError       **error)
 {
-  g_autofree char *dir_path = g_file_get_path (snapshot->directory);
+  g_autofree char *dir_path = g_file_get_path (job->directory);
+
+  if (!job->save)
+    {
+      for (guint i = 0; i < N_FILES; i++)
+        job->roots[i] = read_file (job->directory, files[i].name, cancellable, &job->errors[i]);
+      return !g_cancellable_set_error_if_cancelled (cancellable, error);
+    }
 
   if (dir_path == NULL || g_mkdir_with_parents (dir_path, 0755) != 0)
     {
       int saved_errno = errno;
-      g_autofree char *shown = _sc_display_path (snapshot->directory);
+      g_autofree char *shown = _sc_display_path (job->directory);
 
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
                    /* Translators: the first %s is a folder, the second the reason. */
@@ -275,14 +225,14 @@ write_files (Snapshot      *snapshot,
 
   for (guint i = 0; i < N_FILES; i++)
     {
-      g_autoptr(GFile) file = g_file_get_child (snapshot->directory, files[i].name);
+      g_autoptr(GFile) file = g_file_get_child (job->directory, files[i].name);
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) local_error = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      if (!g_file_set_contents_full (path, snapshot->contents[i], -1,
+      if (!g_file_set_contents_full (path, job->contents[i], -1,
                                      G_FILE_SET_CONTENTS_CONSISTENT, files[i].mode,
                                      &local_error))
         {
@@ -298,13 +248,58 @@ write_files (Snapshot      *snapshot,
   return TRUE;
 }
 
-/* After a save: unmodified, unless the model changed while the files were written. */
-static void
-mark_saved (ScSettingsStore *self,
-            Snapshot        *snapshot)
+/* Fills the model from what was read, or marks it saved, on the caller's context. */
+static gboolean
+job_finish (ScSettingsStore  *self,
+            Job              *job,
+            GError          **error)
 {
-  if (_sc_settings_get_change_count (self->settings) == snapshot->change_count)
+  GError *first_error = NULL;
+
+  /* After a save: unmodified, unless the model changed while the files were written. */
+  if (job->save && _sc_settings_get_change_count (self->settings) == job->change_count)
     g_object_set (self->settings, "modified", FALSE, NULL);
+
+  if (job->save)
+    return TRUE;
+
+  g_object_freeze_notify (G_OBJECT (self->settings));
+
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_clear_pointer (&self->roots[i], json_node_unref);
+      self->roots[i] = g_steal_pointer (&job->roots[i]);
+
+      if (first_error == NULL)
+        first_error = g_steal_pointer (&job->errors[i]);
+      _sc_settings_apply_json (self->settings, files[i].name,
+                               self->roots[i] != NULL ? json_node_get_object (self->roots[i])
+                                                      : NULL,
+                               &first_error);
+    }
+
+  g_object_set (self->settings, "modified", FALSE, NULL);
+  g_object_thaw_notify (G_OBJECT (self->settings));
+
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, first_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The blocking load and save. */
+static gboolean
+job_run_sync (ScSettingsStore  *self,
+              gboolean          save,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  g_autoptr(Job) job = job_new (self, save, error);
+
+  return job != NULL && job_run (job, cancellable, error) && job_finish (self, job, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -402,67 +397,61 @@ create_default_directory (const char  *target,
 /* ------------------------------------------------------------------------------------------ */
 
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  g_task_return_pointer (task, read_files (task_data, cancellable),
-                         (GDestroyNotify) loaded_free);
-}
-
-static void
-load_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ScSettingsStore *self = SC_SETTINGS_STORE (object);
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(Loaded) loaded = NULL;
-  GError *error = NULL;
-
-  g_assert (G_IS_TASK (task));
-
-  loaded = g_task_propagate_pointer (G_TASK (result), &error);
-  if (loaded == NULL || !apply_loaded (self, loaded, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
 {
   GError *error = NULL;
 
-  if (write_files (task_data, cancellable, &error))
+  if (job_run (task_data, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
 
 static void
-save_written_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  ScSettingsStore *self = SC_SETTINGS_STORE (object);
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
   g_assert (G_IS_TASK (task));
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error) &&
+      job_finish (SC_SETTINGS_STORE (object), g_task_get_task_data (G_TASK (result)), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Makes the job now, runs it in a worker, and finishes it on the caller's context. */
+static void
+job_start (ScSettingsStore     *self,
+           gboolean             save,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) worker = NULL;
+  GError *error = NULL;
+  Job *job;
+
+  g_task_set_source_tag (task, source_tag);
+
+  if ((job = job_new (self, save, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  mark_saved (self, g_task_get_task_data (G_TASK (result)));
-  g_task_return_boolean (task, TRUE);
+  worker = g_task_new (self, cancellable, job_done_cb, g_steal_pointer (&task));
+  g_task_set_task_data (worker, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (worker, job_thread);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -475,7 +464,6 @@ sc_settings_store_dispose (GObject *object)
   ScSettingsStore *self = (ScSettingsStore *) object;
 
   g_clear_object (&self->settings);
-  g_clear_object (&self->directory);
 
   G_OBJECT_CLASS (sc_settings_store_parent_class)->dispose (object);
 }
@@ -525,7 +513,6 @@ sc_settings_store_new (GFile *directory)
   g_return_val_if_fail (G_IS_FILE (directory), NULL);
 
   self = g_object_new (SC_TYPE_SETTINGS_STORE, NULL);
-  self->directory = g_object_ref (directory);
   self->settings = sc_settings_new (directory);
 
   return self;
@@ -546,20 +533,6 @@ sc_settings_store_get_settings (ScSettingsStore *self)
 }
 
 /**
- * sc_settings_store_get_directory:
- * @self: an #ScSettingsStore
- *
- * Returns: (transfer none): the settings folder
- */
-GFile *
-sc_settings_store_get_directory (ScSettingsStore *self)
-{
-  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), NULL);
-
-  return self->directory;
-}
-
-/**
  * sc_settings_store_load:
  * @self: an #ScSettingsStore
  * @cancellable: (nullable): a #GCancellable
@@ -576,16 +549,10 @@ sc_settings_store_load (ScSettingsStore  *self,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  g_autoptr(Loaded) loaded = NULL;
-
   g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  loaded = read_files (self->directory, cancellable);
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  return apply_loaded (self, loaded, error);
+  return job_run_sync (self, FALSE, cancellable, error);
 }
 
 /**
@@ -604,17 +571,9 @@ sc_settings_store_load_async (ScSettingsStore     *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) worker = NULL;
-
   g_return_if_fail (SC_IS_SETTINGS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sc_settings_store_load_async);
-
-  worker = g_task_new (self, cancellable, load_read_cb, g_steal_pointer (&task));
-  g_task_set_task_data (worker, g_object_ref (self->directory), g_object_unref);
-  g_task_run_in_thread (worker, load_thread);
+  job_start (self, FALSE, sc_settings_store_load_async, cancellable, callback, user_data);
 }
 
 /**
@@ -654,17 +613,10 @@ sc_settings_store_save (ScSettingsStore  *self,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  g_autoptr(Snapshot) snapshot = NULL;
-
   g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  snapshot = snapshot_new (self, error);
-  if (snapshot == NULL || !write_files (snapshot, cancellable, error))
-    return FALSE;
-
-  mark_saved (self, snapshot);
-  return TRUE;
+  return job_run_sync (self, TRUE, cancellable, error);
 }
 
 /**
@@ -683,26 +635,9 @@ sc_settings_store_save_async (ScSettingsStore     *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) worker = NULL;
-  GError *error = NULL;
-  Snapshot *snapshot;
-
   g_return_if_fail (SC_IS_SETTINGS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sc_settings_store_save_async);
-
-  snapshot = snapshot_new (self, &error);
-  if (snapshot == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  worker = g_task_new (self, cancellable, save_written_cb, g_steal_pointer (&task));
-  g_task_set_task_data (worker, snapshot, (GDestroyNotify) snapshot_free);
-  g_task_run_in_thread (worker, save_thread);
+  job_start (self, TRUE, sc_settings_store_save_async, cancellable, callback, user_data);
 }
 
 /**

@@ -17,7 +17,6 @@ G_DECLARE_FINAL_TYPE (ScSettingsStore, sc_settings_store, SC, SETTINGS_STORE, GO
 
 ScSettingsStore *sc_settings_store_new           (GFile            *directory);
 ScSettings      *sc_settings_store_get_settings  (ScSettingsStore  *self);
-GFile           *sc_settings_store_get_directory (ScSettingsStore  *self);
 
 gboolean         sc_settings_store_load          (ScSettingsStore  *self,
                                                   GCancellable     *cancellable,

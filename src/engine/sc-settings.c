@@ -20,31 +20,6 @@
 
 #define MAX_TIMEOUT 86400
 
-struct _ScSettings
-{
-  GObject     parent_instance;
-
-  GFile      *directory;
-  gboolean    security_explicit;
-  gboolean    modified;
-  guint       change_count;
-
-  /* The keys (see the table below) */
-  char       *smtp_host;
-  guint       smtp_port;
-  ScSecurity  security;
-  char       *ca_file;
-  guint       timeout_seconds;
-  char       *login;
-  char       *password;
-  char      **recipients;
-  char       *subject;
-  char       *message_file_path;
-  char       *attachment_folder_path;
-};
-
-G_DEFINE_FINAL_TYPE (ScSettings, sc_settings, G_TYPE_OBJECT)
-
 typedef enum
 {
   KEY_SMTP_HOST,
@@ -61,6 +36,19 @@ typedef enum
   N_KEYS
 } Key;
 
+struct _ScSettings
+{
+  GObject   parent_instance;
+
+  GFile    *directory;
+  gboolean  security_explicit;
+  gboolean  modified;
+  guint     change_count;
+  GValue    values[N_KEYS];   /* the keys (see the table below), of their properties' types */
+};
+
+G_DEFINE_FINAL_TYPE (ScSettings, sc_settings, G_TYPE_OBJECT)
+
 enum {
   PROP_0,
   PROP_DIRECTORY,
@@ -72,11 +60,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef enum { KIND_STRING, KIND_UINT, KIND_SECURITY, KIND_STRV } Kind;
+#define KEY_PSPEC(key) (properties[PROP_FIRST_KEY + (key)])
 
-/* A rule beyond the table's: what is wrong with @value, or NULL. */
-typedef char *(*RuleFunc) (ScSettings   *self,
-                           const GValue *value);
+typedef enum { KIND_STRING, KIND_UINT, KIND_SECURITY, KIND_STRV } Kind;
 
 typedef struct
 {
@@ -84,113 +70,49 @@ typedef struct
   const char *json_name;
   const char *property;
   Kind        kind;
-  gsize       offset;
   gboolean    required;     /* "is missing" when its file lacks it */
   gboolean    in_message;   /* a member of "message" in data.json */
   const char *if_unset;     /* KIND_STRING: what is wrong when NULL, or "" unless empty_ok */
   gboolean    empty_ok;
   const char *if_break;     /* KIND_STRING: what is wrong with a line break (host: any space) */
-  RuleFunc    rule;
-  guint       maximum;      /* KIND_UINT: the property's range */
+  guint       maximum;      /* KIND_UINT: the property's range, from 1 when validated */
   guint       default_value;
 } KeyInfo;
-
-static char *
-port_rule (ScSettings   *self,
-           const GValue *value)
-{
-  if (g_value_get_uint (value) >= 1 && g_value_get_uint (value) <= 65535)
-    return NULL;
-
-  return g_strdup (_("must be a whole number from 1 to 65535"));
-}
-
-static char *
-timeout_rule (ScSettings   *self,
-              const GValue *value)
-{
-  if (g_value_get_uint (value) >= 1 && g_value_get_uint (value) <= MAX_TIMEOUT)
-    return NULL;
-
-  return g_strdup_printf (_("must be a whole number of seconds from 1 to %d"), MAX_TIMEOUT);
-}
-
-static char *
-security_rule (ScSettings   *self,
-               const GValue *value)
-{
-  if (g_value_get_enum (value) != SC_SECURITY_NONE || sc_host_is_loopback (self->smtp_host))
-    return NULL;
-
-  /* Translators: follows the key "security". "none", "tls" and "starttls" are setting values
-   * and localhost a host name: keep them as they are. %s is the server's host name. */
-  return g_strdup_printf (_("may be \"none\" (no encryption) only for a server on this computer "
-                            "(localhost, 127.0.0.1 or ::1); use \"tls\" or \"starttls\" for "
-                            "\"%s\""), self->smtp_host != NULL ? self->smtp_host : "");
-}
-
-static char *
-recipients_rule (ScSettings   *self,
-                 const GValue *value)
-{
-  const char * const *recipients = g_value_get_boxed (value);
-
-  if (recipients == NULL || recipients[0] == NULL)
-    return g_strdup (_("must be a list of e-mail addresses with at least one address"));
-
-  for (guint i = 0; recipients[i] != NULL; i++)
-    {
-      if (!sc_address_validate (recipients[i], NULL))
-        {
-          g_autofree char *shown = g_strescape (recipients[i], NULL);
-
-          /* Translators: %s is the address, %u its position in the list. */
-          return g_strdup_printf (_("must be a list of e-mail addresses: \"%s\" (item %u) is "
-                                    "not one"), shown, i + 1);
-        }
-    }
-
-  return NULL;
-}
 
 #define CONFIG SC_SETTINGS_CONFIG_FILE
 #define CREDENTIALS SC_SETTINGS_CREDENTIALS_FILE
 #define DATA SC_SETTINGS_DATA_FILE
-#define FIELD(member) G_STRUCT_OFFSET (ScSettings, member)
 
 /* The one validation table: key, its file and JSON name, its property, type and rules. */
 static const KeyInfo keys[N_KEYS] = {
-  [KEY_SMTP_HOST] = { CONFIG, "smtp_host", "smtp-host", KIND_STRING, FIELD (smtp_host), TRUE,
-                      FALSE,
+  [KEY_SMTP_HOST] = { CONFIG, "smtp_host", "smtp-host", KIND_STRING, TRUE, FALSE,
                       /* Translators: this and the other "must …"/"is missing" phrases follow a
                        * JSON key in quotes, e.g. 'config.json: "smtp_host" must be …'. */
                       N_("must be the name or address of the SMTP server"), FALSE,
                       N_("must be a host name or address without spaces or line breaks") },
-  [KEY_SMTP_PORT] = { CONFIG, "smtp_port", "smtp-port", KIND_UINT, FIELD (smtp_port), TRUE,
-                      FALSE, .rule = port_rule, .maximum = 65535 },
-  [KEY_SECURITY] = { CONFIG, "security", "security", KIND_SECURITY, FIELD (security), FALSE,
-                     FALSE, .rule = security_rule },
-  [KEY_CA_FILE] = { CONFIG, "ca_file", "ca-file", KIND_STRING, FIELD (ca_file), FALSE, FALSE,
+  [KEY_SMTP_PORT] = { CONFIG, "smtp_port", "smtp-port", KIND_UINT, TRUE, FALSE,
+                      .maximum = 65535 },
+  [KEY_SECURITY] = { CONFIG, "security", "security", KIND_SECURITY, FALSE, FALSE },
+  [KEY_CA_FILE] = { CONFIG, "ca_file", "ca-file", KIND_STRING, FALSE, FALSE,
                     .if_break = N_("must be the path of a PEM file") },
-  [KEY_TIMEOUT_SECONDS] = { CONFIG, "timeout_seconds", "timeout-seconds", KIND_UINT,
-                            FIELD (timeout_seconds), FALSE, FALSE, .rule = timeout_rule,
-                            .maximum = MAX_TIMEOUT, .default_value = SC_SETTINGS_DEFAULT_TIMEOUT },
-  [KEY_LOGIN] = { CREDENTIALS, "login", "login", KIND_STRING, FIELD (login), TRUE, FALSE,
+  [KEY_TIMEOUT_SECONDS] = { CONFIG, "timeout_seconds", "timeout-seconds", KIND_UINT, FALSE,
+                            FALSE, .maximum = MAX_TIMEOUT,
+                            .default_value = SC_SETTINGS_DEFAULT_TIMEOUT },
+  [KEY_LOGIN] = { CREDENTIALS, "login", "login", KIND_STRING, TRUE, FALSE,
                   N_("must be the login (the sender's e-mail address)"), FALSE,
                   N_("must not contain a line break") },
   /* The password itself never goes into a message. */
-  [KEY_PASSWORD] = { CREDENTIALS, "password", "password", KIND_STRING, FIELD (password), TRUE,
-                     FALSE, N_("must be a text string"), TRUE },
-  [KEY_TO_ADDRS] = { DATA, "to_addrs", "recipients", KIND_STRV, FIELD (recipients), TRUE,
-                     FALSE, .rule = recipients_rule },
-  [KEY_SUBJECT] = { DATA, "subject", "subject", KIND_STRING, FIELD (subject), TRUE, TRUE,
+  [KEY_PASSWORD] = { CREDENTIALS, "password", "password", KIND_STRING, TRUE, FALSE,
+                     N_("must be a text string"), TRUE },
+  [KEY_TO_ADDRS] = { DATA, "to_addrs", "recipients", KIND_STRV, TRUE, FALSE },
+  [KEY_SUBJECT] = { DATA, "subject", "subject", KIND_STRING, TRUE, TRUE,
                     N_("must be a text string"), TRUE, N_("must not contain a line break") },
-  [KEY_MESSAGE_FILE_PATH] = { DATA, "message_file_path", "message-file-path", KIND_STRING,
-                              FIELD (message_file_path), TRUE, TRUE,
+  [KEY_MESSAGE_FILE_PATH] = { DATA, "message_file_path", "message-file-path", KIND_STRING, TRUE,
+                              TRUE,
                               N_("must be the path of the text file with the message body") },
   /* Empty or absent means no attachments. */
   [KEY_ATTACHMENT_FOLDER_PATH] = { DATA, "attachment_folder_path", "attachment-folder-path",
-                                   KIND_STRING, FIELD (attachment_folder_path), FALSE, TRUE },
+                                   KIND_STRING, FALSE, TRUE },
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -226,6 +148,27 @@ set_invalid (ScSettings  *self,
                _("%s: \"%s\" %s"), path, keys[key].json_name, what);
 }
 
+static const GValue *
+key_value (ScSettings *self,
+           Key         key)
+{
+  g_return_val_if_fail (SC_IS_SETTINGS (self), g_param_spec_get_default_value (KEY_PSPEC (key)));
+
+  return &self->values[key];
+}
+
+/* Wipes and frees the string in @value: it may be the password. */
+static void
+clear_string (GValue *value)
+{
+  char *old = (char *) g_value_get_string (value);
+
+  /* The string is ours now: a string GValue holds nothing else. */
+  *value = (GValue) G_VALUE_INIT;
+  g_value_init (value, G_TYPE_STRING);
+  sc_secret_clear (&old);
+}
+
 static void
 mark_modified (ScSettings *self)
 {
@@ -246,10 +189,10 @@ update_security (ScSettings *self,
 {
   gboolean changed = FALSE;
 
-  if (self->security != security)
+  if (g_value_get_enum (&self->values[KEY_SECURITY]) != (int) security)
     {
-      self->security = security;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_KEY + KEY_SECURITY]);
+      g_value_set_enum (&self->values[KEY_SECURITY], security);
+      g_object_notify_by_pspec (G_OBJECT (self), KEY_PSPEC (KEY_SECURITY));
       changed = TRUE;
     }
 
@@ -263,32 +206,6 @@ update_security (ScSettings *self,
   return changed;
 }
 
-static void
-get_key (ScSettings *self,
-         Key         key,
-         GValue     *value)
-{
-  gpointer field = G_STRUCT_MEMBER_P (self, keys[key].offset);
-
-  switch (keys[key].kind)
-    {
-    case KIND_STRING:
-      g_value_set_string (value, *(char **) field);
-      break;
-    case KIND_UINT:
-      g_value_set_uint (value, *(guint *) field);
-      break;
-    case KIND_SECURITY:
-      g_value_set_enum (value, *(ScSecurity *) field);
-      break;
-    case KIND_STRV:
-      g_value_set_boxed (value, *(char ***) field);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 /* Stores @value, notifying on a real change. A change by the user (a property set, not a load)
  * makes the model "modified". */
 static void
@@ -297,56 +214,98 @@ set_key (ScSettings   *self,
          const GValue *value,
          gboolean      by_user)
 {
-  gpointer field = G_STRUCT_MEMBER_P (self, keys[key].offset);
-  gboolean changed = FALSE;
+  GValue *field = &self->values[key];
+  gboolean changed;
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  if (keys[key].kind == KIND_STRING)
-    {
-      const char *str = g_value_get_string (value);
-
-      /* An empty "ca_file" means the system trust store too. */
-      if (key == KEY_CA_FILE && str != NULL && *str == '\0')
-        str = NULL;
-
-      if ((changed = g_strcmp0 (*(char **) field, str) != 0))
-        {
-          sc_secret_clear (field);   /* it may be the password */
-          *(char **) field = g_strdup (str);
-        }
-    }
-  else if (keys[key].kind == KIND_UINT)
-    {
-      changed = *(guint *) field != g_value_get_uint (value);
-      *(guint *) field = g_value_get_uint (value);
-    }
-  else if (keys[key].kind == KIND_STRV)
-    {
-      const char * const *strv = g_value_get_boxed (value);
-      char ***strv_field = field;
-
-      if ((changed = *strv_field == NULL || strv == NULL
-                     ? *strv_field != (char **) strv
-                     : !g_strv_equal ((const char * const *) *strv_field, strv)))
-        {
-          g_strfreev (*strv_field);
-          *strv_field = g_strdupv ((char **) strv);
-        }
-    }
+  /* An empty "ca_file" means the system trust store too. */
+  if (key == KEY_CA_FILE && g_strcmp0 (g_value_get_string (value), "") == 0)
+    value = g_param_spec_get_default_value (KEY_PSPEC (key));
 
   if (keys[key].kind == KIND_SECURITY)
     changed = update_security (self, g_value_get_enum (value), TRUE);
-  else if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_KEY + key]);
+  else if (keys[key].kind == KIND_STRV)
+    changed = g_value_get_boxed (field) == NULL || g_value_get_boxed (value) == NULL
+              ? g_value_get_boxed (field) != g_value_get_boxed (value)
+              : !g_strv_equal (g_value_get_boxed (field), g_value_get_boxed (value));
+  else
+    changed = g_param_values_cmp (KEY_PSPEC (key), field, value) != 0;
+
+  if (changed && keys[key].kind != KIND_SECURITY)
+    {
+      if (keys[key].kind != KIND_STRING)
+        {
+          g_value_copy (value, field);
+        }
+      else
+        {
+          /* Copied, never shared as an interned string would be: it is wiped when replaced. */
+          clear_string (field);
+          g_value_set_string (field, g_value_get_string (value));
+        }
+      g_object_notify_by_pspec (G_OBJECT (self), KEY_PSPEC (key));
+    }
 
   if (changed && key == KEY_SMTP_PORT && !self->security_explicit)
-    update_security (self, sc_security_default_for_port (self->smtp_port), FALSE);
+    update_security (self, sc_security_default_for_port (g_value_get_uint (field)), FALSE);
 
   if (changed && by_user)
     mark_modified (self);
 
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* What is wrong with @value for @key, or NULL. */
+static char *
+check_value (ScSettings   *self,
+             Key           key,
+             const GValue *value)
+{
+  const KeyInfo *info = &keys[key];
+  const char *str = info->kind == KIND_STRING ? g_value_get_string (value) : NULL;
+  const char *host = g_value_get_string (&self->values[KEY_SMTP_HOST]);
+  const char * const *recipients = info->kind == KIND_STRV ? g_value_get_boxed (value) : NULL;
+  gboolean has_break = sc_text_has_line_break (str);
+
+  for (const char *p = str; key == KEY_SMTP_HOST && p != NULL && *p != '\0'; p++)
+    has_break |= g_ascii_isspace (*p) || g_ascii_iscntrl (*p);
+
+  if (info->if_unset != NULL && (str == NULL || (*str == '\0' && !info->empty_ok)))
+    return g_strdup (_(info->if_unset));
+  if (info->if_break != NULL && has_break)
+    return g_strdup (_(info->if_break));
+
+  if (info->kind == KIND_UINT && (g_value_get_uint (value) < 1 ||
+                                  g_value_get_uint (value) > info->maximum))
+    return key == KEY_SMTP_PORT
+           ? g_strdup (_("must be a whole number from 1 to 65535"))
+           : g_strdup_printf (_("must be a whole number of seconds from 1 to %d"), MAX_TIMEOUT);
+
+  if (info->kind == KIND_SECURITY && g_value_get_enum (value) == SC_SECURITY_NONE &&
+      !sc_host_is_loopback (host))
+    /* Translators: follows the key "security". "none", "tls" and "starttls" are setting values
+     * and localhost a host name: keep them as they are. %s is the server's host name. */
+    return g_strdup_printf (_("may be \"none\" (no encryption) only for a server on this "
+                              "computer (localhost, 127.0.0.1 or ::1); use \"tls\" or "
+                              "\"starttls\" for \"%s\""), host != NULL ? host : "");
+
+  if (info->kind == KIND_STRV && (recipients == NULL || recipients[0] == NULL))
+    return g_strdup (_("must be a list of e-mail addresses with at least one address"));
+
+  for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
+    {
+      if (!sc_address_validate (recipients[i], NULL))
+        {
+          g_autofree char *shown = g_strescape (recipients[i], NULL);
+
+          /* Translators: %s is the address, %u its position in the list. */
+          return g_strdup_printf (_("must be a list of e-mail addresses: \"%s\" (item %u) is "
+                                    "not one"), shown, i + 1);
+        }
+    }
+
+  return NULL;
 }
 
 static gboolean
@@ -355,45 +314,24 @@ check_key (ScSettings    *self,
            const GValue  *value,
            GError       **error)
 {
-  const KeyInfo *info = &keys[key];
-  const char *str = info->kind == KIND_STRING ? g_value_get_string (value) : NULL;
-  g_autofree char *what = NULL;
-  gboolean has_break = FALSE;
+  g_autofree char *what = check_value (self, key, value);
 
-  for (const char *p = str; key == KEY_SMTP_HOST && p != NULL && *p != '\0'; p++)
-    has_break |= g_ascii_isspace (*p) || g_ascii_iscntrl (*p);
-  has_break |= sc_text_has_line_break (str);
+  if (what != NULL)
+    set_invalid (self, key, error, "%s", what);
 
-  if (info->if_unset != NULL && (str == NULL || (*str == '\0' && !info->empty_ok)))
-    what = g_strdup (_(info->if_unset));
-  else if (info->if_break != NULL && has_break)
-    what = g_strdup (_(info->if_break));
-  else if (info->rule != NULL)
-    what = info->rule (self, value);
-
-  if (what == NULL)
-    return TRUE;
-
-  set_invalid (self, key, error, "%s", what);
-  return FALSE;
+  return what == NULL;
 }
 
 static gboolean
 lookup_key (const char *name,
             Key        *out_key)
 {
-  g_autofree char *normal = NULL;
-
   if (g_str_has_prefix (name, "message."))
     name += strlen ("message.");
 
-  normal = g_strdelimit (g_strdup (name), "_", '-');
-
   for (Key key = 0; key < N_KEYS; key++)
     {
-      g_autofree char *json_name = g_strdelimit (g_strdup (keys[key].json_name), "_", '-');
-
-      if (g_str_equal (normal, json_name) || g_str_equal (normal, keys[key].property))
+      if (g_str_equal (name, keys[key].json_name) || g_str_equal (name, keys[key].property))
         {
           *out_key = key;
           return TRUE;
@@ -416,13 +354,14 @@ value_from_json (ScSettings  *self,
                  GValue      *value,
                  GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, keys[key].json_name);
+  const KeyInfo *info = &keys[key];
+  JsonNode *node = json_object_get_member (object, info->json_name);
   GType type = G_TYPE_INVALID;
-  ScSecurity security;
+  GEnumValue *security;
 
-  if (node == NULL || (!keys[key].required && JSON_NODE_HOLDS_NULL (node)))
+  if (node == NULL || (!info->required && JSON_NODE_HOLDS_NULL (node)))
     {
-      if (keys[key].required)
+      if (info->required)
         /* Translators: follows a JSON key in quotes, e.g. 'data.json: "subject" is missing'. */
         set_invalid (self, key, error, _("is missing"));
       return FALSE;
@@ -431,77 +370,64 @@ value_from_json (ScSettings  *self,
   if (JSON_NODE_HOLDS_VALUE (node))
     type = json_node_get_value_type (node);
 
-  if ((keys[key].kind == KIND_STRING || keys[key].kind == KIND_SECURITY) &&
-      type != G_TYPE_STRING)
+  if (info->kind == KIND_UINT)
     {
-      set_invalid (self, key, error, _("must be a text string in double quotes"));
-      return FALSE;
+      /* Anything but a whole number in range gets the key's own message from its check. */
+      gint64 number = type == G_TYPE_INT64 ? json_node_get_int (node) : 0;
+
+      g_value_set_uint (value, number >= 0 && number <= G_MAXUINT ? (guint) number : 0);
+      return TRUE;
     }
 
-  switch (keys[key].kind)
+  if (info->kind == KIND_STRV && JSON_NODE_HOLDS_ARRAY (node))
     {
-    case KIND_STRING:
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+            {
+              set_invalid (self, key, error,
+                           /* Translators: %u is the position in the list. */
+                           _("must be a list of e-mail addresses: item %u is not a text string"),
+                           i + 1);
+              return FALSE;
+            }
+          g_strv_builder_add (builder, json_node_get_string (item));
+        }
+
+      g_value_take_boxed (value, g_strv_builder_end (builder));
+      return TRUE;
+    }
+
+  if (type == G_TYPE_STRING && info->kind == KIND_STRING)
+    {
       g_value_set_string (value, json_node_get_string (node));
       return TRUE;
-
-    case KIND_UINT:
-      {
-        /* Anything but a whole number in range gets the key's own message from its check. */
-        gint64 number = type == G_TYPE_INT64 ? json_node_get_int (node) : 0;
-
-        g_value_set_uint (value, number >= 0 && number <= G_MAXUINT ? (guint) number : 0);
-        return TRUE;
-      }
-
-    case KIND_SECURITY:
-      if (!sc_security_from_string (json_node_get_string (node), &security))
-        {
-          set_invalid (self, key, error,
-                       /* Translators: "tls", "starttls" and "none" are setting values:
-                        * keep them as they are. */
-                       _("must be \"tls\", \"starttls\" or \"none\""));
-          return FALSE;
-        }
-      g_value_set_enum (value, security);
-      return TRUE;
-
-    case KIND_STRV:
-      {
-        g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-        JsonArray *array;
-
-        if (!JSON_NODE_HOLDS_ARRAY (node))
-          {
-            set_invalid (self, key, error,
-                         /* Translators: keep the JSON example ["someone@example.com"] as it
-                          * is. */
-                         _("must be a list of e-mail addresses, like [\"someone@example.com\"]"));
-            return FALSE;
-          }
-
-        array = json_node_get_array (node);
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          {
-            JsonNode *item = json_array_get_element (array, i);
-
-            if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
-              {
-                set_invalid (self, key, error,
-                             /* Translators: %u is the position in the list. */
-                             _("must be a list of e-mail addresses: item %u is not a text string"),
-                             i + 1);
-                return FALSE;
-              }
-            g_strv_builder_add (builder, json_node_get_string (item));
-          }
-
-        g_value_take_boxed (value, g_strv_builder_end (builder));
-        return TRUE;
-      }
-
-    default:
-      g_assert_not_reached ();
     }
+
+  if (type == G_TYPE_STRING && info->kind == KIND_SECURITY &&
+      (security = g_enum_get_value_by_nick (G_PARAM_SPEC_ENUM (KEY_PSPEC (key))->enum_class,
+                                            json_node_get_string (node))) != NULL)
+    {
+      g_value_set_enum (value, security->value);
+      return TRUE;
+    }
+
+  if (info->kind == KIND_STRV)
+    /* Translators: keep the JSON example ["someone@example.com"] as it is. */
+    set_invalid (self, key, error, _("must be a list of e-mail addresses, like "
+                                     "[\"someone@example.com\"]"));
+  else if (type != G_TYPE_STRING)
+    set_invalid (self, key, error, _("must be a text string in double quotes"));
+  else
+    /* Translators: "tls", "starttls" and "none" are setting values: keep them as they are. */
+    set_invalid (self, key, error, _("must be \"tls\", \"starttls\" or \"none\""));
+
+  return FALSE;
 }
 
 /* The "message" object of data.json, or NULL with an error. */
@@ -537,20 +463,17 @@ get_message_object (ScSettings  *self,
  * @self: an #ScSettings
  * @file: the name of a settings file, e.g. "config.json"
  * @object: (nullable): its parsed root object, or %NULL if it could not be read
- * @error: return location for a #GError
+ * @first_error: (inout): where the first problem goes, unless it already holds one
  *
  * Takes every good value of the keys of @file; the others get their defaults. Only real
- * changes notify, and "modified" is left alone. The first problem is reported.
- *
- * Returns: %TRUE if every key of @file is good
+ * changes notify, and "modified" is left alone.
  */
-gboolean
+void
 _sc_settings_apply_json (ScSettings  *self,
                          const char  *file,
                          JsonObject  *object,
-                         GError     **error)
+                         GError     **first_error)
 {
-  GError *first_error = NULL;
   JsonObject *message = NULL;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -560,10 +483,10 @@ _sc_settings_apply_json (ScSettings  *self,
 
   for (Key key = 0; key < N_KEYS; key++)
     {
-      GParamSpec *pspec = properties[PROP_FIRST_KEY + key];
+      GParamSpec *pspec = KEY_PSPEC (key);
       JsonObject *from = keys[key].in_message ? message : object;
       g_auto(GValue) value = G_VALUE_INIT;
-      GError **first = first_error == NULL ? &first_error : NULL;
+      GError **first = *first_error == NULL ? first_error : NULL;
       gboolean taken;
 
       if (!g_str_equal (keys[key].file, file))
@@ -580,7 +503,9 @@ _sc_settings_apply_json (ScSettings  *self,
 
       if (!taken && key == KEY_SECURITY)
         {
-          update_security (self, sc_security_default_for_port (self->smtp_port), FALSE);
+          guint port = g_value_get_uint (&self->values[KEY_SMTP_PORT]);
+
+          update_security (self, sc_security_default_for_port (port), FALSE);
           continue;
         }
 
@@ -590,14 +515,6 @@ _sc_settings_apply_json (ScSettings  *self,
     }
 
   g_object_thaw_notify (G_OBJECT (self));
-
-  if (first_error != NULL)
-    {
-      g_propagate_error (error, first_error);
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 /**
@@ -613,10 +530,13 @@ _sc_settings_write_json (ScSettings *self,
                          const char *file,
                          JsonObject *object)
 {
+  GEnumClass *securities = G_PARAM_SPEC_ENUM (KEY_PSPEC (KEY_SECURITY))->enum_class;
+
   for (Key key = 0; key < N_KEYS; key++)
     {
       const KeyInfo *info = &keys[key];
-      gpointer field = G_STRUCT_MEMBER_P (self, info->offset);
+      const GValue *field = &self->values[key];
+      const char *str = info->kind == KIND_STRING ? g_value_get_string (field) : NULL;
       JsonObject *to = object;
 
       if (!g_str_equal (info->file, file))
@@ -631,22 +551,21 @@ _sc_settings_write_json (ScSettings *self,
           to = json_object_get_object_member (object, "message");
         }
 
-      if (info->kind == KIND_STRING &&
-          (info->required || (*(char **) field != NULL && **(char **) field != '\0')))
-        json_object_set_string_member (to, info->json_name,
-                                       *(char **) field != NULL ? *(char **) field : "");
+      if (info->kind == KIND_STRING && (info->required || (str != NULL && *str != '\0')))
+        json_object_set_string_member (to, info->json_name, str != NULL ? str : "");
       else if (info->kind == KIND_UINT &&
-               (info->required || *(guint *) field != info->default_value ||
+               (info->required || g_value_get_uint (field) != info->default_value ||
                 json_object_has_member (to, info->json_name)))
-        json_object_set_int_member (to, info->json_name, *(guint *) field);
+        json_object_set_int_member (to, info->json_name, g_value_get_uint (field));
       else if (info->kind == KIND_SECURITY && self->security_explicit)
         json_object_set_string_member (to, info->json_name,
-                                       sc_security_to_string (self->security));
+                                       g_enum_get_value (securities,
+                                                         g_value_get_enum (field))->value_nick);
       else if (info->kind == KIND_STRV)
         {
           JsonArray *array = json_array_new ();
 
-          for (char **p = *(char ***) field; p != NULL && *p != NULL; p++)
+          for (char **p = g_value_get_boxed (field); p != NULL && *p != NULL; p++)
             json_array_add_string_element (array, *p);
           json_object_set_array_member (to, info->json_name, array);
         }
@@ -688,12 +607,9 @@ sc_settings_finalize (GObject *object)
 
   for (Key key = 0; key < N_KEYS; key++)
     {
-      gpointer field = G_STRUCT_MEMBER_P (self, keys[key].offset);
-
       if (keys[key].kind == KIND_STRING)
-        sc_secret_clear (field);
-      else if (keys[key].kind == KIND_STRV)
-        g_clear_pointer ((char ***) field, g_strfreev);
+        clear_string (&self->values[key]);
+      g_value_unset (&self->values[key]);
     }
 
   G_OBJECT_CLASS (sc_settings_parent_class)->finalize (object);
@@ -714,7 +630,7 @@ sc_settings_get_property (GObject    *object,
   else if (prop_id == PROP_MODIFIED)
     g_value_set_boolean (value, self->modified);
   else if (prop_id >= PROP_FIRST_KEY && prop_id < N_PROPS)
-    get_key (self, prop_id - PROP_FIRST_KEY, value);
+    g_value_copy (&self->values[prop_id - PROP_FIRST_KEY], value);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -734,8 +650,9 @@ sc_settings_set_property (GObject      *object,
   else if (prop_id == PROP_SECURITY_EXPLICIT)
     {
       gboolean explicit = g_value_get_boolean (value);
-      ScSecurity security = explicit ? self->security
-                                     : sc_security_default_for_port (self->smtp_port);
+      guint port = g_value_get_uint (&self->values[KEY_SMTP_PORT]);
+      int security = explicit ? g_value_get_enum (&self->values[KEY_SECURITY])
+                              : (int) sc_security_default_for_port (port);
 
       g_object_freeze_notify (object);
       if (update_security (self, security, explicit))
@@ -782,18 +699,18 @@ sc_settings_class_init (ScSettingsClass *klass)
   for (Key key = 0; key < N_KEYS; key++)
     {
       const KeyInfo *info = &keys[key];
-      GParamSpec **pspec = &properties[PROP_FIRST_KEY + key];
 
       if (info->kind == KIND_STRING)
-        *pspec = g_param_spec_string (info->property, NULL, NULL, NULL, flags);
+        KEY_PSPEC (key) = g_param_spec_string (info->property, NULL, NULL, NULL, flags);
       else if (info->kind == KIND_UINT)
-        *pspec = g_param_spec_uint (info->property, NULL, NULL, MIN (info->default_value, 1),
-                                    info->maximum, info->default_value, flags);
+        KEY_PSPEC (key) = g_param_spec_uint (info->property, NULL, NULL,
+                                             MIN (info->default_value, 1), info->maximum,
+                                             info->default_value, flags);
       else if (info->kind == KIND_SECURITY)
-        *pspec = g_param_spec_enum (info->property, NULL, NULL, SC_TYPE_SECURITY,
-                                    SC_SECURITY_STARTTLS, flags);
+        KEY_PSPEC (key) = g_param_spec_enum (info->property, NULL, NULL, SC_TYPE_SECURITY,
+                                             SC_SECURITY_STARTTLS, flags);
       else
-        *pspec = g_param_spec_boxed (info->property, NULL, NULL, G_TYPE_STRV, flags);
+        KEY_PSPEC (key) = g_param_spec_boxed (info->property, NULL, NULL, G_TYPE_STRV, flags);
     }
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -802,8 +719,11 @@ sc_settings_class_init (ScSettingsClass *klass)
 static void
 sc_settings_init (ScSettings *self)
 {
-  self->security = SC_SECURITY_STARTTLS;
-  self->timeout_seconds = SC_SETTINGS_DEFAULT_TIMEOUT;
+  for (Key key = 0; key < N_KEYS; key++)
+    {
+      g_value_init (&self->values[key], G_PARAM_SPEC_VALUE_TYPE (KEY_PSPEC (key)));
+      g_param_value_set_default (KEY_PSPEC (key), &self->values[key]);
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -829,43 +749,6 @@ ScSecurity
 sc_security_default_for_port (guint port)
 {
   return port == 465 ? SC_SECURITY_TLS : SC_SECURITY_STARTTLS;
-}
-
-/**
- * sc_security_to_string:
- * @security: an #ScSecurity
- *
- * Returns: the value as written in config.json: "tls", "starttls" or "none"
- */
-const char *
-sc_security_to_string (ScSecurity security)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (SC_TYPE_SECURITY);
-  GEnumValue *value = g_enum_get_value (klass, security);
-
-  g_return_val_if_fail (value != NULL, NULL);
-
-  return value->value_nick;
-}
-
-/**
- * sc_security_from_string:
- * @str: "tls", "starttls" or "none"
- * @out_security: (out): where to store the value
- *
- * Returns: %TRUE if @str names a security mode
- */
-gboolean
-sc_security_from_string (const char *str,
-                         ScSecurity *out_security)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (SC_TYPE_SECURITY);
-  GEnumValue *value = str != NULL ? g_enum_get_value_by_nick (klass, str) : NULL;
-
-  if (value != NULL && out_security != NULL)
-    *out_security = value->value;
-
-  return value != NULL;
 }
 
 /**
@@ -923,7 +806,6 @@ sc_settings_validate_key (ScSettings  *self,
                           const char  *key,
                           GError     **error)
 {
-  g_auto(GValue) value = G_VALUE_INIT;
   Key which;
 
   g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
@@ -932,9 +814,7 @@ sc_settings_validate_key (ScSettings  *self,
   if (!lookup_key (key, &which))
     return TRUE;
 
-  g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (properties[PROP_FIRST_KEY + which]));
-  get_key (self, which, &value);
-  return check_key (self, which, &value, error);
+  return check_key (self, which, &self->values[which], error);
 }
 
 /**
@@ -955,19 +835,14 @@ sc_settings_resolve_path (ScSettings *self,
   if (path == NULL || *path == '\0')
     return NULL;
 
-  if (g_str_equal (path, "~"))
-    return g_file_new_for_path (g_get_home_dir ());
-
-  if (g_str_has_prefix (path, "~/"))
+  if (g_str_equal (path, "~") || g_str_has_prefix (path, "~/"))
     {
-      g_autofree char *full = g_build_filename (g_get_home_dir (), path + 2, NULL);
+      g_autofree char *full = g_build_filename (g_get_home_dir (), path + 1, NULL);
 
       return g_file_new_for_path (full);
     }
 
-  if (g_path_is_absolute (path))
-    return g_file_new_for_path (path);
-
+  /* An absolute path stays as it is. */
   return g_file_resolve_relative_path (self->directory, path);
 }
 
@@ -982,7 +857,7 @@ sc_settings_get_message_file (ScSettings *self)
 {
   g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
 
-  return sc_settings_resolve_path (self, self->message_file_path);
+  return sc_settings_resolve_path (self, sc_settings_get_message_file_path (self));
 }
 
 /**
@@ -996,57 +871,63 @@ sc_settings_get_attachment_folder (ScSettings *self)
 {
   g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
 
-  return sc_settings_resolve_path (self, self->attachment_folder_path);
+  return sc_settings_resolve_path (self, sc_settings_get_attachment_folder_path (self));
 }
 
 /* The getters of the properties; see sc-settings.h for the keys they show. */
 
-#define GETTER(type, name, fallback)                    \
-  type                                                  \
-  sc_settings_get_##name (ScSettings *self)             \
-  {                                                     \
-    g_return_val_if_fail (SC_IS_SETTINGS (self), fallback); \
-    return self->name;                                  \
+#define GETTER(type, name, get, key)                      \
+  type                                                    \
+  sc_settings_get_##name (ScSettings *self)               \
+  {                                                       \
+    return get (key_value (self, key));                   \
   }
+
+/** sc_settings_get_smtp_host: (get-property smtp-host) */
+GETTER (const char *, smtp_host, g_value_get_string, KEY_SMTP_HOST)
+/** sc_settings_get_smtp_port: (get-property smtp-port) */
+GETTER (guint, smtp_port, g_value_get_uint, KEY_SMTP_PORT)
+/** sc_settings_get_security: (get-property security) */
+GETTER (ScSecurity, security, g_value_get_enum, KEY_SECURITY)
+/** sc_settings_get_ca_file: (get-property ca-file) */
+GETTER (const char *, ca_file, g_value_get_string, KEY_CA_FILE)
+/** sc_settings_get_timeout_seconds: (get-property timeout-seconds) */
+GETTER (guint, timeout_seconds, g_value_get_uint, KEY_TIMEOUT_SECONDS)
+/** sc_settings_get_login: (get-property login) */
+GETTER (const char *, login, g_value_get_string, KEY_LOGIN)
+/** sc_settings_get_password: (get-property password) */
+GETTER (const char *, password, g_value_get_string, KEY_PASSWORD)
+/**
+ * sc_settings_get_recipients: (get-property recipients)
+ * Returns: (nullable) (array zero-terminated=1): the recipient addresses
+ */
+GETTER (const char * const *, recipients, g_value_get_boxed, KEY_TO_ADDRS)
+/** sc_settings_get_subject: (get-property subject) */
+GETTER (const char *, subject, g_value_get_string, KEY_SUBJECT)
+/** sc_settings_get_message_file_path: (get-property message-file-path) */
+GETTER (const char *, message_file_path, g_value_get_string, KEY_MESSAGE_FILE_PATH)
+/** sc_settings_get_attachment_folder_path: (get-property attachment-folder-path) */
+GETTER (const char *, attachment_folder_path, g_value_get_string, KEY_ATTACHMENT_FOLDER_PATH)
+
+#undef GETTER
 
 /**
  * sc_settings_get_directory: (get-property directory)
  * Returns: (transfer none): the settings folder
  */
-GETTER (GFile *, directory, NULL)
-/** sc_settings_get_smtp_host: (get-property smtp-host) */
-GETTER (const char *, smtp_host, NULL)
-/** sc_settings_get_smtp_port: (get-property smtp-port) */
-GETTER (guint, smtp_port, 0)
-/** sc_settings_get_security: (get-property security) */
-GETTER (ScSecurity, security, SC_SECURITY_TLS)
-/** sc_settings_get_ca_file: (get-property ca-file) */
-GETTER (const char *, ca_file, NULL)
-/** sc_settings_get_timeout_seconds: (get-property timeout-seconds) */
-GETTER (guint, timeout_seconds, SC_SETTINGS_DEFAULT_TIMEOUT)
-/** sc_settings_get_login: (get-property login) */
-GETTER (const char *, login, NULL)
-/** sc_settings_get_password: (get-property password) */
-GETTER (const char *, password, NULL)
-/** sc_settings_get_subject: (get-property subject) */
-GETTER (const char *, subject, NULL)
-/** sc_settings_get_message_file_path: (get-property message-file-path) */
-GETTER (const char *, message_file_path, NULL)
-/** sc_settings_get_attachment_folder_path: (get-property attachment-folder-path) */
-GETTER (const char *, attachment_folder_path, NULL)
-/** sc_settings_get_modified: (get-property modified) */
-GETTER (gboolean, modified, FALSE)
-
-#undef GETTER
-
-/**
- * sc_settings_get_recipients: (get-property recipients)
- * Returns: (nullable) (array zero-terminated=1): the recipient addresses
- */
-const char * const *
-sc_settings_get_recipients (ScSettings *self)
+GFile *
+sc_settings_get_directory (ScSettings *self)
 {
   g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
 
-  return (const char * const *) self->recipients;
+  return self->directory;
+}
+
+/** sc_settings_get_modified: (get-property modified) */
+gboolean
+sc_settings_get_modified (ScSettings *self)
+{
+  g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
+
+  return self->modified;
 }

@@ -25,9 +25,6 @@ typedef enum
 
 #define SC_TYPE_SECURITY (sc_security_get_type ())
 GType        sc_security_get_type     (void) G_GNUC_CONST;
-const char  *sc_security_to_string   (ScSecurity  security);
-gboolean     sc_security_from_string (const char *str,
-                                      ScSecurity *out_security);
 ScSecurity   sc_security_default_for_port (guint port);
 
 #define SC_SETTINGS_DEFAULT_TIMEOUT 60

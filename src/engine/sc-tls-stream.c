@@ -84,11 +84,13 @@ get_base_socket (ScTlsStream *self)
   return NULL;
 }
 
+/* While GnuTLS reads (@reading) and/or writes (@writing), the transport functions use
+ * @cancellable; NULL ends the operation. Either way the last transport error is forgotten. */
 static void
-begin_operation (ScTlsStream  *self,
-                 gboolean      reading,
-                 gboolean      writing,
-                 GCancellable *cancellable)
+set_operation (ScTlsStream  *self,
+               gboolean      reading,
+               gboolean      writing,
+               GCancellable *cancellable)
 {
   if (reading)
     {
@@ -102,85 +104,62 @@ begin_operation (ScTlsStream  *self,
     }
 }
 
-static void
-end_operation (ScTlsStream *self,
-               gboolean     reading,
-               gboolean     writing)
+/* "The certificate issuer is unknown. The name does not match." → "the certificate issuer is
+ * unknown, the name does not match": GnuTLS's sentences as one clause of ours. */
+static char *
+as_clause (char *text)
 {
-  if (reading)
+  gsize len = strlen (text);
+
+  while (len > 0 && (text[len - 1] == '.' || text[len - 1] == ' '))
+    text[--len] = '\0';
+  for (char *p = strstr (text, ". "); p != NULL; p = strstr (p, ". "))
     {
-      self->read_cancellable = NULL;
-      g_clear_error (&self->read_error);
+      *p = ',';
+      if (g_ascii_isupper (p[2]) && g_ascii_islower (p[3]))
+        p[2] = g_ascii_tolower (p[2]);
     }
-  if (writing)
-    {
-      self->write_cancellable = NULL;
-      g_clear_error (&self->write_error);
-    }
+  if (len > 1 && g_ascii_isupper (text[0]) && g_ascii_islower (text[1]))
+    text[0] = g_ascii_tolower (text[0]);
+
+  return text;
 }
 
 /* gnutls_strerror () as a clause: "An unexpected TLS packet was received." → "an unexpected
- * TLS packet was received". Returns a pointer into @buffer. */
+ * TLS packet was received". Returns @buffer. */
 static const char *
 strerror_clause (int   ret,
                  char *buffer,
                  gsize size)
 {
-  gsize len;
-
   g_strlcpy (buffer, gnutls_strerror (ret), size);
-  len = strlen (buffer);
-  while (len > 0 && (buffer[len - 1] == '.' || buffer[len - 1] == ' '))
-    buffer[--len] = '\0';
-  if (len > 1 && g_ascii_isupper (buffer[0]) && g_ascii_islower (buffer[1]))
-    buffer[0] = g_ascii_tolower (buffer[0]);
 
-  return buffer;
+  return as_clause (buffer);
 }
 
 #define STRERROR(ret) (strerror_clause ((ret), (char[256]) { 0 }, 256))
 
 /* After a failed GnuTLS call: hands over the transport's own error when there is one (a
- * time-out, a cancellation, a reset connection), else makes a G_TLS_ERROR @code from the GnuTLS
- * code. */
+ * time-out, a cancellation, a reset connection), then a cancellation, else makes a G_TLS_ERROR
+ * @code from the GnuTLS code. */
 static void
-propagate_gnutls_error (ScTlsStream  *self,
-                        int           ret,
-                        GTlsError     code,
-                        const char   *what,
-                        GError      **error)
+propagate_gnutls_error (ScTlsStream   *self,
+                        int            ret,
+                        GCancellable  *cancellable,
+                        GTlsError      code,
+                        const char    *what,
+                        GError       **error)
 {
   if (self->read_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&self->read_error));
-      return;
-    }
-  if (self->write_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&self->write_error));
-      return;
-    }
-
-  if (ret == GNUTLS_E_TIMEDOUT)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: %s", what, STRERROR (ret));
-      return;
-    }
-
-  g_set_error (error, G_TLS_ERROR, code, "%s: %s", what, STRERROR (ret));
-}
-
-/* "AA:BB:…" from raw bytes */
-static char *
-format_fingerprint (const guint8 *digest,
-                    gsize         len)
-{
-  GString *str = g_string_sized_new (len * 3);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (str, "%s%02X", i > 0 ? ":" : "", digest[i]);
-
-  return g_string_free (str, FALSE);
+    g_propagate_error (error, g_steal_pointer (&self->read_error));
+  else if (self->write_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&self->write_error));
+  else if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return;
+  else if (ret == GNUTLS_E_TIMEDOUT)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: %s", what, STRERROR (ret));
+  else
+    g_set_error (error, G_TLS_ERROR, code, "%s: %s", what, STRERROR (ret));
 }
 
 /* The SHA-256 fingerprint of the server certificate as "AA:BB:…", or NULL before the server
@@ -192,6 +171,7 @@ get_peer_fingerprint (ScTlsStream *self)
   unsigned int n_certs = 0;
   guint8 digest[64];
   size_t digest_len = sizeof digest;
+  GString *str;
 
   if (self->session == NULL)
     return NULL;
@@ -203,7 +183,11 @@ get_peer_fingerprint (ScTlsStream *self)
   if (gnutls_fingerprint (GNUTLS_DIG_SHA256, &certs[0], digest, &digest_len) < 0)
     return NULL;
 
-  return format_fingerprint (digest, digest_len);
+  str = g_string_sized_new (digest_len * 3);
+  for (gsize i = 0; i < digest_len; i++)
+    g_string_append_printf (str, "%s%02X", i > 0 ? ":" : "", digest[i]);
+
+  return g_string_free (str, FALSE);
 }
 
 /* gnutls_certificate_verification_status_print () says e.g. "The certificate is NOT trusted.
@@ -219,7 +203,6 @@ describe_verification_status (unsigned int status)
     "The certificate is NOT trusted.",
     "The certificate is trusted.",
   };
-  GString *str;
 
   if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) < 0 ||
       out.data == NULL)
@@ -246,27 +229,32 @@ describe_verification_status (unsigned int status)
     /* Translators: inserted into "The certificate of %s is not trusted: %s; …". */
     return g_strdup (_("the certificate could not be verified"));
 
-  str = g_string_new (reason);
-
-  /* "The certificate issuer is unknown. The name does not match." →
-   * "the certificate issuer is unknown, the name does not match" */
-  while (str->len > 0 && (str->str[str->len - 1] == '.' || str->str[str->len - 1] == ' '))
-    g_string_truncate (str, str->len - 1);
-  for (char *p = strstr (str->str, ". "); p != NULL; p = strstr (p, ". "))
-    {
-      *p = ',';
-      if (g_ascii_isupper (p[2]) && g_ascii_islower (p[3]))
-        p[2] = g_ascii_tolower (p[2]);
-    }
-  if (str->len > 1 && g_ascii_isupper (str->str[0]) && g_ascii_islower (str->str[1]))
-    str->str[0] = g_ascii_tolower (str->str[0]);
-
-  return g_string_free (str, FALSE);
+  return as_clause (g_strdup (reason));
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* GnuTLS transport                                                                           */
 /* ------------------------------------------------------------------------------------------ */
+
+/* A failed transport call: keeps @local_error in @slot for the caller, and tells GnuTLS. */
+static ssize_t
+transport_failed (ScTlsStream  *self,
+                  GError       *local_error,
+                  GError      **slot)
+{
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      g_error_free (local_error);
+      gnutls_transport_set_errno (self->session, EAGAIN);
+      return -1;
+    }
+
+  g_clear_error (slot);
+  *slot = local_error;
+  gnutls_transport_set_errno (self->session, EIO);
+
+  return -1;
+}
 
 static ssize_t
 sc_tls_stream_push_func (gnutls_transport_ptr_t  transport,
@@ -275,24 +263,14 @@ sc_tls_stream_push_func (gnutls_transport_ptr_t  transport,
 {
   ScTlsStream *self = transport;
   GOutputStream *out = g_io_stream_get_output_stream (self->base_stream);
-  g_autoptr(GError) local_error = NULL;
+  GError *local_error = NULL;
   gssize written;
 
   written = g_output_stream_write (out, data, len, self->write_cancellable, &local_error);
   if (written >= 0)
     return written;
 
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    {
-      gnutls_transport_set_errno (self->session, EAGAIN);
-      return -1;
-    }
-
-  g_clear_error (&self->write_error);
-  self->write_error = g_steal_pointer (&local_error);
-  gnutls_transport_set_errno (self->session, EIO);
-
-  return -1;
+  return transport_failed (self, local_error, &self->write_error);
 }
 
 static ssize_t
@@ -302,24 +280,14 @@ sc_tls_stream_pull_func (gnutls_transport_ptr_t  transport,
 {
   ScTlsStream *self = transport;
   GInputStream *in = g_io_stream_get_input_stream (self->base_stream);
-  g_autoptr(GError) local_error = NULL;
+  GError *local_error = NULL;
   gssize n_read;
 
   n_read = g_input_stream_read (in, data, len, self->read_cancellable, &local_error);
   if (n_read >= 0)
     return n_read;
 
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    {
-      gnutls_transport_set_errno (self->session, EAGAIN);
-      return -1;
-    }
-
-  g_clear_error (&self->read_error);
-  self->read_error = g_steal_pointer (&local_error);
-  gnutls_transport_set_errno (self->session, EIO);
-
-  return -1;
+  return transport_failed (self, local_error, &self->read_error);
 }
 
 /* GnuTLS asks whether data can be read within @ms. The stream is blocking and the socket has its
@@ -358,16 +326,28 @@ sc_tls_stream_pull_timeout_func (gnutls_transport_ptr_t transport,
       timeout_us < (gint64) g_socket_get_timeout (socket) * G_USEC_PER_SEC)
     return 0;  /* GnuTLS's own, shorter, time limit */
 
-  g_clear_error (&self->read_error);
-  self->read_error = g_steal_pointer (&local_error);
-  gnutls_transport_set_errno (self->session, EIO);
-
-  return -1;
+  return transport_failed (self, g_steal_pointer (&local_error), &self->read_error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Record layer                                                                               */
 /* ------------------------------------------------------------------------------------------ */
+
+/* Whether a read or a write may start. */
+static gboolean
+check_ready (ScTlsStream   *self,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  if (!self->handshake_done)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("The TLS handshake has not been done"));
+      return FALSE;
+    }
+
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
 
 static gssize
 sc_tls_stream_read (ScTlsStream   *self,
@@ -378,52 +358,27 @@ sc_tls_stream_read (ScTlsStream   *self,
 {
   ssize_t ret;
 
-  if (!self->handshake_done)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           _("The TLS handshake has not been done"));
-      return -1;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (!check_ready (self, cancellable, error))
     return -1;
 
-  begin_operation (self, TRUE, FALSE, cancellable);
-
+  set_operation (self, TRUE, FALSE, cancellable);
   do
-    {
-      ret = gnutls_record_recv (self->session, buffer, count);
-    }
+    ret = gnutls_record_recv (self->session, buffer, count);
   while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
           (ret < 0 && !gnutls_error_is_fatal ((int) ret))) &&
-         self->read_error == NULL &&
-         !g_cancellable_is_cancelled (cancellable));
-
-  if (ret >= 0)
-    {
-      end_operation (self, TRUE, FALSE);
-      return ret;
-    }
+         self->read_error == NULL && !g_cancellable_is_cancelled (cancellable));
 
   /* The peer closed the TCP connection without close_notify: report it as the end of the
    * stream, the SMTP layer knows whether it expected more. */
   if (ret == GNUTLS_E_PREMATURE_TERMINATION && self->read_error == NULL)
-    {
-      end_operation (self, TRUE, FALSE);
-      return 0;
-    }
+    ret = 0;
+  else if (ret < 0)
+    propagate_gnutls_error (self, (int) ret, cancellable, G_TLS_ERROR_MISC,
+                            /* Translators: followed by ": " and GnuTLS's reason. */
+                            _("TLS receive error"), error);
+  set_operation (self, TRUE, FALSE, NULL);
 
-  if (self->read_error == NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      end_operation (self, TRUE, FALSE);
-      return -1;
-    }
-
-  /* Translators: followed by ": " and GnuTLS's reason. */
-  propagate_gnutls_error (self, (int) ret, G_TLS_ERROR_MISC, _("TLS receive error"), error);
-  end_operation (self, TRUE, FALSE);
-
-  return -1;
+  return ret < 0 ? -1 : ret;
 }
 
 static gssize
@@ -435,48 +390,43 @@ sc_tls_stream_write (ScTlsStream   *self,
 {
   ssize_t ret;
 
-  if (!self->handshake_done)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           _("The TLS handshake has not been done"));
-      return -1;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (!check_ready (self, cancellable, error))
     return -1;
 
-  begin_operation (self, FALSE, TRUE, cancellable);
+  set_operation (self, FALSE, TRUE, cancellable);
 
   /* GnuTLS cuts a large buffer into records of the maximum size and may send less than @count;
    * g_output_stream_write_all () comes back for the rest. */
   ret = gnutls_record_send (self->session, buffer, count);
   while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) &&
-         self->write_error == NULL &&
-         !g_cancellable_is_cancelled (cancellable))
+         self->write_error == NULL && !g_cancellable_is_cancelled (cancellable))
     ret = gnutls_record_send (self->session, NULL, 0);
 
-  if (ret >= 0)
-    {
-      end_operation (self, FALSE, TRUE);
-      return ret;
-    }
+  if (ret < 0)
+    propagate_gnutls_error (self, (int) ret, cancellable, G_TLS_ERROR_MISC,
+                            /* Translators: followed by ": " and GnuTLS's reason. */
+                            _("TLS send error"), error);
+  set_operation (self, FALSE, TRUE, NULL);
 
-  if (self->write_error == NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      end_operation (self, FALSE, TRUE);
-      return -1;
-    }
-
-  /* Translators: followed by ": " and GnuTLS's reason. */
-  propagate_gnutls_error (self, (int) ret, G_TLS_ERROR_MISC, _("TLS send error"), error);
-  end_operation (self, FALSE, TRUE);
-
-  return -1;
+  return ret < 0 ? -1 : ret;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* ScTlsInputStream / ScTlsOutputStream                                                       */
 /* ------------------------------------------------------------------------------------------ */
+
+/* The streams hold their ScTlsStream weakly: it owns them. */
+static ScTlsStream *
+get_tls (GWeakRef  *ref,
+         GError   **error)
+{
+  ScTlsStream *tls = g_weak_ref_get (ref);
+
+  if (tls == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The TLS connection is gone"));
+
+  return tls;
+}
 
 static gssize
 sc_tls_input_stream_read_fn (GInputStream  *stream,
@@ -485,26 +435,12 @@ sc_tls_input_stream_read_fn (GInputStream  *stream,
                              GCancellable  *cancellable,
                              GError       **error)
 {
-  ScTlsInputStream *self = SC_TLS_INPUT_STREAM (stream);
-  g_autoptr(ScTlsStream) tls = g_weak_ref_get (&self->tls);
+  g_autoptr(ScTlsStream) tls = get_tls (&SC_TLS_INPUT_STREAM (stream)->tls, error);
 
   if (tls == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                           _("The TLS connection is gone"));
-      return -1;
-    }
+    return -1;
 
   return sc_tls_stream_read (tls, buffer, count, cancellable, error);
-}
-
-static gboolean
-sc_tls_input_stream_close_fn (GInputStream  *stream,
-                              GCancellable  *cancellable,
-                              GError       **error)
-{
-  /* The ScTlsStream closes the session and the base stream. */
-  return TRUE;
 }
 
 static void
@@ -525,7 +461,6 @@ sc_tls_input_stream_class_init (ScTlsInputStreamClass *klass)
 
   object_class->finalize = sc_tls_input_stream_finalize;
   input_class->read_fn = sc_tls_input_stream_read_fn;
-  input_class->close_fn = sc_tls_input_stream_close_fn;
 }
 
 static void
@@ -541,25 +476,12 @@ sc_tls_output_stream_write_fn (GOutputStream  *stream,
                                GCancellable   *cancellable,
                                GError        **error)
 {
-  ScTlsOutputStream *self = SC_TLS_OUTPUT_STREAM (stream);
-  g_autoptr(ScTlsStream) tls = g_weak_ref_get (&self->tls);
+  g_autoptr(ScTlsStream) tls = get_tls (&SC_TLS_OUTPUT_STREAM (stream)->tls, error);
 
   if (tls == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                           _("The TLS connection is gone"));
-      return -1;
-    }
+    return -1;
 
   return sc_tls_stream_write (tls, buffer, count, cancellable, error);
-}
-
-static gboolean
-sc_tls_output_stream_close_fn (GOutputStream  *stream,
-                               GCancellable   *cancellable,
-                               GError        **error)
-{
-  return TRUE;
 }
 
 static void
@@ -580,7 +502,6 @@ sc_tls_output_stream_class_init (ScTlsOutputStreamClass *klass)
 
   object_class->finalize = sc_tls_output_stream_finalize;
   output_class->write_fn = sc_tls_output_stream_write_fn;
-  output_class->close_fn = sc_tls_output_stream_close_fn;
 }
 
 static void
@@ -622,12 +543,12 @@ sc_tls_stream_close_fn (GIOStream     *stream,
     {
       int ret;
 
-      begin_operation (self, TRUE, TRUE, cancellable);
+      set_operation (self, TRUE, TRUE, cancellable);
       do
         ret = gnutls_bye (self->session, GNUTLS_SHUT_WR);
       while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) &&
              self->write_error == NULL && !g_cancellable_is_cancelled (cancellable));
-      end_operation (self, TRUE, TRUE);
+      set_operation (self, TRUE, TRUE, NULL);
     }
 
   self->handshake_done = FALSE;
@@ -714,6 +635,7 @@ sc_tls_stream_new (GIOStream   *base_stream,
                    GError     **error)
 {
   g_autoptr(ScTlsStream) self = NULL;
+  gnutls_session_t session = NULL;
   int ret;
 
   g_return_val_if_fail (G_IS_IO_STREAM (base_stream), NULL);
@@ -724,8 +646,13 @@ sc_tls_stream_new (GIOStream   *base_stream,
   self->base_stream = g_object_ref (base_stream);
   self->hostname = g_strdup (hostname);
 
-  ret = gnutls_certificate_allocate_credentials (&self->credentials);
-  if (ret < 0)
+  /* The session takes the credentials by reference: the trust store is loaded into them next.
+   * A session that gnutls_init () did not make stays NULL. */
+  if ((ret = gnutls_certificate_allocate_credentials (&self->credentials)) < 0 ||
+      (ret = gnutls_init (&session, GNUTLS_CLIENT)) < 0 ||
+      (ret = gnutls_set_default_priority (self->session = session)) < 0 ||
+      (ret = gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE,
+                                     self->credentials)) < 0)
     {
       g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
                    /* Translators: %s is GnuTLS's reason. */
@@ -777,26 +704,6 @@ sc_tls_stream_new (GIOStream   *base_stream,
         g_debug ("The system trust store is empty; no server certificate can be verified");
     }
 
-  ret = gnutls_init (&self->session, GNUTLS_CLIENT);
-  if (ret < 0)
-    {
-      self->session = NULL;
-      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
-                   /* Translators: %s is GnuTLS's reason. */
-                   _("Could not set up TLS: %s"), STRERROR (ret));
-      return NULL;
-    }
-
-  if ((ret = gnutls_set_default_priority (self->session)) < 0 ||
-      (ret = gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE,
-                                     self->credentials)) < 0)
-    {
-      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_MISC,
-                   /* Translators: %s is GnuTLS's reason. */
-                   _("Could not set up TLS: %s"), STRERROR (ret));
-      return NULL;
-    }
-
   /* SNI only for names: RFC 6066 forbids IP literals in server_name. */
   if (!g_hostname_is_ip_address (hostname))
     {
@@ -846,6 +753,7 @@ sc_tls_stream_handshake (ScTlsStream   *self,
                          GCancellable  *cancellable,
                          GError       **error)
 {
+  gboolean gnutls_failed;
   int ret;
 
   g_return_val_if_fail (SC_IS_TLS_STREAM (self), FALSE);
@@ -857,33 +765,29 @@ sc_tls_stream_handshake (ScTlsStream   *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  begin_operation (self, TRUE, TRUE, cancellable);
-
+  set_operation (self, TRUE, TRUE, cancellable);
   do
-    {
-      ret = gnutls_handshake (self->session);
-    }
+    ret = gnutls_handshake (self->session);
   while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
           (ret < 0 && !gnutls_error_is_fatal (ret))) &&
          self->read_error == NULL && self->write_error == NULL &&
          !g_cancellable_is_cancelled (cancellable));
 
+  /* Neither the connection underneath nor the caller stopped it: GnuTLS's verdict. */
+  gnutls_failed = self->read_error == NULL && self->write_error == NULL &&
+                  !g_cancellable_is_cancelled (cancellable);
+
   if (ret == GNUTLS_E_SUCCESS)
     {
-      end_operation (self, TRUE, TRUE);
       self->handshake_done = TRUE;
       g_debug ("TLS handshake with %s done", self->hostname);
-      return TRUE;
     }
-
-  if (ret == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR ||
-      ret == GNUTLS_E_CERTIFICATE_ERROR)
+  else if (ret == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR || ret == GNUTLS_E_CERTIFICATE_ERROR)
     {
       unsigned int status = gnutls_session_get_verify_cert_status (self->session);
       g_autofree char *reason = describe_verification_status (status);
       g_autofree char *fingerprint = get_peer_fingerprint (self);
 
-      end_operation (self, TRUE, TRUE);
       g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
                    /* Translators: the first %s is the server, the second the reasons in
                     * words (from GnuTLS), the third the fingerprint "AA:BB:…" or "unknown". */
@@ -891,55 +795,35 @@ sc_tls_stream_handshake (ScTlsStream   *self,
                    self->hostname, reason,
                    /* Translators: the certificate fingerprint is not known. */
                    fingerprint != NULL ? fingerprint : C_("fingerprint", "unknown"));
-      return FALSE;
     }
-
-  if (self->read_error == NULL && self->write_error == NULL &&
-      g_cancellable_set_error_if_cancelled (cancellable, error))
+  else if (gnutls_failed &&
+           (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_UNEXPECTED_PACKET_LENGTH))
     {
-      end_operation (self, TRUE, TRUE);
-      return FALSE;
-    }
-
-  if (self->read_error == NULL && self->write_error == NULL &&
-      (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_UNEXPECTED_PACKET_LENGTH))
-    {
-      end_operation (self, TRUE, TRUE);
       g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS,
                    /* Translators: %s is the server. */
                    _("The TLS handshake with %s failed: the server closed the connection; "
                      "check the port and the security setting"), self->hostname);
-      return FALSE;
     }
-
-  if (self->read_error == NULL && self->write_error == NULL &&
-      ret == GNUTLS_E_UNEXPECTED_PACKET)
+  else if (gnutls_failed && ret == GNUTLS_E_UNEXPECTED_PACKET)
     {
-      end_operation (self, TRUE, TRUE);
       g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS,
                    /* Translators: the first %s is the server, the second GnuTLS's reason;
                     * “starttls” is a setting value: keep it. */
                    _("The TLS handshake with %s failed: %s; the server does not seem to speak "
                      "TLS from the start on this port (for ports 587 and 25, set the security "
                      "to “starttls”)"), self->hostname, STRERROR (ret));
-      return FALSE;
     }
-
-  if (self->read_error == NULL && self->write_error == NULL)
+  else
     {
       /* Translators: %s is the server; followed by ": " and GnuTLS's reason. */
       g_autofree char *what = g_strdup_printf (_("The TLS handshake with %s failed"),
                                                self->hostname);
-      propagate_gnutls_error (self, ret, G_TLS_ERROR_HANDSHAKE, what, error);
-    }
-  else
-    {
-      propagate_gnutls_error (self, ret, G_TLS_ERROR_HANDSHAKE, NULL, error);
-    }
 
-  end_operation (self, TRUE, TRUE);
+      propagate_gnutls_error (self, ret, cancellable, G_TLS_ERROR_HANDSHAKE, what, error);
+    }
+  set_operation (self, TRUE, TRUE, NULL);
 
-  return FALSE;
+  return self->handshake_done;
 }
 
 /**
@@ -958,11 +842,7 @@ sc_tls_stream_get_description (ScTlsStream *self)
 
   g_return_val_if_fail (SC_IS_TLS_STREAM (self), NULL);
 
-  if (!self->handshake_done)
-    return NULL;
-
-  desc = gnutls_session_get_desc (self->session);
-  if (desc == NULL)
+  if (!self->handshake_done || (desc = gnutls_session_get_desc (self->session)) == NULL)
     return NULL;
 
   ret = g_strdup (desc);
