@@ -46,16 +46,6 @@ update_attachments_summary (ScWindow *self)
   adw_preferences_group_set_description (self->attachments_group, text);
 }
 
-static void
-attachment_size_cb (ScWindow   *self,
-                    GParamSpec *pspec,
-                    GtkWidget  *row)
-{
-  g_assert (SC_IS_WINDOW (self));
-
-  update_attachments_summary (self);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* The attachment folder                                                                      */
 /* ------------------------------------------------------------------------------------------ */
@@ -209,6 +199,7 @@ query_size_cb (GObject      *object,
   if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
     {
       sc_attachment_row_set_size (row, g_file_info_get_size (info));
+      update_attachments_summary (self);
       return;
     }
 
@@ -417,8 +408,6 @@ _sc_window_add_attachment (ScWindow *self,
 {
   GtkWidget *row = sc_attachment_row_new (file, size, from_folder);
 
-  g_signal_connect_object (row, "notify::size", G_CALLBACK (attachment_size_cb), self,
-                           G_CONNECT_SWAPPED);
   g_ptr_array_add (self->attachments, row);
   adw_preferences_group_add (self->attachments_group, row);
   update_attachments_summary (self);
