@@ -8,18 +8,23 @@
 
 #include <adwaita.h>
 
-#include "sc-settings.h"
-
 G_BEGIN_DECLS
 
 #define SC_TYPE_WINDOW (sc_window_get_type ())
 G_DECLARE_FINAL_TYPE (ScWindow, sc_window, SC, WINDOW, AdwApplicationWindow)
 
+/*
+ * Properties (read-only, notify on real change only):
+ *   "settings"     ScSettings*  the settings model the window shows and edits
+ *   "busy"         gboolean     a send, a save, a load, a listing or a measurement is in flight
+ *   "modified"     gboolean     the settings or the message have unsaved changes
+ *   "status-text"  char*        what the status bar says
+ *
+ * Actions: win.send, win.save, win.cancel, win.add-recipient, win.add-attachment,
+ * win.attach-files (as: URIs), win.remove-attachment (s: URI), win.choose-folder.
+ */
+
 ScWindow    *sc_window_new                  (GtkApplication *application,
                                              GFile          *settings_dir);
-ScSettings  *sc_window_get_settings         (ScWindow       *self);
-gboolean     sc_window_get_busy             (ScWindow       *self);
-gboolean     sc_window_get_modified         (ScWindow       *self);
-const char  *sc_window_get_status_text      (ScWindow       *self);
 
 G_END_DECLS

@@ -46,6 +46,16 @@ activate (ScWindow   *window,
 }
 
 static void
+print_status (ScWindow   *window,
+              const char *what)
+{
+  g_autofree char *text = NULL;
+
+  g_object_get (window, "status-text", &text, NULL);
+  g_print ("%s: %s\n", what, text);
+}
+
+static void
 save_png (ScWindow   *window,
           const char *dir,
           const char *name)
@@ -151,7 +161,7 @@ main (int   argc,
   scene_open (&scene, &plain_options, 2400000);
   save_png (scene.window, out, "main-window.png");
   scene_send (&scene);
-  g_print ("sent: %s\n", sc_window_get_status_text (scene.window));
+  print_status (scene.window, "sent");
   save_png (scene.window, out, "sent.png");
   scene_close (&scene);
 
@@ -169,7 +179,7 @@ main (int   argc,
   /* An error: the server's certificate is from a CA we do not trust. */
   scene_open (&scene, &untrusted_options, 2400000);
   scene_send (&scene);
-  g_print ("error: %s\n", sc_window_get_status_text (scene.window));
+  print_status (scene.window, "error");
   save_png (scene.window, out, "error.png");
   scene_close (&scene);
 

@@ -64,7 +64,10 @@ sc_ui_test_spin (guint ms)
 gboolean
 sc_ui_test_window_idle (gpointer window)
 {
-  return !sc_window_get_busy (SC_WINDOW (window));
+  gboolean busy;
+
+  g_object_get (window, "busy", &busy, NULL);
+  return !busy;
 }
 
 /**

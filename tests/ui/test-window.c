@@ -22,6 +22,7 @@
 
 #include "sc-attachment-row.h"
 #include "sc-recipient-row.h"
+#include "sc-settings.h"
 #include "sc-test-server.h"
 #include "sc-ui-test-utils.h"
 
@@ -86,10 +87,42 @@ status_bar (ScWindow *window)
   return found;
 }
 
+/* The window's public state: its properties. */
 static const char *
 status (ScWindow *window)
 {
-  return sc_window_get_status_text (window);
+  static char *text;
+
+  g_free (text);
+  g_object_get (window, "status-text", &text, NULL);
+  return text;
+}
+
+static gboolean
+modified (ScWindow *window)
+{
+  gboolean value;
+
+  g_object_get (window, "modified", &value, NULL);
+  return value;
+}
+
+static gboolean
+busy (ScWindow *window)
+{
+  gboolean value;
+
+  g_object_get (window, "busy", &value, NULL);
+  return value;
+}
+
+static ScSettings *
+settings_of (ScWindow *window)
+{
+  g_autoptr(ScSettings) settings = NULL;
+
+  g_object_get (window, "settings", &settings, NULL);
+  return settings;  /* the window keeps it */
 }
 
 static gboolean
@@ -287,18 +320,18 @@ test_window_fills (Fixture       *fixture,
   g_assert_true (sc_attachment_row_get_from_folder (attachments->pdata[0]));
 
   /* Nothing edited yet. */
-  g_assert_false (sc_window_get_modified (window));
+  g_assert_false (modified (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "SMTP Client");
 
   /* A field edits the model it is bound to. */
   set_row_text (window, "Subject", "Changed");
-  g_assert_true (sc_window_get_modified (window));
+  g_assert_true (modified (window));
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "•"));
-  g_object_get (sc_window_get_settings (window), "subject", &subject, NULL);
+  g_object_get (settings_of (window), "subject", &subject, NULL);
   g_assert_cmpstr (subject, ==, "Changed");
 
   /* And the model shows in the field. */
-  g_object_set (sc_window_get_settings (window), "login", "other@example.org", NULL);
+  g_object_set (settings_of (window), "login", "other@example.org", NULL);
   g_assert_cmpstr (row_text (window, "Login"), ==, "other@example.org");
 }
 
@@ -324,7 +357,7 @@ test_window_security_follows_port (Fixture       *fixture,
   ScWindow *window;
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  settings = sc_window_get_settings (window);
+  settings = settings_of (window);
   security = row (window, "Security");
   g_object_set (settings, "security-explicit", FALSE, NULL);
 
@@ -362,7 +395,7 @@ test_window_recipients_bound (Fixture       *fixture,
   ScWindow *window;
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
-  settings = sc_window_get_settings (window);
+  settings = settings_of (window);
 
   /* A new row, typed in: the model's list grows. An empty row adds nothing. */
   activate (window, "win.add-recipient");
@@ -431,14 +464,14 @@ test_window_save_round_trip (Fixture       *fixture,
   rows = recipient_rows (window);
   gtk_editable_set_text (rows->pdata[rows->len - 1], "carol@example.net");
   sc_ui_test_set_body (window, "New body\n");
-  g_assert_true (sc_window_get_modified (window));
+  g_assert_true (modified (window));
 
   activate (window, "win.save");
-  g_assert_true (sc_window_get_busy (window));
+  g_assert_true (busy (window));
   g_assert_true (sc_ui_test_wait_idle (window));
   g_assert_cmpstr (status (window), ==, "Saved");
   g_assert_false (status_is_error (window));
-  g_assert_false (sc_window_get_modified (window));
+  g_assert_false (modified (window));
 
   config = read_json (fixture->dir, "config.json");
   g_assert_cmpstr (json_object_get_string_member (config, "smtp_host"), ==, "127.0.0.1");
@@ -491,7 +524,7 @@ assert_save_refused (Fixture    *fixture,
   g_assert_nonnull (gtk_widget_get_tooltip_text (field));
   g_assert_true (g_str_has_prefix (status (fixture->window), "Not saved"));
   g_assert_true (status_is_error (fixture->window));
-  g_assert_true (sc_window_get_modified (fixture->window));
+  g_assert_true (modified (fixture->window));
 
   for (guint i = 0; i < G_N_ELEMENTS (saved_files); i++)
     {
@@ -581,7 +614,7 @@ test_window_broken_settings (Fixture       *fixture,
   g_assert_cmpstr (row_text (window, "Subject"), ==, "Window test");
   rows = recipient_rows (window);
   g_assert_cmpuint (rows->len, ==, 2);
-  g_assert_false (sc_window_get_modified (window));
+  g_assert_false (modified (window));
 
   sc_ui_test_close_window (&fixture->window);
   config_after = sc_test_read_file (fixture->dir, "config.json", NULL);
@@ -599,7 +632,7 @@ test_window_missing_settings (Fixture       *fixture,
   g_test_message ("status: %s", status (window));
   g_assert_cmpstr (status (window), !=, "");
   g_assert_true (status_is_error (window));
-  g_assert_false (sc_window_get_modified (window));
+  g_assert_false (modified (window));
   sc_ui_test_close_window (&fixture->window);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
@@ -629,18 +662,18 @@ test_window_unreadable_body (Fixture       *fixture,
   activate (window, "win.save");
   g_assert_true (sc_ui_test_wait_idle (window));
   g_assert_cmpstr (status (window), ==, "Saved");
-  g_assert_false (sc_window_get_modified (window));
+  g_assert_false (modified (window));
 
   /* A body typed in: the settings are saved, the body is not, and the window says so. */
   sc_ui_test_set_body (window, "Typed\n");
-  g_assert_true (sc_window_get_modified (window));
+  g_assert_true (modified (window));
   set_row_text (window, "Subject", "Saved subject");
   activate (window, "win.save");
   g_assert_true (sc_ui_test_wait_idle (window));
   g_test_message ("status: %s", status (window));
   g_assert_true (g_str_has_prefix (status (window), "Settings saved, but not the message"));
   g_assert_true (status_is_error (window));
-  g_assert_true (sc_window_get_modified (window));
+  g_assert_true (modified (window));
 
   settings_data = read_json (fixture->dir, "data.json");
   g_assert_cmpstr (data_subject (settings_data), ==, "Saved subject");
@@ -764,7 +797,7 @@ test_window_send (Fixture       *fixture,
 
   activate (window, "win.send");
   g_assert_true (sending (window));
-  g_assert_true (sc_window_get_busy (window));
+  g_assert_true (busy (window));
   g_assert_false (gtk_widget_get_sensitive (button (window, "Send")));
   g_assert_false (gtk_widget_get_sensitive (button (window, "Save")));
   g_assert_nonnull (sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR));
@@ -1084,7 +1117,7 @@ test_window_send_100mb (Fixture       *fixture,
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   set_row_text (window, "Subject", "100 MB from the window");
-  g_object_set (sc_window_get_settings (window),
+  g_object_set (settings_of (window),
                 "smtp-port", (guint) sink->port,
                 "security", SC_SECURITY_NONE,
                 NULL);
@@ -1326,7 +1359,7 @@ test_window_close_asks (Fixture       *fixture,
   answer_dialog ("Save Changes?", "cancel");
   g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-  g_assert_true (sc_window_get_modified (window));
+  g_assert_true (modified (window));
 
   /* Discard: closes without writing. */
   gtk_window_close (GTK_WINDOW (window));
@@ -1360,7 +1393,7 @@ send_and_close (Fixture    *fixture,
   if (subject != NULL)
     set_row_text (window, "Subject", subject);
   sc_ui_test_attach (window, attachment);
-  g_assert_cmpint (sc_window_get_modified (window), ==, subject != NULL);
+  g_assert_cmpint (modified (window), ==, subject != NULL);
 
   activate (window, "win.send");
   g_assert_true (sc_ui_test_wait_until (progress_started, window, SC_UI_TEST_WAIT_MS));
