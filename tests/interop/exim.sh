@@ -11,10 +11,24 @@
 # what Exim delivered byte for byte, parsed with Python's email package (policy=default). One
 # negative check: a wrong password makes smtp-client exit with 4.
 #
-#   bash tests/interop/exim.sh BUILD_DIR        (as root; KEEP=1 keeps the work folder)
+#   bash tests/interop/exim.sh BUILD_DIR        (as any user; KEEP=1 keeps the work folder)
 #
-# Needs root (Exim only honours -C with privileges for root) and the packages
-# exim4-daemon-light gnutls-bin python3; exits with 77 (skipped) without them.
+# Exim is not installed: tests/interop/fetch-exim.sh unpacks Debian's exim4-daemon-light into
+# BUILD_DIR/exim (downloaded once, then reused offline), a copy that is not setuid. Nothing on
+# the machine changes, and an installed Postfix or Exim is left alone.
+#
+# How an unprivileged exim runs: exim trusts -C and lets a caller start the daemon (-bd) when the
+# caller is the exim user. So the exim user here is whoever runs exim: the invoking user, or
+# `nobody` when that is root (Debian's exim never delivers as root, FIXED_NEVER_USERS=root, and
+# nothing here needs root's powers). Debian's binary looks its compiled-in exim user
+# "Debian-exim" up by name before it reads any configuration, and that user exists only where the
+# exim4-base package is installed; nss_wrapper (libnss-wrapper, a test library of the cwrap
+# project) answers that look-up from a private passwd file that maps "Debian-exim" to the user
+# exim runs as. Exim keeps LD_PRELOAD and NSS_WRAPPER_* (keep_environment) for the copies of
+# itself it starts to deliver.
+#
+# Needs gnutls-bin, libnss-wrapper, python3 and, once, apt-get download (.ci/dev.sh installs and
+# fetches all of them); exits with 77 (skipped) without them.
 #
 # Copyright 2026 The SMTP Client authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,26 +38,37 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$(cd "${1:-$src/_build}" && pwd) || exit 2
 client="$build/src/smtp-client"
 python=/usr/bin/python3
-exim=$(command -v exim4 || command -v exim || true)
 
 missing=
-[ -n "$exim" ] || missing="$missing exim4-daemon-light"
 command -v certtool >/dev/null || missing="$missing gnutls-bin"
 [ -x "$python" ] || missing="$missing python3"
+nss_wrapper=$(ls /usr/lib/*/libnss_wrapper.so /usr/lib*/libnss_wrapper.so 2>/dev/null | head -n 1)
+[ -n "$nss_wrapper" ] || missing="$missing libnss-wrapper"
 if [ -n "$missing" ]; then
     echo "SKIP: needs the packages:$missing (apt-get install$missing)"
     exit 77
 fi
-if [ "$(id -u)" != 0 ]; then
-    echo "SKIP: needs root (exim drops its privileges when a non-root user passes -C)"
+if ! exim=$(bash "$src/tests/interop/fetch-exim.sh" "$build/exim"); then
+    echo "SKIP: no exim binary in $build/exim and apt-get download could not fetch one" \
+         "(bash .ci/dev.sh test fetches it)"
     exit 77
 fi
 if [ ! -x "$client" ]; then
     echo "FAIL: $client not built (ninja -C $build src/smtp-client)"
     exit 1
 fi
-exim_user=Debian-exim
-id "$exim_user" >/dev/null 2>&1 || exim_user=exim
+
+# Who exim runs as (see above), and how to start it as that user.
+if [ "$(id -u)" = 0 ]; then
+    exim_uid=$(id -u nobody) && exim_gid=$(id -g nobody) || {
+        echo "FAIL: running as root, but there is no user nobody to run exim as"; exit 1
+    }
+    as_exim=(setpriv --reuid="$exim_uid" --regid="$exim_gid" --clear-groups)
+else
+    exim_uid=$(id -u)
+    exim_gid=$(id -g)
+    as_exim=()
+fi
 
 work=$(mktemp -d /tmp/sc-exim.XXXXXX)
 chmod 755 "$work"
@@ -93,10 +118,30 @@ elapsed() { "$python" -c 'import sys; print("%.1f s" % (float(sys.argv[2]) - flo
 if ! SC_CERT_KEY_TYPE=rsa bash "$src/tests/gen-certs.sh" "$work/certs" >/dev/null; then
     fail "gen-certs.sh"; finish
 fi
-chgrp "$exim_user" "$work/certs/server-key.pem"
-chmod 640 "$work/certs/server-key.pem"
 mkdir "$work/spool" "$work/log" "$work/Maildir"
-chown "$exim_user:$exim_user" "$work/spool" "$work/log" "$work/Maildir"
+if [ "$(id -u)" = 0 ]; then
+    chown "$exim_uid:$exim_gid" "$work/certs/server-key.pem" "$work/spool" "$work/log" \
+        "$work/Maildir"
+fi
+chmod 600 "$work/certs/server-key.pem"
+
+# The passwd and group files that nss_wrapper shows exim: root, the exim user, and
+# "Debian-exim" as another name of the exim user.
+{
+    getent passwd 0
+    [ "$exim_uid" = 0 ] || getent passwd "$exim_uid" ||
+        echo "sc-exim-user:x:$exim_uid:$exim_gid::/nonexistent:/bin/false"
+    echo "Debian-exim:x:$exim_uid:$exim_gid::/nonexistent:/bin/false"
+} > "$work/passwd"
+{
+    getent group 0
+    [ "$exim_gid" = 0 ] || getent group "$exim_gid" || echo "sc-exim-group:x:$exim_gid:"
+    echo "Debian-exim:x:$exim_gid:"
+} > "$work/group"
+run_exim() {
+    env LD_PRELOAD="$nss_wrapper" NSS_WRAPPER_PASSWD="$work/passwd" \
+        NSS_WRAPPER_GROUP="$work/group" "${as_exim[@]}" "$exim" -C "$work/exim.conf" "$@"
+}
 
 tls_port=$(free_port)
 starttls_port=$(free_port)
@@ -115,11 +160,12 @@ primary_hostname = localhost
 qualify_domain = localhost
 spool_directory = $work/spool
 log_file_path = $work/log/%slog
-pid_file_path = $work/exim.pid
-keep_environment =
-exim_user = $exim_user
-exim_group = $exim_user
-never_users = root
+pid_file_path = $work/spool/exim.pid
+exim_path = $exim
+keep_environment = LD_PRELOAD : NSS_WRAPPER_PASSWD : NSS_WRAPPER_GROUP
+exim_user = $exim_uid
+exim_group = $exim_gid
+never_users =
 deliver_drop_privilege = true
 local_interfaces = <; 127.0.0.1.$tls_port ; 127.0.0.1.$starttls_port ; 127.0.0.1.$login_port
 tls_on_connect_ports = $tls_port
@@ -155,8 +201,8 @@ maildir:
   maildir_format
   envelope_to_add
   return_path_add
-  user = $exim_user
-  group = $exim_user
+  user = $exim_uid
+  group = $exim_gid
   mode = 0644
 
 begin authenticators
@@ -176,11 +222,11 @@ login:
   server_set_id = \$auth1
 CONF
 chmod 644 "$work/exim.conf"
-if ! "$exim" -C "$work/exim.conf" -bV >"$work/exim-bV.out" 2>&1; then
+if ! run_exim -bV >"$work/exim-bV.out" 2>&1; then
     fail "exim rejects its configuration"; cat "$work/exim-bV.out"; finish
 fi
 
-"$exim" -C "$work/exim.conf" -bdf >"$work/exim.out" 2>&1 &
+run_exim -bdf >"$work/exim.out" 2>&1 &
 exim_pid=$!
 # Exim logs "daemon started" once it listens on every port; no probe connections needed.
 up=
@@ -224,23 +270,40 @@ import email, email.parser, email.policy, os, sys, time
 maildir, subject, folder = sys.argv[1], sys.argv[2], sys.argv[3]
 want_rcpts = {"first@example.com", "second@example.org"}
 
-def delivered():
-    found = []
+heads = {}   # file name -> subject; files in new/ are complete and never change
+
+
+def subject_of(path):
+    # Only the header block: the messages are 28 MB each, and this runs in a polling loop.
+    data = b""
+    with open(path, "rb") as f:
+        while b"\n\n" not in data:
+            chunk = f.read(65536)
+            if not chunk:
+                break
+            data += chunk
+    head = data.split(b"\n\n", 1)[0] + b"\n\n"
+    return email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(head)["subject"]
+
+
+def matching():
     new = os.path.join(maildir, "new")
     for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
-        with open(os.path.join(new, name), "rb") as f:
-            head = email.parser.BytesHeaderParser(policy=email.policy.default).parse(f)
-            if head["subject"] == subject:
-                f.seek(0)
-                found.append(email.message_from_binary_file(f, policy=email.policy.default))
-    return found
+        if name not in heads:
+            heads[name] = subject_of(os.path.join(new, name))
+    return [os.path.join(new, n) for n in sorted(heads) if heads[n] == subject]
+
 
 deadline = time.monotonic() + 60
 while True:
-    msgs = delivered()
-    if len(msgs) >= len(want_rcpts) or time.monotonic() > deadline:
+    paths = matching()
+    if len(paths) >= len(want_rcpts) or time.monotonic() > deadline:
         break
-    time.sleep(0.2)
+    time.sleep(0.1)
+msgs = []
+for path in paths:
+    with open(path, "rb") as f:
+        msgs.append(email.message_from_binary_file(f, policy=email.policy.default))
 rcpts = {str(m["envelope-to"]) for m in msgs}
 if rcpts != want_rcpts:
     sys.exit("delivered to %s, expected %s" % (sorted(rcpts), sorted(want_rcpts)))
