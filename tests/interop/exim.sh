@@ -138,10 +138,10 @@ chmod 600 "$work/certs/server-key.pem"
     [ "$exim_gid" = 0 ] || getent group "$exim_gid" || echo "sc-exim-group:x:$exim_gid:"
     echo "Debian-exim:x:$exim_gid:"
 } > "$work/group"
-run_exim() {
-    env LD_PRELOAD="$nss_wrapper" NSS_WRAPPER_PASSWD="$work/passwd" \
-        NSS_WRAPPER_GROUP="$work/group" "${as_exim[@]}" "$exim" -C "$work/exim.conf" "$@"
-}
+# A command, not a function: started with &, a function would run in a subshell, and $! would
+# be that subshell, not exim. env and setpriv exec, so $! is exim's pid.
+run_exim=(env LD_PRELOAD="$nss_wrapper" NSS_WRAPPER_PASSWD="$work/passwd"
+          NSS_WRAPPER_GROUP="$work/group" "${as_exim[@]}" "$exim" -C "$work/exim.conf")
 
 tls_port=$(free_port)
 starttls_port=$(free_port)
@@ -222,11 +222,11 @@ login:
   server_set_id = \$auth1
 CONF
 chmod 644 "$work/exim.conf"
-if ! run_exim -bV >"$work/exim-bV.out" 2>&1; then
+if ! "${run_exim[@]}" -bV >"$work/exim-bV.out" 2>&1; then
     fail "exim rejects its configuration"; cat "$work/exim-bV.out"; finish
 fi
 
-run_exim -bdf >"$work/exim.out" 2>&1 &
+"${run_exim[@]}" -bdf >"$work/exim.out" 2>&1 &
 exim_pid=$!
 # Exim logs "daemon started" once it listens on every port; no probe connections needed.
 up=
