@@ -42,7 +42,10 @@ python=/usr/bin/python3
 missing=
 command -v certtool >/dev/null || missing="$missing gnutls-bin"
 [ -x "$python" ] || missing="$missing python3"
-nss_wrapper=$(ls /usr/lib/*/libnss_wrapper.so /usr/lib*/libnss_wrapper.so 2>/dev/null | head -n 1)
+nss_wrapper=
+for f in /usr/lib/*/libnss_wrapper.so /usr/lib*/libnss_wrapper.so; do
+    [ -e "$f" ] && { nss_wrapper=$f; break; }
+done
 [ -n "$nss_wrapper" ] || missing="$missing libnss-wrapper"
 if [ -n "$missing" ]; then
     echo "SKIP: needs the packages:$missing (apt-get install$missing)"
@@ -53,6 +56,11 @@ if ! exim=$(bash "$src/tests/interop/fetch-exim.sh" "$build/exim"); then
          "(bash .ci/dev.sh test fetches it)"
     exit 77
 fi
+if ldd "$exim" | grep -q 'not found'; then
+    echo "SKIP: $exim needs libraries that are not installed (bash .ci/dev.sh test installs them):"
+    ldd "$exim" | grep 'not found'
+    exit 77
+fi
 if [ ! -x "$client" ]; then
     echo "FAIL: $client not built (ninja -C $build src/smtp-client)"
     exit 1
@@ -60,9 +68,9 @@ fi
 
 # Who exim runs as (see above), and how to start it as that user.
 if [ "$(id -u)" = 0 ]; then
-    exim_uid=$(id -u nobody) && exim_gid=$(id -g nobody) || {
+    if ! exim_uid=$(id -u nobody) || ! exim_gid=$(id -g nobody); then
         echo "FAIL: running as root, but there is no user nobody to run exim as"; exit 1
-    }
+    fi
     as_exim=(setpriv --reuid="$exim_uid" --regid="$exim_gid" --clear-groups)
 else
     exim_uid=$(id -u)
