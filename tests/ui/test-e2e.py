@@ -274,7 +274,13 @@ def main():
             env['G_DEBUG'] = APP_G_DEBUG
 
         app = subprocess.Popen([client, '--settings', settings], env=env)
-        windows = wait_for('the window', find_windows)
+
+        def window_or_exit():
+            if app.poll() is not None:
+                fail('the app exited with %d before it showed a window' % app.returncode)
+            return find_windows()
+
+        windows = wait_for('the window', window_or_exit)
         window = windows[0]
         log('window', window)
         # Filled in from the settings: the body file's text is in the message view.
