@@ -13,6 +13,7 @@
 # never a fixed time; everything started is stopped. Needs AT-SPI (python3-gi and
 # gir1.2-atspi-2.0): exits with 77 (skipped) without it.
 
+import ctypes
 import email
 import email.policy
 import glob
@@ -73,6 +74,16 @@ def load_atspi():
 
 
 Atspi = load_atspi()
+
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent():
+    """Run in a child before exec: it gets SIGTERM when this process dies, even by SIGKILL, so
+    that no D-Bus daemon (with the accessibility bus it started) or app outlives the test."""
+    LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def start_server(workdir, certs):
@@ -234,6 +245,8 @@ def stop(proc, sig=signal.SIGTERM):
 
 
 def main():
+    # meson stops a test that runs too long with SIGTERM: clean up as on any other failure.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     client = os.environ.get('SC_CLIENT_BIN')
     if not client or not os.access(client, os.X_OK):
         fail('SC_CLIENT_BIN is not set to the built smtp-client')
@@ -261,6 +274,7 @@ def main():
         os.mkdir(runtime, 0o700)
         os.environ['XDG_RUNTIME_DIR'] = runtime
         dbus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--print-address'],
+                                preexec_fn=die_with_parent,
                                 stdout=subprocess.PIPE, text=True)
         ready, _, _ = select.select([dbus.stdout], [], [], 10)
         address = dbus.stdout.readline().strip() if ready else ''
@@ -273,7 +287,8 @@ def main():
         if APP_G_DEBUG is not None:
             env['G_DEBUG'] = APP_G_DEBUG
 
-        app = subprocess.Popen([client, '--settings', settings], env=env)
+        app = subprocess.Popen([client, '--settings', settings], env=env,
+                               preexec_fn=die_with_parent)
 
         def window_or_exit():
             if app.poll() is not None:
