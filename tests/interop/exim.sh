@@ -153,19 +153,24 @@ chmod 600 "$work/certs/server-key.pem"
 run_exim=(env LD_PRELOAD="$nss_wrapper" NSS_WRAPPER_PASSWD="$work/passwd"
           NSS_WRAPPER_GROUP="$work/group" "${as_exim[@]}" "$exim" -C "$work/exim.conf")
 
-tls_port=$(free_port)
-starttls_port=$(free_port)
-while [ "$starttls_port" = "$tls_port" ]; do starttls_port=$(free_port); done
-login_port=$(free_port)
-while [ "$login_port" = "$tls_port" ] || [ "$login_port" = "$starttls_port" ]; do
-    login_port=$(free_port)
-done
 login='sender@example.com'
 password='пароль-Секрет-42'
 
-# $auth1..3 are the decoded PLAIN fields (authzid, authcid, password) or the LOGIN answers.
-# Exim compares bytes, so the UTF-8 password needs nothing special.
-cat > "$work/exim.conf" <<CONF
+# Free ports are picked here and bound by exim a moment later; another test running in parallel
+# may take one in between. Then exim exits at once (daemon_startup_retries = 0), and this tries
+# again with other ports.
+for attempt in 1 2 3; do
+    tls_port=$(free_port)
+    starttls_port=$(free_port)
+    while [ "$starttls_port" = "$tls_port" ]; do starttls_port=$(free_port); done
+    login_port=$(free_port)
+    while [ "$login_port" = "$tls_port" ] || [ "$login_port" = "$starttls_port" ]; do
+        login_port=$(free_port)
+    done
+
+    # $auth1..3 are the decoded PLAIN fields (authzid, authcid, password) or the LOGIN answers.
+    # Exim compares bytes, so the UTF-8 password needs nothing special.
+    cat > "$work/exim.conf" <<CONF
 primary_hostname = localhost
 qualify_domain = localhost
 spool_directory = $work/spool
@@ -186,6 +191,8 @@ host_lookup =
 rfc1413_hosts =
 message_size_limit = 100M
 queue_only = false
+# A port taken meanwhile: fail at once (the default retries 9 times, 30 s apart); we retry.
+daemon_startup_retries = 0
 log_selector = +smtp_protocol_error +smtp_syntax_error +tls_cipher +received_recipients
 acl_smtp_mail = acl_mail
 acl_smtp_rcpt = acl_rcpt
@@ -231,19 +238,25 @@ login:
   server_condition = \${if and {{eq{\$auth1}{$login}}{eq{\$auth2}{$password}}}}
   server_set_id = \$auth1
 CONF
-chmod 644 "$work/exim.conf"
-if ! "${run_exim[@]}" -bV >"$work/exim-bV.out" 2>&1; then
-    fail "exim rejects its configuration"; cat "$work/exim-bV.out"; finish
-fi
+    chmod 644 "$work/exim.conf"
+    if ! "${run_exim[@]}" -bV >"$work/exim-bV.out" 2>&1; then
+        fail "exim rejects its configuration"; cat "$work/exim-bV.out"; finish
+    fi
 
-"${run_exim[@]}" -bdf >"$work/exim.out" 2>&1 &
-exim_pid=$!
-# Exim logs "daemon started" once it listens on every port; no probe connections needed.
-up=
-for _ in $(seq 100); do
-    grep -q 'daemon started' "$work/log/mainlog" 2>/dev/null && { up=1; break; }
-    kill -0 "$exim_pid" 2>/dev/null || break
-    sleep 0.1
+    "${run_exim[@]}" -bdf >"$work/exim.out" 2>&1 &
+    exim_pid=$!
+    # Exim logs "daemon started" once it listens on every port; no probe connections needed.
+    up=
+    for _ in $(seq 100); do
+        grep -q 'daemon started' "$work/log/mainlog" 2>/dev/null && { up=1; break; }
+        kill -0 "$exim_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ -z "$up" ] || break
+    stop_exim
+    grep -q 'Address already in use' "$work/log/paniclog" 2>/dev/null || break
+    echo "# a port was taken before exim bound it (attempt $attempt); again with others"
+    rm -f "$work"/log/*
 done
 if [ -z "$up" ]; then
     fail "exim did not start listening on 127.0.0.1:$tls_port, :$starttls_port and :$login_port"
