@@ -82,6 +82,10 @@ fi
 
 work=$(mktemp -d /tmp/sc-exim.XXXXXX)
 chmod 755 "$work"
+# Exim runs (and re-executes itself) from here, not from the build folder, which `nobody` may not
+# be allowed to enter (a checkout in /root, say).
+cp "$exim" "$work/exim4"
+exim="$work/exim4"
 exim_pid=
 passed=0
 failed=0
