@@ -80,6 +80,9 @@ else
     as_exim=()
 fi
 
+# Run as root, exim runs as nobody: what it reads (its copy, its configuration, the certificate)
+# must be readable by others whatever the caller's umask. The key is made private below.
+umask 022
 work=$(mktemp -d /tmp/sc-exim.XXXXXX)
 chmod 755 "$work"
 # Exim runs (and re-executes itself) from here, not from the build folder, which `nobody` may not
