@@ -4,6 +4,11 @@
 #   bash .ci/dev.sh app    install what is missing (apt), build, launch the window
 #   bash .ci/dev.sh test   install what is missing (apt), build, run every test
 #
+# Installing only ever adds packages: install_missing refuses a plan in which apt would remove
+# a package or install a mail transport agent, and keeps changed configuration files. No MTA
+# is installed: the interop test runs Debian's Exim unpacked into the build folder
+# (tests/interop/fetch-exim.sh), so an installed Postfix or Exim stays as it is.
+#
 # Copyright 2026 The SMTP Client authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
@@ -16,10 +21,18 @@ build_packages=(
     libglib2.0-dev libglib2.0-bin libgtk-4-dev libgnutls28-dev libjson-glib-dev libgmime-3.0-dev
     desktop-file-utils appstream libadwaita-1-dev
 )
+# dbus-x11: dbus-daemon for the e2e test's private session bus, and dbus-launch, with which GLib
+# starts a session bus for the window test (one per Xvfb display).
 test_packages=(
-    python3-aiosmtpd gnutls-bin xvfb xauth xdotool imagemagick
+    python3-aiosmtpd gnutls-bin xvfb xauth xdotool
     python3-gi gir1.2-atspi-2.0 at-spi2-core dbus-x11 fonts-dejavu-core
-    exim4-daemon-light
+    libnss-wrapper
+)
+# The shared libraries that Debian's exim4 binary needs (the Depends of exim4-daemon-light,
+# less exim4-base and debconf, which only an installed Exim needs). Plain libraries: installing
+# them removes nothing.
+exim_libraries=(
+    libc6 libcrypt1 libdb5.3 libgnutls30 libgnutls-dane0 libidn12 libidn2-0 libnsl2 libpcre2-8-0
 )
 
 sudo_if_needed() {
@@ -32,12 +45,30 @@ install_missing() {
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
             || missing+=("$p")
     done
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "Installing: ${missing[*]}"
-        sudo_if_needed apt-get update -qq
-        sudo_if_needed env DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    [ ${#missing[@]} -gt 0 ] || return 0
+    echo "Installing: ${missing[*]}"
+    sudo_if_needed apt-get update -qq
+    # Simulate first (no root needed): a plan that removes anything (e.g. an MTA that a new
+    # package conflicts with) or installs a mail transport agent is refused, not carried out.
+    local plan new mtas
+    plan=$(apt-get -s install --no-install-recommends "${missing[@]}")
+    if grep '^Remv ' <<<"$plan"; then
+        echo "dev.sh: installing ${missing[*]} would remove the packages above; stopping." >&2
+        exit 1
     fi
+    new=$(awk '/^Inst /{ print $2 }' <<<"$plan")
+    # shellcheck disable=SC2086  # one word per package name
+    mtas=$(apt-cache show --no-all-versions $new 2>/dev/null | awk '
+        /^Package:/ { p = $2 }
+        /^Provides:.*mail-transport-agent/ { print p }')
+    if [ -n "$mtas" ]; then
+        echo "dev.sh: installing ${missing[*]} would install a mail transport agent" \
+             "($mtas); stopping." >&2
+        exit 1
+    fi
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
 }
 
 build() {
@@ -55,10 +86,18 @@ case "${1:-}" in
         exec ./_build/src/smtp-client "${@:2}"
         ;;
     test)
-        install_missing "${build_packages[@]}" "${test_packages[@]}"
+        install_missing "${build_packages[@]}" "${test_packages[@]}" "${exim_libraries[@]}"
         build _build-test --werror
+        # Exim for the interop test, downloaded (not installed) once into the build folder and
+        # reused offline; if apt's package lists are too old to download it, refresh them once.
+        if ! bash tests/interop/fetch-exim.sh _build-test/exim >/dev/null; then
+            sudo_if_needed apt-get update -qq
+            bash tests/interop/fetch-exim.sh _build-test/exim >/dev/null
+        fi
         status=0
-        meson test -C _build-test --print-errorlogs --num-processes 1 || status=$?
+        # No --num-processes: the suites pick their own ports and folders, so meson runs them
+        # on every core.
+        meson test -C _build-test --print-errorlogs || status=$?
         # One plain closing line, counted from meson's own log.
         /usr/bin/python3 - _build-test/meson-logs/testlog.json <<'PY'
 import json, sys

@@ -306,6 +306,7 @@ free_server (ScTestServer *server)
   g_free (server->maildir);
   g_free (server->ca_file);
   g_free (server->log_file);
+  g_free (server->events_file);
   g_free (server);
 }
 
@@ -341,6 +342,37 @@ list_messages (ScTestServer *server)
   g_ptr_array_sort (paths, compare_paths);
 
   return g_steal_pointer (&paths);
+}
+
+/* How many sessions the events file says have ended. */
+static guint
+count_closed (ScTestServer *server)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint closed = 0;
+
+  if (!g_file_get_contents (server->events_file, &contents, NULL, NULL))
+    return 0;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *root;
+
+      /* The last line may still be being written. */
+      if (lines[i][0] == '\0' || !json_parser_load_from_data (parser, lines[i], -1, NULL))
+        continue;
+      root = json_parser_get_root (parser);
+      if (JSON_NODE_HOLDS_OBJECT (root)
+          && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                    "event", ""),
+                        "closed") == 0)
+        closed++;
+    }
+
+  return closed;
 }
 
 static gboolean
@@ -421,6 +453,7 @@ sc_test_server_start (const ScTestServerOptions  *options,
     }
   server->maildir = g_build_filename (server->workdir, "maildir", NULL);
   server->log_file = g_build_filename (server->workdir, "server.log", NULL);
+  server->events_file = g_build_filename (server->workdir, "events.jsonl", NULL);
   server->ca_file = g_build_filename (certs, "ca.pem", NULL);
   g_mkdir (server->maildir, 0700);
 
@@ -439,6 +472,8 @@ sc_test_server_start (const ScTestServerOptions  *options,
   g_ptr_array_add (argv, g_strdup (server->maildir));
   g_ptr_array_add (argv, g_strdup ("--log"));
   g_ptr_array_add (argv, g_strdup (server->log_file));
+  g_ptr_array_add (argv, g_strdup ("--events"));
+  g_ptr_array_add (argv, g_strdup (server->events_file));
   g_ptr_array_add (argv, g_strdup ("--login"));
   g_ptr_array_add (argv, g_strdup (SC_TEST_LOGIN));
   g_ptr_array_add (argv, g_strdup ("--password"));
@@ -558,6 +593,41 @@ sc_test_server_count_messages (ScTestServer *server)
 
   paths = list_messages (server);
   return paths->len;
+}
+
+/**
+ * sc_test_server_wait_closed:
+ * @server: a running server
+ * @n: the number of ended sessions to wait for
+ * @timeout_ms: the longest wait
+ *
+ * Waits until @n client sessions have ended (QUIT, the client closed the connection, or a
+ * time-out). The server stores a session's messages before the session ends, so once this
+ * returns TRUE nothing more can arrive from those sessions: use it, not a sleep, before
+ * asserting that nothing (more) arrived. A connection whose implicit-TLS handshake fails is not
+ * a session.
+ *
+ * Returns: TRUE once at least @n sessions have ended, FALSE if fewer had after @timeout_ms
+ */
+gboolean
+sc_test_server_wait_closed (ScTestServer *server,
+                            guint         n,
+                            guint         timeout_ms)
+{
+  gint64 deadline;
+
+  g_return_val_if_fail (server != NULL, FALSE);
+
+  deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (count_closed (server) < n)
+    {
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (POLL_INTERVAL_US);
+    }
+
+  return TRUE;
 }
 
 /**

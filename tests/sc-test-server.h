@@ -51,6 +51,8 @@ typedef struct
                               127.0.0.1); with untrusted_cert, the server uses another CA */
   char        *log_file;   /* every command line the server received, one per line, with the
                               AUTH payloads as sent */
+  char        *events_file; /* JSON lines: {"event": "connected"|"closed", "session": N} as each
+                               client session starts and ends (tests/smtp-server.py --events) */
   ScTestServerMode mode;
 } ScTestServer;
 
@@ -64,6 +66,13 @@ GPtrArray    *sc_test_server_wait_messages  (ScTestServer              *server,
                                              guint                      n,
                                              guint                      timeout_ms);
 guint         sc_test_server_count_messages (ScTestServer              *server);
+/* Waits (bounded by @timeout_ms) until @n client sessions have ended; FALSE on time-out. A
+ * session's messages are stored before it ends, so after this nothing more arrives from those
+ * sessions: wait for this, not a sleep, before asserting that nothing (more) arrived. A
+ * connection whose implicit-TLS handshake fails is not a session. */
+gboolean      sc_test_server_wait_closed    (ScTestServer              *server,
+                                             guint                      n,
+                                             guint                      timeout_ms);
 char         *sc_test_server_get_log        (ScTestServer              *server);
 
 /* Writes config.json, credentials.json, data.json, a body file and an attachments folder into

@@ -9,6 +9,12 @@
 # received, un-dot-stuffed, with its CRLFs) and NNNN.json (the envelope) in --maildir; both are
 # written to a temporary name and renamed, the .json last, so a .json means a complete message.
 # --log gets one line per command received and "AUTH-RESULT ok|fail" after each AUTH.
+# --events gets one JSON object per line: {"event": "connected", "session": N} when a client's
+# session starts (for implicit TLS, after the handshake: a connection whose handshake fails is
+# not a session), and {"event": "closed", "session": N} once that session has ended, whether by
+# QUIT, by the client closing the connection, or by a time-out. A session's messages are stored
+# before its "closed" line, so after it nothing more can arrive from that session: tests wait for
+# it instead of sleeping before they check that nothing arrived.
 
 import argparse
 import asyncio
@@ -35,6 +41,7 @@ def parse_args():
     p.add_argument('--key')
     p.add_argument('--maildir', required=True)
     p.add_argument('--log')
+    p.add_argument('--events', help='JSON lines: each session connected and closed')
     p.add_argument('--refuse', action='append', default=[],
                    help='RCPT TO of this address gets 550 (may be repeated)')
     p.add_argument('--data-delay-ms', type=int, default=0)
@@ -58,6 +65,22 @@ class Log:
         if self.file is not None:
             self.file.write(text + '\n')
             self.file.flush()
+
+
+class Events:
+    def __init__(self, path):
+        self.file = open(path, 'a', encoding='utf-8') if path else None
+        self.sessions = 0
+
+    def write(self, event, session):
+        if self.file is not None:
+            self.file.write(json.dumps({'event': event, 'session': session}) + '\n')
+            self.file.flush()
+
+    def connected(self):
+        self.sessions += 1
+        self.write('connected', self.sessions)
+        return self.sessions
 
 
 class Maildir:
@@ -125,13 +148,25 @@ class Handler:
 class LoggingSMTP(SMTP):
     """SMTP that logs every command, throttles DATA, and offers only the chosen mechanisms."""
 
-    def __init__(self, handler, *, log, data_delay_ms, **kwargs):
+    def __init__(self, handler, *, log, events, data_delay_ms, **kwargs):
         self._test_log = log
+        self._events = events
         self._in_auth = False
         self._data_delay = data_delay_ms / 1000.0
         super().__init__(handler, **kwargs)
         for command, method in list(self._smtp_methods.items()):
             self._smtp_methods[command] = self._wrap(command, method)
+
+    def connection_made(self, transport):
+        # aiosmtpd calls this again after STARTTLS, with the same session task.
+        first = self._handler_coroutine is None
+        super().connection_made(transport)
+        if first and self._handler_coroutine is not None:
+            session = self._events.connected()
+            # The task that runs the session: it ends after the last reply, and after a message
+            # being received is stored or dropped (a lost connection cancels it).
+            self._handler_coroutine.add_done_callback(
+                lambda _task: self._events.write('closed', session))
 
     def _client_connected_cb(self, reader, writer):
         super()._client_connected_cb(reader, writer)
@@ -212,6 +247,7 @@ def make_authenticator(login, password):
 async def serve(args):
     loop = asyncio.get_running_loop()
     log = Log(args.log)
+    events = Events(args.events)
     maildir = Maildir(args.maildir)
     handler = Handler(args, maildir)
 
@@ -243,7 +279,8 @@ async def serve(args):
         smtp_kwargs.update(auth_require_tls=False)
 
     def factory():
-        return LoggingSMTP(handler, log=log, data_delay_ms=args.data_delay_ms, **smtp_kwargs)
+        return LoggingSMTP(handler, log=log, events=events, data_delay_ms=args.data_delay_ms,
+                           **smtp_kwargs)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -8,13 +8,29 @@
 # delivers every recipient into one local maildir, so nothing is ever relayed. Then it sends with
 # `smtp-client --send` over both ports a Cyrillic subject, a body with a line starting with ".",
 # and three attachments (20 MB random, "Отчёт за март (финал).pdf", notes.txt), and compares
-# what Exim delivered byte for byte, parsed with Python's email package (policy=default). One
-# negative check: a wrong password makes smtp-client exit with 4.
+# what Exim delivered byte for byte, parsed with Python's email package (policy=default). A third
+# port offers only AUTH LOGIN: the same message goes through it without the 20 MB attachment
+# (that send checks the mechanism; the large upload is checked twice already). One negative
+# check: a wrong password makes smtp-client exit with 4.
 #
-#   bash tests/interop/exim.sh BUILD_DIR        (as root; KEEP=1 keeps the work folder)
+#   bash tests/interop/exim.sh BUILD_DIR        (as any user; KEEP=1 keeps the work folder)
 #
-# Needs root (Exim only honours -C with privileges for root) and the packages
-# exim4-daemon-light gnutls-bin python3; exits with 77 (skipped) without them.
+# Exim is not installed: tests/interop/fetch-exim.sh unpacks Debian's exim4-daemon-light into
+# BUILD_DIR/exim (downloaded once, then reused offline), a copy that is not setuid. Nothing on
+# the machine changes, and an installed Postfix or Exim is left alone.
+#
+# How an unprivileged exim runs: exim trusts -C and lets a caller start the daemon (-bd) when the
+# caller is the exim user. So the exim user here is whoever runs exim: the invoking user, or
+# `nobody` when that is root (Debian's exim never delivers as root, FIXED_NEVER_USERS=root, and
+# nothing here needs root's powers). Debian's binary looks its compiled-in exim user
+# "Debian-exim" up by name before it reads any configuration, and that user exists only where the
+# exim4-base package is installed; nss_wrapper (libnss-wrapper, a test library of the cwrap
+# project) answers that look-up from a private passwd file that maps "Debian-exim" to the user
+# exim runs as. Exim keeps LD_PRELOAD and NSS_WRAPPER_* (keep_environment) for the copies of
+# itself it starts to deliver.
+#
+# Needs gnutls-bin, libnss-wrapper, python3 and, once, apt-get download (.ci/dev.sh installs and
+# fetches all of them); exits with 77 (skipped) without them.
 #
 # Copyright 2026 The SMTP Client authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,29 +40,55 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$(cd "${1:-$src/_build}" && pwd) || exit 2
 client="$build/src/smtp-client"
 python=/usr/bin/python3
-exim=$(command -v exim4 || command -v exim || true)
 
 missing=
-[ -n "$exim" ] || missing="$missing exim4-daemon-light"
 command -v certtool >/dev/null || missing="$missing gnutls-bin"
 [ -x "$python" ] || missing="$missing python3"
+nss_wrapper=
+for f in /usr/lib/*/libnss_wrapper.so /usr/lib*/libnss_wrapper.so; do
+    [ -e "$f" ] && { nss_wrapper=$f; break; }
+done
+[ -n "$nss_wrapper" ] || missing="$missing libnss-wrapper"
 if [ -n "$missing" ]; then
     echo "SKIP: needs the packages:$missing (apt-get install$missing)"
     exit 77
 fi
-if [ "$(id -u)" != 0 ]; then
-    echo "SKIP: needs root (exim drops its privileges when a non-root user passes -C)"
+if ! exim=$(bash "$src/tests/interop/fetch-exim.sh" "$build/exim"); then
+    echo "SKIP: no exim binary in $build/exim and apt-get download could not fetch one" \
+         "(bash .ci/dev.sh test fetches it)"
+    exit 77
+fi
+if ldd "$exim" | grep -q 'not found'; then
+    echo "SKIP: $exim needs libraries that are not installed (bash .ci/dev.sh test installs them):"
+    ldd "$exim" | grep 'not found'
     exit 77
 fi
 if [ ! -x "$client" ]; then
     echo "FAIL: $client not built (ninja -C $build src/smtp-client)"
     exit 1
 fi
-exim_user=Debian-exim
-id "$exim_user" >/dev/null 2>&1 || exim_user=exim
 
+# Who exim runs as (see above), and how to start it as that user.
+if [ "$(id -u)" = 0 ]; then
+    if ! exim_uid=$(id -u nobody) || ! exim_gid=$(id -g nobody); then
+        echo "FAIL: running as root, but there is no user nobody to run exim as"; exit 1
+    fi
+    as_exim=(setpriv --reuid="$exim_uid" --regid="$exim_gid" --clear-groups)
+else
+    exim_uid=$(id -u)
+    exim_gid=$(id -g)
+    as_exim=()
+fi
+
+# Run as root, exim runs as nobody: what it reads (its copy, its configuration, the certificate)
+# must be readable by others whatever the caller's umask. The key is made private below.
+umask 022
 work=$(mktemp -d /tmp/sc-exim.XXXXXX)
 chmod 755 "$work"
+# Exim runs (and re-executes itself) from here, not from the build folder, which `nobody` may not
+# be allowed to enter (a checkout in /root, say).
+cp "$exim" "$work/exim4"
+exim="$work/exim4"
 exim_pid=
 passed=0
 failed=0
@@ -93,33 +135,59 @@ elapsed() { "$python" -c 'import sys; print("%.1f s" % (float(sys.argv[2]) - flo
 if ! SC_CERT_KEY_TYPE=rsa bash "$src/tests/gen-certs.sh" "$work/certs" >/dev/null; then
     fail "gen-certs.sh"; finish
 fi
-chgrp "$exim_user" "$work/certs/server-key.pem"
-chmod 640 "$work/certs/server-key.pem"
 mkdir "$work/spool" "$work/log" "$work/Maildir"
-chown "$exim_user:$exim_user" "$work/spool" "$work/log" "$work/Maildir"
+if [ "$(id -u)" = 0 ]; then
+    chown "$exim_uid:$exim_gid" "$work/certs/server-key.pem" "$work/spool" "$work/log" \
+        "$work/Maildir"
+fi
+chmod 600 "$work/certs/server-key.pem"
 
-tls_port=$(free_port)
-starttls_port=$(free_port)
-while [ "$starttls_port" = "$tls_port" ]; do starttls_port=$(free_port); done
-login_port=$(free_port)
-while [ "$login_port" = "$tls_port" ] || [ "$login_port" = "$starttls_port" ]; do
-    login_port=$(free_port)
-done
+# The passwd and group files that nss_wrapper shows exim: root, the exim user, and
+# "Debian-exim" as another name of the exim user.
+{
+    getent passwd 0
+    [ "$exim_uid" = 0 ] || getent passwd "$exim_uid" ||
+        echo "sc-exim-user:x:$exim_uid:$exim_gid::/nonexistent:/bin/false"
+    echo "Debian-exim:x:$exim_uid:$exim_gid::/nonexistent:/bin/false"
+} > "$work/passwd"
+{
+    getent group 0
+    [ "$exim_gid" = 0 ] || getent group "$exim_gid" || echo "sc-exim-group:x:$exim_gid:"
+    echo "Debian-exim:x:$exim_gid:"
+} > "$work/group"
+# A command, not a function: started with &, a function would run in a subshell, and $! would
+# be that subshell, not exim. env and setpriv exec, so $! is exim's pid.
+run_exim=(env LD_PRELOAD="$nss_wrapper" NSS_WRAPPER_PASSWD="$work/passwd"
+          NSS_WRAPPER_GROUP="$work/group" "${as_exim[@]}" "$exim" -C "$work/exim.conf")
+
 login='sender@example.com'
 password='пароль-Секрет-42'
 
-# $auth1..3 are the decoded PLAIN fields (authzid, authcid, password) or the LOGIN answers.
-# Exim compares bytes, so the UTF-8 password needs nothing special.
-cat > "$work/exim.conf" <<CONF
+# Free ports are picked here and bound by exim a moment later; another test running in parallel
+# may take one in between. Then exim exits at once (daemon_startup_retries = 0), and this tries
+# again with other ports.
+for attempt in 1 2 3; do
+    tls_port=$(free_port)
+    starttls_port=$(free_port)
+    while [ "$starttls_port" = "$tls_port" ]; do starttls_port=$(free_port); done
+    login_port=$(free_port)
+    while [ "$login_port" = "$tls_port" ] || [ "$login_port" = "$starttls_port" ]; do
+        login_port=$(free_port)
+    done
+
+    # $auth1..3 are the decoded PLAIN fields (authzid, authcid, password) or the LOGIN answers.
+    # Exim compares bytes, so the UTF-8 password needs nothing special.
+    cat > "$work/exim.conf" <<CONF
 primary_hostname = localhost
 qualify_domain = localhost
 spool_directory = $work/spool
 log_file_path = $work/log/%slog
-pid_file_path = $work/exim.pid
-keep_environment =
-exim_user = $exim_user
-exim_group = $exim_user
-never_users = root
+pid_file_path = $work/spool/exim.pid
+exim_path = $exim
+keep_environment = LD_PRELOAD : NSS_WRAPPER_PASSWD : NSS_WRAPPER_GROUP
+exim_user = $exim_uid
+exim_group = $exim_gid
+never_users =
 deliver_drop_privilege = true
 local_interfaces = <; 127.0.0.1.$tls_port ; 127.0.0.1.$starttls_port ; 127.0.0.1.$login_port
 tls_on_connect_ports = $tls_port
@@ -130,6 +198,8 @@ host_lookup =
 rfc1413_hosts =
 message_size_limit = 100M
 queue_only = false
+# A port taken meanwhile: fail at once (the default retries 9 times, 30 s apart); we retry.
+daemon_startup_retries = 0
 log_selector = +smtp_protocol_error +smtp_syntax_error +tls_cipher +received_recipients
 acl_smtp_mail = acl_mail
 acl_smtp_rcpt = acl_rcpt
@@ -155,8 +225,8 @@ maildir:
   maildir_format
   envelope_to_add
   return_path_add
-  user = $exim_user
-  group = $exim_user
+  user = $exim_uid
+  group = $exim_gid
   mode = 0644
 
 begin authenticators
@@ -175,19 +245,25 @@ login:
   server_condition = \${if and {{eq{\$auth1}{$login}}{eq{\$auth2}{$password}}}}
   server_set_id = \$auth1
 CONF
-chmod 644 "$work/exim.conf"
-if ! "$exim" -C "$work/exim.conf" -bV >"$work/exim-bV.out" 2>&1; then
-    fail "exim rejects its configuration"; cat "$work/exim-bV.out"; finish
-fi
+    chmod 644 "$work/exim.conf"
+    if ! "${run_exim[@]}" -bV >"$work/exim-bV.out" 2>&1; then
+        fail "exim rejects its configuration"; cat "$work/exim-bV.out"; finish
+    fi
 
-"$exim" -C "$work/exim.conf" -bdf >"$work/exim.out" 2>&1 &
-exim_pid=$!
-# Exim logs "daemon started" once it listens on every port; no probe connections needed.
-up=
-for _ in $(seq 100); do
-    grep -q 'daemon started' "$work/log/mainlog" 2>/dev/null && { up=1; break; }
-    kill -0 "$exim_pid" 2>/dev/null || break
-    sleep 0.1
+    "${run_exim[@]}" -bdf >"$work/exim.out" 2>&1 &
+    exim_pid=$!
+    # Exim logs "daemon started" once it listens on every port; no probe connections needed.
+    up=
+    for _ in $(seq 100); do
+        grep -q 'daemon started' "$work/log/mainlog" 2>/dev/null && { up=1; break; }
+        kill -0 "$exim_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ -z "$up" ] || break
+    stop_exim
+    grep -q 'Address already in use' "$work/log/paniclog" 2>/dev/null || break
+    echo "# a port was taken before exim bound it (attempt $attempt); again with others"
+    rm -f "$work"/log/*
 done
 if [ -z "$up" ]; then
     fail "exim did not start listening on 127.0.0.1:$tls_port, :$starttls_port and :$login_port"
@@ -197,7 +273,11 @@ echo "$(sed -n 's/.* \(exim [0-9.]* daemon started\): pid=\([0-9]*\).*/\1, pid \
         "$work/log/mainlog"): implicit TLS on 127.0.0.1:$tls_port," \
      "STARTTLS on :$starttls_port, STARTTLS offering only AUTH LOGIN on :$login_port"
 
-# make_settings NAME SECURITY PORT PASSWORD SUBJECT: a settings folder with the three attachments.
+# One 20 MB attachment, linked into each settings folder (random bytes take time to make).
+head -c 20971520 /dev/urandom > "$work/big.bin"
+
+# make_settings NAME SECURITY PORT PASSWORD SUBJECT [small]: a settings folder with the three
+# attachments, or without big.bin if "small".
 make_settings() {
     local dir="$work/settings-$1"
     mkdir -p "$dir/attachments"
@@ -211,7 +291,7 @@ make_settings() {
 JSON
     printf 'Привет из SMTP Client через %s.\n.a line that starts with a dot\n..two dots\n.\nend\n' \
         "$2" > "$dir/body.txt"
-    head -c 20971520 /dev/urandom > "$dir/attachments/big.bin"
+    [ "${6:-}" = small ] || ln "$work/big.bin" "$dir/attachments/big.bin"
     printf '%%PDF-1.4\nОтчёт\n' > "$dir/attachments/Отчёт за март (финал).pdf"
     printf 'small\r\nnotes\n' > "$dir/attachments/notes.txt"
 }
@@ -224,26 +304,50 @@ import email, email.parser, email.policy, os, sys, time
 maildir, subject, folder = sys.argv[1], sys.argv[2], sys.argv[3]
 want_rcpts = {"first@example.com", "second@example.org"}
 
-def delivered():
-    found = []
+heads = {}   # file name -> subject; files in new/ are complete and never change
+
+
+def subject_of(path):
+    # Only the header block: the messages are 28 MB each, and this runs in a polling loop.
+    data = b""
+    with open(path, "rb") as f:
+        while b"\n\n" not in data:
+            chunk = f.read(65536)
+            if not chunk:
+                break
+            data += chunk
+    head = data.split(b"\n\n", 1)[0] + b"\n\n"
+    return email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(head)["subject"]
+
+
+def matching():
     new = os.path.join(maildir, "new")
     for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
-        with open(os.path.join(new, name), "rb") as f:
-            head = email.parser.BytesHeaderParser(policy=email.policy.default).parse(f)
-            if head["subject"] == subject:
-                f.seek(0)
-                found.append(email.message_from_binary_file(f, policy=email.policy.default))
-    return found
+        if name not in heads:
+            heads[name] = subject_of(os.path.join(new, name))
+    return [os.path.join(new, n) for n in sorted(heads) if heads[n] == subject]
+
 
 deadline = time.monotonic() + 60
 while True:
-    msgs = delivered()
-    if len(msgs) >= len(want_rcpts) or time.monotonic() > deadline:
+    paths = matching()
+    if len(paths) >= len(want_rcpts) or time.monotonic() > deadline:
         break
-    time.sleep(0.2)
-rcpts = {str(m["envelope-to"]) for m in msgs}
+    time.sleep(0.1)
+# Each copy is the same message under its own envelope headers: check every copy's headers,
+# that the copies' bodies are the same bytes, and then the first copy part by part (parsing a
+# 28 MB message takes a second or more).
+copies = []
+for path in paths:
+    with open(path, "rb") as f:
+        copies.append(f.read().split(b"\n\n", 1))
+parser = email.parser.BytesHeaderParser(policy=email.policy.default)
+rcpts = {str(parser.parsebytes(head + b"\n\n")["envelope-to"]) for head, _ in copies}
 if rcpts != want_rcpts:
     sys.exit("delivered to %s, expected %s" % (sorted(rcpts), sorted(want_rcpts)))
+if any(len(c) != 2 or c[1] != copies[0][1] for c in copies):
+    sys.exit("the copies for %s differ below their headers" % ", ".join(sorted(rcpts)))
+msgs = [email.message_from_bytes(b"\n\n".join(copies[0]), policy=email.policy.default)]
 
 att = os.path.join(folder, "attachments")
 want = {n: open(os.path.join(att, n), "rb").read() for n in os.listdir(att)}
@@ -260,15 +364,15 @@ for m in msgs:
     if body.rstrip("\n") != want_body.rstrip("\n"):
         sys.exit("body differs: %r, expected %r" % (body, want_body))
 print("%d copies (%s), subject %r, body with dot lines and %d attachments intact (%d bytes: %s)"
-      % (len(msgs), ", ".join(sorted(rcpts)), subject, len(want), sum(map(len, want.values())),
+      % (len(copies), ", ".join(sorted(rcpts)), subject, len(want), sum(map(len, want.values())),
          ", ".join(sorted(want))))
 PY
 
-# send_and_check NAME SECURITY PORT [WHAT]
+# send_and_check NAME SECURITY PORT [WHAT [small]]
 send_and_check() {
     local name=$1 security=$2 port=$3 what="$2${4:+, $4}" dir="$work/settings-$1" t0 rc
     local subject="Проверка через Exim ($what): «кириллица» и длинная тема, чтобы её пришлось переносить"
-    make_settings "$name" "$security" "$port" "$password" "$subject"
+    make_settings "$name" "$security" "$port" "$password" "$subject" "${5:-}"
     t0=$(now)
     timeout 180 "$client" --send --verbose --settings "$dir" >"$work/$name.out" 2>&1
     rc=$?
@@ -302,12 +406,11 @@ send_and_check() {
 
 send_and_check tls tls "$tls_port"
 send_and_check starttls starttls "$starttls_port"
-send_and_check login starttls "$login_port" "AUTH LOGIN"
+send_and_check login starttls "$login_port" "AUTH LOGIN" small
 
 # A wrong password: exit code 4 (authentication refused), and nothing delivered.
 dir="$work/settings-wrong"
-make_settings wrong starttls "$starttls_port" 'пароль-Секрет-43' "Не должно дойти"
-rm -f "$dir/attachments/big.bin"
+make_settings wrong starttls "$starttls_port" 'пароль-Секрет-43' "Не должно дойти" small
 timeout 60 "$client" --send --settings "$dir" >"$work/wrong.out" 2>&1
 rc=$?
 if [ "$rc" -eq 4 ]; then

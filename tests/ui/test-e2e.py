@@ -8,9 +8,12 @@
 # tests/gen-certs.sh, slow to read DATA) on 127.0.0.1, writes a settings folder for it, launches
 # SC_CLIENT_BIN --settings DIR inside its own D-Bus session, checks a second launch only presents
 # the window, presses Ctrl+Return and waits for the message in the server's maildir, sends again
-# and presses Escape (nothing more arrives), then quits with Ctrl+Q. Every wait is bounded;
-# everything started is stopped.
+# and presses Escape (nothing more arrives), then quits with Ctrl+Q. Every wait is bounded and
+# waits for something the test can see (a window, the accessible tree, the server's files),
+# never a fixed time; everything started is stopped. Needs AT-SPI (python3-gi and
+# gir1.2-atspi-2.0): exits with 77 (skipped) without it.
 
+import ctypes
 import email
 import email.policy
 import glob
@@ -31,8 +34,11 @@ LOGIN = 'sender@example.com'
 PASSWORD = 'e2e-Secret-42'
 
 
+STARTED = time.monotonic()
+
+
 def log(*args):
-    print('#', *args, flush=True)
+    print('# %5.1f s' % (time.monotonic() - STARTED), *args, flush=True)
 
 
 def fail(message):
@@ -50,6 +56,36 @@ def wait_for(what, predicate, timeout=TIMEOUT):
     fail('timed out waiting for ' + what)
 
 
+# G_DEBUG (fatal-warnings, from tests/meson.build) is for the app under test. This process only
+# reads the accessible tree, and libatspi here warns when an object goes away while it reads
+# it, so take G_DEBUG out of this process's environment before GLib is loaded.
+APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
+
+
+def load_atspi():
+    """The Atspi module, or None if python3-gi or gir1.2-atspi-2.0 is missing."""
+    try:
+        import gi
+        gi.require_version('Atspi', '2.0')
+        from gi.repository import Atspi
+    except (ImportError, ValueError):
+        return None
+    return Atspi
+
+
+Atspi = load_atspi()
+
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent():
+    """Run in a child before exec: it gets SIGTERM when this process dies, even by SIGKILL, so
+    that no D-Bus daemon (with the accessibility bus it started) or app outlives the test."""
+    LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start_server(workdir, certs):
     maildir = os.path.join(workdir, 'mail')
     python = os.environ.get('SC_TEST_PYTHON', '/usr/bin/python3')
@@ -60,6 +96,7 @@ def start_server(workdir, certs):
          '--cert', os.path.join(certs, 'server.pem'),
          '--key', os.path.join(certs, 'server-key.pem'),
          '--maildir', maildir, '--log', os.path.join(workdir, 'server.log'),
+         '--events', os.path.join(workdir, 'events.jsonl'),
          '--login', LOGIN, '--password', PASSWORD, '--watch-stdin',
          '--data-delay-ms', str(DATA_DELAY_MS)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -107,14 +144,21 @@ def find_windows():
     return [w for w in out.split() if w]
 
 
+def atspi_app(pid):
+    """The accessible of the application with @pid, or None while AT-SPI does not show it."""
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        app = desktop.get_child_at_index(i)
+        try:
+            if app is not None and app.get_process_id() == pid:
+                return app
+        except Exception:
+            continue
+    return None
+
+
 def atspi_nodes(pid):
-    """(role, name) of every accessible of the application with @pid, or None without AT-SPI."""
-    try:
-        import gi
-        gi.require_version('Atspi', '2.0')
-        from gi.repository import Atspi
-    except (ImportError, ValueError):
-        return None
+    """(role, name) of every accessible of the application with @pid."""
 
     def walk(node, depth, out):
         try:
@@ -128,33 +172,65 @@ def atspi_nodes(pid):
                 if child is not None:
                     walk(child, depth + 1, out)
 
-    desktop = Atspi.get_desktop(0)
-    for i in range(desktop.get_child_count()):
-        app = desktop.get_child_at_index(i)
-        try:
-            if app is None or app.get_process_id() != pid:
-                continue
-        except Exception:
-            continue
-        out = []
+    app = atspi_app(pid)
+    out = []
+    if app is not None:
         walk(app, 0, out)
-        return out
-    return []
+    return out
+
+
+def atspi_texts(pid):
+    """The text of every accessible with the role "text" of the application with @pid."""
+
+    def walk(node, depth, out):
+        try:
+            if node.get_role_name() == 'text':
+                out.append(Atspi.Text.get_text(node, 0, -1))
+            count = node.get_child_count()
+        except Exception:
+            return
+        if depth < 40:
+            for i in range(count):
+                child = node.get_child_at_index(i)
+                if child is not None:
+                    walk(child, depth + 1, out)
+
+    app = atspi_app(pid)
+    out = []
+    if app is not None:
+        walk(app, 0, out)
+    return out
+
+
+def atspi_windows(pid):
+    """How many windows (frames, dialogs) the application with @pid shows."""
+    app = atspi_app(pid)
+    if app is None:
+        return 0
+    roles = [app.get_child_at_index(i).get_role_name() for i in range(app.get_child_count())]
+    return sum(role in ('frame', 'dialog', 'window') for role in roles)
 
 
 def check_accessible(pid, wanted):
-    """Waits until AT-SPI shows every (role, name) in @wanted; False if AT-SPI is missing."""
-    found = atspi_nodes(pid)
-    if found is None:
-        log('AT-SPI (gi Atspi) not available: accessibility checks skipped')
-        return False
+    """Waits until AT-SPI shows every (role, name) in @wanted."""
 
     def ready():
-        nodes = set(atspi_nodes(pid) or [])
+        nodes = set(atspi_nodes(pid))
         return all(w in nodes for w in wanted)
 
     wait_for('AT-SPI to show %r' % (wanted,), ready)
-    return True
+
+
+def server_commands(workdir):
+    """The verbs of the commands the server received, in order."""
+    with open(os.path.join(workdir, 'server.log'), errors='replace') as f:
+        return [line.split()[0].upper() for line in f if line.strip()]
+
+
+def sessions_closed(workdir):
+    """How many client sessions the server has ended (smtp-server.py --events)."""
+    with open(os.path.join(workdir, 'events.jsonl')) as f:
+        return sum(json.loads(line)['event'] == 'closed' for line in f if line.strip())
 
 
 def stop(proc, sig=signal.SIGTERM):
@@ -169,11 +245,16 @@ def stop(proc, sig=signal.SIGTERM):
 
 
 def main():
+    # meson stops a test that runs too long with SIGTERM: clean up as on any other failure.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     client = os.environ.get('SC_CLIENT_BIN')
     if not client or not os.access(client, os.X_OK):
         fail('SC_CLIENT_BIN is not set to the built smtp-client')
     if not os.environ.get('DISPLAY'):
         fail('no DISPLAY: run under xvfb-run -a')
+    if Atspi is None:
+        print('SKIP: needs AT-SPI from Python (packages python3-gi gir1.2-atspi-2.0)', flush=True)
+        raise SystemExit(77)
 
     workdir = tempfile.mkdtemp(prefix='sc-e2e-')
     server = app = dbus = None
@@ -187,8 +268,13 @@ def main():
         write_settings(settings, port, os.path.join(certs, 'ca.pem'))
         log('server on port', port)
 
-        # A private session bus: the app is unique on it, and no other instance interferes.
+        # A private session bus: the app is unique on it, and no other instance interferes. A
+        # private runtime folder, where the accessibility bus that D-Bus starts puts its socket.
+        runtime = os.path.join(workdir, 'runtime')
+        os.mkdir(runtime, 0o700)
+        os.environ['XDG_RUNTIME_DIR'] = runtime
         dbus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--print-address'],
+                                preexec_fn=die_with_parent,
                                 stdout=subprocess.PIPE, text=True)
         ready, _, _ = select.select([dbus.stdout], [], [], 10)
         address = dbus.stdout.readline().strip() if ready else ''
@@ -198,25 +284,44 @@ def main():
         os.environ['DBUS_SESSION_BUS_ADDRESS'] = address
         env = dict(os.environ)
         env.pop('GTK_A11Y', None)
+        if APP_G_DEBUG is not None:
+            env['G_DEBUG'] = APP_G_DEBUG
 
-        app = subprocess.Popen([client, '--settings', settings], env=env)
-        windows = wait_for('the window', find_windows)
+        app = subprocess.Popen([client, '--settings', settings], env=env,
+                               preexec_fn=die_with_parent)
+
+        def window_or_exit():
+            if app.poll() is not None:
+                fail('the app exited with %d before it showed a window' % app.returncode)
+            return find_windows()
+
+        windows = wait_for('the window', window_or_exit)
         window = windows[0]
         log('window', window)
-        time.sleep(1.0)   # let it fill in from the settings
+        # Filled in from the settings: the body file's text is in the message view.
+        with open(os.path.join(settings, 'body.txt')) as f:
+            body = f.read()
+        wait_for('the window to show the body file',
+                 lambda: any(t.strip() == body.strip() for t in atspi_texts(app.pid)))
+        log('filled in from the settings')
 
-        # A second launch presents the same window and exits.
+        # A second launch presents the same window and exits. It exits once the first instance
+        # has handled its command line, so by then any window that this made is shown in the
+        # accessible tree: no need to wait for one.
         second = subprocess.run([client, '--settings', settings], env=env, timeout=TIMEOUT)
         if second.returncode != 0:
             fail('second launch exited with %d' % second.returncode)
-        time.sleep(0.5)
+        if atspi_windows(app.pid) != 1:
+            fail('a second launch opened another window (AT-SPI shows %d)'
+                 % atspi_windows(app.pid))
         if len(find_windows()) != 1:
             fail('a second launch opened another window')
         if app.poll() is not None:
             fail('the app exited early')
+        log('a second launch presented the same window')
 
         # The controls carry their visible labels as accessible names.
-        atspi = check_accessible(app.pid, [
+        check_accessible(app.pid, [
             ('push button', 'Send'), ('push button', 'Save'),
             ('push button', 'Add Attachment…'), ('push button', 'Cancel'),
             ('text', 'Subject'), ('text', 'Password'), ('combo box', 'Security')])
@@ -238,25 +343,27 @@ def main():
         if 'notes.txt' not in names:
             fail('the folder attachment is missing: %r' % names)
         log('message received:', os.path.basename(envelopes[0]))
-        if atspi:
-            check_accessible(app.pid, [('status bar', 'Message sent successfully')])
-            log('AT-SPI reads the status bar')
+        check_accessible(app.pid, [('status bar', 'Message sent successfully')])
+        log('AT-SPI reads the status bar')
 
-        # Send again and press Escape while the slow server is still reading: nothing arrives.
+        # Send again and press Escape while the slow server is still reading (the upload takes
+        # seconds): nothing arrives.
         xdotool('windowfocus', '--sync', window)
         xdotool('key', '--clearmodifiers', 'ctrl+Return')
-        time.sleep(1.0)
+        wait_for('the second send to reach DATA',
+                 lambda: server_commands(workdir).count('DATA') >= 2)
         xdotool('key', '--clearmodifiers', 'Escape')
         started = time.monotonic()
-        time.sleep(2 * ATTACHMENT_SIZE * 1.4 / 4096 * DATA_DELAY_MS / 1000 + 2)
+        # The server stores a session's message before it logs the session's end: once the
+        # second session has ended, nothing more can arrive from it.
+        wait_for('the cancelled session to end', lambda: sessions_closed(workdir) >= 2)
         count = len(glob.glob(os.path.join(maildir, '*.json')))
         if count != 1:
             fail('Escape did not cancel: the server holds %d messages' % count)
-        with open(os.path.join(workdir, 'server.log'), errors='replace') as f:
-            commands = [line.split()[0].upper() for line in f if line.strip()]
+        commands = server_commands(workdir)
         if commands.count('DATA') != 2:
             fail('the second send did not reach DATA: %r' % commands)
-        log('cancelled with Escape; waited %.1f s' % (time.monotonic() - started))
+        log('cancelled with Escape; the session ended %.1f s later' % (time.monotonic() - started))
 
         # Nothing was edited, so Ctrl+Q quits without asking.
         xdotool('windowfocus', '--sync', window)
