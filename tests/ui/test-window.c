@@ -211,8 +211,7 @@ assert_nothing_arrived (Fixture *fixture,
                         guint    sessions)
 {
   g_assert_true (fixture->own);
-  /* TODO: sc_test_server_wait_closed (fixture->server, sessions, …) once it is on main. */
-  sc_ui_test_spin (500);
+  g_assert_true (sc_test_server_wait_closed (fixture->server, sessions, SC_UI_TEST_WAIT_MS));
   g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
 }
 
