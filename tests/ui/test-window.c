@@ -1357,6 +1357,9 @@ test_window_close_asks (Fixture       *fixture,
   gtk_window_close (GTK_WINDOW (window));
   answer_dialog ("Save Changes?", "cancel");
   g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;  /* whatever the answer scheduled has run */
+  g_assert_nonnull (weak);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (modified (window));
 
