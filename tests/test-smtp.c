@@ -677,6 +677,7 @@ test_wrong_password (void)
   g_assert_null (strstr (transcript, wrong));
   g_assert_nonnull (strstr (transcript, "<redacted>"));
 
+  g_assert_true (sc_test_server_wait_closed (env->server, 1, 10000));
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
@@ -818,6 +819,7 @@ test_all_recipients_refused (void)
   g_assert_cmpstr (error->message, ==,
                    "The server refused every recipient: carol@example.com (550 5.1.1 "
                    "<carol@example.com>: Recipient address rejected)");
+  g_assert_true (sc_test_server_wait_closed (env->server, 1, 10000));
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
@@ -872,6 +874,7 @@ test_message_too_large (void)
   session = sc_smtp_session_new (env->settings);
 
   error = send_expecting_error (session, message, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_TOO_LARGE);
+  g_assert_true (sc_test_server_wait_closed (env->server, 1, 10000));
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
   assert_log_has_no_auth (env->server);
 }
