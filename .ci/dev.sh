@@ -94,14 +94,23 @@ case "${1:-}" in
             sudo_if_needed apt-get update -qq
             bash tests/interop/fetch-exim.sh _build-test/exim >/dev/null
         fi
+        # The engine and the command line alone, without GTK (-Dgui=disabled): it must build,
+        # must not link GTK, and its settings, message and headless --send suites must pass.
+        build _build-nogui -Dgui=disabled --werror
+        if ldd _build-nogui/src/smtp-client | grep -q -e libgtk -e libadwaita; then
+            echo "-Dgui=disabled: smtp-client links GTK" >&2
+            exit 1
+        fi
         status=0
         # No --num-processes: the suites pick their own ports and folders, so meson runs them
         # on every core.
         meson test -C _build-test --print-errorlogs || status=$?
-        # One plain closing line, counted from meson's own log.
-        /usr/bin/python3 - _build-test/meson-logs/testlog.json <<'PY'
+        meson test -C _build-nogui --print-errorlogs settings message cli || status=$?
+        # One plain closing line, counted from meson's own logs.
+        /usr/bin/python3 - _build-test/meson-logs/testlog.json \
+            _build-nogui/meson-logs/testlog.json <<'PY'
 import json, sys
-results = [json.loads(line)["result"] for line in open(sys.argv[1])]
+results = [json.loads(line)["result"] for path in sys.argv[1:] for line in open(path)]
 passed = sum(r == "OK" for r in results)
 skipped = sum(r == "SKIP" for r in results)
 print("%d passed, %d failed, %d skipped" % (passed, len(results) - passed - skipped, skipped))
