@@ -691,8 +691,8 @@ test_from_settings (Fixture       *fixture,
   g_object_set (settings, "message-file-path", "missing.txt", NULL);
   message = sc_message_new_from_settings (settings, NULL, &error);
   g_assert_null (message);
-  g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY);
-  g_assert_nonnull (strstr (error->message, "missing.txt"));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "missing.txt: the message file does not exist"));
   g_clear_error (&error);
 
   /* Missing attachment folder */

@@ -25,8 +25,9 @@
  * Reads the body text: a UTF-8 byte order mark is dropped, and text that is not UTF-8 (or
  * holds a NUL byte) is refused with the file name and line. Blocking.
  *
- * Returns: (transfer full): the text, or %NULL with @error set (%SC_MESSAGE_ERROR_BODY, or
- *   %G_IO_ERROR_CANCELLED)
+ * Returns: (transfer full): the text, or %NULL with @error set: %SC_MESSAGE_ERROR_BODY for
+ *   text that is not UTF-8, else GIO's error code (%G_IO_ERROR_NOT_FOUND for a missing file)
+ *   with a sentence that names the file
  */
 char *
 sc_body_load (GFile         *file,
@@ -46,16 +47,18 @@ sc_body_load (GFile         *file,
 
   shown = _sc_display_path (file);
 
+  /* GIO's code is kept (a caller may treat G_IO_ERROR_NOT_FOUND as "not written yet"); the
+   * sentence names the file as the user wrote it. */
   if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                      /* Translators: %s is a file. */
                      _("%s: the message file does not exist"), shown);
       else
-        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_BODY,
+        g_set_error (error, local_error->domain, local_error->code,
                      /* Translators: the first %s is a file, the second the reason. */
                      _("%s: cannot read the message file: %s"), shown, local_error->message);
       return NULL;

@@ -62,7 +62,8 @@ typedef enum
 
 /**
  * ScMessageError:
- * @SC_MESSAGE_ERROR_BODY: the body file is missing, unreadable or not UTF-8
+ * @SC_MESSAGE_ERROR_BODY: the body is not UTF-8 text (a missing or unreadable body file keeps
+ *   its #G_IO_ERROR code)
  * @SC_MESSAGE_ERROR_ATTACHMENT: an attachment or the attachment folder cannot be read
  * @SC_MESSAGE_ERROR_ADDRESS: an address is malformed
  * @SC_MESSAGE_ERROR_HEADER: a header value would break the message (e.g. a line break)

@@ -200,8 +200,11 @@ load_body_cb (GObject      *object,
       || g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  /* Never overwrite a message file that could not be read. */
-  if (text == NULL)
+  /* A message file that does not exist yet is written on Save; one that could not be read
+   * is never overwritten. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    self->body_readable = TRUE;
+  else if (text == NULL)
     _sc_window_set_status (self, error->message, TRUE);
   else
     {
@@ -212,35 +215,6 @@ load_body_cb (GObject      *object,
     }
 
   finish_loading (self);
-}
-
-static void
-query_body_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(ScWindow) self = user_data;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  info = g_file_query_info_finish (G_FILE (object), result, &error);
-
-  if (g_cancellable_is_cancelled (self->cancellable))
-    {
-      self->pending--;
-      return;
-    }
-
-  /* A message file that does not exist yet is written on Save. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      self->pending--;
-      self->body_readable = TRUE;
-      finish_loading (self);
-      return;
-    }
-
-  sc_body_load_async (G_FILE (object), self->cancellable, load_body_cb, g_object_ref (self));
 }
 
 static void
@@ -257,9 +231,7 @@ load_body (ScWindow *self)
 
   self->pending++;
   _sc_window_update_state (self);
-  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
-                           G_PRIORITY_DEFAULT, self->cancellable, query_body_cb,
-                           g_object_ref (self));
+  sc_body_load_async (file, self->cancellable, load_body_cb, g_object_ref (self));
 }
 
 static void

@@ -680,6 +680,32 @@ test_window_unreadable_body (Fixture       *fixture,
   g_assert_cmpstr (body_after, ==, body_before);
 }
 
+/* A message file that does not exist yet is no error: the body is empty, and Save writes it. */
+static void
+test_window_missing_body (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "body.txt", NULL);
+  g_autofree char *body = NULL;
+  ScWindow *window;
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_assert_false (status_is_error (window));
+  g_assert_false (modified (window));
+
+  sc_ui_test_set_body (window, "Written on Save\n");
+  g_assert_true (modified (window));
+  activate (window, "win.save");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (status (window), ==, "Saved");
+  g_assert_false (modified (window));
+
+  body = sc_test_read_file (fixture->dir, "body.txt", NULL);
+  g_assert_cmpstr (body, ==, "Written on Save\n");
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Sending                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -1595,6 +1621,7 @@ main (int   argc,
   ADD ("broken-settings", NULL, test_window_broken_settings);
   ADD ("missing-settings", NULL, test_window_missing_settings);
   ADD ("unreadable-body", NULL, test_window_unreadable_body);
+  ADD ("missing-body", NULL, test_window_missing_body);
   ADD ("send", NULL, test_window_send);
   ADD ("send-error", &own_plain, test_window_send_error);
   ADD ("send-100mb", NULL, test_window_send_100mb);
