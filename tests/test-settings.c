@@ -154,6 +154,8 @@ static void
 assert_shipped_values (ScSettings *settings)
 {
   const char *to[] = { "recipient@example.ru", NULL };
+  g_autofree char *message_file_path = NULL;
+  g_autofree char *attachment_folder_path = NULL;
 
   g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, "smtp.example.com");
   g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 465);
@@ -164,8 +166,10 @@ assert_shipped_values (ScSettings *settings)
   g_assert_cmpstr (sc_settings_get_password (settings), ==, "your_password");
   g_assert_true (g_strv_equal (sc_settings_get_recipients (settings), to));
   g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Subject");
-  g_assert_cmpstr (sc_settings_get_message_file_path (settings), ==, "example_msg.txt");
-  g_assert_cmpstr (sc_settings_get_attachment_folder_path (settings), ==, "attachments");
+  g_object_get (settings, "message-file-path", &message_file_path,
+                "attachment-folder-path", &attachment_folder_path, NULL);
+  g_assert_cmpstr (message_file_path, ==, "example_msg.txt");
+  g_assert_cmpstr (attachment_folder_path, ==, "attachments");
   g_assert_false (sc_settings_get_modified (settings));
 }
 
@@ -770,7 +774,7 @@ test_save_creates_folder (Fixture       *fixture,
   g_assert_cmpint (sc_settings_get_security (settings), ==, SC_SECURITY_NONE);
   g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 2525);
   g_assert_cmpstr (sc_settings_get_subject (settings), ==, "");
-  g_assert_null (sc_settings_get_attachment_folder_path (settings));
+  g_assert_null (sc_settings_get_attachment_folder (settings));
   g_object_get (settings, "security-explicit", &explicit, NULL);
   g_assert_true (explicit);
 
@@ -815,24 +819,27 @@ test_relative_paths (Fixture       *fixture,
   g_clear_object (&file);
   g_clear_object (&expected);
 
-  file = sc_settings_resolve_path (settings, "/etc/ssl/ca.pem");
+  g_object_set (settings, "message-file-path", "/etc/ssl/ca.pem", NULL);
+  file = sc_settings_get_message_file (settings);
   abs_path = g_file_get_path (file);
   g_assert_cmpstr (abs_path, ==, "/etc/ssl/ca.pem");
   g_clear_object (&file);
 
-  file = sc_settings_resolve_path (settings, "~/mail/body.txt");
+  g_object_set (settings, "message-file-path", "~/mail/body.txt", NULL);
+  file = sc_settings_get_message_file (settings);
   home_path = g_build_filename (g_get_home_dir (), "mail", "body.txt", NULL);
   expected = g_file_new_for_path (home_path);
   g_assert_true (g_file_equal (file, expected));
   g_clear_object (&file);
   g_clear_object (&expected);
 
-  file = sc_settings_resolve_path (settings, "~");
+  g_object_set (settings, "attachment-folder-path", "~", NULL);
+  file = sc_settings_get_attachment_folder (settings);
   expected = g_file_new_for_path (g_get_home_dir ());
   g_assert_true (g_file_equal (file, expected));
 
-  g_assert_null (sc_settings_resolve_path (settings, ""));
-  g_assert_null (sc_settings_resolve_path (settings, NULL));
+  g_object_set (settings, "message-file-path", NULL, NULL);
+  g_assert_null (sc_settings_get_message_file (settings));
 
   g_object_set (settings, "attachment-folder-path", "", NULL);
   g_assert_null (sc_settings_get_attachment_folder (settings));

@@ -119,27 +119,15 @@ static const KeyInfo keys[N_KEYS] = {
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-static void set_invalid (ScSettings  *self,
-                         Key          key,
-                         GError     **error,
-                         const char  *format,
-                         ...) G_GNUC_PRINTF (4, 5);
-
+/* Sets @error to "FILE: "KEY" @what". */
 static void
 set_invalid (ScSettings  *self,
              Key          key,
              GError     **error,
-             const char  *format,
-             ...)
+             const char  *what)
 {
   g_autoptr(GFile) file = g_file_get_child (self->directory, keys[key].file);
   g_autofree char *path = _sc_display_path (file);
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
 
   g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID,
                /* Translators: the first %s is the settings file, the second a JSON key such
@@ -148,13 +136,25 @@ set_invalid (ScSettings  *self,
                _("%s: \"%s\" %s"), path, keys[key].json_name, what);
 }
 
-static const GValue *
-key_value (ScSettings *self,
-           Key         key)
+/* A path as written in the settings: relative to the settings folder, "~/" the home folder. */
+static GFile *
+resolve_path (ScSettings *self,
+              Key         key)
 {
-  g_return_val_if_fail (SC_IS_SETTINGS (self), g_param_spec_get_default_value (KEY_PSPEC (key)));
+  const char *path = g_value_get_string (&self->values[key]);
 
-  return &self->values[key];
+  if (path == NULL || *path == '\0')
+    return NULL;
+
+  if (g_str_equal (path, "~") || g_str_has_prefix (path, "~/"))
+    {
+      g_autofree char *full = g_build_filename (g_get_home_dir (), path + 1, NULL);
+
+      return g_file_new_for_path (full);
+    }
+
+  /* An absolute path stays as it is. */
+  return g_file_resolve_relative_path (self->directory, path);
 }
 
 /* Wipes and frees the string in @value: it may be the password. */
@@ -317,7 +317,7 @@ check_key (ScSettings    *self,
   g_autofree char *what = check_value (self, key, value);
 
   if (what != NULL)
-    set_invalid (self, key, error, "%s", what);
+    set_invalid (self, key, error, what);
 
   return what == NULL;
 }
@@ -390,10 +390,11 @@ value_from_json (ScSettings  *self,
 
           if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
             {
-              set_invalid (self, key, error,
-                           /* Translators: %u is the position in the list. */
-                           _("must be a list of e-mail addresses: item %u is not a text string"),
-                           i + 1);
+              /* Translators: %u is the position in the list. */
+              g_autofree char *what = g_strdup_printf (_("must be a list of e-mail addresses: "
+                                                         "item %u is not a text string"), i + 1);
+
+              set_invalid (self, key, error, what);
               return FALSE;
             }
           g_strv_builder_add (builder, json_node_get_string (item));
@@ -458,16 +459,9 @@ get_message_object (ScSettings  *self,
   return NULL;
 }
 
-/**
- * _sc_settings_apply_json:
- * @self: an #ScSettings
- * @file: the name of a settings file, e.g. "config.json"
- * @object: (nullable): its parsed root object, or %NULL if it could not be read
- * @first_error: (inout): where the first problem goes, unless it already holds one
- *
- * Takes every good value of the keys of @file; the others get their defaults. Only real
- * changes notify, and "modified" is left alone.
- */
+/* Takes every good value of the keys of @file from @object (NULL: it could not be read); the
+ * others get their defaults. The first problem goes to @first_error unless it holds one. Only
+ * real changes notify, and "modified" is left alone. */
 void
 _sc_settings_apply_json (ScSettings  *self,
                          const char  *file,
@@ -517,14 +511,8 @@ _sc_settings_apply_json (ScSettings  *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/**
- * _sc_settings_write_json:
- * @self: an #ScSettings
- * @file: the name of a settings file, e.g. "config.json"
- * @object: its root object, as read: the members of other keys are kept
- *
- * Writes the keys of @file into @object. Optional keys at their default are left out.
- */
+/* Writes the keys of @file into its root @object as read, keeping other members. Optional keys
+ * at their default are left out. */
 void
 _sc_settings_write_json (ScSettings *self,
                          const char *file,
@@ -574,12 +562,7 @@ _sc_settings_write_json (ScSettings *self,
     }
 }
 
-/**
- * _sc_settings_get_change_count:
- * @self: an #ScSettings
- *
- * Returns: a number that grows with every change that makes the model "modified"
- */
+/* A number that grows with every change that makes the model "modified". */
 guint
 _sc_settings_get_change_count (ScSettings *self)
 {
@@ -738,12 +721,9 @@ G_DEFINE_ENUM_TYPE (ScSecurity, sc_security,
 
 /**
  * sc_security_default_for_port:
- * @port: an SMTP port
  *
  * The one rule for a config.json without "security": implicit TLS on port 465 (SMTPS),
  * STARTTLS on every other port.
- *
- * Returns: the security for @port
  */
 ScSecurity
 sc_security_default_for_port (guint port)
@@ -755,9 +735,7 @@ sc_security_default_for_port (guint port)
  * sc_settings_new:
  * @directory: the settings folder (holding config.json, credentials.json, data.json)
  *
- * Makes an empty model for @directory. ScSettingsStore fills it from the files.
- *
- * Returns: (transfer full): a new #ScSettings
+ * Returns: (transfer full): an empty model for @directory; ScSettingsStore fills it
  */
 ScSettings *
 sc_settings_new (GFile *directory)
@@ -769,12 +747,8 @@ sc_settings_new (GFile *directory)
 
 /**
  * sc_settings_validate:
- * @self: an #ScSettings
- * @error: return location for a #GError
  *
  * Checks every value, in file order, and reports the first problem naming file and key.
- *
- * Returns: %TRUE if every value is good
  */
 gboolean
 sc_settings_validate (ScSettings  *self,
@@ -784,7 +758,7 @@ sc_settings_validate (ScSettings  *self,
 
   for (Key key = 0; key < N_KEYS; key++)
     {
-      if (!sc_settings_validate_key (self, keys[key].json_name, error))
+      if (!check_key (self, key, &self->values[key], error))
         return FALSE;
     }
 
@@ -793,13 +767,9 @@ sc_settings_validate (ScSettings  *self,
 
 /**
  * sc_settings_validate_key:
- * @self: an #ScSettings
  * @key: a JSON key name such as "smtp_port" or "to_addrs" (property names work too)
- * @error: return location for a #GError
  *
  * Checks one value. Unknown keys are accepted.
- *
- * Returns: %TRUE if the value is good
  */
 gboolean
 sc_settings_validate_key (ScSettings  *self,
@@ -811,59 +781,23 @@ sc_settings_validate_key (ScSettings  *self,
   g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  if (!lookup_key (key, &which))
-    return TRUE;
-
-  return check_key (self, which, &self->values[which], error);
-}
-
-/**
- * sc_settings_resolve_path:
- * @self: an #ScSettings
- * @path: (nullable): a path as written in the settings
- *
- * Resolves a relative path against the settings folder; "~/" means the home folder.
- *
- * Returns: (transfer full) (nullable): the file, or %NULL if @path is empty
- */
-GFile *
-sc_settings_resolve_path (ScSettings *self,
-                          const char *path)
-{
-  g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
-
-  if (path == NULL || *path == '\0')
-    return NULL;
-
-  if (g_str_equal (path, "~") || g_str_has_prefix (path, "~/"))
-    {
-      g_autofree char *full = g_build_filename (g_get_home_dir (), path + 1, NULL);
-
-      return g_file_new_for_path (full);
-    }
-
-  /* An absolute path stays as it is. */
-  return g_file_resolve_relative_path (self->directory, path);
+  return !lookup_key (key, &which) || check_key (self, which, &self->values[which], error);
 }
 
 /**
  * sc_settings_get_message_file:
- * @self: an #ScSettings
- *
- * Returns: (transfer full) (nullable): the message body file
+ * Returns: (transfer full) (nullable): the message body file, resolved against the folder
  */
 GFile *
 sc_settings_get_message_file (ScSettings *self)
 {
   g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
 
-  return sc_settings_resolve_path (self, sc_settings_get_message_file_path (self));
+  return resolve_path (self, KEY_MESSAGE_FILE_PATH);
 }
 
 /**
  * sc_settings_get_attachment_folder:
- * @self: an #ScSettings
- *
  * Returns: (transfer full) (nullable): the attachment folder, or %NULL for none
  */
 GFile *
@@ -871,7 +805,7 @@ sc_settings_get_attachment_folder (ScSettings *self)
 {
   g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
 
-  return sc_settings_resolve_path (self, sc_settings_get_attachment_folder_path (self));
+  return resolve_path (self, KEY_ATTACHMENT_FOLDER_PATH);
 }
 
 /* The getters of the properties; see sc-settings.h for the keys they show. */
@@ -880,7 +814,9 @@ sc_settings_get_attachment_folder (ScSettings *self)
   type                                                    \
   sc_settings_get_##name (ScSettings *self)               \
   {                                                       \
-    return get (key_value (self, key));                   \
+    g_return_val_if_fail (SC_IS_SETTINGS (self), 0);      \
+                                                          \
+    return get (&self->values[key]);                     \
   }
 
 /** sc_settings_get_smtp_host: (get-property smtp-host) */
@@ -904,10 +840,6 @@ GETTER (const char *, password, g_value_get_string, KEY_PASSWORD)
 GETTER (const char * const *, recipients, g_value_get_boxed, KEY_TO_ADDRS)
 /** sc_settings_get_subject: (get-property subject) */
 GETTER (const char *, subject, g_value_get_string, KEY_SUBJECT)
-/** sc_settings_get_message_file_path: (get-property message-file-path) */
-GETTER (const char *, message_file_path, g_value_get_string, KEY_MESSAGE_FILE_PATH)
-/** sc_settings_get_attachment_folder_path: (get-property attachment-folder-path) */
-GETTER (const char *, attachment_folder_path, g_value_get_string, KEY_ATTACHMENT_FOLDER_PATH)
 
 #undef GETTER
 

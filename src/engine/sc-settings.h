@@ -65,8 +65,6 @@ gboolean     sc_settings_validate_key          (ScSettings   *self,
                                                 const char   *key,
                                                 GError      **error);
 
-GFile       *sc_settings_resolve_path          (ScSettings   *self,
-                                                const char   *path);
 GFile       *sc_settings_get_message_file      (ScSettings   *self);
 GFile       *sc_settings_get_attachment_folder (ScSettings   *self);
 
@@ -80,8 +78,6 @@ const char  *sc_settings_get_password          (ScSettings   *self);
 const char * const *
              sc_settings_get_recipients        (ScSettings   *self);
 const char  *sc_settings_get_subject           (ScSettings   *self);
-const char  *sc_settings_get_message_file_path (ScSettings   *self);
-const char  *sc_settings_get_attachment_folder_path (ScSettings *self);
 gboolean     sc_settings_get_modified          (ScSettings   *self);
 
 G_END_DECLS
