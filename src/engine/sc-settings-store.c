@@ -306,21 +306,6 @@ job_run_sync (ScSettingsStore  *self,
 /* The default folder                                                                         */
 /* ------------------------------------------------------------------------------------------ */
 
-static void
-remove_example_folder (const char *path)
-{
-  g_autofree char *attachments = g_build_filename (path, "attachments", NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *file = g_build_filename (path, files[i].name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (attachments);
-  g_rmdir (path);
-}
-
 /* Fills a new folder next to @target with the examples, then renames it into place so that a
  * half-made folder is never seen. */
 static gboolean
@@ -330,6 +315,7 @@ create_default_directory (const char  *target,
   g_autofree char *parent = g_path_get_dirname (target);
   g_autofree char *tmp = g_build_filename (parent, ".smtp-client-XXXXXX", NULL);
   g_autofree char *attachments = NULL;
+  g_autoptr(GError) local_error = NULL;
   int saved_errno;
 
   if (g_mkdir_with_parents (parent, 0700) != 0)
@@ -350,46 +336,50 @@ create_default_directory (const char  *target,
       return FALSE;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (files) && local_error == NULL; i++)
     {
       g_autofree char *resource = g_strconcat ("/io/github/smtpclient/SmtpClient/settings/",
                                                files[i].name, NULL);
       g_autofree char *path = g_build_filename (tmp, files[i].name, NULL);
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) bytes = g_resource_lookup_data (sc_engine_get_resource (), resource,
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                                        &local_error);
 
-      bytes = g_resource_lookup_data (sc_engine_get_resource (), resource,
-                                      G_RESOURCE_LOOKUP_FLAGS_NONE, &local_error);
-      if (bytes == NULL ||
-          !g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL),
-                                     g_bytes_get_size (bytes), G_FILE_SET_CONTENTS_CONSISTENT,
-                                     files[i].mode, &local_error))
-        {
-          g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                       /* Translators: the first %s is a folder, the second the reason. */
-                       _("%s: cannot create the example settings: %s"), target,
-                       local_error->message);
-          remove_example_folder (tmp);
-          return FALSE;
-        }
+      if (bytes != NULL)
+        g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                  G_FILE_SET_CONTENTS_CONSISTENT, files[i].mode, &local_error);
     }
 
   attachments = g_build_filename (tmp, "attachments", NULL);
-  if (g_mkdir (attachments, 0755) != 0 || g_rename (tmp, target) != 0)
+  if (local_error == NULL && g_mkdir (attachments, 0755) == 0 && g_rename (tmp, target) == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      saved_errno = errno;
-      remove_example_folder (tmp);
+      g_autofree char *path = g_build_filename (tmp, files[i].name, NULL);
 
-      /* Someone else made it at the same time: use theirs. */
-      if (g_file_test (target, G_FILE_TEST_IS_DIR))
-        return TRUE;
+      g_unlink (path);
+    }
+  g_rmdir (attachments);
+  g_rmdir (tmp);
 
+  if (local_error != NULL)
+    {
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
-                   _("%s: cannot create the folder: %s"), target, g_strerror (saved_errno));
+                   /* Translators: the first %s is a folder, the second the reason. */
+                   _("%s: cannot create the example settings: %s"), target,
+                   local_error->message);
       return FALSE;
     }
 
-  return TRUE;
+  /* Someone else made it at the same time: use theirs. */
+  if (g_file_test (target, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
+               _("%s: cannot create the folder: %s"), target, g_strerror (saved_errno));
+  return FALSE;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -501,9 +491,7 @@ sc_settings_store_init (ScSettingsStore *self)
  * sc_settings_store_new:
  * @directory: the settings folder (holding config.json, credentials.json, data.json)
  *
- * Makes a store with an empty #ScSettings for @directory; nothing is read until a load.
- *
- * Returns: (transfer full): a new #ScSettingsStore
+ * Returns: (transfer full): a store with an empty model; nothing is read until a load
  */
 ScSettingsStore *
 sc_settings_store_new (GFile *directory)
@@ -520,8 +508,6 @@ sc_settings_store_new (GFile *directory)
 
 /**
  * sc_settings_store_get_settings:
- * @self: an #ScSettingsStore
- *
  * Returns: (transfer none): the model the store fills and saves
  */
 ScSettings *
@@ -534,9 +520,6 @@ sc_settings_store_get_settings (ScSettingsStore *self)
 
 /**
  * sc_settings_store_load:
- * @self: an #ScSettingsStore
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
  *
  * Reads the three files into the model. Every good value is taken, whatever is wrong
  * elsewhere; the first problem is reported ("file:line:column: …" or "file: "key" …").
@@ -557,10 +540,6 @@ sc_settings_store_load (ScSettingsStore  *self,
 
 /**
  * sc_settings_store_load_async:
- * @self: an #ScSettingsStore
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: data for @callback
  *
  * Reads and parses the files in a worker thread, then fills the model on the thread-default
  * main context of the caller, as sc_settings_store_load() does.
@@ -578,10 +557,6 @@ sc_settings_store_load_async (ScSettingsStore     *self,
 
 /**
  * sc_settings_store_load_finish:
- * @self: an #ScSettingsStore
- * @result: the result passed to the callback
- * @error: return location for a #GError
- *
  * Returns: %TRUE if all three files were read and every value is good
  */
 gboolean
@@ -598,15 +573,10 @@ sc_settings_store_load_finish (ScSettingsStore  *self,
 
 /**
  * sc_settings_store_save:
- * @self: an #ScSettingsStore
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
  *
  * Validates, then writes the three files, each atomically, keeping keys this program does not
  * know. credentials.json is readable by its owner only. Nothing is written if a value is
  * wrong. Blocking; see sc_settings_store_save_async().
- *
- * Returns: %TRUE on success
  */
 gboolean
 sc_settings_store_save (ScSettingsStore  *self,
@@ -621,10 +591,6 @@ sc_settings_store_save (ScSettingsStore  *self,
 
 /**
  * sc_settings_store_save_async:
- * @self: an #ScSettingsStore
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: data for @callback
  *
  * Validates and takes the values now, then writes the files in a worker thread, as
  * sc_settings_store_save() does.
@@ -642,10 +608,6 @@ sc_settings_store_save_async (ScSettingsStore     *self,
 
 /**
  * sc_settings_store_save_finish:
- * @self: an #ScSettingsStore
- * @result: the result passed to the callback
- * @error: return location for a #GError
- *
  * Returns: %TRUE on success
  */
 gboolean
@@ -662,7 +624,6 @@ sc_settings_store_save_finish (ScSettingsStore  *self,
 
 /**
  * sc_settings_default_directory:
- * @error: return location for a #GError
  *
  * Finds the settings folder: "./settings" when it exists, else $XDG_CONFIG_HOME/smtp-client,
  * which is made on first use with the example settings and an empty attachments folder.
