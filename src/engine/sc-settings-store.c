@@ -135,19 +135,13 @@ read_file (GFile         *directory,
     }
 
   root = json_parser_steal_root (parser);
-  if (root == NULL)
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, root == NULL
                    /* Translators: "%s:1:1:" is the file name, line and column; keep "{ … }". */
-                   _("%s:1:1: the file is empty; it must hold a JSON object ({ … })"), shown);
-      return NULL;
-    }
-
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+                   ? _("%s:1:1: the file is empty; it must hold a JSON object ({ … })")
                    /* Translators: "%s:1:1:" is the file name, line and column; keep "{ … }". */
-                   _("%s:1:1: the file must hold a JSON object ({ … })"), shown);
+                   : _("%s:1:1: the file must hold a JSON object ({ … })"), shown);
       return NULL;
     }
 
