@@ -987,7 +987,7 @@ test_validate_key (Fixture       *fixture,
   g_clear_error (&error);
 
   g_object_set (settings, "subject", "Hi\nBcc: evil@example.com", NULL);
-  g_assert_false (sc_settings_validate_key (settings, "message.subject", &error));
+  g_assert_false (sc_settings_validate_key (settings, "subject", &error));
   g_assert_cmpstr (error->message, ==,
                    "settings/data.json: \"subject\" must not contain a line break");
   g_clear_error (&error);

@@ -11,7 +11,6 @@
 #include "sc-settings.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "sc-address.h"
 #include "sc-error.h"
@@ -320,25 +319,6 @@ check_key (ScSettings    *self,
     set_invalid (self, key, error, what);
 
   return what == NULL;
-}
-
-static gboolean
-lookup_key (const char *name,
-            Key        *out_key)
-{
-  if (g_str_has_prefix (name, "message."))
-    name += strlen ("message.");
-
-  for (Key key = 0; key < N_KEYS; key++)
-    {
-      if (g_str_equal (name, keys[key].json_name) || g_str_equal (name, keys[key].property))
-        {
-          *out_key = key;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -776,12 +756,16 @@ sc_settings_validate_key (ScSettings  *self,
                           const char  *key,
                           GError     **error)
 {
-  Key which;
-
   g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  return !lookup_key (key, &which) || check_key (self, which, &self->values[which], error);
+  for (Key which = 0; which < N_KEYS; which++)
+    {
+      if (g_str_equal (key, keys[which].json_name) || g_str_equal (key, keys[which].property))
+        return check_key (self, which, &self->values[which], error);
+    }
+
+  return TRUE;
 }
 
 /**
