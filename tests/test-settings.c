@@ -133,6 +133,17 @@ wait_for_result (GAsyncResult **result)
   return *result;
 }
 
+/* Saves through the async pair, waiting for it on the default main context. */
+static gboolean
+save_store (ScSettingsStore  *store,
+            GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sc_settings_store_save_async (store, NULL, async_result_cb, &result);
+  return sc_settings_store_save_finish (store, wait_for_result (&result), error);
+}
+
 static void
 count_notify_cb (GObject    *object,
                  GParamSpec *pspec,
@@ -550,7 +561,7 @@ test_save_round_trip (Fixture       *fixture,
                 "password", "новый пароль",
                 "recipients", new_recipients,
                 NULL);
-  g_assert_true (sc_settings_store_save (store, NULL, &error));
+  g_assert_true (save_store (store, &error));
   g_assert_no_error (error);
   g_assert_false (sc_settings_get_modified (settings));
 
@@ -610,7 +621,7 @@ test_save_round_trip (Fixture       *fixture,
   /* An explicit security, a time-out and a CA file are written; clearing them removes them. */
   g_object_set (settings, "security", SC_SECURITY_TLS, "timeout-seconds", 5,
                 "ca-file", "ca.pem", NULL);
-  g_assert_true (sc_settings_store_save (reloaded, NULL, &error));
+  g_assert_true (save_store (reloaded, &error));
   g_clear_pointer (&config, json_node_unref);
   config = parse_settings_file ("config.json");
   object = json_node_get_object (config);
@@ -620,7 +631,7 @@ test_save_round_trip (Fixture       *fixture,
   g_assert_true (json_object_has_member (object, "x_custom"));
 
   g_object_set (settings, "security-explicit", FALSE, "ca-file", "", NULL);
-  g_assert_true (sc_settings_store_save (reloaded, NULL, &error));
+  g_assert_true (save_store (reloaded, &error));
   g_clear_pointer (&config, json_node_unref);
   config = parse_settings_file ("config.json");
   object = json_node_get_object (config);
@@ -692,7 +703,7 @@ test_save_unchanged_keeps_everything (Fixture       *fixture,
 
   store = load_store (fixture->dir, &error);
   g_assert_no_error (error);
-  g_assert_true (sc_settings_store_save (store, NULL, &error));
+  g_assert_true (save_store (store, &error));
   g_assert_no_error (error);
 
   /* The same JSON (json-glib's spacing is fine); saving again gives the same bytes. */
@@ -705,7 +716,7 @@ test_save_unchanged_keeps_everything (Fixture       *fixture,
     }
 
   snapshot_settings_files (saved);
-  g_assert_true (sc_settings_store_save (store, NULL, &error));
+  g_assert_true (save_store (store, &error));
   assert_settings_files_unchanged (saved);
 }
 
@@ -726,14 +737,14 @@ test_save_invalid_writes_nothing (Fixture       *fixture,
   settings = sc_settings_store_get_settings (store);
 
   g_object_set (settings, "subject", "Changed", "recipients", bad_recipients, NULL);
-  g_assert_false (sc_settings_store_save (store, NULL, &error));
+  g_assert_false (save_store (store, &error));
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "settings/data.json: \"to_addrs\""));
   g_assert_true (sc_settings_get_modified (settings));
   g_clear_error (&error);
 
   g_object_set (settings, "recipients", NULL, "smtp-port", 0, NULL);
-  g_assert_false (sc_settings_store_save (store, NULL, &error));
+  g_assert_false (save_store (store, &error));
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
   g_assert_cmpstr (error->message, ==, PORT_RULE);
 
@@ -764,7 +775,7 @@ test_save_creates_folder (Fixture       *fixture,
                 "subject", "",
                 "message-file-path", "body.txt",
                 NULL);
-  g_assert_true (sc_settings_store_save (fresh, NULL, &error));
+  g_assert_true (save_store (fresh, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (file_mode (new_dir, "credentials.json"), ==, 0600);
 
@@ -784,7 +795,7 @@ test_save_creates_folder (Fixture       *fixture,
                 "smtp-host", "smtp.example.com", "smtp-port", 465, "login", "me@example.com",
                 "password", "p", "recipients", to, "subject", "S",
                 "message-file-path", "body.txt", NULL);
-  g_assert_false (sc_settings_store_save (bad, NULL, &error));
+  g_assert_false (save_store (bad, &error));
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO);
   g_assert_true (g_str_has_prefix (error->message,
                                    "settings/config.json/sub: cannot create the settings "
@@ -959,7 +970,7 @@ test_none_needs_loopback (Fixture       *fixture,
 
       g_assert_false (sc_settings_validate_key (settings, "security", &error));
       g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
-      g_assert_false (sc_settings_store_save (store, NULL, NULL));
+      g_assert_false (save_store (store, NULL));
     }
 }
 
@@ -1052,7 +1063,7 @@ test_modified (Fixture       *fixture,
   g_assert_true (sc_settings_get_modified (settings));
 
   /* Saving, and loading, make it FALSE. */
-  g_assert_true (sc_settings_store_save (store, NULL, &error));
+  g_assert_true (save_store (store, &error));
   g_assert_no_error (error);
   g_assert_false (sc_settings_get_modified (settings));
   g_assert_cmpuint (modified_notifies, ==, 2);
@@ -1112,7 +1123,7 @@ test_default_directory (Fixture       *fixture,
 
   /* Only once: the user's changes are kept. */
   g_object_set (sc_settings_store_get_settings (store), "subject", "Mine", NULL);
-  g_assert_true (sc_settings_store_save (store, NULL, &error));
+  g_assert_true (save_store (store, &error));
   again = sc_settings_default_directory (&error);
   g_assert_no_error (error);
   g_assert_true (g_file_equal (again, dir));

@@ -48,7 +48,7 @@ static const struct
 };
 
 /* A load or a save: made and finished on the caller's context, run in a worker (or inline by
- * the blocking calls). Running it touches no model. */
+ * the blocking load). Running it touches no model. */
 typedef struct
 {
   GFile    *directory;
@@ -284,18 +284,6 @@ job_finish (ScSettingsStore  *self,
   return TRUE;
 }
 
-/* The blocking load and save. */
-static gboolean
-job_run_sync (ScSettingsStore  *self,
-              gboolean          save,
-              GCancellable     *cancellable,
-              GError          **error)
-{
-  g_autoptr(Job) job = job_new (self, save, error);
-
-  return job != NULL && job_run (job, cancellable, error) && job_finish (self, job, error);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* The default folder                                                                         */
 /* ------------------------------------------------------------------------------------------ */
@@ -526,10 +514,13 @@ sc_settings_store_load (ScSettingsStore  *self,
                         GCancellable     *cancellable,
                         GError          **error)
 {
+  g_autoptr(Job) job = NULL;
+
   g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return job_run_sync (self, FALSE, cancellable, error);
+  job = job_new (self, FALSE, NULL);
+  return job_run (job, cancellable, error) && job_finish (self, job, error);
 }
 
 /**
@@ -566,28 +557,11 @@ sc_settings_store_load_finish (ScSettingsStore  *self,
 }
 
 /**
- * sc_settings_store_save:
- *
- * Validates, then writes the three files, each atomically, keeping keys this program does not
- * know. credentials.json is readable by its owner only. Nothing is written if a value is
- * wrong. Blocking; see sc_settings_store_save_async().
- */
-gboolean
-sc_settings_store_save (ScSettingsStore  *self,
-                        GCancellable     *cancellable,
-                        GError          **error)
-{
-  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return job_run_sync (self, TRUE, cancellable, error);
-}
-
-/**
  * sc_settings_store_save_async:
  *
- * Validates and takes the values now, then writes the files in a worker thread, as
- * sc_settings_store_save() does.
+ * Validates and takes the values now, then writes the three files in a worker thread, each
+ * atomically, keeping keys this program does not know. credentials.json is readable by its
+ * owner only. Nothing is written if a value is wrong.
  */
 void
 sc_settings_store_save_async (ScSettingsStore     *self,

@@ -29,9 +29,6 @@ gboolean         sc_settings_store_load_finish   (ScSettingsStore  *self,
                                                   GAsyncResult     *result,
                                                   GError          **error);
 
-gboolean         sc_settings_store_save          (ScSettingsStore  *self,
-                                                  GCancellable     *cancellable,
-                                                  GError          **error);
 void             sc_settings_store_save_async    (ScSettingsStore  *self,
                                                   GCancellable     *cancellable,
                                                   GAsyncReadyCallback callback,
