@@ -49,7 +49,6 @@ struct _ScMessage
   /* Set by prepare */
   GMimeMessage       *mime;
   GMimeFormatOptions *format;
-  char               *message_id;
   goffset             size;
 };
 
@@ -63,21 +62,10 @@ G_DEFINE_FINAL_TYPE (ScMessage, sc_message, G_TYPE_OBJECT)
 static char *
 normalize_newlines (const char *text)
 {
-  GString *out = g_string_sized_new (strlen (text) + 1);
+  GString *out = g_string_new (text);
 
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\r')
-        {
-          g_string_append_c (out, '\n');
-          if (p[1] == '\n')
-            p++;
-        }
-      else
-        {
-          g_string_append_c (out, *p);
-        }
-    }
+  g_string_replace (out, "\r\n", "\n", 0);
+  g_string_replace (out, "\r", "\n", 0);
 
   return g_string_free (out, FALSE);
 }
@@ -112,27 +100,15 @@ check_header_address (const char  *what,
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (address == NULL || *address == '\0')
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   /* Translators: %s is "sender" or "recipient" (translated separately, with
-                    * the context "address role"). */
-                   _("The %s address is empty"), what);
-      return FALSE;
-    }
+  if (sc_address_validate (address, &local_error))
+    return TRUE;
 
-  if (!sc_address_validate (address, &local_error))
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
-                   /* Translators: the first %s is "sender" or "recipient" (context "address
-                    * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
-                    * not an e-mail address (like name@example.com)". */
-                   _("The %s address %s"),
-                   what, local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
+               /* Translators: the first %s is "sender" or "recipient" (context "address
+                * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
+                * not an e-mail address (like name@example.com)". */
+               _("The %s address %s"), what, local_error->message);
+  return FALSE;
 }
 
 static GMimeObject *
@@ -404,7 +380,7 @@ write_message (ScMessage      *self,
     }
 
   if (out_written != NULL)
-    *out_written = sc_mime_output_stream_get_written (SC_MIME_OUTPUT_STREAM (sink));
+    *out_written = g_mime_stream_tell (sink);
 
   return TRUE;
 }
@@ -433,7 +409,6 @@ sc_message_finalize (GObject *object)
   g_clear_pointer (&self->to, g_strfreev);
   g_clear_pointer (&self->subject, g_free);
   g_clear_pointer (&self->body, g_free);
-  g_clear_pointer (&self->message_id, g_free);
   g_clear_pointer (&self->format, g_mime_format_options_free);
 
   G_OBJECT_CLASS (sc_message_parent_class)->finalize (object);
@@ -576,7 +551,7 @@ sc_message_prepare (ScMessage     *self,
   if (self->mime != NULL)
     return TRUE;
 
-  /* Translators: inserted as %s into "The %s address is empty" and "The %s address %s". */
+  /* Translators: inserted as %s into "The %s address %s". */
   if (!check_header_address (C_("address role", "sender"), self->from, error))
     return FALSE;
 
@@ -589,7 +564,7 @@ sc_message_prepare (ScMessage     *self,
 
   for (guint i = 0; self->to[i] != NULL; i++)
     {
-      /* Translators: inserted as %s into "The %s address is empty" and "The %s address %s". */
+      /* Translators: inserted as %s into "The %s address %s". */
       if (!check_header_address (C_("address role", "recipient"), self->to[i], error))
         return FALSE;
     }
@@ -684,8 +659,6 @@ sc_message_prepare (ScMessage     *self,
     }
 
   self->size = size;
-  g_free (self->message_id);
-  self->message_id = g_steal_pointer (&message_id);
 
   return TRUE;
 }
@@ -741,34 +714,6 @@ sc_message_get_to (ScMessage *self)
   g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
 
   return (const char * const *) self->to;
-}
-
-/**
- * sc_message_get_subject:
- * @self: an #ScMessage
- *
- * Returns: the subject
- */
-const char *
-sc_message_get_subject (ScMessage *self)
-{
-  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
-
-  return self->subject;
-}
-
-/**
- * sc_message_get_message_id:
- * @self: an #ScMessage
- *
- * Returns: (nullable): the Message-ID without angle brackets, or %NULL before prepare
- */
-const char *
-sc_message_get_message_id (ScMessage *self)
-{
-  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
-
-  return self->message_id;
 }
 
 /**

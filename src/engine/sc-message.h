@@ -50,8 +50,6 @@ gboolean     sc_message_write_data          (ScMessage           *self,
 const char  *sc_message_get_from            (ScMessage           *self);
 const char * const *
              sc_message_get_to              (ScMessage           *self);
-const char  *sc_message_get_subject         (ScMessage           *self);
-const char  *sc_message_get_message_id      (ScMessage           *self);
 GPtrArray   *sc_message_get_attachments     (ScMessage           *self);
 goffset      sc_message_get_size            (ScMessage           *self);
 gboolean     sc_message_is_prepared         (ScMessage           *self);
