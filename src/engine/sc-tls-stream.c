@@ -73,17 +73,6 @@ G_DEFINE_FINAL_TYPE (ScTlsOutputStream, sc_tls_output_stream, G_TYPE_OUTPUT_STRE
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-static GSocket *
-get_base_socket (ScTlsStream *self)
-{
-  g_assert (SC_IS_TLS_STREAM (self));
-
-  if (G_IS_SOCKET_CONNECTION (self->base_stream))
-    return g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->base_stream));
-
-  return NULL;
-}
-
 /* While GnuTLS reads (@reading) and/or writes (@writing), the transport functions use
  * @cancellable; NULL ends the operation. Either way the last transport error is forgotten. */
 static void
@@ -297,17 +286,16 @@ sc_tls_stream_pull_timeout_func (gnutls_transport_ptr_t transport,
                                  unsigned int           ms)
 {
   ScTlsStream *self = transport;
-  GSocket *socket = get_base_socket (self);
+  GSocket *socket = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 timeout_us;
 
-  if (g_cancellable_is_cancelled (self->read_cancellable))
-    return 1;  /* the pull that follows reports the cancellation */
+  if (G_IS_SOCKET_CONNECTION (self->base_stream))
+    socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->base_stream));
 
-  if (socket == NULL)
-    return 1;
-
-  if (g_socket_condition_check (socket, G_IO_IN) != 0)
+  /* After a cancellation, the pull that follows reports it. */
+  if (g_cancellable_is_cancelled (self->read_cancellable) || socket == NULL ||
+      g_socket_condition_check (socket, G_IO_IN) != 0)
     return 1;
 
   if (ms == 0)
@@ -362,10 +350,10 @@ sc_tls_stream_read (ScTlsStream   *self,
     return -1;
 
   set_operation (self, TRUE, FALSE, cancellable);
+  /* GNUTLS_E_AGAIN and GNUTLS_E_INTERRUPTED are not fatal either. */
   do
     ret = gnutls_record_recv (self->session, buffer, count);
-  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
-          (ret < 0 && !gnutls_error_is_fatal ((int) ret))) &&
+  while (ret < 0 && !gnutls_error_is_fatal ((int) ret) &&
          self->read_error == NULL && !g_cancellable_is_cancelled (cancellable));
 
   /* The peer closed the TCP connection without close_notify: report it as the end of the
@@ -768,8 +756,7 @@ sc_tls_stream_handshake (ScTlsStream   *self,
   set_operation (self, TRUE, TRUE, cancellable);
   do
     ret = gnutls_handshake (self->session);
-  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
-          (ret < 0 && !gnutls_error_is_fatal (ret))) &&
+  while (ret < 0 && !gnutls_error_is_fatal (ret) &&
          self->read_error == NULL && self->write_error == NULL &&
          !g_cancellable_is_cancelled (cancellable));
 
