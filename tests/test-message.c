@@ -184,10 +184,10 @@ prepared_message (Fixture    *fixture,
     }
 
   message = sc_message_new (FROM, recipients, subject, body, attachments);
-  g_assert_false (sc_message_is_prepared (message));
+  g_assert_cmpint (sc_message_get_size (message), ==, -1);
   sc_message_prepare (message, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (sc_message_is_prepared (message));
+  g_assert_cmpint (sc_message_get_size (message), >, 0);
 
   return message;
 }
@@ -516,7 +516,7 @@ test_header_injection (Fixture       *fixture,
       message = sc_message_new (cases[i].from, cases[i].to, cases[i].subject, "body", NULL);
       g_assert_false (sc_message_prepare (message, NULL, &error));
       g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER);
-      g_assert_false (sc_message_is_prepared (message));
+      g_assert_cmpint (sc_message_get_size (message), ==, -1);
     }
 }
 

@@ -528,8 +528,8 @@ sc_message_new_from_settings (ScSettings    *settings,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Validates the headers, opens every attachment, builds the MIME tree and measures it.
- * Blocking: call it on a worker thread.
+ * Validates the headers, opens every attachment, builds the MIME tree and measures it; does
+ * nothing once it succeeded. Blocking: call it on a worker thread.
  *
  * Returns: %TRUE on success
  */
@@ -742,20 +742,6 @@ sc_message_get_size (ScMessage *self)
   g_return_val_if_fail (SC_IS_MESSAGE (self), -1);
 
   return self->size;
-}
-
-/**
- * sc_message_is_prepared:
- * @self: an #ScMessage
- *
- * Returns: whether sc_message_prepare() succeeded
- */
-gboolean
-sc_message_is_prepared (ScMessage *self)
-{
-  g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
-
-  return self->mime != NULL;
 }
 
 static int

@@ -353,8 +353,7 @@ send_message (ScSmtpConnection  *c,
   const char * const *to;
   goffset size;
 
-  if (!sc_message_is_prepared (message) &&
-      !sc_message_prepare (message, c->cancellable, error))
+  if (!sc_message_prepare (message, c->cancellable, error))
     return FALSE;
 
   /* Preparing validated them: plain addresses, nothing that could inject a command. */
