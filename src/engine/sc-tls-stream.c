@@ -318,35 +318,41 @@ sc_tls_stream_pull_timeout_func (gnutls_transport_ptr_t transport,
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Record layer                                                                               */
+/* ScTlsInputStream / ScTlsOutputStream                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Whether a read or a write may start. */
-static gboolean
-check_ready (ScTlsStream   *self,
-             GCancellable  *cancellable,
-             GError       **error)
+/* The streams hold their ScTlsStream weakly: it owns them. Returns it when a read or a write
+ * may start. */
+static ScTlsStream *
+get_ready_tls (GWeakRef      *ref,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  if (!self->handshake_done)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           _("The TLS handshake has not been done"));
-      return FALSE;
-    }
+  g_autoptr(ScTlsStream) tls = g_weak_ref_get (ref);
 
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  if (tls == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The TLS connection is gone"));
+  else if (!tls->handshake_done)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                         _("The TLS handshake has not been done"));
+  else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    return g_steal_pointer (&tls);
+
+  return NULL;
 }
 
 static gssize
-sc_tls_stream_read (ScTlsStream   *self,
-                    void          *buffer,
-                    gsize          count,
-                    GCancellable  *cancellable,
-                    GError       **error)
+sc_tls_input_stream_read_fn (GInputStream  *stream,
+                             void          *buffer,
+                             gsize          count,
+                             GCancellable  *cancellable,
+                             GError       **error)
 {
+  g_autoptr(ScTlsStream) self = get_ready_tls (&SC_TLS_INPUT_STREAM (stream)->tls, cancellable,
+                                               error);
   ssize_t ret;
 
-  if (!check_ready (self, cancellable, error))
+  if (self == NULL)
     return -1;
 
   set_operation (self, TRUE, FALSE, cancellable);
@@ -367,68 +373,6 @@ sc_tls_stream_read (ScTlsStream   *self,
   set_operation (self, TRUE, FALSE, NULL);
 
   return ret < 0 ? -1 : ret;
-}
-
-static gssize
-sc_tls_stream_write (ScTlsStream   *self,
-                     const void    *buffer,
-                     gsize          count,
-                     GCancellable  *cancellable,
-                     GError       **error)
-{
-  ssize_t ret;
-
-  if (!check_ready (self, cancellable, error))
-    return -1;
-
-  set_operation (self, FALSE, TRUE, cancellable);
-
-  /* GnuTLS cuts a large buffer into records of the maximum size and may send less than @count;
-   * g_output_stream_write_all () comes back for the rest. */
-  ret = gnutls_record_send (self->session, buffer, count);
-  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) &&
-         self->write_error == NULL && !g_cancellable_is_cancelled (cancellable))
-    ret = gnutls_record_send (self->session, NULL, 0);
-
-  if (ret < 0)
-    propagate_gnutls_error (self, (int) ret, cancellable, G_TLS_ERROR_MISC,
-                            /* Translators: followed by ": " and GnuTLS's reason. */
-                            _("TLS send error"), error);
-  set_operation (self, FALSE, TRUE, NULL);
-
-  return ret < 0 ? -1 : ret;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* ScTlsInputStream / ScTlsOutputStream                                                       */
-/* ------------------------------------------------------------------------------------------ */
-
-/* The streams hold their ScTlsStream weakly: it owns them. */
-static ScTlsStream *
-get_tls (GWeakRef  *ref,
-         GError   **error)
-{
-  ScTlsStream *tls = g_weak_ref_get (ref);
-
-  if (tls == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The TLS connection is gone"));
-
-  return tls;
-}
-
-static gssize
-sc_tls_input_stream_read_fn (GInputStream  *stream,
-                             void          *buffer,
-                             gsize          count,
-                             GCancellable  *cancellable,
-                             GError       **error)
-{
-  g_autoptr(ScTlsStream) tls = get_tls (&SC_TLS_INPUT_STREAM (stream)->tls, error);
-
-  if (tls == NULL)
-    return -1;
-
-  return sc_tls_stream_read (tls, buffer, count, cancellable, error);
 }
 
 static void
@@ -464,12 +408,29 @@ sc_tls_output_stream_write_fn (GOutputStream  *stream,
                                GCancellable   *cancellable,
                                GError        **error)
 {
-  g_autoptr(ScTlsStream) tls = get_tls (&SC_TLS_OUTPUT_STREAM (stream)->tls, error);
+  g_autoptr(ScTlsStream) self = get_ready_tls (&SC_TLS_OUTPUT_STREAM (stream)->tls, cancellable,
+                                               error);
+  ssize_t ret;
 
-  if (tls == NULL)
+  if (self == NULL)
     return -1;
 
-  return sc_tls_stream_write (tls, buffer, count, cancellable, error);
+  set_operation (self, FALSE, TRUE, cancellable);
+
+  /* GnuTLS cuts a large buffer into records of the maximum size and may send less than @count;
+   * g_output_stream_write_all () comes back for the rest. */
+  ret = gnutls_record_send (self->session, buffer, count);
+  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) &&
+         self->write_error == NULL && !g_cancellable_is_cancelled (cancellable))
+    ret = gnutls_record_send (self->session, NULL, 0);
+
+  if (ret < 0)
+    propagate_gnutls_error (self, (int) ret, cancellable, G_TLS_ERROR_MISC,
+                            /* Translators: followed by ": " and GnuTLS's reason. */
+                            _("TLS send error"), error);
+  set_operation (self, FALSE, TRUE, NULL);
+
+  return ret < 0 ? -1 : ret;
 }
 
 static void
