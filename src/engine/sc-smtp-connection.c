@@ -670,8 +670,6 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
   const ScSmtpConfig *config = c->config;
   g_autoptr(ScSmtpReply) reply = NULL;
 
-  reset_extensions (c);
-
   if (!connect_to_server (c, error))
     return FALSE;
 
@@ -720,13 +718,8 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
 
   discard_buffer (c);
 
-  if (!start_tls (c, error))
-    return FALSE;
-
-  /* RFC 3207 §4.2: forget everything learnt before TLS and ask again. */
-  reset_extensions (c);
-
-  return ehlo (c, error);
+  /* RFC 3207 §4.2: forget everything learnt before TLS (ehlo () does) and ask again. */
+  return start_tls (c, error) && ehlo (c, error);
 }
 
 /* Sends a secret (an AUTH line or continuation) and reads the reply; the transcript gets

@@ -573,7 +573,6 @@ sc_smtp_session_send_sync (ScSmtpSession  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-
   g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
   g_return_val_if_fail (SC_IS_MESSAGE (message), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
