@@ -31,7 +31,6 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimePart, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMultipart, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeContentType, g_object_unref)
@@ -464,8 +463,8 @@ sc_message_new (const char         *from,
   self->subject = g_strdup (subject != NULL ? subject : "");
   self->body = g_strdup (body != NULL ? body : "");
 
-  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-    g_ptr_array_add (self->attachments, g_object_ref (g_ptr_array_index (attachments, i)));
+  if (attachments != NULL)
+    g_ptr_array_extend (self->attachments, attachments, (GCopyFunc) g_object_ref, NULL);
 
   return self;
 }
