@@ -184,10 +184,10 @@ prepared_message (Fixture    *fixture,
     }
 
   message = sc_message_new (FROM, recipients, subject, body, attachments);
-  g_assert_false (sc_message_is_prepared (message));
+  g_assert_cmpint (sc_message_get_size (message), ==, -1);
   sc_message_prepare (message, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (sc_message_is_prepared (message));
+  g_assert_cmpint (sc_message_get_size (message), >, 0);
 
   return message;
 }
@@ -345,14 +345,11 @@ test_full_message (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Date: "));
   g_assert_nonnull (strstr (text, "From: " FROM "\r\n"));
   g_assert_nonnull (strstr (text, "Subject: =?"));
-  g_assert_cmpstr (sc_message_get_message_id (message), !=, NULL);
-  g_assert_true (g_str_has_suffix (sc_message_get_message_id (message), "@example.com"));
 
   /* Parse it back */
   parsed = parse (plain);
   g_assert_cmpstr (g_mime_message_get_subject (parsed), ==, SUBJECT);
-  g_assert_cmpstr (g_mime_message_get_message_id (parsed), ==,
-                   sc_message_get_message_id (message));
+  g_assert_true (g_str_has_suffix (g_mime_message_get_message_id (parsed), "@example.com"));
   g_assert_nonnull (g_mime_message_get_date (parsed));
 
   list = g_mime_message_get_from (parsed);
@@ -519,7 +516,7 @@ test_header_injection (Fixture       *fixture,
       message = sc_message_new (cases[i].from, cases[i].to, cases[i].subject, "body", NULL);
       g_assert_false (sc_message_prepare (message, NULL, &error));
       g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_HEADER);
-      g_assert_false (sc_message_is_prepared (message));
+      g_assert_cmpint (sc_message_get_size (message), ==, -1);
     }
 }
 
@@ -661,7 +658,6 @@ test_from_settings (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (sc_message_get_from (message), ==, FROM);
   g_assert_true (g_strv_equal (sc_message_get_to (message), recipients));
-  g_assert_cmpstr (sc_message_get_subject (message), ==, "Из настроек");
   g_assert_cmpuint (sc_message_get_attachments (message)->len, ==, 3);
   g_assert_cmpint (sc_message_get_size (message), ==, -1);
 
@@ -677,6 +673,7 @@ test_from_settings (Fixture       *fixture,
 
     g_assert_cmpstr (text, ==, "Привет из файла!\r\n");
   }
+  g_assert_cmpstr (g_mime_message_get_subject (parsed), ==, "Из настроек");
   g_clear_object (&message);
 
   /* Not UTF-8: the error names the file and line. */

@@ -31,7 +31,6 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimePart, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMultipart, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeContentType, g_object_unref)
@@ -49,7 +48,6 @@ struct _ScMessage
   /* Set by prepare */
   GMimeMessage       *mime;
   GMimeFormatOptions *format;
-  char               *message_id;
   goffset             size;
 };
 
@@ -63,21 +61,10 @@ G_DEFINE_FINAL_TYPE (ScMessage, sc_message, G_TYPE_OBJECT)
 static char *
 normalize_newlines (const char *text)
 {
-  GString *out = g_string_sized_new (strlen (text) + 1);
+  GString *out = g_string_new (text);
 
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\r')
-        {
-          g_string_append_c (out, '\n');
-          if (p[1] == '\n')
-            p++;
-        }
-      else
-        {
-          g_string_append_c (out, *p);
-        }
-    }
+  g_string_replace (out, "\r\n", "\n", 0);
+  g_string_replace (out, "\r", "\n", 0);
 
   return g_string_free (out, FALSE);
 }
@@ -112,27 +99,15 @@ check_header_address (const char  *what,
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (address == NULL || *address == '\0')
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                   /* Translators: %s is "sender" or "recipient" (translated separately, with
-                    * the context "address role"). */
-                   _("The %s address is empty"), what);
-      return FALSE;
-    }
+  if (sc_address_validate (address, &local_error))
+    return TRUE;
 
-  if (!sc_address_validate (address, &local_error))
-    {
-      g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
-                   /* Translators: the first %s is "sender" or "recipient" (context "address
-                    * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
-                    * not an e-mail address (like name@example.com)". */
-                   _("The %s address %s"),
-                   what, local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
+               /* Translators: the first %s is "sender" or "recipient" (context "address
+                * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
+                * not an e-mail address (like name@example.com)". */
+               _("The %s address %s"), what, local_error->message);
+  return FALSE;
 }
 
 static GMimeObject *
@@ -404,7 +379,7 @@ write_message (ScMessage      *self,
     }
 
   if (out_written != NULL)
-    *out_written = sc_mime_output_stream_get_written (SC_MIME_OUTPUT_STREAM (sink));
+    *out_written = g_mime_stream_tell (sink);
 
   return TRUE;
 }
@@ -433,7 +408,6 @@ sc_message_finalize (GObject *object)
   g_clear_pointer (&self->to, g_strfreev);
   g_clear_pointer (&self->subject, g_free);
   g_clear_pointer (&self->body, g_free);
-  g_clear_pointer (&self->message_id, g_free);
   g_clear_pointer (&self->format, g_mime_format_options_free);
 
   G_OBJECT_CLASS (sc_message_parent_class)->finalize (object);
@@ -489,8 +463,8 @@ sc_message_new (const char         *from,
   self->subject = g_strdup (subject != NULL ? subject : "");
   self->body = g_strdup (body != NULL ? body : "");
 
-  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-    g_ptr_array_add (self->attachments, g_object_ref (g_ptr_array_index (attachments, i)));
+  if (attachments != NULL)
+    g_ptr_array_extend (self->attachments, attachments, (GCopyFunc) g_object_ref, NULL);
 
   return self;
 }
@@ -553,8 +527,8 @@ sc_message_new_from_settings (ScSettings    *settings,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Validates the headers, opens every attachment, builds the MIME tree and measures it.
- * Blocking: call it on a worker thread.
+ * Validates the headers, opens every attachment, builds the MIME tree and measures it; does
+ * nothing once it succeeded. Blocking: call it on a worker thread.
  *
  * Returns: %TRUE on success
  */
@@ -576,7 +550,7 @@ sc_message_prepare (ScMessage     *self,
   if (self->mime != NULL)
     return TRUE;
 
-  /* Translators: inserted as %s into "The %s address is empty" and "The %s address %s". */
+  /* Translators: inserted as %s into "The %s address %s". */
   if (!check_header_address (C_("address role", "sender"), self->from, error))
     return FALSE;
 
@@ -589,7 +563,7 @@ sc_message_prepare (ScMessage     *self,
 
   for (guint i = 0; self->to[i] != NULL; i++)
     {
-      /* Translators: inserted as %s into "The %s address is empty" and "The %s address %s". */
+      /* Translators: inserted as %s into "The %s address %s". */
       if (!check_header_address (C_("address role", "recipient"), self->to[i], error))
         return FALSE;
     }
@@ -684,8 +658,6 @@ sc_message_prepare (ScMessage     *self,
     }
 
   self->size = size;
-  g_free (self->message_id);
-  self->message_id = g_steal_pointer (&message_id);
 
   return TRUE;
 }
@@ -744,34 +716,6 @@ sc_message_get_to (ScMessage *self)
 }
 
 /**
- * sc_message_get_subject:
- * @self: an #ScMessage
- *
- * Returns: the subject
- */
-const char *
-sc_message_get_subject (ScMessage *self)
-{
-  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
-
-  return self->subject;
-}
-
-/**
- * sc_message_get_message_id:
- * @self: an #ScMessage
- *
- * Returns: (nullable): the Message-ID without angle brackets, or %NULL before prepare
- */
-const char *
-sc_message_get_message_id (ScMessage *self)
-{
-  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
-
-  return self->message_id;
-}
-
-/**
  * sc_message_get_attachments:
  * @self: an #ScMessage
  *
@@ -797,20 +741,6 @@ sc_message_get_size (ScMessage *self)
   g_return_val_if_fail (SC_IS_MESSAGE (self), -1);
 
   return self->size;
-}
-
-/**
- * sc_message_is_prepared:
- * @self: an #ScMessage
- *
- * Returns: whether sc_message_prepare() succeeded
- */
-gboolean
-sc_message_is_prepared (ScMessage *self)
-{
-  g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
-
-  return self->mime != NULL;
 }
 
 static int

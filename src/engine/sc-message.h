@@ -16,18 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ScMessage, sc_message, SC, MESSAGE, GObject)
 
 /*
- * An ScMessage is made in two steps so that a GUI can make one on its main thread and hand it
- * to a worker:
- *
- *   sc_message_new ()      copies strings and GFiles, does no I/O, never fails;
- *   sc_message_prepare ()  validates addresses and headers, opens every attachment, builds the
- *                          GMime tree (with a fixed Date, Message-ID and boundaries) and measures
- *                          the exact size of the SMTP DATA form. Blocking: call it on a worker.
- *
- * After prepare, sc_message_write_data () streams the message as the SMTP DATA payload: CRLF line
- * ends, dot-stuffed, ending with CRLF but WITHOUT the final ".\r\n". Attachments are read from
- * disk and base64-encoded as they are written; memory does not grow with their size.
- * sc_message_write_data () can be called more than once and writes the same bytes each time.
+ * Made in two steps, so that a GUI can make one on its main thread and hand it to a worker:
+ * sc_message_new () does no I/O, sc_message_prepare () does the blocking part. After that,
+ * sc_message_write_data () writes the same bytes each time, reading and encoding the attachments
+ * as it goes: memory does not grow with their size.
  */
 
 ScMessage   *sc_message_new                 (const char          *from,
@@ -50,11 +42,8 @@ gboolean     sc_message_write_data          (ScMessage           *self,
 const char  *sc_message_get_from            (ScMessage           *self);
 const char * const *
              sc_message_get_to              (ScMessage           *self);
-const char  *sc_message_get_subject         (ScMessage           *self);
-const char  *sc_message_get_message_id      (ScMessage           *self);
 GPtrArray   *sc_message_get_attachments     (ScMessage           *self);
 goffset      sc_message_get_size            (ScMessage           *self);
-gboolean     sc_message_is_prepared         (ScMessage           *self);
 
 GPtrArray   *sc_attachment_folder_list      (GFile               *folder,
                                              GCancellable        *cancellable,

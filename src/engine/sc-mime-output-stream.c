@@ -26,7 +26,6 @@ struct _ScMimeOutputStream
   GError        *error;         /* the first error, as the output stream gave it */
   char          *buffer;
   gsize          buffer_len;
-  goffset        written;
 };
 
 G_DEFINE_FINAL_TYPE (ScMimeOutputStream, sc_mime_output_stream, GMIME_TYPE_STREAM)
@@ -83,7 +82,6 @@ sc_mime_output_stream_write (GMimeStream *stream,
         return -1;
     }
 
-  self->written += len;
   stream->position += len;
 
   return (ssize_t) len;
@@ -96,64 +94,7 @@ sc_mime_output_stream_flush (GMimeStream *stream)
 
   /* Hand everything to the output stream, but leave flushing it to the caller, so that the
    * SMTP code can add ".\r\n" to the same TLS record. */
-  if (!sc_mime_output_stream_drain (self))
-    return -1;
-
-  return 0;
-}
-
-static ssize_t
-sc_mime_output_stream_read (GMimeStream *stream,
-                            char        *buf,
-                            size_t       len)
-{
-  return -1;
-}
-
-static int
-sc_mime_output_stream_close (GMimeStream *stream)
-{
-  return sc_mime_output_stream_flush (stream);
-}
-
-static gboolean
-sc_mime_output_stream_eos (GMimeStream *stream)
-{
-  return TRUE;
-}
-
-static int
-sc_mime_output_stream_reset (GMimeStream *stream)
-{
-  return 0;
-}
-
-static gint64
-sc_mime_output_stream_seek (GMimeStream     *stream,
-                            gint64           offset,
-                            GMimeSeekWhence  whence)
-{
-  return -1;
-}
-
-static gint64
-sc_mime_output_stream_tell (GMimeStream *stream)
-{
-  return stream->position;
-}
-
-static gint64
-sc_mime_output_stream_length (GMimeStream *stream)
-{
-  return ((ScMimeOutputStream *) stream)->written;
-}
-
-static GMimeStream *
-sc_mime_output_stream_substream (GMimeStream *stream,
-                                 gint64       start,
-                                 gint64       end)
-{
-  return NULL;
+  return sc_mime_output_stream_drain (self) ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -181,16 +122,9 @@ sc_mime_output_stream_class_init (ScMimeOutputStreamClass *klass)
 
   object_class->finalize = sc_mime_output_stream_finalize;
 
-  stream_class->read = sc_mime_output_stream_read;
+  /* GMimeStream's defaults do for the rest: no reading or seeking, tell () is the count. */
   stream_class->write = sc_mime_output_stream_write;
   stream_class->flush = sc_mime_output_stream_flush;
-  stream_class->close = sc_mime_output_stream_close;
-  stream_class->eos = sc_mime_output_stream_eos;
-  stream_class->reset = sc_mime_output_stream_reset;
-  stream_class->seek = sc_mime_output_stream_seek;
-  stream_class->tell = sc_mime_output_stream_tell;
-  stream_class->length = sc_mime_output_stream_length;
-  stream_class->substream = sc_mime_output_stream_substream;
 }
 
 static void
@@ -226,20 +160,6 @@ sc_mime_output_stream_new (GOutputStream *output,
     self->buffer = g_malloc (BUFFER_SIZE);
 
   return GMIME_STREAM (self);
-}
-
-/**
- * sc_mime_output_stream_get_written:
- * @self: a #ScMimeOutputStream
- *
- * Returns: how many bytes were written to @self (buffered or not)
- */
-goffset
-sc_mime_output_stream_get_written (ScMimeOutputStream *self)
-{
-  g_return_val_if_fail (SC_IS_MIME_OUTPUT_STREAM (self), 0);
-
-  return self->written;
 }
 
 /**

@@ -21,13 +21,13 @@ G_DECLARE_FINAL_TYPE (ScMimeOutputStream, sc_mime_output_stream, SC, MIME_OUTPUT
 /*
  * Write-only. Output reaches @output in blocks of 64 KiB, so that a TLS stream below does not
  * make a record per line; flushing hands the buffer to @output without flushing @output itself.
- * With @output NULL the stream only counts. The first error of @output (or a cancellation of
- * @cancellable) makes every later write fail; get it with sc_mime_output_stream_steal_error ().
+ * With @output NULL the stream only counts; g_mime_stream_tell () gives the count. The first
+ * error of @output (or a cancellation of @cancellable) makes every later write fail; get it with
+ * sc_mime_output_stream_steal_error ().
  */
 
 GMimeStream *sc_mime_output_stream_new         (GOutputStream       *output,
                                                 GCancellable        *cancellable);
-goffset      sc_mime_output_stream_get_written (ScMimeOutputStream  *self);
 GError      *sc_mime_output_stream_steal_error (ScMimeOutputStream  *self);
 
 G_END_DECLS

@@ -77,13 +77,7 @@ sc_refused_recipient_free (ScRefusedRecipient *recipient)
   g_free (recipient);
 }
 
-/**
- * _sc_send_result_new:
- * @reply: the server's reply to the end of the message, on one line
- * @refused: (transfer container) (element-type ScRefusedRecipient): the refused recipients
- *
- * Returns: (transfer full): a new #ScSendResult, the queue id parsed from @reply
- */
+/* @reply is the final reply, on one line; takes @refused (ScRefusedRecipient). */
 ScSendResult *
 _sc_send_result_new (const char *reply,
                      GPtrArray  *refused)

@@ -216,19 +216,6 @@ _sc_smtp_connection_set_write_error (ScSmtpConnection  *c,
 /* Reading replies                                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Forgets whatever was read but not used yet: after STARTTLS, plaintext bytes the server (or
- * someone in the middle) sent after "220" must not be taken as TLS-protected replies. */
-static void
-discard_buffer (ScSmtpConnection *c)
-{
-  if (c->buffer_len > c->buffer_pos)
-    g_debug ("Discarding %" G_GSIZE_FORMAT " bytes received before the TLS handshake",
-             c->buffer_len - c->buffer_pos);
-
-  c->buffer_pos = 0;
-  c->buffer_len = 0;
-}
-
 static char *
 read_line (ScSmtpConnection  *c,
            const char        *command,
@@ -670,8 +657,6 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
   const ScSmtpConfig *config = c->config;
   g_autoptr(ScSmtpReply) reply = NULL;
 
-  reset_extensions (c);
-
   if (!connect_to_server (c, error))
     return FALSE;
 
@@ -718,15 +703,15 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
                                         _("%s refused STARTTLS: %s"), config->host,
                                         reply->text);
 
-  discard_buffer (c);
+  /* Plaintext the server (or someone in the middle) sent after "220" must not be taken as
+   * TLS-protected replies. */
+  if (c->buffer_len > c->buffer_pos)
+    g_debug ("Discarding %" G_GSIZE_FORMAT " bytes received before the TLS handshake",
+             c->buffer_len - c->buffer_pos);
+  c->buffer_pos = c->buffer_len = 0;
 
-  if (!start_tls (c, error))
-    return FALSE;
-
-  /* RFC 3207 §4.2: forget everything learnt before TLS and ask again. */
-  reset_extensions (c);
-
-  return ehlo (c, error);
+  /* RFC 3207 §4.2: forget everything learnt before TLS (ehlo () does) and ask again. */
+  return start_tls (c, error) && ehlo (c, error);
 }
 
 /* Sends a secret (an AUTH line or continuation) and reads the reply; the transcript gets

@@ -21,7 +21,6 @@ struct _ScSmtpDataStream
   goffset           bytes_sent;
   goffset           bytes_total;
   gint64            last_report;
-  gboolean          failed;   /* the connection failed, not the message source */
 };
 
 G_DEFINE_FINAL_TYPE (ScSmtpDataStream, sc_smtp_data_stream, G_TYPE_OUTPUT_STREAM)
@@ -39,10 +38,7 @@ sc_smtp_data_stream_write_fn (GOutputStream  *stream,
 
   written = g_output_stream_write (self->connection->output, buffer, count, cancellable, error);
   if (written < 0)
-    {
-      self->failed = TRUE;
-      return -1;
-    }
+    return -1;
 
   self->bytes_sent += written;
 
@@ -79,11 +75,4 @@ _sc_smtp_data_stream_new (ScSmtpConnection *connection,
   self->bytes_total = bytes_total;
 
   return self;
-}
-
-/* Whether a write failed on the connection (rather than in the message source). */
-gboolean
-_sc_smtp_data_stream_failed (ScSmtpDataStream *self)
-{
-  return self->failed;
 }

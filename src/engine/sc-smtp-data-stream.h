@@ -15,8 +15,7 @@ G_BEGIN_DECLS
 #define SC_TYPE_SMTP_DATA_STREAM (sc_smtp_data_stream_get_type ())
 G_DECLARE_FINAL_TYPE (ScSmtpDataStream, sc_smtp_data_stream, SC, SMTP_DATA_STREAM, GOutputStream)
 
-ScSmtpDataStream *_sc_smtp_data_stream_new    (ScSmtpConnection  *connection,
-                                               goffset            bytes_total);
-gboolean          _sc_smtp_data_stream_failed (ScSmtpDataStream  *self);
+ScSmtpDataStream *_sc_smtp_data_stream_new (ScSmtpConnection  *connection,
+                                            goffset            bytes_total);
 
 G_END_DECLS

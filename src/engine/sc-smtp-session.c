@@ -12,7 +12,6 @@
 
 #include <glib/gi18n.h>
 
-#include "sc-address.h"
 #include "sc-error.h"
 #include "sc-smtp-connection-private.h"
 #include "sc-smtp-data-stream.h"
@@ -49,30 +48,6 @@ typedef struct
   gint64         bytes_sent;
   gint64         bytes_total;
 } ScEmission;
-
-/* ------------------------------------------------------------------------------------------ */
-/* Small helpers                                                                              */
-/* ------------------------------------------------------------------------------------------ */
-
-/* MAIL FROM and RCPT TO take a plain address. sc_address_validate () is the rule, and it refuses
- * whatever could inject a command (line breaks, spaces, angle brackets, control characters). */
-static gboolean
-check_envelope_address (const char  *role,
-                        const char  *address,
-                        GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (sc_address_validate (address, &local_error))
-    return TRUE;
-
-  g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-               /* Translators: the first %s is "sender" or "recipient" (context "address
-                * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
-                * not an e-mail address (like name@example.com)". */
-               _("The %s address %s"), role, local_error->message);
-  return FALSE;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Signals, on the caller's main context                                                      */
@@ -316,8 +291,8 @@ send_data (ScSmtpConnection  *c,
       /* Nothing must linger in the buffer: the connection is dead or will be dropped. */
       g_socket_close (c->socket, NULL);
 
-      if (_sc_smtp_data_stream_failed (counter) ||
-          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* The connection failed, not the message source (an attachment) */
+      if (local_error->domain != SC_MESSAGE_ERROR)
         _sc_smtp_connection_set_write_error (c, g_steal_pointer (&local_error),
                                              /* Translators: inserted into "Timed out
                                               * sending %s: …" and "… was lost while
@@ -378,26 +353,12 @@ send_message (ScSmtpConnection  *c,
   const char * const *to;
   goffset size;
 
-  if (!sc_message_is_prepared (message) &&
-      !sc_message_prepare (message, c->cancellable, error))
+  if (!sc_message_prepare (message, c->cancellable, error))
     return FALSE;
 
+  /* Preparing validated them: plain addresses, nothing that could inject a command. */
   from = sc_message_get_from (message);
-  if (!check_envelope_address (C_("address role", "sender"), from, error))
-    return FALSE;
-
   to = sc_message_get_to (message);
-  for (guint i = 0; to != NULL && to[i] != NULL; i++)
-    {
-      if (!check_envelope_address (C_("address role", "recipient"), to[i], error))
-        return FALSE;
-    }
-  if (to == NULL || to[0] == NULL)
-    {
-      g_set_error_literal (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
-                           _("The message has no recipients"));
-      return FALSE;
-    }
 
   if (config->security == SC_SECURITY_NONE && !sc_host_is_loopback (config->host))
     {
@@ -612,7 +573,6 @@ sc_smtp_session_send_sync (ScSmtpSession  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-
   g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
   g_return_val_if_fail (SC_IS_MESSAGE (message), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);

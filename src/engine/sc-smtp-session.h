@@ -17,11 +17,7 @@ G_BEGIN_DECLS
 #define SC_TYPE_SMTP_SESSION (sc_smtp_session_get_type ())
 G_DECLARE_FINAL_TYPE (ScSmtpSession, sc_smtp_session, SC, SMTP_SESSION, GObject)
 
-/*
- * Signals (see sc-smtp-session.c): "progress" (gint64 bytes_sent, gint64 bytes_total) and
- * "transcript" (gboolean outgoing, const char *line), emitted on the calling thread for
- * send_sync and on the caller's thread-default main context for send_async.
- */
+/* Signals: "progress" and "transcript", see sc-smtp-session.c. */
 
 ScSmtpSession *sc_smtp_session_new                  (ScSettings            *settings);
 

@@ -73,17 +73,6 @@ G_DEFINE_FINAL_TYPE (ScTlsOutputStream, sc_tls_output_stream, G_TYPE_OUTPUT_STRE
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-static GSocket *
-get_base_socket (ScTlsStream *self)
-{
-  g_assert (SC_IS_TLS_STREAM (self));
-
-  if (G_IS_SOCKET_CONNECTION (self->base_stream))
-    return g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->base_stream));
-
-  return NULL;
-}
-
 /* While GnuTLS reads (@reading) and/or writes (@writing), the transport functions use
  * @cancellable; NULL ends the operation. Either way the last transport error is forgotten. */
 static void
@@ -297,17 +286,16 @@ sc_tls_stream_pull_timeout_func (gnutls_transport_ptr_t transport,
                                  unsigned int           ms)
 {
   ScTlsStream *self = transport;
-  GSocket *socket = get_base_socket (self);
+  GSocket *socket = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 timeout_us;
 
-  if (g_cancellable_is_cancelled (self->read_cancellable))
-    return 1;  /* the pull that follows reports the cancellation */
+  if (G_IS_SOCKET_CONNECTION (self->base_stream))
+    socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->base_stream));
 
-  if (socket == NULL)
-    return 1;
-
-  if (g_socket_condition_check (socket, G_IO_IN) != 0)
+  /* After a cancellation, the pull that follows reports it. */
+  if (g_cancellable_is_cancelled (self->read_cancellable) || socket == NULL ||
+      g_socket_condition_check (socket, G_IO_IN) != 0)
     return 1;
 
   if (ms == 0)
@@ -330,42 +318,48 @@ sc_tls_stream_pull_timeout_func (gnutls_transport_ptr_t transport,
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Record layer                                                                               */
+/* ScTlsInputStream / ScTlsOutputStream                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Whether a read or a write may start. */
-static gboolean
-check_ready (ScTlsStream   *self,
-             GCancellable  *cancellable,
-             GError       **error)
+/* The streams hold their ScTlsStream weakly: it owns them. Returns it when a read or a write
+ * may start. */
+static ScTlsStream *
+get_ready_tls (GWeakRef      *ref,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  if (!self->handshake_done)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           _("The TLS handshake has not been done"));
-      return FALSE;
-    }
+  g_autoptr(ScTlsStream) tls = g_weak_ref_get (ref);
 
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  if (tls == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The TLS connection is gone"));
+  else if (!tls->handshake_done)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                         _("The TLS handshake has not been done"));
+  else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    return g_steal_pointer (&tls);
+
+  return NULL;
 }
 
 static gssize
-sc_tls_stream_read (ScTlsStream   *self,
-                    void          *buffer,
-                    gsize          count,
-                    GCancellable  *cancellable,
-                    GError       **error)
+sc_tls_input_stream_read_fn (GInputStream  *stream,
+                             void          *buffer,
+                             gsize          count,
+                             GCancellable  *cancellable,
+                             GError       **error)
 {
+  g_autoptr(ScTlsStream) self = get_ready_tls (&SC_TLS_INPUT_STREAM (stream)->tls, cancellable,
+                                               error);
   ssize_t ret;
 
-  if (!check_ready (self, cancellable, error))
+  if (self == NULL)
     return -1;
 
   set_operation (self, TRUE, FALSE, cancellable);
+  /* GNUTLS_E_AGAIN and GNUTLS_E_INTERRUPTED are not fatal either. */
   do
     ret = gnutls_record_recv (self->session, buffer, count);
-  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
-          (ret < 0 && !gnutls_error_is_fatal ((int) ret))) &&
+  while (ret < 0 && !gnutls_error_is_fatal ((int) ret) &&
          self->read_error == NULL && !g_cancellable_is_cancelled (cancellable));
 
   /* The peer closed the TCP connection without close_notify: report it as the end of the
@@ -379,68 +373,6 @@ sc_tls_stream_read (ScTlsStream   *self,
   set_operation (self, TRUE, FALSE, NULL);
 
   return ret < 0 ? -1 : ret;
-}
-
-static gssize
-sc_tls_stream_write (ScTlsStream   *self,
-                     const void    *buffer,
-                     gsize          count,
-                     GCancellable  *cancellable,
-                     GError       **error)
-{
-  ssize_t ret;
-
-  if (!check_ready (self, cancellable, error))
-    return -1;
-
-  set_operation (self, FALSE, TRUE, cancellable);
-
-  /* GnuTLS cuts a large buffer into records of the maximum size and may send less than @count;
-   * g_output_stream_write_all () comes back for the rest. */
-  ret = gnutls_record_send (self->session, buffer, count);
-  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) &&
-         self->write_error == NULL && !g_cancellable_is_cancelled (cancellable))
-    ret = gnutls_record_send (self->session, NULL, 0);
-
-  if (ret < 0)
-    propagate_gnutls_error (self, (int) ret, cancellable, G_TLS_ERROR_MISC,
-                            /* Translators: followed by ": " and GnuTLS's reason. */
-                            _("TLS send error"), error);
-  set_operation (self, FALSE, TRUE, NULL);
-
-  return ret < 0 ? -1 : ret;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* ScTlsInputStream / ScTlsOutputStream                                                       */
-/* ------------------------------------------------------------------------------------------ */
-
-/* The streams hold their ScTlsStream weakly: it owns them. */
-static ScTlsStream *
-get_tls (GWeakRef  *ref,
-         GError   **error)
-{
-  ScTlsStream *tls = g_weak_ref_get (ref);
-
-  if (tls == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The TLS connection is gone"));
-
-  return tls;
-}
-
-static gssize
-sc_tls_input_stream_read_fn (GInputStream  *stream,
-                             void          *buffer,
-                             gsize          count,
-                             GCancellable  *cancellable,
-                             GError       **error)
-{
-  g_autoptr(ScTlsStream) tls = get_tls (&SC_TLS_INPUT_STREAM (stream)->tls, error);
-
-  if (tls == NULL)
-    return -1;
-
-  return sc_tls_stream_read (tls, buffer, count, cancellable, error);
 }
 
 static void
@@ -476,12 +408,29 @@ sc_tls_output_stream_write_fn (GOutputStream  *stream,
                                GCancellable   *cancellable,
                                GError        **error)
 {
-  g_autoptr(ScTlsStream) tls = get_tls (&SC_TLS_OUTPUT_STREAM (stream)->tls, error);
+  g_autoptr(ScTlsStream) self = get_ready_tls (&SC_TLS_OUTPUT_STREAM (stream)->tls, cancellable,
+                                               error);
+  ssize_t ret;
 
-  if (tls == NULL)
+  if (self == NULL)
     return -1;
 
-  return sc_tls_stream_write (tls, buffer, count, cancellable, error);
+  set_operation (self, FALSE, TRUE, cancellable);
+
+  /* GnuTLS cuts a large buffer into records of the maximum size and may send less than @count;
+   * g_output_stream_write_all () comes back for the rest. */
+  ret = gnutls_record_send (self->session, buffer, count);
+  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) &&
+         self->write_error == NULL && !g_cancellable_is_cancelled (cancellable))
+    ret = gnutls_record_send (self->session, NULL, 0);
+
+  if (ret < 0)
+    propagate_gnutls_error (self, (int) ret, cancellable, G_TLS_ERROR_MISC,
+                            /* Translators: followed by ": " and GnuTLS's reason. */
+                            _("TLS send error"), error);
+  set_operation (self, FALSE, TRUE, NULL);
+
+  return ret < 0 ? -1 : ret;
 }
 
 static void
@@ -768,8 +717,7 @@ sc_tls_stream_handshake (ScTlsStream   *self,
   set_operation (self, TRUE, TRUE, cancellable);
   do
     ret = gnutls_handshake (self->session);
-  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
-          (ret < 0 && !gnutls_error_is_fatal (ret))) &&
+  while (ret < 0 && !gnutls_error_is_fatal (ret) &&
          self->read_error == NULL && self->write_error == NULL &&
          !g_cancellable_is_cancelled (cancellable));
 
