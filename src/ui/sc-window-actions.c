@@ -227,36 +227,3 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }
-
-static void
-add_capture_shortcut (GtkShortcutController *controller,
-                      guint                  keyval,
-                      GdkModifierType        modifiers,
-                      const char            *action_name)
-{
-  GtkShortcutTrigger *trigger = gtk_keyval_trigger_new (keyval, modifiers);
-
-  gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (trigger,
-                                                          gtk_named_action_new (action_name)));
-}
-
-void
-_sc_window_init_actions (ScWindow *self)
-{
-  GtkEventController *controller;
-
-  /* The text view would take Ctrl+Return and Ctrl+S for itself: catch them first. */
-  controller = gtk_shortcut_controller_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
-                                     GTK_SHORTCUT_SCOPE_LOCAL);
-  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_Return, GDK_CONTROL_MASK,
-                        "win.send");
-  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                        "win.send");
-  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_s, GDK_CONTROL_MASK,
-                        "win.save");
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-}
-

@@ -95,6 +95,5 @@ void       _sc_window_remove_attachment      (ScWindow       *self,
 
 /* sc-window-actions.c */
 void       _sc_window_class_add_actions      (GtkWidgetClass *widget_class);
-void       _sc_window_init_actions           (ScWindow       *self);
 
 G_END_DECLS

@@ -17,8 +17,6 @@
 
 #include <glib/gi18n.h>
 
-#include "sc-save-changes-dialog.h"
-#include "sc-stop-sending-dialog.h"
 #include "sc-ui-resources.h"
 #include "sc-ui-util.h"
 #include "sc-window-private.h"
@@ -57,6 +55,23 @@ update_title (ScWindow *self)
   if (self->settings != NULL)
     dir = g_file_get_parse_name (sc_settings_get_directory (self->settings));
   adw_window_title_set_subtitle (self->window_title, dir != NULL ? dir : "");
+}
+
+/* Shows the question of the .ui file @name (a modal AdwMessageDialog with the id "dialog"). */
+static GtkWidget *
+present_question (ScWindow   *self,
+                  const char *name,
+                  GCallback   response_cb)
+{
+  g_autofree char *path = g_strconcat ("/io/github/smtpclient/SmtpClient/", name, NULL);
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (path);
+  GtkWidget *dialog = GTK_WIDGET (gtk_builder_get_object (builder, "dialog"));
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "response", response_cb, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return dialog;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -136,7 +151,6 @@ static gboolean
 sc_window_close_request (GtkWindow *window)
 {
   ScWindow *self = SC_WINDOW (window);
-  GtkWidget *dialog;
 
   /* Ask about the send first; once it has stopped, about unsaved changes. */
   if (self->sending && !self->force_close)
@@ -144,24 +158,21 @@ sc_window_close_request (GtkWindow *window)
       if (self->close_after_send)
         return TRUE;
 
-      if (self->stop_dialog == NULL)
+      if (self->stop_dialog != NULL)
+        gtk_window_present (GTK_WINDOW (self->stop_dialog));
+      else
         {
-          self->stop_dialog = sc_stop_sending_dialog_new (window);
+          self->stop_dialog = present_question (self, "sc-stop-sending-dialog.ui",
+                                                G_CALLBACK (stop_sending_response_cb));
           g_object_add_weak_pointer (G_OBJECT (self->stop_dialog),
                                      (gpointer *) &self->stop_dialog);
-          g_signal_connect_object (self->stop_dialog, "response",
-                                   G_CALLBACK (stop_sending_response_cb), self, 0);
         }
-      gtk_window_present (GTK_WINDOW (self->stop_dialog));
       return TRUE;
     }
 
   if (self->modified && !self->force_close)
     {
-      dialog = sc_save_changes_dialog_new (window);
-      g_signal_connect_object (dialog, "response", G_CALLBACK (save_changes_response_cb),
-                               self, 0);
-      gtk_window_present (GTK_WINDOW (dialog));
+      present_question (self, "sc-save-changes-dialog.ui", G_CALLBACK (save_changes_response_cb));
       return TRUE;
     }
 
@@ -387,7 +398,6 @@ sc_window_init (ScWindow *self)
   self->cancellable = g_cancellable_new ();
   self->recipient_rows = g_ptr_array_new ();
 
-  _sc_window_init_actions (self);
   _sc_window_init_attachments (self);
 
   _sc_entry_row_label_accessible (GTK_WIDGET (self->subject_row));
