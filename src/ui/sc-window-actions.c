@@ -29,7 +29,6 @@ static void
 set_sending (ScWindow *self,
              gboolean  sending)
 {
-  self->sending = !!sending;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), sending);
   if (sending)
     {
@@ -49,7 +48,7 @@ send_progress_cb (ScWindow      *self,
   g_autofree char *total = NULL;
   g_autofree char *text = NULL;
 
-  if (g_cancellable_is_cancelled (self->cancellable) || !self->sending)
+  if (g_cancellable_is_cancelled (self->cancellable) || self->send_cancellable == NULL)
     return;
 
   sent = g_format_size (bytes_sent);
@@ -135,7 +134,7 @@ send_action (GtkWidget  *widget,
   g_autofree char *body = NULL;
   const char * const *recipients;
 
-  if (self->sending || self->saving)
+  if (self->send_cancellable != NULL || self->saving)
     return;
 
   if (!_sc_window_validate (self, &error))
@@ -169,7 +168,6 @@ send_action (GtkWidget  *widget,
   g_signal_connect_object (session, "progress", G_CALLBACK (send_progress_cb), self,
                            G_CONNECT_SWAPPED);
 
-  g_clear_object (&self->send_cancellable);
   self->send_cancellable = g_cancellable_new ();
   set_sending (self, TRUE);
   _sc_window_set_status (self, _("Sending…"), FALSE);

@@ -182,7 +182,6 @@ static const struct
 static void
 finish_loading (ScWindow *self)
 {
-  self->loading = FALSE;
   gtk_text_view_set_editable (self->body_view, TRUE);
   _sc_window_update_state (self);
 }
@@ -468,7 +467,6 @@ _sc_window_bind_settings (ScWindow *self)
 
   /* The store fills the model on this thread, once it has read the files on a worker. What
    * the user typed in the body before the file arrives would be replaced by it: wait. */
-  self->loading = TRUE;
   gtk_text_view_set_editable (self->body_view, FALSE);
   self->pending++;
   _sc_window_update_state (self);
@@ -550,7 +548,7 @@ _sc_window_save (ScWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->saving || self->sending)
+  if (self->saving || self->send_cancellable != NULL)
     return;
 
   if (!_sc_window_validate (self, &error))
@@ -560,8 +558,9 @@ _sc_window_save (ScWindow *self)
       return;
     }
 
-  /* Saving a model that is still being filled would write half of it. */
-  if (self->loading)
+  /* Saving a model that is still being filled (the body is read-only until it is) would write
+   * half of it. */
+  if (!gtk_text_view_get_editable (self->body_view))
     {
       error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
                                    _("Not saved: the settings and the message are still being "

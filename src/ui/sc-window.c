@@ -126,7 +126,7 @@ stop_sending_response_cb (AdwMessageDialog *dialog,
     return;
 
   /* The send ended while the dialog was open: just close. */
-  if (!self->sending)
+  if (self->send_cancellable == NULL)
     {
       _sc_window_close_later (self, FALSE);
       return;
@@ -153,7 +153,7 @@ sc_window_close_request (GtkWindow *window)
   ScWindow *self = SC_WINDOW (window);
 
   /* Ask about the send first; once it has stopped, about unsaved changes. */
-  if (self->sending && !self->force_close)
+  if (self->send_cancellable != NULL && !self->force_close)
     {
       if (self->close_after_send)
         return TRUE;
@@ -177,8 +177,7 @@ sc_window_close_request (GtkWindow *window)
     }
 
   g_cancellable_cancel (self->cancellable);
-  if (self->send_cancellable != NULL)
-    g_cancellable_cancel (self->send_cancellable);
+  g_cancellable_cancel (self->send_cancellable);
 
   return GTK_WINDOW_CLASS (sc_window_parent_class)->close_request (window);
 }
@@ -240,8 +239,7 @@ sc_window_dispose (GObject *object)
   ScWindow *self = SC_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->send_cancellable != NULL)
-    g_cancellable_cancel (self->send_cancellable);
+  g_cancellable_cancel (self->send_cancellable);
 
   if (self->stop_dialog != NULL)
     {
@@ -450,15 +448,17 @@ _sc_window_set_status (ScWindow   *self,
 void
 _sc_window_update_state (ScWindow *self)
 {
-  gboolean busy = self->sending || self->saving || self->pending > 0;
+  gboolean sending = self->send_cancellable != NULL;
+  gboolean busy = sending || self->saving || self->pending > 0;
+  gboolean modified;
 
   if (self->settings == NULL)
     return;
-  gboolean modified = sc_settings_get_modified (self->settings) || self->body_modified;
+  modified = sc_settings_get_modified (self->settings) || self->body_modified;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send", !self->sending && !self->saving);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", !self->sending && !self->saving);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", self->sending);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send", !sending && !self->saving);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", !sending && !self->saving);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", sending);
 
   if (self->busy != busy)
     {
