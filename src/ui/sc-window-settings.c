@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each field is bound to a property of the ScSettings model (g_object_bind_property, with
- * transforms for the port and the security), the recipient rows map to its "recipients" list,
- * and the body is the message file. Nothing is copied by hand.
+ * transforms for the text and the port), the recipient rows map to its "recipients" list, and
+ * the body is the message file. Nothing is copied by hand.
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -125,36 +125,9 @@ text_to_port (GBinding     *binding,
   return TRUE;
 }
 
-/* The security combo lists TLS, STARTTLS and None, in the order of ScSecurity. */
-static gboolean
-security_to_position (GBinding     *binding,
-                      const GValue *from,
-                      GValue       *to,
-                      gpointer      user_data)
-{
-  G_STATIC_ASSERT (SC_SECURITY_TLS == 0 && SC_SECURITY_STARTTLS == 1 && SC_SECURITY_NONE == 2);
-
-  g_value_set_uint (to, (guint) g_value_get_enum (from));
-  return TRUE;
-}
-
-static gboolean
-position_to_security (GBinding     *binding,
-                      const GValue *from,
-                      GValue       *to,
-                      gpointer      user_data)
-{
-  guint position = g_value_get_uint (from);
-
-  if (position > SC_SECURITY_NONE)
-    return FALSE;
-
-  g_value_set_enum (to, (ScSecurity) position);
-  return TRUE;
-}
-
 /* The fields, in the order of the window, each bound to the property of the model named by
- * its key, which sc_settings_validate_key () checks on Save and Send. */
+ * its key, which sc_settings_validate_key () checks on Save and Send. The security combo lists
+ * TLS, STARTTLS and None: its position is the ScSecurity value. */
 static const struct
 {
   gsize                  offset;
@@ -166,11 +139,12 @@ static const struct
   { G_STRUCT_OFFSET (ScWindow, subject_row), "subject", "text", string_to_text, NULL },
   { G_STRUCT_OFFSET (ScWindow, host_row), "smtp-host", "text", string_to_text, text_to_stripped },
   { G_STRUCT_OFFSET (ScWindow, port_row), "smtp-port", "text", port_to_text, text_to_port },
-  { G_STRUCT_OFFSET (ScWindow, security_row), "security", "selected",
-    security_to_position, position_to_security },
+  { G_STRUCT_OFFSET (ScWindow, security_row), "security", "selected", NULL, NULL },
   { G_STRUCT_OFFSET (ScWindow, login_row), "login", "text", string_to_text, text_to_stripped },
   { G_STRUCT_OFFSET (ScWindow, password_row), "password", "text", string_to_text, NULL },
 };
+
+G_STATIC_ASSERT (SC_SECURITY_TLS == 0 && SC_SECURITY_STARTTLS == 1 && SC_SECURITY_NONE == 2);
 
 #define FIELD(self, i) (*(GtkWidget **) G_STRUCT_MEMBER_P ((self), fields[i].offset))
 

@@ -389,10 +389,10 @@ label_reveal_button (GtkWidget *widget)
 static void
 sc_window_init (ScWindow *self)
 {
+  self->status_text = g_strdup ("");
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css (GTK_WIDGET (self));
 
-  self->status_text = g_strdup ("");
   self->cancellable = g_cancellable_new ();
   self->recipient_rows = g_ptr_array_new ();
 
@@ -409,9 +409,6 @@ sc_window_init (ScWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Security"),
                                   -1);
   label_reveal_button (GTK_WIDGET (self->password_row));
-
-  g_object_bind_property (self, "status-text", self->status_label, "label",
-                          G_BINDING_SYNC_CREATE);
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->body_view), "changed",
                            G_CALLBACK (body_changed_cb), self, G_CONNECT_SWAPPED);
