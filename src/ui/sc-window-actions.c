@@ -3,12 +3,8 @@
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   win.send            sends the message (Ctrl+Return)
- *   win.save            saves the settings and the message file (Ctrl+S)
- *   win.cancel          cancels the send in flight (Escape)
- *   win.add-recipient   adds an empty recipient row
- *
- * and the attachment actions of sc-window-attachments.c.
+ * win.send (Ctrl+Return), win.save (Ctrl+S), win.cancel (Escape) and win.add-recipient; the
+ * attachment actions are in sc-window-attachments.c.
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -133,9 +129,6 @@ send_action (GtkWidget  *widget,
   g_autoptr(GPtrArray) files = g_ptr_array_new ();
   g_autofree char *body = NULL;
   const char * const *recipients;
-
-  if (self->send_cancellable != NULL || self->saving)
-    return;
 
   if (!_sc_window_validate (self, &error))
     {

@@ -525,30 +525,22 @@ _sc_window_save (ScWindow *self)
   if (self->saving || self->send_cancellable != NULL)
     return;
 
-  if (!_sc_window_validate (self, &error))
-    {
-      g_prefix_error (&error, _("Not saved: "));
-      save_finished (self, error);
-      return;
-    }
-
   /* Saving a model that is still being filled (the body is read-only until it is) would write
-   * half of it. */
-  if (!gtk_text_view_get_editable (self->body_view))
-    {
-      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
-                                   _("Not saved: the settings and the message are still being "
-                                     "read"));
-      save_finished (self, error);
-      return;
-    }
+   * half of it. Without a settings folder the window works on the current folder: never write
+   * there. */
+  if (!_sc_window_validate (self, &error))
+    g_prefix_error (&error, _("Not saved: "));
+  else if (!gtk_text_view_get_editable (self->body_view))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
+                                 _("Not saved: the settings and the message are still being "
+                                   "read"));
+  else if (self->no_settings_dir != NULL)
+    error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         /* Translators: %s says why there is no settings folder */
+                         _("Not saved: %s"), self->no_settings_dir);
 
-  /* Without a settings folder the window works on the current folder: never write there. */
-  if (self->no_settings_dir != NULL)
+  if (error != NULL)
     {
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           /* Translators: %s says why there is no settings folder */
-                           _("Not saved: %s"), self->no_settings_dir);
       save_finished (self, error);
       return;
     }
