@@ -1,15 +1,9 @@
 /* sc-window-attachments.c — the composer window's attachments: the folder, added and dropped
- * files
+ * files, and the actions win.add-attachment, win.attach-files (URIs), win.remove-attachment
+ * (a URI) and win.choose-folder. Files are listed and measured off the main thread.
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
- *
- *   win.add-attachment          asks for files to attach
- *   win.attach-files "as"       attaches the files with these URIs (what the chooser and a drop do)
- *   win.remove-attachment "s"   removes the attachment with this URI (each row's remove button)
- *   win.choose-folder           asks for the attachment folder
- *
- * Files are listed and measured off the main thread.
  */
 
 #define G_LOG_DOMAIN "sc-window"

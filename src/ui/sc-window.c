@@ -3,10 +3,8 @@
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The window shows an ScSettings model: each field is bound to a property of the model
- * (g_object_bind_property), the recipient rows map to its "recipients" list and the body is the
- * message file. Its own state is public as the properties "busy", "modified", "status-text" and
- * "settings", and what it does is public as actions (sc-window-actions.c).
+ * The window edits an ScSettings model (sc-window-settings.c). Its own state is public as
+ * properties, and what it does as actions (sc-window-actions.c, sc-window-attachments.c).
  */
 
 #define G_LOG_DOMAIN "sc-window"
