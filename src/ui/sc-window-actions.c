@@ -214,7 +214,7 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.add-recipient", NULL,
                                    add_recipient_action);
-  _sc_window_class_add_attachment_actions (widget_class);
+  _sc_window_class_init_attachments (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }

@@ -414,7 +414,7 @@ choose_folder_action (GtkWidget  *widget,
 /* ------------------------------------------------------------------------------------------ */
 
 void
-_sc_window_class_add_attachment_actions (GtkWidgetClass *widget_class)
+_sc_window_class_init_attachments (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.add-attachment", NULL,
                                    add_attachment_action);
@@ -423,16 +423,12 @@ _sc_window_class_add_attachment_actions (GtkWidgetClass *widget_class)
                                    remove_attachment_action);
   gtk_widget_class_install_action (widget_class, "win.choose-folder", NULL,
                                    choose_folder_action);
+  gtk_widget_class_bind_template_callback (widget_class, drop_cb);
 }
 
 void
 _sc_window_init_attachments (ScWindow *self)
 {
-  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-
-  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-
   self->attachments = g_ptr_array_new ();
   update_attachments_summary (self);
 }

@@ -76,7 +76,7 @@ GtkWidget *_sc_window_add_recipient          (ScWindow       *self,
 void       _sc_window_save                   (ScWindow       *self);
 
 /* sc-window-attachments.c */
-void       _sc_window_class_add_attachment_actions (GtkWidgetClass *widget_class);
+void       _sc_window_class_init_attachments (GtkWidgetClass *widget_class);
 void       _sc_window_init_attachments       (ScWindow       *self);
 void       _sc_window_list_attachment_folder (ScWindow       *self);
 

@@ -130,8 +130,7 @@ stop_sending_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  g_cancellable_cancel (self->send_cancellable);
-  _sc_window_set_status (self, _("Cancelling…"), FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.cancel", NULL);
 
   /* With unsaved changes, ask about them once the send has stopped; else close now, as the
    * window's own cancellation does the rest. */
@@ -326,6 +325,7 @@ sc_window_class_init (ScWindowClass *klass)
   sc_ui_register_resource ();
 
   g_type_ensure (ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_type_ensure (GDK_TYPE_FILE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/smtpclient/SmtpClient/sc-window.ui");
@@ -343,6 +343,7 @@ sc_window_class_init (ScWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, progress_bar);
+  gtk_widget_class_bind_template_callback (widget_class, body_changed_cb);
 
   _sc_window_class_add_actions (widget_class);
 }
@@ -407,9 +408,6 @@ sc_window_init (ScWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Security"),
                                   -1);
   label_reveal_button (GTK_WIDGET (self->password_row));
-
-  g_signal_connect_object (gtk_text_view_get_buffer (self->body_view), "changed",
-                           G_CALLBACK (body_changed_cb), self, G_CONNECT_SWAPPED);
 
   _sc_window_update_state (self);
 }
