@@ -448,13 +448,8 @@ _sc_window_bind_settings (ScWindow *self)
                                 g_object_ref (self));
 }
 
-/**
- * _sc_window_validate:
- *
- * Checks each field with the engine's rules and marks those that are wrong.
- *
- * Returns: whether all are good; else @error holds the first problem
- */
+/* Checks each field with the engine's rules and marks those that are wrong; @error gets the
+ * first problem. */
 gboolean
 _sc_window_validate (ScWindow  *self,
                      GError   **error)
