@@ -32,24 +32,20 @@ G_DEFINE_FINAL_TYPE (ScAttachmentRow, sc_attachment_row, ADW_TYPE_ACTION_ROW)
 static void
 update_subtitle (ScAttachmentRow *self)
 {
-  g_autofree char *size = NULL;
   g_autofree char *text = NULL;
 
   if (self->size < 0)
+    text = g_strdup ("…");
+  else if (!self->from_folder)
+    text = g_format_size (self->size);
+  else
     {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self), "…");
-      return;
+      g_autofree char *size = g_format_size (self->size);
+
+      /* Translators: size of a file, and where it comes from */
+      text = g_strdup_printf (_("%s · from the attachment folder"), size);
     }
 
-  size = g_format_size (self->size);
-  if (!self->from_folder)
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self), size);
-      return;
-    }
-
-  /* Translators: size of a file, and where it comes from */
-  text = g_strdup_printf (_("%s · from the attachment folder"), size);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), text);
 }
 

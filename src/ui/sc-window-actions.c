@@ -3,12 +3,8 @@
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   win.send            sends the message (Ctrl+Return)
- *   win.save            saves the settings and the message file (Ctrl+S)
- *   win.cancel          cancels the send in flight (Escape)
- *   win.add-recipient   adds an empty recipient row
- *
- * and the attachment actions of sc-window-attachments.c.
+ * win.send (Ctrl+Return), win.save (Ctrl+S), win.cancel (Escape) and win.add-recipient; the
+ * attachment actions are in sc-window-attachments.c.
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -29,7 +25,6 @@ static void
 set_sending (ScWindow *self,
              gboolean  sending)
 {
-  self->sending = !!sending;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), sending);
   if (sending)
     {
@@ -49,7 +44,7 @@ send_progress_cb (ScWindow      *self,
   g_autofree char *total = NULL;
   g_autofree char *text = NULL;
 
-  if (g_cancellable_is_cancelled (self->cancellable) || !self->sending)
+  if (g_cancellable_is_cancelled (self->cancellable) || self->send_cancellable == NULL)
     return;
 
   sent = g_format_size (bytes_sent);
@@ -135,9 +130,6 @@ send_action (GtkWidget  *widget,
   g_autofree char *body = NULL;
   const char * const *recipients;
 
-  if (self->sending || self->saving)
-    return;
-
   if (!_sc_window_validate (self, &error))
     {
       g_prefix_error (&error, _("Not sent: "));
@@ -169,7 +161,6 @@ send_action (GtkWidget  *widget,
   g_signal_connect_object (session, "progress", G_CALLBACK (send_progress_cb), self,
                            G_CONNECT_SWAPPED);
 
-  g_clear_object (&self->send_cancellable);
   self->send_cancellable = g_cancellable_new ();
   set_sending (self, TRUE);
   _sc_window_set_status (self, _("Sending…"), FALSE);
@@ -223,40 +214,7 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.add-recipient", NULL,
                                    add_recipient_action);
-  _sc_window_class_add_attachment_actions (widget_class);
+  _sc_window_class_init_attachments (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }
-
-static void
-add_capture_shortcut (GtkShortcutController *controller,
-                      guint                  keyval,
-                      GdkModifierType        modifiers,
-                      const char            *action_name)
-{
-  GtkShortcutTrigger *trigger = gtk_keyval_trigger_new (keyval, modifiers);
-
-  gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (trigger,
-                                                          gtk_named_action_new (action_name)));
-}
-
-void
-_sc_window_init_actions (ScWindow *self)
-{
-  GtkEventController *controller;
-
-  /* The text view would take Ctrl+Return and Ctrl+S for itself: catch them first. */
-  controller = gtk_shortcut_controller_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
-                                     GTK_SHORTCUT_SCOPE_LOCAL);
-  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_Return, GDK_CONTROL_MASK,
-                        "win.send");
-  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                        "win.send");
-  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), GDK_KEY_s, GDK_CONTROL_MASK,
-                        "win.save");
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-}
-

@@ -1,15 +1,9 @@
 /* sc-window-attachments.c — the composer window's attachments: the folder, added and dropped
- * files
+ * files, and the actions win.add-attachment, win.attach-files (URIs), win.remove-attachment
+ * (a URI) and win.choose-folder. Files are listed and measured off the main thread.
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
- *
- *   win.add-attachment          asks for files to attach
- *   win.attach-files "as"       attaches the files with these URIs (what the chooser and a drop do)
- *   win.remove-attachment "s"   removes the attachment with this URI (each row's remove button)
- *   win.choose-folder           asks for the attachment folder
- *
- * Files are listed and measured off the main thread.
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -44,6 +38,41 @@ update_attachments_summary (ScWindow *self)
                                        "%u files, %s in total", n),
                           n, size);
   adw_preferences_group_set_description (self->attachments_group, text);
+}
+
+static ScAttachmentRow *
+find_attachment (ScWindow *self,
+                 GFile    *file)
+{
+  for (guint i = 0; i < self->attachments->len; i++)
+    if (g_file_equal (sc_attachment_row_get_file (self->attachments->pdata[i]), file))
+      return self->attachments->pdata[i];
+
+  return NULL;
+}
+
+static void
+add_attachment (ScWindow *self,
+                GFile    *file,
+                gint64    size,
+                gboolean  from_folder)
+{
+  GtkWidget *row = sc_attachment_row_new (file, size, from_folder);
+
+  g_ptr_array_add (self->attachments, row);
+  adw_preferences_group_add (self->attachments_group, row);
+  update_attachments_summary (self);
+}
+
+static void
+remove_attachment (ScWindow        *self,
+                   ScAttachmentRow *row)
+{
+  if (!g_ptr_array_remove (self->attachments, row))
+    return;
+
+  adw_preferences_group_remove (self->attachments_group, GTK_WIDGET (row));
+  update_attachments_summary (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -101,7 +130,7 @@ remove_folder_attachments (ScWindow *self)
 {
   for (guint i = self->attachments->len; i > 0; i--)
     if (sc_attachment_row_get_from_folder (self->attachments->pdata[i - 1]))
-      _sc_window_remove_attachment (self, self->attachments->pdata[i - 1]);
+      remove_attachment (self, self->attachments->pdata[i - 1]);
 }
 
 static void
@@ -133,8 +162,8 @@ list_folder_cb (GObject      *object,
     {
       ListedFile *item = listed->pdata[i];
 
-      if (_sc_window_find_attachment (self, item->file) == NULL)
-        _sc_window_add_attachment (self, item->file, item->size, TRUE);
+      if (find_attachment (self, item->file) == NULL)
+        add_attachment (self, item->file, item->size, TRUE);
     }
 }
 
@@ -192,7 +221,7 @@ query_size_cb (GObject      *object,
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  row = _sc_window_find_attachment (self, file);
+  row = find_attachment (self, file);
   if (row == NULL || sc_attachment_row_get_from_folder (row))
     return;
 
@@ -211,36 +240,24 @@ query_size_cb (GObject      *object,
     /* Translators: %s is a file name */
     text = g_strdup_printf (_("Cannot attach %s: not a regular file"), shown);
   _sc_window_set_status (self, text, TRUE);
-  _sc_window_remove_attachment (self, row);
+  remove_attachment (self, row);
 }
 
-/**
- * _sc_window_add_files:
- * @files: (element-type GFile): files to attach
- *
- * What the Add Attachment chooser and a drop do: appends each file not listed yet and measures
- * it with GIO's async API, never on the main thread.
- */
-void
-_sc_window_add_files (ScWindow  *self,
-                      GPtrArray *files)
+/* What the Add Attachment chooser and a drop do: appends @file unless it is listed, and
+ * measures it with GIO's async API, never on the main thread. */
+static void
+add_file (ScWindow *self,
+          GFile    *file)
 {
-  for (guint i = 0; i < files->len; i++)
-    {
-      GFile *file = files->pdata[i];
+  if (find_attachment (self, file) != NULL)
+    return;
 
-      if (_sc_window_find_attachment (self, file) != NULL)
-        continue;
-
-      _sc_window_add_attachment (self, file, -1, FALSE);
-      self->pending++;
-      g_file_query_info_async (file,
-                               G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                               G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, self->cancellable,
-                               query_size_cb, g_object_ref (self));
-    }
-
+  add_attachment (self, file, -1, FALSE);
+  self->pending++;
   _sc_window_update_state (self);
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, self->cancellable,
+                           query_size_cb, g_object_ref (self));
 }
 
 static void
@@ -253,11 +270,13 @@ add_files_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GListModel) model = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
       for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-        g_ptr_array_add (files, g_list_model_get_item (model, i));
-      _sc_window_add_files (self, files);
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (model, i);
+
+          add_file (self, file);
+        }
     }
 
   gtk_native_dialog_destroy (dialog);
@@ -294,8 +313,7 @@ drop_cb (GtkDropTarget *target,
          double         y,
          ScWindow      *self)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-  GSList *list;
+  g_autoptr(GSList) list = NULL;
 
   g_assert (SC_IS_WINDOW (self));
 
@@ -304,16 +322,26 @@ drop_cb (GtkDropTarget *target,
 
   list = gdk_file_list_get_files (g_value_get_boxed (value));
   for (GSList *l = list; l != NULL; l = l->next)
-    g_ptr_array_add (files, g_object_ref (l->data));
-  g_slist_free (list);
+    add_file (self, l->data);
 
-  _sc_window_add_files (self, files);
-  return files->len > 0;
+  return list != NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Actions                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
+
+/* Shows @chooser, modal, as the window's one chooser; @response_cb gets its answer. */
+static void
+show_chooser (ScWindow             *self,
+              GtkFileChooserNative *chooser,
+              GCallback             response_cb)
+{
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", response_cb, self, 0);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
 
 static void
 add_attachment_action (GtkWidget  *widget,
@@ -330,10 +358,7 @@ add_attachment_action (GtkWidget  *widget,
                                          GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Add"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (add_files_response_cb), self, 0);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  show_chooser (self, chooser, G_CALLBACK (add_files_response_cb));
 }
 
 static void
@@ -341,12 +366,14 @@ attach_files_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree const char **uris = g_variant_get_strv (parameter, NULL);
 
   for (guint i = 0; uris[i] != NULL; i++)
-    g_ptr_array_add (files, g_file_new_for_uri (uris[i]));
-  _sc_window_add_files (SC_WINDOW (widget), files);
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
+
+      add_file (SC_WINDOW (widget), file);
+    }
 }
 
 static void
@@ -356,10 +383,10 @@ remove_attachment_action (GtkWidget  *widget,
 {
   ScWindow *self = SC_WINDOW (widget);
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
-  ScAttachmentRow *row = _sc_window_find_attachment (self, file);
+  ScAttachmentRow *row = find_attachment (self, file);
 
   if (row != NULL)
-    _sc_window_remove_attachment (self, row);
+    remove_attachment (self, row);
 }
 
 static void
@@ -377,55 +404,17 @@ choose_folder_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Choose the Attachment Folder"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                          _("_Select"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   if (current != NULL)
     gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), current, NULL);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (choose_folder_response_cb), self, 0);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  show_chooser (self, chooser, G_CALLBACK (choose_folder_response_cb));
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Private API (sc-window-private.h)                                                          */
 /* ------------------------------------------------------------------------------------------ */
 
-ScAttachmentRow *
-_sc_window_find_attachment (ScWindow *self,
-                            GFile    *file)
-{
-  for (guint i = 0; i < self->attachments->len; i++)
-    if (g_file_equal (sc_attachment_row_get_file (self->attachments->pdata[i]), file))
-      return self->attachments->pdata[i];
-
-  return NULL;
-}
-
 void
-_sc_window_add_attachment (ScWindow *self,
-                           GFile    *file,
-                           gint64    size,
-                           gboolean  from_folder)
-{
-  GtkWidget *row = sc_attachment_row_new (file, size, from_folder);
-
-  g_ptr_array_add (self->attachments, row);
-  adw_preferences_group_add (self->attachments_group, row);
-  update_attachments_summary (self);
-}
-
-void
-_sc_window_remove_attachment (ScWindow        *self,
-                              ScAttachmentRow *row)
-{
-  if (!g_ptr_array_remove (self->attachments, row))
-    return;
-
-  adw_preferences_group_remove (self->attachments_group, GTK_WIDGET (row));
-  update_attachments_summary (self);
-}
-
-void
-_sc_window_class_add_attachment_actions (GtkWidgetClass *widget_class)
+_sc_window_class_init_attachments (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.add-attachment", NULL,
                                    add_attachment_action);
@@ -434,16 +423,12 @@ _sc_window_class_add_attachment_actions (GtkWidgetClass *widget_class)
                                    remove_attachment_action);
   gtk_widget_class_install_action (widget_class, "win.choose-folder", NULL,
                                    choose_folder_action);
+  gtk_widget_class_bind_template_callback (widget_class, drop_cb);
 }
 
 void
 _sc_window_init_attachments (ScWindow *self)
 {
-  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-
-  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-
   self->attachments = g_ptr_array_new ();
   update_attachments_summary (self);
 }

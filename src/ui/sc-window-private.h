@@ -41,19 +41,17 @@ struct _ScWindow
   char                 *no_settings_dir;   /* why there is no settings folder to save to */
   char                 *status_text;
   GCancellable         *cancellable;       /* the window's; cancelled on close and dispose */
-  GCancellable         *send_cancellable;  /* the send in flight, if any */
+  GCancellable         *send_cancellable;  /* the send in flight, if any (NULL: not sending) */
   GPtrArray            *recipient_rows;    /* ScRecipientRow*, in order */
   GPtrArray            *attachments;       /* ScAttachmentRow*, in order */
   GtkNativeDialog      *chooser;
   GtkWidget            *stop_dialog;       /* "Stop Sending?", while it is open (weak) */
   guint                 pending;           /* loads, listings and measurements in flight */
   guint                 list_serial;       /* drops stale folder listings */
-  guint                 loading : 1;       /* the settings or the body are being read */
   guint                 body_readable : 1; /* the message file was read or does not exist */
   guint                 body_modified : 1; /* the body was edited since it was read or saved */
   guint                 busy : 1;          /* the "busy" property, as last notified */
   guint                 modified : 1;      /* the "modified" property, as last notified */
-  guint                 sending : 1;
   guint                 saving : 1;
   guint                 close_after_save : 1;
   guint                 close_after_send : 1; /* "Stop and Close": close once the send stops */
@@ -78,23 +76,11 @@ GtkWidget *_sc_window_add_recipient          (ScWindow       *self,
 void       _sc_window_save                   (ScWindow       *self);
 
 /* sc-window-attachments.c */
-void       _sc_window_class_add_attachment_actions (GtkWidgetClass *widget_class);
+void       _sc_window_class_init_attachments (GtkWidgetClass *widget_class);
 void       _sc_window_init_attachments       (ScWindow       *self);
 void       _sc_window_list_attachment_folder (ScWindow       *self);
-void       _sc_window_add_files              (ScWindow       *self,
-                                              GPtrArray      *files);
-ScAttachmentRow *
-           _sc_window_find_attachment        (ScWindow       *self,
-                                              GFile          *file);
-void       _sc_window_add_attachment         (ScWindow       *self,
-                                              GFile          *file,
-                                              gint64          size,
-                                              gboolean        from_folder);
-void       _sc_window_remove_attachment      (ScWindow       *self,
-                                              ScAttachmentRow *row);
 
 /* sc-window-actions.c */
 void       _sc_window_class_add_actions      (GtkWidgetClass *widget_class);
-void       _sc_window_init_actions           (ScWindow       *self);
 
 G_END_DECLS

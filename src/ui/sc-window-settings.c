@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each field is bound to a property of the ScSettings model (g_object_bind_property, with
- * transforms for the port and the security), the recipient rows map to its "recipients" list,
- * and the body is the message file. Nothing is copied by hand.
+ * transforms for the text and the port), the recipient rows map to its "recipients" list, and
+ * the body is the message file. Nothing is copied by hand.
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -21,23 +21,6 @@
 #include "sc-settings-store.h"
 #include "sc-ui-util.h"
 #include "sc-window-private.h"
-
-/* The fields bound to a key of the model, checked with sc_settings_validate_key () on Save and
- * Send, in the order of the window. */
-static const struct
-{
-  gsize       offset;
-  const char *key;
-} checked_fields[] = {
-  { G_STRUCT_OFFSET (ScWindow, subject_row), "subject" },
-  { G_STRUCT_OFFSET (ScWindow, host_row), "smtp-host" },
-  { G_STRUCT_OFFSET (ScWindow, port_row), "smtp-port" },
-  { G_STRUCT_OFFSET (ScWindow, security_row), "security" },
-  { G_STRUCT_OFFSET (ScWindow, login_row), "login" },
-  { G_STRUCT_OFFSET (ScWindow, password_row), "password" },
-};
-
-#define FIELD(self, i) (*(GtkWidget **) G_STRUCT_MEMBER_P ((self), checked_fields[i].offset))
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
@@ -142,33 +125,28 @@ text_to_port (GBinding     *binding,
   return TRUE;
 }
 
-/* The security combo lists TLS, STARTTLS and None, in the order of ScSecurity. */
-static gboolean
-security_to_position (GBinding     *binding,
-                      const GValue *from,
-                      GValue       *to,
-                      gpointer      user_data)
+/* The fields, in the order of the window, each bound to the property of the model named by
+ * its key, which sc_settings_validate_key () checks on Save and Send. The security combo lists
+ * TLS, STARTTLS and None: its position is the ScSecurity value. */
+static const struct
 {
-  G_STATIC_ASSERT (SC_SECURITY_TLS == 0 && SC_SECURITY_STARTTLS == 1 && SC_SECURITY_NONE == 2);
+  gsize                  offset;
+  const char            *key;
+  const char            *field_property;
+  GBindingTransformFunc  to_field;
+  GBindingTransformFunc  to_model;
+} fields[] = {
+  { G_STRUCT_OFFSET (ScWindow, subject_row), "subject", "text", string_to_text, NULL },
+  { G_STRUCT_OFFSET (ScWindow, host_row), "smtp-host", "text", string_to_text, text_to_stripped },
+  { G_STRUCT_OFFSET (ScWindow, port_row), "smtp-port", "text", port_to_text, text_to_port },
+  { G_STRUCT_OFFSET (ScWindow, security_row), "security", "selected", NULL, NULL },
+  { G_STRUCT_OFFSET (ScWindow, login_row), "login", "text", string_to_text, text_to_stripped },
+  { G_STRUCT_OFFSET (ScWindow, password_row), "password", "text", string_to_text, NULL },
+};
 
-  g_value_set_uint (to, (guint) g_value_get_enum (from));
-  return TRUE;
-}
+G_STATIC_ASSERT (SC_SECURITY_TLS == 0 && SC_SECURITY_STARTTLS == 1 && SC_SECURITY_NONE == 2);
 
-static gboolean
-position_to_security (GBinding     *binding,
-                      const GValue *from,
-                      GValue       *to,
-                      gpointer      user_data)
-{
-  guint position = g_value_get_uint (from);
-
-  if (position > SC_SECURITY_NONE)
-    return FALSE;
-
-  g_value_set_enum (to, (ScSecurity) position);
-  return TRUE;
-}
+#define FIELD(self, i) (*(GtkWidget **) G_STRUCT_MEMBER_P ((self), fields[i].offset))
 
 /* ------------------------------------------------------------------------------------------ */
 /* Loading                                                                                    */
@@ -178,7 +156,6 @@ position_to_security (GBinding     *binding,
 static void
 finish_loading (ScWindow *self)
 {
-  self->loading = FALSE;
   gtk_text_view_set_editable (self->body_view, TRUE);
   _sc_window_update_state (self);
 }
@@ -364,16 +341,6 @@ save_settings_cb (GObject      *object,
 /* Callbacks                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
-static void
-settings_modified_cb (ScWindow   *self,
-                      GParamSpec *pspec,
-                      ScSettings *settings)
-{
-  g_assert (SC_IS_WINDOW (self));
-
-  _sc_window_update_state (self);
-}
-
 /* The model's list changed (a load): show it, unless the rows already do. */
 static void
 settings_recipients_cb (ScWindow   *self,
@@ -402,16 +369,6 @@ settings_recipients_cb (ScWindow   *self,
     _sc_window_add_recipient (self, "");
 }
 
-static void
-settings_attachment_folder_cb (ScWindow   *self,
-                               GParamSpec *pspec,
-                               ScSettings *settings)
-{
-  g_assert (SC_IS_WINDOW (self));
-
-  _sc_window_list_attachment_folder (self);
-}
-
 /* The rows' list changed (the user typed or removed one): put it into the model. */
 static void
 recipients_changed_cb (ScWindow *self)
@@ -436,36 +393,21 @@ recipient_remove_cb (ScWindow       *self,
   recipients_changed_cb (self);
 }
 
+/* A field was edited: it is not wrong any more (until Save or Send checks it again). */
 static void
-field_changed_cb (ScWindow    *self,
-                  GtkEditable *editable)
+clear_error_cb (GtkWidget *field)
 {
-  g_assert (SC_IS_WINDOW (self));
-
-  _sc_widget_show_error (GTK_WIDGET (editable), NULL);
+  _sc_widget_show_error (field, NULL);
 }
 
 static void
-port_changed_cb (ScWindow    *self,
-                 GtkEditable *editable)
+port_changed_cb (GtkEditable *editable)
 {
   g_autoptr(GError) error = NULL;
   guint port = 0;
 
-  g_assert (SC_IS_WINDOW (self));
-
   parse_port (gtk_editable_get_text (editable), &port, &error);
   _sc_widget_show_error (GTK_WIDGET (editable), error);
-}
-
-static void
-security_selected_cb (ScWindow   *self,
-                      GParamSpec *pspec,
-                      GtkWidget  *row)
-{
-  g_assert (SC_IS_WINDOW (self));
-
-  _sc_widget_show_error (row, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -476,50 +418,29 @@ security_selected_cb (ScWindow   *self,
 void
 _sc_window_bind_settings (ScWindow *self)
 {
-  static const struct
-  {
-    gsize       offset;
-    const char *property;
-    gboolean    strip;
-  } text_fields[] = {
-    { G_STRUCT_OFFSET (ScWindow, subject_row), "subject", FALSE },
-    { G_STRUCT_OFFSET (ScWindow, host_row), "smtp-host", TRUE },
-    { G_STRUCT_OFFSET (ScWindow, login_row), "login", TRUE },
-    { G_STRUCT_OFFSET (ScWindow, password_row), "password", FALSE },
-  };
-  GBindingFlags flags = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
-    g_object_bind_property_full (self->settings, text_fields[i].property,
-                                 G_STRUCT_MEMBER (gpointer, self, text_fields[i].offset), "text",
-                                 flags, string_to_text,
-                                 text_fields[i].strip ? text_to_stripped : NULL,
-                                 NULL, NULL);
-  g_object_bind_property_full (self->settings, "smtp-port", self->port_row, "text", flags,
-                               port_to_text, text_to_port, NULL, NULL);
-  g_object_bind_property_full (self->settings, "security", self->security_row, "selected", flags,
-                               security_to_position, position_to_security, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_object_bind_property_full (self->settings, fields[i].key, FIELD (self, i),
+                                 fields[i].field_property,
+                                 G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                                 fields[i].to_field, fields[i].to_model, NULL, NULL);
 
   g_signal_connect_object (self->settings, "notify::recipients",
                            G_CALLBACK (settings_recipients_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "notify::attachment-folder-path",
-                           G_CALLBACK (settings_attachment_folder_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "notify::modified", G_CALLBACK (settings_modified_cb),
-                           self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_sc_window_list_attachment_folder), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "notify::modified",
+                           G_CALLBACK (_sc_window_update_state), self, G_CONNECT_SWAPPED);
   settings_recipients_cb (self, NULL, self->settings);
 
-  for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (FIELD (self, i) != GTK_WIDGET (self->port_row) && GTK_IS_EDITABLE (FIELD (self, i)))
-      g_signal_connect_object (FIELD (self, i), "changed", G_CALLBACK (field_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->port_row, "changed", G_CALLBACK (port_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->security_row, "notify::selected",
-                           G_CALLBACK (security_selected_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect (FIELD (self, i), "changed", G_CALLBACK (clear_error_cb), NULL);
+  g_signal_connect (self->port_row, "changed", G_CALLBACK (port_changed_cb), NULL);
+  g_signal_connect (self->security_row, "notify::selected", G_CALLBACK (clear_error_cb), NULL);
 
   /* The store fills the model on this thread, once it has read the files on a worker. What
    * the user typed in the body before the file arrives would be replaced by it: wait. */
-  self->loading = TRUE;
   gtk_text_view_set_editable (self->body_view, FALSE);
   self->pending++;
   _sc_window_update_state (self);
@@ -527,20 +448,15 @@ _sc_window_bind_settings (ScWindow *self)
                                 g_object_ref (self));
 }
 
-/**
- * _sc_window_validate:
- *
- * Checks each field with the engine's rules and marks those that are wrong.
- *
- * Returns: whether all are good; else @error holds the first problem
- */
+/* Checks each field with the engine's rules and marks those that are wrong; @error gets the
+ * first problem. */
 gboolean
 _sc_window_validate (ScWindow  *self,
                      GError   **error)
 {
   g_autoptr(GError) first_error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       g_autoptr(GError) local_error = NULL;
       GtkWidget *field = FIELD (self, i);
@@ -549,7 +465,7 @@ _sc_window_validate (ScWindow  *self,
       if (field == GTK_WIDGET (self->port_row))
         parse_port (gtk_editable_get_text (GTK_EDITABLE (field)), &port, &local_error);
       if (local_error == NULL)
-        sc_settings_validate_key (self->settings, checked_fields[i].key, &local_error);
+        sc_settings_validate_key (self->settings, fields[i].key, &local_error);
 
       _sc_widget_show_error (field, local_error);
       if (local_error != NULL && first_error == NULL)
@@ -601,32 +517,25 @@ _sc_window_save (ScWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->saving || self->sending)
+  if (self->saving || self->send_cancellable != NULL)
     return;
 
+  /* Saving a model that is still being filled (the body is read-only until it is) would write
+   * half of it. Without a settings folder the window works on the current folder: never write
+   * there. */
   if (!_sc_window_validate (self, &error))
-    {
-      g_prefix_error (&error, _("Not saved: "));
-      save_finished (self, error);
-      return;
-    }
+    g_prefix_error (&error, _("Not saved: "));
+  else if (!gtk_text_view_get_editable (self->body_view))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
+                                 _("Not saved: the settings and the message are still being "
+                                   "read"));
+  else if (self->no_settings_dir != NULL)
+    error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         /* Translators: %s says why there is no settings folder */
+                         _("Not saved: %s"), self->no_settings_dir);
 
-  /* Saving a model that is still being filled would write half of it. */
-  if (self->loading)
+  if (error != NULL)
     {
-      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
-                                   _("Not saved: the settings and the message are still being "
-                                     "read"));
-      save_finished (self, error);
-      return;
-    }
-
-  /* Without a settings folder the window works on the current folder: never write there. */
-  if (self->no_settings_dir != NULL)
-    {
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           /* Translators: %s says why there is no settings folder */
-                           _("Not saved: %s"), self->no_settings_dir);
       save_finished (self, error);
       return;
     }

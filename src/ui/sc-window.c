@@ -3,10 +3,8 @@
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The window shows an ScSettings model: each field is bound to a property of the model
- * (g_object_bind_property), the recipient rows map to its "recipients" list and the body is the
- * message file. Its own state is public as the properties "busy", "modified", "status-text" and
- * "settings", and what it does is public as actions (sc-window-actions.c).
+ * The window edits an ScSettings model (sc-window-settings.c). Its own state is public as
+ * properties, and what it does as actions (sc-window-actions.c, sc-window-attachments.c).
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -17,8 +15,6 @@
 
 #include <glib/gi18n.h>
 
-#include "sc-save-changes-dialog.h"
-#include "sc-stop-sending-dialog.h"
 #include "sc-ui-resources.h"
 #include "sc-ui-util.h"
 #include "sc-window-private.h"
@@ -57,6 +53,23 @@ update_title (ScWindow *self)
   if (self->settings != NULL)
     dir = g_file_get_parse_name (sc_settings_get_directory (self->settings));
   adw_window_title_set_subtitle (self->window_title, dir != NULL ? dir : "");
+}
+
+/* Shows the question of the .ui file @name (a modal AdwMessageDialog with the id "dialog"). */
+static GtkWidget *
+present_question (ScWindow   *self,
+                  const char *name,
+                  GCallback   response_cb)
+{
+  g_autofree char *path = g_strconcat ("/io/github/smtpclient/SmtpClient/", name, NULL);
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (path);
+  GtkWidget *dialog = GTK_WIDGET (gtk_builder_get_object (builder, "dialog"));
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "response", response_cb, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return dialog;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -111,14 +124,13 @@ stop_sending_response_cb (AdwMessageDialog *dialog,
     return;
 
   /* The send ended while the dialog was open: just close. */
-  if (!self->sending)
+  if (self->send_cancellable == NULL)
     {
       _sc_window_close_later (self, FALSE);
       return;
     }
 
-  g_cancellable_cancel (self->send_cancellable);
-  _sc_window_set_status (self, _("Cancelling…"), FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.cancel", NULL);
 
   /* With unsaved changes, ask about them once the send has stopped; else close now, as the
    * window's own cancellation does the rest. */
@@ -136,38 +148,33 @@ static gboolean
 sc_window_close_request (GtkWindow *window)
 {
   ScWindow *self = SC_WINDOW (window);
-  GtkWidget *dialog;
 
   /* Ask about the send first; once it has stopped, about unsaved changes. */
-  if (self->sending && !self->force_close)
+  if (self->send_cancellable != NULL && !self->force_close)
     {
       if (self->close_after_send)
         return TRUE;
 
-      if (self->stop_dialog == NULL)
+      if (self->stop_dialog != NULL)
+        gtk_window_present (GTK_WINDOW (self->stop_dialog));
+      else
         {
-          self->stop_dialog = sc_stop_sending_dialog_new (window);
+          self->stop_dialog = present_question (self, "sc-stop-sending-dialog.ui",
+                                                G_CALLBACK (stop_sending_response_cb));
           g_object_add_weak_pointer (G_OBJECT (self->stop_dialog),
                                      (gpointer *) &self->stop_dialog);
-          g_signal_connect_object (self->stop_dialog, "response",
-                                   G_CALLBACK (stop_sending_response_cb), self, 0);
         }
-      gtk_window_present (GTK_WINDOW (self->stop_dialog));
       return TRUE;
     }
 
   if (self->modified && !self->force_close)
     {
-      dialog = sc_save_changes_dialog_new (window);
-      g_signal_connect_object (dialog, "response", G_CALLBACK (save_changes_response_cb),
-                               self, 0);
-      gtk_window_present (GTK_WINDOW (dialog));
+      present_question (self, "sc-save-changes-dialog.ui", G_CALLBACK (save_changes_response_cb));
       return TRUE;
     }
 
   g_cancellable_cancel (self->cancellable);
-  if (self->send_cancellable != NULL)
-    g_cancellable_cancel (self->send_cancellable);
+  g_cancellable_cancel (self->send_cancellable);
 
   return GTK_WINDOW_CLASS (sc_window_parent_class)->close_request (window);
 }
@@ -229,8 +236,7 @@ sc_window_dispose (GObject *object)
   ScWindow *self = SC_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->send_cancellable != NULL)
-    g_cancellable_cancel (self->send_cancellable);
+  g_cancellable_cancel (self->send_cancellable);
 
   if (self->stop_dialog != NULL)
     {
@@ -319,6 +325,7 @@ sc_window_class_init (ScWindowClass *klass)
   sc_ui_register_resource ();
 
   g_type_ensure (ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_type_ensure (GDK_TYPE_FILE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/smtpclient/SmtpClient/sc-window.ui");
@@ -336,6 +343,7 @@ sc_window_class_init (ScWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, progress_bar);
+  gtk_widget_class_bind_template_callback (widget_class, body_changed_cb);
 
   _sc_window_class_add_actions (widget_class);
 }
@@ -380,14 +388,13 @@ label_reveal_button (GtkWidget *widget)
 static void
 sc_window_init (ScWindow *self)
 {
+  self->status_text = g_strdup ("");
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css (GTK_WIDGET (self));
 
-  self->status_text = g_strdup ("");
   self->cancellable = g_cancellable_new ();
   self->recipient_rows = g_ptr_array_new ();
 
-  _sc_window_init_actions (self);
   _sc_window_init_attachments (self);
 
   _sc_entry_row_label_accessible (GTK_WIDGET (self->subject_row));
@@ -401,12 +408,6 @@ sc_window_init (ScWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Security"),
                                   -1);
   label_reveal_button (GTK_WIDGET (self->password_row));
-
-  g_object_bind_property (self, "status-text", self->status_label, "label",
-                          G_BINDING_SYNC_CREATE);
-
-  g_signal_connect_object (gtk_text_view_get_buffer (self->body_view), "changed",
-                           G_CALLBACK (body_changed_cb), self, G_CONNECT_SWAPPED);
 
   _sc_window_update_state (self);
 }
@@ -440,15 +441,17 @@ _sc_window_set_status (ScWindow   *self,
 void
 _sc_window_update_state (ScWindow *self)
 {
-  gboolean busy = self->sending || self->saving || self->pending > 0;
+  gboolean sending = self->send_cancellable != NULL;
+  gboolean busy = sending || self->saving || self->pending > 0;
+  gboolean modified;
 
   if (self->settings == NULL)
     return;
-  gboolean modified = sc_settings_get_modified (self->settings) || self->body_modified;
+  modified = sc_settings_get_modified (self->settings) || self->body_modified;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send", !self->sending && !self->saving);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", !self->sending && !self->saving);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", self->sending);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send", !sending && !self->saving);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", !sending && !self->saving);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", sending);
 
   if (self->busy != busy)
     {
