@@ -526,14 +526,16 @@ test_bad_address (Fixture       *fixture,
 {
   const char *bad[] = {
     "", "plain", "a@@example.com", "a@b@example.com", "@example.com", "user@",
-    "two words@example.com", "Name <user@example.com>", "user@example.com, other@example.com",
+    "two words@example.com", "Name <user@example.com", "user@example.com, other@example.com",
     "group: user@example.com;", "user@exa mple.com", "user\t@example.com", ".user@example.com",
     "user.@example.com", "us..er@example.com", "user@example..com", "user@.example.com",
-    "пользователь@example.com", "user@пример.рф",
+    "Name <a@b@example.com>", "<user@example.com> Name", "Name <>",
   };
   const char *good[] = {
     "user@example.com", "first.last+tag@sub.example.co.uk", "x@localhost", "o'brien@example.ie",
-    "user@xn--e1afmkfd.xn--p1ai",
+    "user@xn--e1afmkfd.xn--p1ai", "Name <user@example.com>", "Мария Иванова <maria@example.test>",
+    "\"Doe, John\" <john@example.com>", "<user@example.com>", "user@пример.рф",
+    "пользователь@example.com",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

@@ -296,11 +296,9 @@ check_value (ScSettings   *self,
     {
       if (!sc_address_validate (recipients[i], NULL))
         {
-          g_autofree char *shown = g_strescape (recipients[i], NULL);
-
           /* Translators: %s is the address, %u its position in the list. */
           return g_strdup_printf (_("must be a list of e-mail addresses: \"%s\" (item %u) is "
-                                    "not one"), shown, i + 1);
+                                    "not one"), recipients[i], i + 1);
         }
     }
 

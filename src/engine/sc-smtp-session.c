@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sc-address.h"
 #include "sc-error.h"
 #include "sc-smtp-connection-private.h"
 #include "sc-smtp-data-stream.h"
@@ -158,9 +159,34 @@ send_envelope (ScSmtpConnection  *c,
   g_autoptr(ScSmtpReply) mail_reply = NULL;
   g_autoptr(GString) list = NULL;
   g_autoptr(ScSmtpReply) rset = NULL;
+  gboolean needs_smtputf8 = FALSE;
   guint accepted = 0;
 
+  /* RFC 6531: a local part with non-ASCII letters needs SMTPUTF8; domains are in ASCII. */
+  if (sc_address_needs_smtputf8 (from))
+    needs_smtputf8 = TRUE;
+  for (guint i = 0; recipients[i] != NULL && !needs_smtputf8; i++)
+    needs_smtputf8 = sc_address_needs_smtputf8 (recipients[i]);
+
+  if (needs_smtputf8 && !c->ext_smtputf8)
+    {
+      const char *address = from;
+
+      for (guint i = 0; !sc_address_needs_smtputf8 (address); i++)
+        address = recipients[i];
+
+      c->in_sync = TRUE;
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE,
+                   /* Translators: %s is an e-mail address; SMTPUTF8 is an SMTP extension:
+                    * keep it. */
+                   _("The address %s has non-ASCII letters before the @, and the server does "
+                     "not offer SMTPUTF8, which it needs"), address);
+      return FALSE;
+    }
+
   g_string_append_printf (mail, "MAIL FROM:<%s>", from);
+  if (needs_smtputf8)
+    g_string_append (mail, " SMTPUTF8");
   if (c->ext_size)
     g_string_append_printf (mail, " SIZE=%" G_GOFFSET_FORMAT, size);
   if (c->ext_8bitmime)
@@ -356,9 +382,9 @@ send_message (ScSmtpConnection  *c,
   if (!sc_message_prepare (message, c->cancellable, error))
     return FALSE;
 
-  /* Preparing validated them: plain addresses, nothing that could inject a command. */
-  from = sc_message_get_from (message);
-  to = sc_message_get_to (message);
+  /* Preparing validated them: bare addresses, nothing that could inject a command. */
+  from = sc_message_get_envelope_from (message);
+  to = sc_message_get_envelope_recipients (message);
 
   if (config->security == SC_SECURITY_NONE && !sc_host_is_loopback (config->host))
     {
