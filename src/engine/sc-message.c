@@ -487,7 +487,8 @@ sc_message_new (const char         *from,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Reads the message file and lists the attachment folder of @settings. Blocking.
+ * Reads the message file and lists the attachment folder of @settings; To, Cc and Bcc come
+ * from its recipient lists. Blocking.
  *
  * Returns: (transfer full): a new #ScMessage, or %NULL with @error set
  */
@@ -500,6 +501,7 @@ sc_message_new_from_settings (ScSettings    *settings,
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GPtrArray) attachments = NULL;
   g_autofree char *body = NULL;
+  ScMessage *message;
 
   g_return_val_if_fail (SC_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -526,11 +528,15 @@ sc_message_new_from_settings (ScSettings    *settings,
         return NULL;
     }
 
-  return sc_message_new (sc_settings_get_login (settings),
-                         sc_settings_get_recipients (settings),
-                         sc_settings_get_subject (settings),
-                         body,
-                         attachments);
+  message = sc_message_new (sc_settings_get_login (settings),
+                            sc_settings_get_recipients (settings),
+                            sc_settings_get_subject (settings),
+                            body,
+                            attachments);
+  sc_message_set_cc (message, sc_settings_get_cc_recipients (settings));
+  sc_message_set_bcc (message, sc_settings_get_bcc_recipients (settings));
+
+  return message;
 }
 
 /**
