@@ -448,12 +448,14 @@ sc_message_init (ScMessage *self)
 /**
  * sc_message_new:
  * @from: the sender's address
- * @to: (array zero-terminated=1): the recipients' addresses
+ * @to: (array zero-terminated=1): the recipients' addresses, each bare or with a display name
+ *   ("Name <user@example.com>", see sc_address_parse())
  * @subject: (nullable): the subject
  * @body: (nullable): the message text (UTF-8)
  * @attachments: (nullable) (element-type GFile): files to attach
  *
- * Copies its arguments; does no I/O and never fails. See sc_message_prepare().
+ * Copies its arguments; does no I/O and never fails. See sc_message_prepare(), and
+ * sc_message_set_cc() and sc_message_set_bcc() for copies.
  *
  * Returns: (transfer full): a new #ScMessage
  */
@@ -760,7 +762,7 @@ sc_message_get_from (ScMessage *self)
  * sc_message_get_to:
  * @self: an #ScMessage
  *
- * Returns: (array zero-terminated=1): the recipients' addresses
+ * Returns: (array zero-terminated=1): the To recipients, as given
  */
 const char * const *
 sc_message_get_to (ScMessage *self)
@@ -789,20 +791,6 @@ sc_message_set_cc (ScMessage          *self,
 }
 
 /**
- * sc_message_get_cc:
- * @self: an #ScMessage
- *
- * Returns: (array zero-terminated=1): the Cc recipients
- */
-const char * const *
-sc_message_get_cc (ScMessage *self)
-{
-  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
-
-  return (const char * const *) self->cc;
-}
-
-/**
  * sc_message_set_bcc:
  * @self: an #ScMessage not prepared yet
  * @bcc: (nullable) (array zero-terminated=1): the Bcc recipients, as in sc_message_new()
@@ -818,20 +806,6 @@ sc_message_set_bcc (ScMessage          *self,
 
   g_strfreev (self->bcc);
   self->bcc = bcc != NULL ? g_strdupv ((char **) bcc) : g_new0 (char *, 1);
-}
-
-/**
- * sc_message_get_bcc:
- * @self: an #ScMessage
- *
- * Returns: (array zero-terminated=1): the Bcc recipients
- */
-const char * const *
-sc_message_get_bcc (ScMessage *self)
-{
-  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
-
-  return (const char * const *) self->bcc;
 }
 
 /**

@@ -44,12 +44,8 @@ const char * const *
              sc_message_get_to              (ScMessage           *self);
 void         sc_message_set_cc              (ScMessage           *self,
                                              const char * const  *cc);
-const char * const *
-             sc_message_get_cc              (ScMessage           *self);
 void         sc_message_set_bcc             (ScMessage           *self,
                                              const char * const  *bcc);
-const char * const *
-             sc_message_get_bcc             (ScMessage           *self);
 const char  *sc_message_get_envelope_from   (ScMessage           *self);
 const char * const *
              sc_message_get_envelope_recipients (ScMessage       *self);

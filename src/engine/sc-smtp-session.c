@@ -146,7 +146,26 @@ refused_recipient_new (const char *address,
   return recipient;
 }
 
-/* MAIL FROM and every RCPT TO; the recipients the server refuses go into @refused. */
+/* The first envelope address that needs SMTPUTF8 (RFC 6531: a non-ASCII local part; domains
+ * are already in ASCII), or NULL. */
+static const char *
+find_smtputf8_address (const char         *from,
+                       const char * const *recipients)
+{
+  if (sc_address_needs_smtputf8 (from))
+    return from;
+
+  for (guint i = 0; recipients[i] != NULL; i++)
+    {
+      if (sc_address_needs_smtputf8 (recipients[i]))
+        return recipients[i];
+    }
+
+  return NULL;
+}
+
+/* MAIL FROM (with SMTPUTF8 when an address needs it, see send_message ()) and every RCPT TO;
+ * the recipients the server refuses go into @refused. */
 static gboolean
 send_envelope (ScSmtpConnection  *c,
                const char        *from,
@@ -159,33 +178,10 @@ send_envelope (ScSmtpConnection  *c,
   g_autoptr(ScSmtpReply) mail_reply = NULL;
   g_autoptr(GString) list = NULL;
   g_autoptr(ScSmtpReply) rset = NULL;
-  gboolean needs_smtputf8 = FALSE;
   guint accepted = 0;
 
-  /* RFC 6531: a local part with non-ASCII letters needs SMTPUTF8; domains are in ASCII. */
-  if (sc_address_needs_smtputf8 (from))
-    needs_smtputf8 = TRUE;
-  for (guint i = 0; recipients[i] != NULL && !needs_smtputf8; i++)
-    needs_smtputf8 = sc_address_needs_smtputf8 (recipients[i]);
-
-  if (needs_smtputf8 && !c->ext_smtputf8)
-    {
-      const char *address = from;
-
-      for (guint i = 0; !sc_address_needs_smtputf8 (address); i++)
-        address = recipients[i];
-
-      c->in_sync = TRUE;
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE,
-                   /* Translators: %s is an e-mail address; SMTPUTF8 is an SMTP extension:
-                    * keep it. */
-                   _("The address %s has non-ASCII letters before the @, and the server does "
-                     "not offer SMTPUTF8, which it needs"), address);
-      return FALSE;
-    }
-
   g_string_append_printf (mail, "MAIL FROM:<%s>", from);
-  if (needs_smtputf8)
+  if (find_smtputf8_address (from, recipients) != NULL)
     g_string_append (mail, " SMTPUTF8");
   if (c->ext_size)
     g_string_append_printf (mail, " SIZE=%" G_GOFFSET_FORMAT, size);
@@ -377,6 +373,7 @@ send_message (ScSmtpConnection  *c,
   const ScSmtpConfig *config = c->config;
   const char *from;
   const char * const *to;
+  const char *utf8_address;
   goffset size;
 
   if (!sc_message_prepare (message, c->cancellable, error))
@@ -412,6 +409,16 @@ send_message (ScSmtpConnection  *c,
                                             "server accepts at most %s"),
                                           config->host, size_str, limit_str);
     }
+
+  /* Before AUTH: no login for a message that cannot go out. */
+  utf8_address = find_smtputf8_address (from, to);
+  if (utf8_address != NULL && !c->ext_smtputf8)
+    return _sc_smtp_connection_refused (c, SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE, error,
+                                        /* Translators: %s is an e-mail address; SMTPUTF8 is
+                                         * an SMTP extension: keep it. */
+                                        _("The address %s has non-ASCII letters before the @, "
+                                          "and the server does not offer SMTPUTF8, which it "
+                                          "needs"), utf8_address);
 
   return _sc_smtp_connection_authenticate (c, error) &&
          send_envelope (c, from, to, size, refused, error) &&
