@@ -824,7 +824,7 @@ test_all_recipients_refused (void)
 }
 
 /* To with a Cyrillic display name and an IDN domain, Cc, and Bcc: the envelope holds every
- * bare address (the domain in punycode), the headers name To and Cc but never Bcc. */
+ * bare address once (the domain in punycode), the headers name To and Cc but never Bcc. */
 static void
 test_recipients_cc_bcc (void)
 {
@@ -833,7 +833,9 @@ test_recipients_cc_bcc (void)
     "Мария Иванова <maria@example.test>", "user@пример.рф", NULL
   };
   const char * const cc[] = { "\"Doe, John\" <john@example.com>", NULL };
-  const char * const bcc[] = { "Hidden Person <hidden@example.com>", NULL };
+  const char * const bcc[] = {
+    "Hidden Person <hidden@example.com>", "maria@example.test", NULL
+  };
   const char * const want_rcpt[] = {
     "maria@example.test", "user@xn--e1afmkfd.xn--p1ai", "john@example.com", "hidden@example.com",
     NULL

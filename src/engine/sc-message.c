@@ -49,7 +49,7 @@ struct _ScMessage
 
   /* Set by prepare */
   char               *envelope_from;
-  char              **envelope_recipients;  /* To, Cc and Bcc, bare, domains in ASCII */
+  char              **envelope_recipients;  /* To, Cc and Bcc, bare, domains in ASCII, once each */
   GMimeMessage       *mime;
   GMimeFormatOptions *format;
   goffset             size;
@@ -561,7 +561,7 @@ sc_message_prepare (ScMessage     *self,
   g_autoptr(GMimeObject) body = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *message_id = NULL;
-  g_autoptr(GStrvBuilder) envelope = NULL;
+  g_autoptr(GPtrArray) envelope = NULL;
   g_autofree char *from_name = NULL;
   g_autofree char *from_addr = NULL;
   g_autofree char *envelope_from = NULL;
@@ -601,7 +601,7 @@ sc_message_prepare (ScMessage     *self,
     }
 
   mime = g_mime_message_new (TRUE);
-  envelope = g_strv_builder_new ();
+  envelope = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     {
@@ -609,15 +609,19 @@ sc_message_prepare (ScMessage     *self,
         {
           g_autofree char *name = NULL;
           g_autofree char *addr = NULL;
-          g_autofree char *bare = NULL;
+          char *bare;
 
           /* Translators: inserted as %s into "The %s address %s". */
           if (!check_header_address (C_("address role", "recipient"), lists[i].entries[j],
                                      &name, &addr, error))
             return FALSE;
 
+          /* One RCPT TO per address, even when it is both in To and in Bcc. */
           bare = sc_address_to_envelope (addr);
-          g_strv_builder_add (envelope, bare);
+          if (g_ptr_array_find_with_equal_func (envelope, bare, g_str_equal, NULL))
+            g_free (bare);
+          else
+            g_ptr_array_add (envelope, bare);
           /* Bcc recipients get the message, and no header names them. */
           if (lists[i].header != GMIME_ADDRESS_TYPE_BCC)
             g_mime_message_add_mailbox (mime, lists[i].header, name, addr);
@@ -706,7 +710,8 @@ sc_message_prepare (ScMessage     *self,
   g_clear_pointer (&self->envelope_from, g_free);
   self->envelope_from = g_steal_pointer (&envelope_from);
   g_clear_pointer (&self->envelope_recipients, g_strfreev);
-  self->envelope_recipients = g_strv_builder_end (envelope);
+  g_ptr_array_add (envelope, NULL);
+  self->envelope_recipients = (char **) g_ptr_array_steal (envelope, NULL);
 
   if (!write_message (self, NULL, cancellable, &size, error))
     {
