@@ -529,7 +529,8 @@ test_bad_address (Fixture       *fixture,
     "two words@example.com", "Name <user@example.com", "user@example.com, other@example.com",
     "group: user@example.com;", "user@exa mple.com", "user\t@example.com", ".user@example.com",
     "user.@example.com", "us..er@example.com", "user@example..com", "user@.example.com",
-    "Name <a@b@example.com>", "<user@example.com> Name", "Name <>",
+    "Name <a@b@example.com>", "<user@example.com> Name", "Name <>", "a>b@example.com",
+    "Name <<user@example.com>>", "\"quoted\"@example.com", "a,b@example.com",
   };
   const char *good[] = {
     "user@example.com", "first.last+tag@sub.example.co.uk", "x@localhost", "o'brien@example.ie",

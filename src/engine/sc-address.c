@@ -54,7 +54,10 @@ check_addr_spec (const char  *addr,
     }
 
   domain = at + 1;
-  if (at == addr || *domain == '\0' || addr[0] == '.' || at[-1] == '.' ||
+  /* Specials (RFC 5322) have no place in a plain addr-spec: none of them reaches an SMTP
+   * command, where "<" or ">" could end the path. */
+  if (strpbrk (addr, "<>()[]\\,;:\"") != NULL ||
+      at == addr || *domain == '\0' || addr[0] == '.' || at[-1] == '.' ||
       domain[0] == '.' || domain[strlen (domain) - 1] == '.' || strstr (addr, "..") != NULL ||
       (ascii_domain = g_hostname_to_ascii (domain)) == NULL)
     {
