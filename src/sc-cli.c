@@ -219,7 +219,6 @@ send_message (ScSettings *settings,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(ScSecret) password = g_strdup (sc_settings_get_password (settings));
   ScCliSend send = { loop, cancellable, password, NULL, NULL };
-  const char * const *to = sc_message_get_to (message);
   guint sigint_id;
   guint sigterm_id;
   int status;
@@ -240,7 +239,9 @@ send_message (ScSettings *settings,
   if (send.result == NULL)
     status = report_send_error (send.error);
   else
-    status = report_result (send.result, to != NULL ? g_strv_length ((char **) to) : 0);
+    /* Sent: the message was prepared, and To, Cc and Bcc are in its envelope. */
+    status = report_result (send.result,
+                            g_strv_length ((char **) sc_message_get_envelope_recipients (message)));
 
   g_clear_pointer (&send.result, sc_send_result_unref);
   g_clear_error (&send.error);

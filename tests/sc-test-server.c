@@ -490,6 +490,8 @@ sc_test_server_start (const ScTestServerOptions  *options,
     g_ptr_array_add (argv, g_strdup_printf ("--auth-mechanisms=%s", options->auth_mechanisms));
   if (options->data_size_limit > 0)
     g_ptr_array_add (argv, g_strdup_printf ("--data-size-limit=%u", options->data_size_limit));
+  if (options->smtputf8)
+    g_ptr_array_add (argv, g_strdup ("--smtputf8"));
   g_ptr_array_add (argv, NULL);
 
   /* stdin is a pipe that the server watches: if this process dies, the server exits too. */

@@ -26,6 +26,7 @@ typedef struct
   guint              data_delay_ms;      /* delay before each DATA chunk is read (slow server) */
   const char        *auth_mechanisms;    /* e.g. "LOGIN": the only ones offered; NULL: PLAIN LOGIN */
   guint              data_size_limit;    /* largest message in bytes (SIZE, else 552); 0: 32 MiB */
+  gboolean           smtputf8;           /* offer SMTPUTF8 (RFC 6531) */
 } ScTestServerOptions;
 
 /* With data_delay_ms, the server reads DATA in chunks of 4 KiB, sleeping data_delay_ms before

@@ -52,6 +52,7 @@ def parse_args():
                         'unknown ones are advertised but answered with 504')
     p.add_argument('--login', default='sender@example.com')
     p.add_argument('--password', default='')
+    p.add_argument('--smtputf8', action='store_true', help='offer SMTPUTF8 (RFC 6531)')
     p.add_argument('--watch-stdin', action='store_true',
                    help='also stop when stdin reaches end of file (the parent died)')
     return p.parse_args()
@@ -270,6 +271,8 @@ async def serve(args):
         timeout=60,
         loop=loop,
     )
+    if args.smtputf8:
+        smtp_kwargs['enable_SMTPUTF8'] = True
     if args.data_size_limit > 0:
         smtp_kwargs['data_size_limit'] = args.data_size_limit
     if args.mode == 'starttls':

@@ -825,6 +825,79 @@ test_cli_one_recipient_refused (void)
   fixture_stop (&fixture);
 }
 
+/* Adds @name (a list of addresses) to the fixture's data.json. */
+static void
+fixture_add_list (Fixture            *fixture,
+                  const char         *name,
+                  const char * const *addresses)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *path = g_build_filename (fixture->settings, "data.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array = json_array_new ();
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; addresses[i] != NULL; i++)
+    json_array_add_string_element (array, addresses[i]);
+  json_object_set_array_member (json_node_get_object (json_parser_get_root (parser)), name,
+                                array);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  text = json_generator_to_data (generator, NULL);
+  sc_test_write_file (fixture->settings, "data.json", text, -1);
+}
+
+/* --send with a display name and an IDN domain in to_addrs, and cc_addrs and bcc_addrs: every
+ * address gets the message, Bcc is in no header, and the count covers all of them. */
+static void
+test_cli_send_cc_bcc (void)
+{
+  static const char * const to[] = { "Мария Иванова <maria@example.test>", NULL };
+  static const char * const cc[] = { "Cc Person <cc@пример.рф>", NULL };
+  static const char * const bcc[] = { "bcc@example.com", NULL };
+  static const char * const want_rcpt[] = {
+    "maria@example.test", "cc@xn--e1afmkfd.xn--p1ai", "bcc@example.com", NULL
+  };
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *header = NULL;
+  g_auto(GStrv) rcpt = NULL;
+  char *end;
+
+  fixture_start (&fixture, &options, to, NULL, NULL);
+  fixture_add_list (&fixture, "cc_addrs", cc);
+  fixture_add_list (&fixture, "bcc_addrs", bcc);
+
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
+  g_assert_cmpstr (fixture.err, ==, "");
+
+  messages = sc_test_server_assert_received (fixture.server, 1);
+  rcpt = sc_test_read_envelope (g_ptr_array_index (messages, 0), NULL);
+  g_assert_cmpstrv (rcpt, want_rcpt);
+
+  header = sc_test_eml_get_header (g_ptr_array_index (messages, 0), "To");
+  g_assert_cmpstr (header, ==, "Мария Иванова <maria@example.test>");
+  g_clear_pointer (&header, g_free);
+  header = sc_test_eml_get_header (g_ptr_array_index (messages, 0), "Cc");
+  g_assert_nonnull (strstr (header, "Cc Person"));
+  g_assert_nonnull (strstr (header, "cc@"));
+  g_clear_pointer (&header, g_free);
+  header = sc_test_eml_get_header (g_ptr_array_index (messages, 0), "Bcc");
+  g_assert_null (header);
+
+  contents = sc_test_read_file (g_ptr_array_index (messages, 0), NULL, NULL);
+  end = strstr (contents, "\r\n\r\n");
+  g_assert_nonnull (end);
+  *end = '\0';
+  g_assert_null (strstr (contents, "bcc@"));
+
+  fixture_stop (&fixture);
+}
+
 static void
 test_cli_every_recipient_refused (void)
 {
@@ -1120,6 +1193,7 @@ main (int   argc,
   g_test_add_func ("/cli/send/tls", test_cli_send_tls);
   g_test_add_func ("/cli/send/starttls", test_cli_send_starttls);
   g_test_add_func ("/cli/send/plain-loopback", test_cli_send_plain_loopback);
+  g_test_add_func ("/cli/send/cc-bcc", test_cli_send_cc_bcc);
   g_test_add_func ("/cli/send/default-settings-folder", test_cli_default_settings_folder);
   g_test_add_func ("/cli/wrong-password", test_cli_wrong_password);
   g_test_add_func ("/cli/untrusted-certificate", test_cli_untrusted_certificate);

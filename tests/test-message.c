@@ -526,14 +526,17 @@ test_bad_address (Fixture       *fixture,
 {
   const char *bad[] = {
     "", "plain", "a@@example.com", "a@b@example.com", "@example.com", "user@",
-    "two words@example.com", "Name <user@example.com>", "user@example.com, other@example.com",
+    "two words@example.com", "Name <user@example.com", "user@example.com, other@example.com",
     "group: user@example.com;", "user@exa mple.com", "user\t@example.com", ".user@example.com",
     "user.@example.com", "us..er@example.com", "user@example..com", "user@.example.com",
-    "пользователь@example.com", "user@пример.рф",
+    "Name <a@b@example.com>", "<user@example.com> Name", "Name <>", "a>b@example.com",
+    "Name <<user@example.com>>", "\"quoted\"@example.com", "a,b@example.com",
   };
   const char *good[] = {
     "user@example.com", "first.last+tag@sub.example.co.uk", "x@localhost", "o'brien@example.ie",
-    "user@xn--e1afmkfd.xn--p1ai",
+    "user@xn--e1afmkfd.xn--p1ai", "Name <user@example.com>", "Мария Иванова <maria@example.test>",
+    "\"Doe, John\" <john@example.com>", "<user@example.com>", "user@пример.рф",
+    "пользователь@example.com",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -568,6 +571,93 @@ test_bad_address (Fixture       *fixture,
     g_assert_false (sc_message_prepare (message, NULL, &error));
     g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS);
   }
+}
+
+/* A pasted list splits at "," and ";" outside quotes and <>; an error names the bad entry as
+ * it was written, never escaped. */
+static void
+test_address_list (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  static const struct {
+    const char *text;
+    const char *entries[4];
+    const char *error;
+  } cases[] = {
+    { "a@example.com, b@example.com; c@example.com",
+      { "a@example.com", "b@example.com", "c@example.com" } },
+    { "  a@example.com ;;, ", { "a@example.com" } },
+    { "", { NULL } },
+    { "\"Doe, John\" <john@example.com>; Мария Иванова <maria@example.test>",
+      { "\"Doe, John\" <john@example.com>", "Мария Иванова <maria@example.test>" } },
+    { "Smith (work; main) <s@example.com>, user@пример.рф",
+      { "Smith (work; main) <s@example.com>", "user@пример.рф" } },
+    { "a@example.com, not an address, b@example.com", { NULL },
+      "\"not an address\" must not contain spaces or control characters" },
+    { "a@example.com; пользователь@@пример.рф", { NULL },
+      "\"пользователь@@пример.рф\" is not an e-mail address (it needs exactly one @)" },
+    { "a@example.com, Name <a@b@example.com>", { NULL },
+      "\"Name <a@b@example.com>\" is not an e-mail address (it needs exactly one @)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) entries = sc_address_list_parse (cases[i].text, &error);
+
+      g_test_message ("%s", cases[i].text);
+      if (cases[i].error != NULL)
+        {
+          g_assert_null (entries);
+          g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS);
+          g_assert_cmpstr (error->message, ==, cases[i].error);
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstrv (entries, cases[i].entries);
+        }
+    }
+}
+
+/* One entry: its display name, decoded, and the bare address; the envelope form has the domain
+ * in punycode, and only a non-ASCII local part needs SMTPUTF8. */
+static void
+test_address_parse (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  static const struct {
+    const char *entry;
+    const char *name;
+    const char *addr;
+    const char *envelope;
+    gboolean    smtputf8;
+  } cases[] = {
+    { "user@example.com", NULL, "user@example.com", "user@example.com", FALSE },
+    { "Мария Иванова <maria@example.test>", "Мария Иванова", "maria@example.test",
+      "maria@example.test", FALSE },
+    { " \"Doe, John\" <john@example.com> ", "Doe, John", "john@example.com", "john@example.com",
+      FALSE },
+    { "<user@example.com>", NULL, "user@example.com", "user@example.com", FALSE },
+    { "user@пример.рф", NULL, "user@пример.рф", "user@xn--e1afmkfd.xn--p1ai", FALSE },
+    { "Иван <иван@пример.рф>", "Иван", "иван@пример.рф", "иван@xn--e1afmkfd.xn--p1ai", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *addr = NULL;
+      g_autofree char *envelope = NULL;
+
+      g_assert_true (sc_address_parse (cases[i].entry, &name, &addr, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (name, ==, cases[i].name);
+      g_assert_cmpstr (addr, ==, cases[i].addr);
+      envelope = sc_address_to_envelope (addr);
+      g_assert_cmpstr (envelope, ==, cases[i].envelope);
+      g_assert_cmpint (sc_address_needs_smtputf8 (addr), ==, cases[i].smtputf8);
+    }
 }
 
 static void
@@ -767,6 +857,8 @@ main (int   argc,
   ADD ("/message/crlf-body", test_crlf_body);
   ADD ("/message/header-injection", test_header_injection);
   ADD ("/message/bad-address", test_bad_address);
+  ADD ("/message/address-list", test_address_list);
+  ADD ("/message/address-parse", test_address_parse);
   ADD ("/message/folder-listing", test_folder_listing);
   ADD ("/message/unreadable-attachment", test_unreadable_attachment);
   ADD ("/message/from-settings", test_from_settings);

@@ -471,7 +471,18 @@ static const InvalidCase invalid_cases[] = {
     TO_RULE ": item 2 is not a text string" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\", \"not an address\"]", "\"Subject\""),
     TO_RULE ": \"not an address\" (item 2) is not one" },
-  { "data.json", DATA_WITH ("[\"Name <x@example.ru>\"]", "\"Subject\""), TO_RULE },
+  { "data.json", DATA_WITH ("[\"Name <x@@example.ru>\"]", "\"Subject\""),
+    TO_RULE ": \"Name <x@@example.ru>\" (item 1) is not one" },
+  { "data.json", DATA_WITH ("[\"a@example.ru\", \"b@пример.рф, c@example.ru\"]", "\"Subject\""),
+    TO_RULE ": \"b@пример.рф, c@example.ru\" (item 2) is not one" },
+  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"cc_addrs\": [\"b@example.ru\", \"x y\"], "
+    "\"message\": {\"subject\": \"S\", \"message_file_path\": \"m.txt\"}}",
+    "settings/data.json: \"cc_addrs\" must be a list of e-mail addresses: \"x y\" (item 2) is "
+    "not one" },
+  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"bcc_addrs\": \"b@example.ru\", "
+    "\"message\": {\"subject\": \"S\", \"message_file_path\": \"m.txt\"}}",
+    "settings/data.json: \"bcc_addrs\" must be a list of e-mail addresses, like "
+    "[\"someone@example.com\"]" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "\"Subject\\r\\nBcc: x@y.z\""),
     "settings/data.json: \"subject\" must not contain a line break" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "17"),
@@ -638,6 +649,69 @@ test_save_round_trip (Fixture       *fixture,
   g_assert_false (json_object_has_member (object, "security"));
   g_assert_false (json_object_has_member (object, "ca_file"));
   g_assert_cmpint (json_object_get_int_member (object, "timeout_seconds"), ==, 5);
+}
+
+/* cc_addrs and bcc_addrs are optional: absent means none and stays absent; once set they are
+ * written, and a list once present is kept even when emptied. to_addrs keeps display names. */
+static void
+test_save_cc_bcc (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(ScSettingsStore) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  const char * const to[] = { "Мария Иванова <maria@example.test>", NULL };
+  const char * const bcc[] = { "hidden@example.com", "user@пример.рф", NULL };
+  const char * const none[] = { NULL };
+  ScSettings *settings;
+  JsonObject *object;
+  JsonArray *array;
+
+  write_settings_file ("data.json",
+                       "{\"to_addrs\": [\"Мария Иванова <maria@example.test>\"], "
+                       "\"message\": {\"subject\": \"S\", \"message_file_path\": \"m.txt\"}}");
+
+  store = load_store (fixture->dir, &error);
+  g_assert_no_error (error);
+  settings = sc_settings_store_get_settings (store);
+  g_assert_cmpstrv (sc_settings_get_recipients (settings), to);
+  g_assert_null (sc_settings_get_cc_recipients (settings));
+  g_assert_null (sc_settings_get_bcc_recipients (settings));
+  g_assert_true (sc_settings_validate (settings, &error));
+  g_assert_no_error (error);
+
+  g_object_set (settings, "bcc-recipients", bcc, NULL);
+  g_assert_true (sc_settings_get_modified (settings));
+  g_assert_true (save_store (store, &error));
+  g_assert_no_error (error);
+
+  data = parse_settings_file ("data.json");
+  object = json_node_get_object (data);
+  g_assert_false (json_object_has_member (object, "cc_addrs"));
+  array = json_object_get_array_member (object, "bcc_addrs");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "user@пример.рф");
+  array = json_object_get_array_member (object, "to_addrs");
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, to[0]);
+
+  reloaded = load_store (fixture->dir, &error);
+  g_assert_no_error (error);
+  settings = sc_settings_store_get_settings (reloaded);
+  g_assert_cmpstrv (sc_settings_get_bcc_recipients (settings), bcc);
+  g_assert_null (sc_settings_get_cc_recipients (settings));
+
+  /* Emptied, the list stays in the file as []. */
+  g_object_set (settings, "bcc-recipients", none, NULL);
+  g_assert_true (save_store (reloaded, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&data, json_node_unref);
+  data = parse_settings_file ("data.json");
+  object = json_node_get_object (data);
+  g_assert_false (json_object_has_member (object, "cc_addrs"));
+  array = json_object_get_array_member (object, "bcc_addrs");
+  g_assert_nonnull (array);
+  g_assert_cmpuint (json_array_get_length (array), ==, 0);
 }
 
 static void
@@ -1176,6 +1250,7 @@ main (int   argc,
 
   ADD ("/settings/save/round-trip", test_save_round_trip, NULL);
   ADD ("/settings/save/async", test_save_async, NULL);
+  ADD ("/settings/save/cc-bcc", test_save_cc_bcc, NULL);
   ADD ("/settings/save/unchanged-keeps-everything", test_save_unchanged_keeps_everything, NULL);
   ADD ("/settings/save/invalid-writes-nothing", test_save_invalid_writes_nothing, NULL);
   ADD ("/settings/save/creates-folder", test_save_creates_folder, NULL);

@@ -823,6 +823,131 @@ test_all_recipients_refused (void)
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
+/* To with a Cyrillic display name and an IDN domain, Cc, and Bcc: the envelope holds every
+ * bare address once (the domain in punycode), the headers name To and Cc but never Bcc. */
+static void
+test_recipients_cc_bcc (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  const char * const to[] = {
+    "Мария Иванова <maria@example.test>", "user@пример.рф", NULL
+  };
+  const char * const cc[] = { "\"Doe, John\" <john@example.com>", NULL };
+  const char * const bcc[] = {
+    "Hidden Person <hidden@example.com>", "maria@example.test", NULL
+  };
+  const char * const want_rcpt[] = {
+    "maria@example.test", "user@xn--e1afmkfd.xn--p1ai", "john@example.com", "hidden@example.com",
+    NULL
+  };
+  g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+  g_autoptr(ScMessage) message = sc_message_new (SC_TEST_LOGIN, to, "Cc", "body", NULL);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
+  g_autoptr(ScSendResult) result = NULL;
+  g_autoptr(GPtrArray) emls = NULL;
+  g_autoptr(GMimeMessage) received = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *log = NULL;
+  g_auto(GStrv) rcpt = NULL;
+  InternetAddressList *list;
+  InternetAddress *address;
+  const char *end;
+
+  sc_message_set_cc (message, cc);
+  sc_message_set_bcc (message, bcc);
+  result = send_expecting_success (session, message);
+  g_assert_cmpuint (sc_send_result_get_refused (result)->len, ==, 0);
+
+  emls = sc_test_server_assert_received (env->server, 1);
+  rcpt = sc_test_read_envelope (g_ptr_array_index (emls, 0), NULL);
+  g_assert_cmpstrv (rcpt, want_rcpt);
+
+  log = sc_test_server_get_log (env->server);
+  g_assert_nonnull (strstr (log, "RCPT TO:<user@xn--e1afmkfd.xn--p1ai>\n"));
+  g_assert_nonnull (strstr (log, "RCPT TO:<hidden@example.com>\n"));
+
+  received = parse_eml (g_ptr_array_index (emls, 0));
+  list = g_mime_message_get_to (received);
+  g_assert_cmpint (internet_address_list_length (list), ==, 2);
+  address = internet_address_list_get_address (list, 0);
+  g_assert_cmpstr (internet_address_get_name (address), ==, "Мария Иванова");
+  g_assert_cmpstr (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)), ==,
+                   "maria@example.test");
+  address = internet_address_list_get_address (list, 1);
+  g_assert_cmpstr (internet_address_mailbox_get_idn_addr (INTERNET_ADDRESS_MAILBOX (address)),
+                   ==, "user@xn--e1afmkfd.xn--p1ai");
+
+  list = g_mime_message_get_cc (received);
+  g_assert_cmpint (internet_address_list_length (list), ==, 1);
+  address = internet_address_list_get_address (list, 0);
+  g_assert_cmpstr (internet_address_get_name (address), ==, "Doe, John");
+  g_assert_cmpstr (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)), ==,
+                   "john@example.com");
+
+  g_assert_cmpint (internet_address_list_length (g_mime_message_get_bcc (received)), ==, 0);
+
+  /* The headers are plain ASCII (encoded words) and never mention the Bcc recipient. */
+  contents = sc_test_read_file (g_ptr_array_index (emls, 0), NULL, NULL);
+  end = strstr (contents, "\r\n\r\n");
+  g_assert_nonnull (end);
+  contents[end - contents] = '\0';
+  g_assert_true (g_str_is_ascii (contents));
+  g_assert_null (strstr (contents, "hidden"));
+  g_assert_null (strstr (contents, "Hidden"));
+  g_assert_null (strstr (contents, "Bcc"));
+}
+
+/* A non-ASCII local part needs SMTPUTF8: without it, nothing is sent (not even AUTH) and the
+ * error names the address as text; with it, MAIL FROM asks for it and the address arrives as
+ * written, its domain in punycode. */
+static void
+test_smtputf8 (void)
+{
+  const char * const to[] = { "alice@example.com", "пользователь@пример.рф", NULL };
+
+  {
+    ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+    g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+    g_autoptr(ScMessage) message = sc_message_new (SC_TEST_LOGIN, to, "UTF8", "body", NULL);
+    g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *log = NULL;
+
+    error = send_expecting_error (session, message, SC_SMTP_ERROR,
+                                  SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE);
+    g_assert_cmpstr (error->message, ==,
+                     "The address пользователь@xn--e1afmkfd.xn--p1ai has non-ASCII letters "
+                     "before the @, and the server does not offer SMTPUTF8, which it needs");
+    g_assert_true (sc_test_server_wait_closed (env->server, 1, 10000));
+    /* Refused before logging in, and the session ended politely. */
+    assert_log_has_no_auth (env->server);
+    log = sc_test_server_get_log (env->server);
+    g_assert_nonnull (strstr (log, "QUIT"));
+    g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
+  }
+
+  {
+    ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .smtputf8 = TRUE };
+    const char * const want_rcpt[] = {
+      "alice@example.com", "пользователь@xn--e1afmkfd.xn--p1ai", NULL
+    };
+    g_autoptr(Env) env = env_new (&options, NULL, NULL, NULL);
+    g_autoptr(ScMessage) message = sc_message_new (SC_TEST_LOGIN, to, "UTF8", "body", NULL);
+    g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
+    g_autoptr(ScSendResult) result = NULL;
+    g_autoptr(GPtrArray) emls = NULL;
+    g_autofree char *log = NULL;
+    g_auto(GStrv) rcpt = NULL;
+
+    result = send_expecting_success (session, message);
+    emls = sc_test_server_assert_received (env->server, 1);
+    rcpt = sc_test_read_envelope (g_ptr_array_index (emls, 0), NULL);
+    g_assert_cmpstrv (rcpt, want_rcpt);
+    log = sc_test_server_get_log (env->server);
+    g_assert_nonnull (strstr (log, "MAIL FROM:<" SC_TEST_LOGIN "> SMTPUTF8"));
+  }
+}
+
 static void
 test_connect_refused (void)
 {
@@ -2130,6 +2255,8 @@ main (int    argc,
   g_test_add_func ("/smtp/auth/wrong-password", test_wrong_password);
   g_test_add_func ("/smtp/recipients/one-refused", test_one_recipient_refused);
   g_test_add_func ("/smtp/recipients/all-refused", test_all_recipients_refused);
+  g_test_add_func ("/smtp/recipients/cc-bcc", test_recipients_cc_bcc);
+  g_test_add_func ("/smtp/recipients/smtputf8", test_smtputf8);
   g_test_add_func ("/smtp/connect/refused", test_connect_refused);
   g_test_add_func ("/smtp/size/too-large", test_message_too_large);
   g_test_add_func ("/smtp/timeout/upload", test_upload_timeout);

@@ -10,7 +10,15 @@
 
 G_BEGIN_DECLS
 
+gboolean     sc_address_parse               (const char          *entry,
+                                             char               **out_name,
+                                             char               **out_addr,
+                                             GError             **error);
 gboolean     sc_address_validate            (const char          *address,
                                              GError             **error);
+GStrv        sc_address_list_parse          (const char          *text,
+                                             GError             **error);
+char        *sc_address_to_envelope         (const char          *addr);
+gboolean     sc_address_needs_smtputf8      (const char          *addr);
 
 G_END_DECLS

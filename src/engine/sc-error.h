@@ -28,6 +28,8 @@ G_BEGIN_DECLS
  *   something we could not understand
  * @SC_SMTP_ERROR_DELIVERY_UNCERTAIN: the whole message was sent but the final reply was lost,
  *   so the server may or may not have accepted it
+ * @SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE: an address has non-ASCII letters before the @ and the
+ *   server does not offer SMTPUTF8; nothing was sent
  *
  * Only the SMTP dialogue's own refusals and rules. A failure below it keeps its GIO domain:
  * connecting, time-outs and a closed connection are #G_IO_ERROR (with the context added to the
@@ -45,6 +47,7 @@ typedef enum
   SC_SMTP_ERROR_MESSAGE_TOO_LARGE,
   SC_SMTP_ERROR_PROTOCOL,
   SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
+  SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE,
 } ScSmtpError;
 
 /**

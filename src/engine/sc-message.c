@@ -41,11 +41,15 @@ struct _ScMessage
 
   char               *from;
   char              **to;
+  char              **cc;
+  char              **bcc;
   char               *subject;
   char               *body;
   GPtrArray          *attachments;   /* GFile */
 
   /* Set by prepare */
+  char               *envelope_from;
+  char              **envelope_recipients;  /* To, Cc and Bcc, bare, domains in ASCII, once each */
   GMimeMessage       *mime;
   GMimeFormatOptions *format;
   goffset             size;
@@ -95,11 +99,13 @@ choose_body_encoding (const char *text)
 static gboolean
 check_header_address (const char  *what,
                       const char  *address,
+                      char       **out_name,
+                      char       **out_addr,
                       GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (sc_address_validate (address, &local_error))
+  if (sc_address_parse (address, out_name, out_addr, &local_error))
     return TRUE;
 
   g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
@@ -406,6 +412,10 @@ sc_message_finalize (GObject *object)
 
   g_clear_pointer (&self->from, g_free);
   g_clear_pointer (&self->to, g_strfreev);
+  g_clear_pointer (&self->cc, g_strfreev);
+  g_clear_pointer (&self->bcc, g_strfreev);
+  g_clear_pointer (&self->envelope_from, g_free);
+  g_clear_pointer (&self->envelope_recipients, g_strfreev);
   g_clear_pointer (&self->subject, g_free);
   g_clear_pointer (&self->body, g_free);
   g_clear_pointer (&self->format, g_mime_format_options_free);
@@ -438,12 +448,14 @@ sc_message_init (ScMessage *self)
 /**
  * sc_message_new:
  * @from: the sender's address
- * @to: (array zero-terminated=1): the recipients' addresses
+ * @to: (array zero-terminated=1): the recipients' addresses, each bare or with a display name
+ *   ("Name <user@example.com>", see sc_address_parse())
  * @subject: (nullable): the subject
  * @body: (nullable): the message text (UTF-8)
  * @attachments: (nullable) (element-type GFile): files to attach
  *
- * Copies its arguments; does no I/O and never fails. See sc_message_prepare().
+ * Copies its arguments; does no I/O and never fails. See sc_message_prepare(), and
+ * sc_message_set_cc() and sc_message_set_bcc() for copies.
  *
  * Returns: (transfer full): a new #ScMessage
  */
@@ -460,6 +472,8 @@ sc_message_new (const char         *from,
   self->to = g_strdupv ((char **) to);
   if (self->to == NULL)
     self->to = g_new0 (char *, 1);
+  self->cc = g_new0 (char *, 1);
+  self->bcc = g_new0 (char *, 1);
   self->subject = g_strdup (subject != NULL ? subject : "");
   self->body = g_strdup (body != NULL ? body : "");
 
@@ -475,7 +489,8 @@ sc_message_new (const char         *from,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Reads the message file and lists the attachment folder of @settings. Blocking.
+ * Reads the message file and lists the attachment folder of @settings; To, Cc and Bcc come
+ * from its recipient lists. Blocking.
  *
  * Returns: (transfer full): a new #ScMessage, or %NULL with @error set
  */
@@ -488,6 +503,7 @@ sc_message_new_from_settings (ScSettings    *settings,
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GPtrArray) attachments = NULL;
   g_autofree char *body = NULL;
+  ScMessage *message;
 
   g_return_val_if_fail (SC_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -514,11 +530,15 @@ sc_message_new_from_settings (ScSettings    *settings,
         return NULL;
     }
 
-  return sc_message_new (sc_settings_get_login (settings),
-                         sc_settings_get_recipients (settings),
-                         sc_settings_get_subject (settings),
-                         body,
-                         attachments);
+  message = sc_message_new (sc_settings_get_login (settings),
+                            sc_settings_get_recipients (settings),
+                            sc_settings_get_subject (settings),
+                            body,
+                            attachments);
+  sc_message_set_cc (message, sc_settings_get_cc_recipients (settings));
+  sc_message_set_bcc (message, sc_settings_get_bcc_recipients (settings));
+
+  return message;
 }
 
 /**
@@ -541,6 +561,15 @@ sc_message_prepare (ScMessage     *self,
   g_autoptr(GMimeObject) body = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *message_id = NULL;
+  g_autoptr(GPtrArray) envelope = NULL;
+  g_autofree char *from_name = NULL;
+  g_autofree char *from_addr = NULL;
+  g_autofree char *envelope_from = NULL;
+  const struct { char **entries; GMimeAddressType header; } lists[] = {
+    { self->to, GMIME_ADDRESS_TYPE_TO },
+    { self->cc, GMIME_ADDRESS_TYPE_CC },
+    { self->bcc, GMIME_ADDRESS_TYPE_BCC },
+  };
   const char *at;
   goffset size = 0;
 
@@ -551,21 +580,52 @@ sc_message_prepare (ScMessage     *self,
     return TRUE;
 
   /* Translators: inserted as %s into "The %s address %s". */
-  if (!check_header_address (C_("address role", "sender"), self->from, error))
+  if (!check_header_address (C_("address role", "sender"), self->from, &from_name, &from_addr,
+                             error))
     return FALSE;
 
-  if (self->to[0] == NULL)
+  if (from_name != NULL)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                   /* Translators: %s is the address as written. */
+                   _("The sender address \"%s\" must be a plain e-mail address "
+                     "(like name@example.com)"), self->from);
+      return FALSE;
+    }
+
+  if (self->to[0] == NULL && self->cc[0] == NULL && self->bcc[0] == NULL)
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
                    _("There is no recipient"));
       return FALSE;
     }
 
-  for (guint i = 0; self->to[i] != NULL; i++)
+  mime = g_mime_message_new (TRUE);
+  envelope = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     {
-      /* Translators: inserted as %s into "The %s address %s". */
-      if (!check_header_address (C_("address role", "recipient"), self->to[i], error))
-        return FALSE;
+      for (guint j = 0; lists[i].entries[j] != NULL; j++)
+        {
+          g_autofree char *name = NULL;
+          g_autofree char *addr = NULL;
+          char *bare;
+
+          /* Translators: inserted as %s into "The %s address %s". */
+          if (!check_header_address (C_("address role", "recipient"), lists[i].entries[j],
+                                     &name, &addr, error))
+            return FALSE;
+
+          /* One RCPT TO per address, even when it is both in To and in Bcc. */
+          bare = sc_address_to_envelope (addr);
+          if (g_ptr_array_find_with_equal_func (envelope, bare, g_str_equal, NULL))
+            g_free (bare);
+          else
+            g_ptr_array_add (envelope, bare);
+          /* Bcc recipients get the message, and no header names them. */
+          if (lists[i].header != GMIME_ADDRESS_TYPE_BCC)
+            g_mime_message_add_mailbox (mime, lists[i].header, name, addr);
+        }
     }
 
   if (sc_text_has_line_break (self->subject))
@@ -589,11 +649,7 @@ sc_message_prepare (ScMessage     *self,
       return FALSE;
     }
 
-  mime = g_mime_message_new (TRUE);
-
-  g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_FROM, NULL, self->from);
-  for (guint i = 0; self->to[i] != NULL; i++)
-    g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_TO, NULL, self->to[i]);
+  g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_FROM, NULL, from_addr);
   g_mime_message_set_subject (mime, self->subject, "utf-8");
   if (!g_str_is_ascii (self->subject))
     {
@@ -610,7 +666,8 @@ sc_message_prepare (ScMessage     *self,
   now = g_date_time_new_now_local ();
   g_mime_message_set_date (mime, now);
 
-  at = strrchr (self->from, '@');
+  envelope_from = sc_address_to_envelope (from_addr);
+  at = strrchr (envelope_from, '@');
   message_id = g_mime_utils_generate_message_id (at != NULL ? at + 1 : g_get_host_name ());
   g_mime_message_set_message_id (mime, message_id);
 
@@ -650,6 +707,11 @@ sc_message_prepare (ScMessage     *self,
   g_mime_format_options_set_newline_format (self->format, GMIME_NEWLINE_FORMAT_UNIX);
 
   self->mime = g_steal_pointer (&mime);
+  g_clear_pointer (&self->envelope_from, g_free);
+  self->envelope_from = g_steal_pointer (&envelope_from);
+  g_clear_pointer (&self->envelope_recipients, g_strfreev);
+  g_ptr_array_add (envelope, NULL);
+  self->envelope_recipients = (char **) g_ptr_array_steal (envelope, NULL);
 
   if (!write_message (self, NULL, cancellable, &size, error))
     {
@@ -705,7 +767,7 @@ sc_message_get_from (ScMessage *self)
  * sc_message_get_to:
  * @self: an #ScMessage
  *
- * Returns: (array zero-terminated=1): the recipients' addresses
+ * Returns: (array zero-terminated=1): the To recipients, as given
  */
 const char * const *
 sc_message_get_to (ScMessage *self)
@@ -713,6 +775,73 @@ sc_message_get_to (ScMessage *self)
   g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
 
   return (const char * const *) self->to;
+}
+
+/**
+ * sc_message_set_cc:
+ * @self: an #ScMessage not prepared yet
+ * @cc: (nullable) (array zero-terminated=1): the Cc recipients, as in sc_message_new()
+ *
+ * Sets who gets a copy, named in the Cc header.
+ */
+void
+sc_message_set_cc (ScMessage          *self,
+                   const char * const *cc)
+{
+  g_return_if_fail (SC_IS_MESSAGE (self));
+  g_return_if_fail (self->mime == NULL);
+
+  g_strfreev (self->cc);
+  self->cc = cc != NULL ? g_strdupv ((char **) cc) : g_new0 (char *, 1);
+}
+
+/**
+ * sc_message_set_bcc:
+ * @self: an #ScMessage not prepared yet
+ * @bcc: (nullable) (array zero-terminated=1): the Bcc recipients, as in sc_message_new()
+ *
+ * Sets who gets a blind copy: they receive the message, and no header names them.
+ */
+void
+sc_message_set_bcc (ScMessage          *self,
+                    const char * const *bcc)
+{
+  g_return_if_fail (SC_IS_MESSAGE (self));
+  g_return_if_fail (self->mime == NULL);
+
+  g_strfreev (self->bcc);
+  self->bcc = bcc != NULL ? g_strdupv ((char **) bcc) : g_new0 (char *, 1);
+}
+
+/**
+ * sc_message_get_envelope_from:
+ * @self: a prepared #ScMessage
+ *
+ * Returns: the sender for MAIL FROM: bare, its domain in ASCII
+ */
+const char *
+sc_message_get_envelope_from (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+  g_return_val_if_fail (self->mime != NULL, NULL);
+
+  return self->envelope_from;
+}
+
+/**
+ * sc_message_get_envelope_recipients:
+ * @self: a prepared #ScMessage
+ *
+ * Returns: (array zero-terminated=1): the To, Cc and Bcc recipients for RCPT TO: bare (no
+ *   display names), their domains in ASCII
+ */
+const char * const *
+sc_message_get_envelope_recipients (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+  g_return_val_if_fail (self->mime != NULL, NULL);
+
+  return (const char * const *) self->envelope_recipients;
 }
 
 /**

@@ -42,6 +42,13 @@ gboolean     sc_message_write_data          (ScMessage           *self,
 const char  *sc_message_get_from            (ScMessage           *self);
 const char * const *
              sc_message_get_to              (ScMessage           *self);
+void         sc_message_set_cc              (ScMessage           *self,
+                                             const char * const  *cc);
+void         sc_message_set_bcc             (ScMessage           *self,
+                                             const char * const  *bcc);
+const char  *sc_message_get_envelope_from   (ScMessage           *self);
+const char * const *
+             sc_message_get_envelope_recipients (ScMessage       *self);
 GPtrArray   *sc_message_get_attachments     (ScMessage           *self);
 goffset      sc_message_get_size            (ScMessage           *self);
 

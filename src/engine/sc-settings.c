@@ -29,6 +29,8 @@ typedef enum
   KEY_LOGIN,
   KEY_PASSWORD,
   KEY_TO_ADDRS,
+  KEY_CC_ADDRS,
+  KEY_BCC_ADDRS,
   KEY_SUBJECT,
   KEY_MESSAGE_FILE_PATH,
   KEY_ATTACHMENT_FOLDER_PATH,
@@ -103,7 +105,11 @@ static const KeyInfo keys[N_KEYS] = {
   /* The password itself never goes into a message. */
   [KEY_PASSWORD] = { CREDENTIALS, "password", "password", KIND_STRING, TRUE, FALSE,
                      N_("must be a text string"), TRUE },
+  /* Each entry is one address, bare or with a display name (sc_address_parse ()). */
   [KEY_TO_ADDRS] = { DATA, "to_addrs", "recipients", KIND_STRV, TRUE, FALSE },
+  /* Absent or empty means none; written only when not empty or already present. */
+  [KEY_CC_ADDRS] = { DATA, "cc_addrs", "cc-recipients", KIND_STRV, FALSE, FALSE },
+  [KEY_BCC_ADDRS] = { DATA, "bcc_addrs", "bcc-recipients", KIND_STRV, FALSE, FALSE },
   [KEY_SUBJECT] = { DATA, "subject", "subject", KIND_STRING, TRUE, TRUE,
                     N_("must be a text string"), TRUE, N_("must not contain a line break") },
   [KEY_MESSAGE_FILE_PATH] = { DATA, "message_file_path", "message-file-path", KIND_STRING, TRUE,
@@ -289,18 +295,17 @@ check_value (ScSettings   *self,
                               "computer (localhost, 127.0.0.1 or ::1); use \"tls\" or "
                               "\"starttls\" for \"%s\""), host != NULL ? host : "");
 
-  if (info->kind == KIND_STRV && (recipients == NULL || recipients[0] == NULL))
+  if (info->kind == KIND_STRV && info->required &&
+      (recipients == NULL || recipients[0] == NULL))
     return g_strdup (_("must be a list of e-mail addresses with at least one address"));
 
   for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
     {
       if (!sc_address_validate (recipients[i], NULL))
         {
-          g_autofree char *shown = g_strescape (recipients[i], NULL);
-
           /* Translators: %s is the address, %u its position in the list. */
           return g_strdup_printf (_("must be a list of e-mail addresses: \"%s\" (item %u) is "
-                                    "not one"), shown, i + 1);
+                                    "not one"), recipients[i], i + 1);
         }
     }
 
@@ -529,7 +534,10 @@ _sc_settings_write_json (ScSettings *self,
         json_object_set_string_member (to, info->json_name,
                                        g_enum_get_value (securities,
                                                          g_value_get_enum (field))->value_nick);
-      else if (info->kind == KIND_STRV)
+      else if (info->kind == KIND_STRV &&
+               (info->required || json_object_has_member (to, info->json_name) ||
+                (g_value_get_boxed (field) != NULL &&
+                 ((char **) g_value_get_boxed (field))[0] != NULL)))
         {
           JsonArray *array = json_array_new ();
 
@@ -822,6 +830,16 @@ GETTER (const char *, password, g_value_get_string, KEY_PASSWORD)
  * Returns: (nullable) (array zero-terminated=1): the recipient addresses
  */
 GETTER (const char * const *, recipients, g_value_get_boxed, KEY_TO_ADDRS)
+/**
+ * sc_settings_get_cc_recipients: (get-property cc-recipients)
+ * Returns: (nullable) (array zero-terminated=1): the Cc addresses
+ */
+GETTER (const char * const *, cc_recipients, g_value_get_boxed, KEY_CC_ADDRS)
+/**
+ * sc_settings_get_bcc_recipients: (get-property bcc-recipients)
+ * Returns: (nullable) (array zero-terminated=1): the Bcc addresses
+ */
+GETTER (const char * const *, bcc_recipients, g_value_get_boxed, KEY_BCC_ADDRS)
 /** sc_settings_get_subject: (get-property subject) */
 GETTER (const char *, subject, g_value_get_string, KEY_SUBJECT)
 

@@ -43,7 +43,9 @@ G_DECLARE_FINAL_TYPE (ScSettings, sc_settings, SC, SETTINGS, GObject)
  *   "timeout-seconds"        uint     config.json      timeout_seconds (default 60)
  *   "login"                  char*    credentials.json login
  *   "password"               char*    credentials.json password
- *   "recipients"             GStrv    data.json        to_addrs
+ *   "recipients"             GStrv    data.json        to_addrs (names allowed: "Name <a@b.c>")
+ *   "cc-recipients"          GStrv    data.json        cc_addrs (optional)
+ *   "bcc-recipients"         GStrv    data.json        bcc_addrs (optional; never in a header)
  *   "subject"                char*    data.json        message.subject
  *   "message-file-path"      char*    data.json        message.message_file_path (as written)
  *   "attachment-folder-path" char*    data.json        message.attachment_folder_path (as written)
@@ -77,6 +79,10 @@ const char  *sc_settings_get_login             (ScSettings   *self);
 const char  *sc_settings_get_password          (ScSettings   *self);
 const char * const *
              sc_settings_get_recipients        (ScSettings   *self);
+const char * const *
+             sc_settings_get_cc_recipients     (ScSettings   *self);
+const char * const *
+             sc_settings_get_bcc_recipients    (ScSettings   *self);
 const char  *sc_settings_get_subject           (ScSettings   *self);
 gboolean     sc_settings_get_modified          (ScSettings   *self);
 

@@ -60,6 +60,7 @@ typedef struct
   guint64             size_limit;
   gboolean            ext_pipelining;
   gboolean            ext_8bitmime;
+  gboolean            ext_smtputf8;
   gboolean            ext_starttls;
   GStrv               auth_mechanisms;  /* NULL: no AUTH */
 

@@ -555,6 +555,7 @@ reset_extensions (ScSmtpConnection *c)
   c->size_limit = 0;
   c->ext_pipelining = FALSE;
   c->ext_8bitmime = FALSE;
+  c->ext_smtputf8 = FALSE;
   c->ext_starttls = FALSE;
   g_clear_pointer (&c->auth_mechanisms, g_strfreev);
 }
@@ -585,6 +586,8 @@ parse_extensions (ScSmtpConnection *c,
         c->ext_pipelining = TRUE;
       else if (g_str_equal (keyword, "8BITMIME"))
         c->ext_8bitmime = TRUE;
+      else if (g_str_equal (keyword, "SMTPUTF8"))
+        c->ext_smtputf8 = TRUE;
       else if (g_str_equal (keyword, "STARTTLS"))
         c->ext_starttls = TRUE;
       else if (g_str_equal (keyword, "AUTH"))

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sc-address.h"
 #include "sc-error.h"
 #include "sc-smtp-connection-private.h"
 #include "sc-smtp-data-stream.h"
@@ -145,7 +146,26 @@ refused_recipient_new (const char *address,
   return recipient;
 }
 
-/* MAIL FROM and every RCPT TO; the recipients the server refuses go into @refused. */
+/* The first envelope address that needs SMTPUTF8 (RFC 6531: a non-ASCII local part; domains
+ * are already in ASCII), or NULL. */
+static const char *
+find_smtputf8_address (const char         *from,
+                       const char * const *recipients)
+{
+  if (sc_address_needs_smtputf8 (from))
+    return from;
+
+  for (guint i = 0; recipients[i] != NULL; i++)
+    {
+      if (sc_address_needs_smtputf8 (recipients[i]))
+        return recipients[i];
+    }
+
+  return NULL;
+}
+
+/* MAIL FROM (with SMTPUTF8 when an address needs it, see send_message ()) and every RCPT TO;
+ * the recipients the server refuses go into @refused. */
 static gboolean
 send_envelope (ScSmtpConnection  *c,
                const char        *from,
@@ -161,6 +181,8 @@ send_envelope (ScSmtpConnection  *c,
   guint accepted = 0;
 
   g_string_append_printf (mail, "MAIL FROM:<%s>", from);
+  if (find_smtputf8_address (from, recipients) != NULL)
+    g_string_append (mail, " SMTPUTF8");
   if (c->ext_size)
     g_string_append_printf (mail, " SIZE=%" G_GOFFSET_FORMAT, size);
   if (c->ext_8bitmime)
@@ -351,14 +373,15 @@ send_message (ScSmtpConnection  *c,
   const ScSmtpConfig *config = c->config;
   const char *from;
   const char * const *to;
+  const char *utf8_address;
   goffset size;
 
   if (!sc_message_prepare (message, c->cancellable, error))
     return FALSE;
 
-  /* Preparing validated them: plain addresses, nothing that could inject a command. */
-  from = sc_message_get_from (message);
-  to = sc_message_get_to (message);
+  /* Preparing validated them: bare addresses, nothing that could inject a command. */
+  from = sc_message_get_envelope_from (message);
+  to = sc_message_get_envelope_recipients (message);
 
   if (config->security == SC_SECURITY_NONE && !sc_host_is_loopback (config->host))
     {
@@ -386,6 +409,16 @@ send_message (ScSmtpConnection  *c,
                                             "server accepts at most %s"),
                                           config->host, size_str, limit_str);
     }
+
+  /* Before AUTH: no login for a message that cannot go out. */
+  utf8_address = find_smtputf8_address (from, to);
+  if (utf8_address != NULL && !c->ext_smtputf8)
+    return _sc_smtp_connection_refused (c, SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE, error,
+                                        /* Translators: %s is an e-mail address; SMTPUTF8 is
+                                         * an SMTP extension: keep it. */
+                                        _("The address %s has non-ASCII letters before the @, "
+                                          "and the server does not offer SMTPUTF8, which it "
+                                          "needs"), utf8_address);
 
   return _sc_smtp_connection_authenticate (c, error) &&
          send_envelope (c, from, to, size, refused, error) &&
