@@ -156,6 +156,8 @@ send_action (GtkWidget  *widget,
     g_ptr_array_add (files, sc_attachment_row_get_file (self->attachments->pdata[i]));
   message = sc_message_new (sc_settings_get_login (self->settings), recipients,
                             sc_settings_get_subject (self->settings), body, files);
+  sc_message_set_cc (message, sc_settings_get_cc_recipients (self->settings));
+  sc_message_set_bcc (message, sc_settings_get_bcc_recipients (self->settings));
 
   session = sc_smtp_session_new (self->settings);
   g_signal_connect_object (session, "progress", G_CALLBACK (send_progress_cb), self,

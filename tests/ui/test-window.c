@@ -851,6 +851,46 @@ test_window_send (Fixture       *fixture,
   g_assert_cmpstr (config_after, ==, config_before);
 }
 
+/* Cc and Bcc from data.json go out from the window too: Cc in the headers, Bcc only in the
+ * envelope. */
+static void
+test_window_send_cc_bcc (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) settings_data = read_json (fixture->dir, "data.json");
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  JsonArray *cc = json_array_new ();
+  JsonArray *bcc = json_array_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *log = NULL;
+  ScWindow *window;
+
+  json_array_add_string_element (cc, "carol@example.net");
+  json_array_add_string_element (bcc, "dave@example.net");
+  json_object_set_array_member (settings_data, "cc_addrs", cc);
+  json_object_set_array_member (settings_data, "bcc_addrs", bcc);
+  json_node_set_object (root, settings_data);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  sc_test_write_file (fixture->dir, "data.json", text, -1);
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (status (window), ==, "Message sent successfully");
+
+  message = wait_new_message (fixture);
+  contents = sc_test_read_file (message, NULL, NULL);
+  g_assert_nonnull (strstr (contents, "\nCc: carol@example.net"));
+  g_assert_null (strstr (contents, "dave@example.net"));
+  log = sc_test_server_get_log (fixture->server);
+  g_assert_nonnull (strstr (log, "RCPT TO:<carol@example.net>\n"));
+  g_assert_nonnull (strstr (log, "RCPT TO:<dave@example.net>\n"));
+}
+
 static void
 test_window_refused_recipient (Fixture       *fixture,
                                gconstpointer  data)
@@ -1623,6 +1663,7 @@ main (int   argc,
   ADD ("unreadable-body", NULL, test_window_unreadable_body);
   ADD ("missing-body", NULL, test_window_missing_body);
   ADD ("send", NULL, test_window_send);
+  ADD ("send-cc-bcc", NULL, test_window_send_cc_bcc);
   ADD ("send-error", &own_plain, test_window_send_error);
   ADD ("send-100mb", NULL, test_window_send_100mb);
   ADD ("cancel", &own_slow, test_window_cancel);
