@@ -483,6 +483,14 @@ static const InvalidCase invalid_cases[] = {
     "\"message\": {\"subject\": \"S\", \"message_file_path\": \"m.txt\"}}",
     "settings/data.json: \"bcc_addrs\" must be a list of e-mail addresses, like "
     "[\"someone@example.com\"]" },
+  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+    "\"message_file_path\": \"m.txt\", \"excluded_attachments\": [\"a.txt\", \"b/c\"]}}",
+    "settings/data.json: \"excluded_attachments\" must be a list of file names: item 2 is not "
+    "one" },
+  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+    "\"message_file_path\": \"m.txt\", \"attachment_paths\": \"a.txt\"}}",
+    "settings/data.json: \"attachment_paths\" must be a list of text strings, like "
+    "[\"report.pdf\"]" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "\"Subject\\r\\nBcc: x@y.z\""),
     "settings/data.json: \"subject\" must not contain a line break" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "17"),
@@ -712,6 +720,78 @@ test_save_cc_bcc (Fixture       *fixture,
   array = json_object_get_array_member (object, "bcc_addrs");
   g_assert_nonnull (array);
   g_assert_cmpuint (json_array_get_length (array), ==, 0);
+}
+
+/* attachment_paths and excluded_attachments are optional lists in "message": a file inside the
+ * settings folder is stored relative to it, one outside it absolute; both come back as set. */
+static void
+test_save_attachment_lists (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(ScSettingsStore) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(GFile) inside = g_file_get_child (fixture->dir, "docs/report.pdf");
+  g_autoptr(GFile) outside = g_file_new_for_path ("/tmp/elsewhere/photo.jpg");
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *inside_path = NULL;
+  g_autofree char *outside_path = NULL;
+  const char * const excluded[] = { "notes.txt", NULL };
+  ScSettings *settings;
+  JsonObject *message;
+  JsonArray *array;
+
+  store = load_store (fixture->dir, &error);
+  g_assert_no_error (error);
+  settings = sc_settings_store_get_settings (store);
+  g_assert_null (sc_settings_get_attachment_paths (settings));
+  g_assert_null (sc_settings_get_excluded_attachments (settings));
+
+  /* Untouched, neither list is written. */
+  g_object_set (settings, "subject", "Changed", NULL);
+  g_assert_true (save_store (store, &error));
+  data = parse_settings_file ("data.json");
+  message = json_object_get_object_member (json_node_get_object (data), "message");
+  g_assert_false (json_object_has_member (message, "attachment_paths"));
+  g_assert_false (json_object_has_member (message, "excluded_attachments"));
+
+  inside_path = sc_settings_path_for_file (settings, inside);
+  outside_path = sc_settings_path_for_file (settings, outside);
+  g_assert_cmpstr (inside_path, ==, "docs/report.pdf");
+  g_assert_cmpstr (outside_path, ==, "/tmp/elsewhere/photo.jpg");
+
+  {
+    const char * const paths[] = { inside_path, outside_path, NULL };
+
+    g_object_set (settings, "attachment-paths", paths, "excluded-attachments", excluded, NULL);
+  }
+  g_assert_true (sc_settings_get_modified (settings));
+  g_assert_true (sc_settings_validate (settings, &error));
+  g_assert_no_error (error);
+  g_assert_true (save_store (store, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&data, json_node_unref);
+  data = parse_settings_file ("data.json");
+  message = json_object_get_object_member (json_node_get_object (data), "message");
+  array = json_object_get_array_member (message, "attachment_paths");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "docs/report.pdf");
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "/tmp/elsewhere/photo.jpg");
+  array = json_object_get_array_member (message, "excluded_attachments");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "notes.txt");
+
+  reloaded = load_store (fixture->dir, &error);
+  g_assert_no_error (error);
+  settings = sc_settings_store_get_settings (reloaded);
+  g_assert_false (sc_settings_get_modified (settings));
+  g_assert_cmpstrv (sc_settings_get_excluded_attachments (settings), excluded);
+  files = sc_settings_get_attachment_files (settings);
+  g_assert_cmpuint (files->len, ==, 2);
+  g_assert_true (g_file_equal (files->pdata[0], inside));
+  g_assert_true (g_file_equal (files->pdata[1], outside));
 }
 
 static void
@@ -1251,6 +1331,7 @@ main (int   argc,
   ADD ("/settings/save/round-trip", test_save_round_trip, NULL);
   ADD ("/settings/save/async", test_save_async, NULL);
   ADD ("/settings/save/cc-bcc", test_save_cc_bcc, NULL);
+  ADD ("/settings/save/attachment-lists", test_save_attachment_lists, NULL);
   ADD ("/settings/save/unchanged-keeps-everything", test_save_unchanged_keeps_everything, NULL);
   ADD ("/settings/save/invalid-writes-nothing", test_save_invalid_writes_nothing, NULL);
   ADD ("/settings/save/creates-folder", test_save_creates_folder, NULL);

@@ -34,6 +34,8 @@ typedef enum
   KEY_SUBJECT,
   KEY_MESSAGE_FILE_PATH,
   KEY_ATTACHMENT_FOLDER_PATH,
+  KEY_ATTACHMENT_PATHS,
+  KEY_EXCLUDED_ATTACHMENTS,
   N_KEYS
 } Key;
 
@@ -78,6 +80,7 @@ typedef struct
   const char *if_break;     /* KIND_STRING: what is wrong with a line break (host: any space) */
   guint       maximum;      /* KIND_UINT: the property's range, from 1 when validated */
   guint       default_value;
+  gboolean    of_files;     /* KIND_STRV: a list of file paths or names, not of addresses */
 } KeyInfo;
 
 #define CONFIG SC_SETTINGS_CONFIG_FILE
@@ -118,6 +121,13 @@ static const KeyInfo keys[N_KEYS] = {
   /* Empty or absent means no attachments. */
   [KEY_ATTACHMENT_FOLDER_PATH] = { DATA, "attachment_folder_path", "attachment-folder-path",
                                    KIND_STRING, FALSE, TRUE },
+  /* Files added by hand, written like "message_file_path"; excluded: names of files of the
+   * attachment folder that are not sent. Both optional, written only when not empty or
+   * already present. */
+  [KEY_ATTACHMENT_PATHS] = { DATA, "attachment_paths", "attachment-paths", KIND_STRV, FALSE,
+                             TRUE, .of_files = TRUE },
+  [KEY_EXCLUDED_ATTACHMENTS] = { DATA, "excluded_attachments", "excluded-attachments",
+                                 KIND_STRV, FALSE, TRUE, .of_files = TRUE },
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -143,11 +153,9 @@ set_invalid (ScSettings  *self,
 
 /* A path as written in the settings: relative to the settings folder, "~/" the home folder. */
 static GFile *
-resolve_path (ScSettings *self,
-              Key         key)
+resolve_string (ScSettings *self,
+                const char *path)
 {
-  const char *path = g_value_get_string (&self->values[key]);
-
   if (path == NULL || *path == '\0')
     return NULL;
 
@@ -160,6 +168,13 @@ resolve_path (ScSettings *self,
 
   /* An absolute path stays as it is. */
   return g_file_resolve_relative_path (self->directory, path);
+}
+
+static GFile *
+resolve_path (ScSettings *self,
+              Key         key)
+{
+  return resolve_string (self, g_value_get_string (&self->values[key]));
 }
 
 /* Wipes and frees the string in @value: it may be the password. */
@@ -295,6 +310,18 @@ check_value (ScSettings   *self,
                               "computer (localhost, 127.0.0.1 or ::1); use \"tls\" or "
                               "\"starttls\" for \"%s\""), host != NULL ? host : "");
 
+  for (guint i = 0; info->of_files && recipients != NULL && recipients[i] != NULL; i++)
+    {
+      if (*recipients[i] == '\0' || sc_text_has_line_break (recipients[i]) ||
+          (key == KEY_EXCLUDED_ATTACHMENTS && strchr (recipients[i], '/') != NULL))
+        /* Translators: %u is the position in the list. */
+        return g_strdup_printf (key == KEY_EXCLUDED_ATTACHMENTS
+                                ? _("must be a list of file names: item %u is not one")
+                                : _("must be a list of file paths: item %u is not one"), i + 1);
+    }
+  if (info->of_files)
+    return NULL;
+
   if (info->kind == KIND_STRV && info->required &&
       (recipients == NULL || recipients[0] == NULL))
     return g_strdup (_("must be a list of e-mail addresses with at least one address"));
@@ -376,8 +403,11 @@ value_from_json (ScSettings  *self,
           if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
             {
               /* Translators: %u is the position in the list. */
-              g_autofree char *what = g_strdup_printf (_("must be a list of e-mail addresses: "
-                                                         "item %u is not a text string"), i + 1);
+              g_autofree char *what = g_strdup_printf (info->of_files
+                                                       ? _("must be a list of text strings: "
+                                                           "item %u is not one")
+                                                       : _("must be a list of e-mail addresses: "
+                                                           "item %u is not a text string"), i + 1);
 
               set_invalid (self, key, error, what);
               return FALSE;
@@ -403,7 +433,10 @@ value_from_json (ScSettings  *self,
       return TRUE;
     }
 
-  if (info->kind == KIND_STRV)
+  if (info->of_files)
+    /* Translators: keep the JSON example ["report.pdf"] as it is. */
+    set_invalid (self, key, error, _("must be a list of text strings, like [\"report.pdf\"]"));
+  else if (info->kind == KIND_STRV)
     /* Translators: keep the JSON example ["someone@example.com"] as it is. */
     set_invalid (self, key, error, _("must be a list of e-mail addresses, like "
                                      "[\"someone@example.com\"]"));
@@ -789,6 +822,58 @@ sc_settings_get_message_file (ScSettings *self)
 }
 
 /**
+ * sc_settings_get_attachment_files:
+ * @self: an #ScSettings
+ *
+ * The files of "attachment-paths", each resolved against the settings folder like
+ * sc_settings_get_message_file (). Whether they exist is not checked.
+ *
+ * Returns: (transfer container) (element-type GFile): the files added by hand
+ */
+GPtrArray *
+sc_settings_get_attachment_files (ScSettings *self)
+{
+  const char * const *paths;
+  GPtrArray *files;
+
+  g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
+
+  files = g_ptr_array_new_with_free_func (g_object_unref);
+  paths = g_value_get_boxed (&self->values[KEY_ATTACHMENT_PATHS]);
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    g_ptr_array_add (files, resolve_string (self, paths[i]));
+
+  return files;
+}
+
+/**
+ * sc_settings_path_for_file:
+ * @self: an #ScSettings
+ * @file: a local file
+ *
+ * How @file is written in the settings: relative to the settings folder when it is inside it,
+ * absolute otherwise. sc_settings_get_attachment_files () turns it back into @file.
+ *
+ * Returns: (transfer full) (nullable): the path, or %NULL when @file is not a local file
+ */
+char *
+sc_settings_path_for_file (ScSettings *self,
+                           GFile      *file)
+{
+  char *relative;
+
+  g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  relative = g_file_get_relative_path (self->directory, file);
+  if (relative != NULL && relative[0] != '~')
+    return relative;
+
+  g_free (relative);
+  return g_file_get_path (file);
+}
+
+/**
  * sc_settings_get_attachment_folder:
  * Returns: (transfer full) (nullable): the attachment folder, or %NULL for none
  */
@@ -840,6 +925,16 @@ GETTER (const char * const *, cc_recipients, g_value_get_boxed, KEY_CC_ADDRS)
  * Returns: (nullable) (array zero-terminated=1): the Bcc addresses
  */
 GETTER (const char * const *, bcc_recipients, g_value_get_boxed, KEY_BCC_ADDRS)
+/**
+ * sc_settings_get_attachment_paths: (get-property attachment-paths)
+ * Returns: (nullable) (array zero-terminated=1): the files added by hand, as written
+ */
+GETTER (const char * const *, attachment_paths, g_value_get_boxed, KEY_ATTACHMENT_PATHS)
+/**
+ * sc_settings_get_excluded_attachments: (get-property excluded-attachments)
+ * Returns: (nullable) (array zero-terminated=1): names of attachment folder files not sent
+ */
+GETTER (const char * const *, excluded_attachments, g_value_get_boxed, KEY_EXCLUDED_ATTACHMENTS)
 /** sc_settings_get_subject: (get-property subject) */
 GETTER (const char *, subject, g_value_get_string, KEY_SUBJECT)
 

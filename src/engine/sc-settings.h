@@ -49,6 +49,10 @@ G_DECLARE_FINAL_TYPE (ScSettings, sc_settings, SC, SETTINGS, GObject)
  *   "subject"                char*    data.json        message.subject
  *   "message-file-path"      char*    data.json        message.message_file_path (as written)
  *   "attachment-folder-path" char*    data.json        message.attachment_folder_path (as written)
+ *   "attachment-paths"       GStrv    data.json        message.attachment_paths (optional; files
+ *                                     added by hand, as written: see sc_settings_path_for_file ())
+ *   "excluded-attachments"   GStrv    data.json        message.excluded_attachments (optional;
+ *                                     names of attachment folder files that are not sent)
  *   "modified"               gboolean TRUE after a real change of a key; ScSettingsStore sets it
  *                                     FALSE after a load or a successful save
  *
@@ -69,6 +73,9 @@ gboolean     sc_settings_validate_key          (ScSettings   *self,
 
 GFile       *sc_settings_get_message_file      (ScSettings   *self);
 GFile       *sc_settings_get_attachment_folder (ScSettings   *self);
+GPtrArray   *sc_settings_get_attachment_files  (ScSettings   *self);
+char        *sc_settings_path_for_file         (ScSettings   *self,
+                                                GFile        *file);
 
 const char  *sc_settings_get_smtp_host         (ScSettings   *self);
 guint        sc_settings_get_smtp_port         (ScSettings   *self);
@@ -83,6 +90,10 @@ const char * const *
              sc_settings_get_cc_recipients     (ScSettings   *self);
 const char * const *
              sc_settings_get_bcc_recipients    (ScSettings   *self);
+const char * const *
+             sc_settings_get_attachment_paths  (ScSettings   *self);
+const char * const *
+             sc_settings_get_excluded_attachments (ScSettings *self);
 const char  *sc_settings_get_subject           (ScSettings   *self);
 gboolean     sc_settings_get_modified          (ScSettings   *self);
 
