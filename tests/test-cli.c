@@ -898,6 +898,95 @@ test_cli_send_cc_bcc (void)
   fixture_stop (&fixture);
 }
 
+/* Sets @name (a list of strings) in the "message" object of the fixture's data.json. */
+static void
+fixture_set_message_list (Fixture            *fixture,
+                          const char         *name,
+                          const char * const *items)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *path = g_build_filename (fixture->settings, "data.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array = json_array_new ();
+  JsonObject *message;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; items[i] != NULL; i++)
+    json_array_add_string_element (array, items[i]);
+  message = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "message");
+  json_object_set_array_member (message, name, array);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  text = json_generator_to_data (generator, NULL);
+  sc_test_write_file (fixture->settings, "data.json", text, -1);
+}
+
+/* --send leaves out the folder files named in excluded_attachments and adds attachment_paths,
+ * relative to the settings folder or absolute; a missing one fails before connecting, naming
+ * the file and the key. */
+static void
+test_cli_send_attachment_lists (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GHashTable) attachments = NULL;
+  g_autofree char *outside = NULL;
+  g_autofree char *docs = NULL;
+  g_autofree char *log = NULL;
+  const char *excluded[] = { "skip me.txt", NULL };
+  const char *paths[] = { "docs/extra.txt", NULL, NULL };
+  const char *missing[] = { "docs/gone.pdf", NULL };
+  GMimeMessage *message;
+  GBytes *bytes;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  sc_test_write_file (fixture.settings, "attachments/keep.txt", "keep", -1);
+  sc_test_write_file (fixture.settings, "attachments/skip me.txt", "skip", -1);
+  docs = g_build_filename (fixture.settings, "docs", NULL);
+  g_assert_cmpint (g_mkdir (docs, 0700), ==, 0);
+  sc_test_write_file (fixture.settings, "docs/extra.txt", "extra", -1);
+  sc_test_write_file (fixture.dir, "outside.bin", "outside", -1);
+  outside = g_build_filename (fixture.dir, "outside.bin", NULL);
+  paths[1] = outside;
+  fixture_set_message_list (&fixture, "excluded_attachments", excluded);
+  fixture_set_message_list (&fixture, "attachment_paths", paths);
+
+  fixture_run_succeeds (&fixture, NULL);
+
+  messages = sc_test_server_assert_received (fixture.server, 1);
+  message = parse_message (g_ptr_array_index (messages, 0));
+  attachments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_bytes_unref);
+  g_mime_message_foreach (message, collect_attachments_cb, attachments);
+  g_object_unref (message);
+  g_assert_cmpuint (g_hash_table_size (attachments), ==, 3);
+  g_assert_null (g_hash_table_lookup (attachments, "skip me.txt"));
+  bytes = g_hash_table_lookup (attachments, "keep.txt");
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "keep", 4);
+  bytes = g_hash_table_lookup (attachments, "extra.txt");
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "extra", 5);
+  bytes = g_hash_table_lookup (attachments, "outside.bin");
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "outside", 7);
+  fixture_stop (&fixture);
+
+  /* A hand-added file that is gone is an error, not a message without it. */
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  fixture_set_message_list (&fixture, "attachment_paths", missing);
+  fixture_run_fails (&fixture, NULL, SC_EXIT_USAGE);
+  g_assert_nonnull (strstr (fixture.err, "data.json: \"attachment_paths\" lists "));
+  g_assert_nonnull (strstr (fixture.err, "gone.pdf, which does not exist"));
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_cmpstr (log, ==, "");
+  fixture_stop (&fixture);
+}
+
 static void
 test_cli_every_recipient_refused (void)
 {
@@ -1194,6 +1283,7 @@ main (int   argc,
   g_test_add_func ("/cli/send/starttls", test_cli_send_starttls);
   g_test_add_func ("/cli/send/plain-loopback", test_cli_send_plain_loopback);
   g_test_add_func ("/cli/send/cc-bcc", test_cli_send_cc_bcc);
+  g_test_add_func ("/cli/send/attachment-lists", test_cli_send_attachment_lists);
   g_test_add_func ("/cli/send/default-settings-folder", test_cli_default_settings_folder);
   g_test_add_func ("/cli/wrong-password", test_cli_wrong_password);
   g_test_add_func ("/cli/untrusted-certificate", test_cli_untrusted_certificate);

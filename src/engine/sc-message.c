@@ -22,8 +22,9 @@
 #include "sc-address.h"
 #include "sc-body.h"
 #include "sc-error.h"
-#include "sc-util.h"
 #include "sc-mime-output-stream.h"
+#include "sc-settings-private.h"
+#include "sc-util.h"
 
 /* Longest body line (without CRLF) that we send as 7bit; longer lines get quoted-printable. */
 #define MAX_7BIT_LINE 990
@@ -489,8 +490,9 @@ sc_message_new (const char         *from,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Reads the message file and lists the attachment folder of @settings; To, Cc and Bcc come
- * from its recipient lists. Blocking.
+ * Reads the message file and lists the attachment folder of @settings, leaving out its
+ * "excluded-attachments" and adding its "attachment-paths" (a missing one is an error); To,
+ * Cc and Bcc come from its recipient lists. Blocking.
  *
  * Returns: (transfer full): a new #ScMessage, or %NULL with @error set
  */
@@ -502,7 +504,9 @@ sc_message_new_from_settings (ScSettings    *settings,
   g_autoptr(GFile) body_file = NULL;
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GPtrArray) added = NULL;
   g_autofree char *body = NULL;
+  const char * const *excluded;
   ScMessage *message;
 
   g_return_val_if_fail (SC_IS_SETTINGS (settings), NULL);
@@ -528,6 +532,42 @@ sc_message_new_from_settings (ScSettings    *settings,
       attachments = sc_attachment_folder_list (folder, cancellable, error);
       if (attachments == NULL)
         return NULL;
+    }
+  else
+    attachments = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* The folder's files but the excluded names, then the files added by hand. */
+  excluded = sc_settings_get_excluded_attachments (settings);
+  for (guint i = attachments->len; excluded != NULL && i > 0; i--)
+    {
+      g_autofree char *name = g_file_get_basename (attachments->pdata[i - 1]);
+
+      if (g_strv_contains (excluded, name))
+        g_ptr_array_remove_index (attachments, i - 1);
+    }
+
+  added = sc_settings_get_attachment_files (settings);
+  for (guint i = 0; i < added->len; i++)
+    {
+      GFile *file = added->pdata[i];
+
+      if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, cancellable) ==
+          G_FILE_TYPE_UNKNOWN)
+        {
+          g_autofree char *shown = _sc_display_path (file);
+          /* Translators: follows a JSON key in quotes, e.g. 'data.json: "attachment_paths"
+           * lists ~/report.pdf, which does not exist'; %s is the file. */
+          g_autofree char *what = g_strdup_printf (_("lists %s, which does not exist"), shown);
+          g_autofree char *text = _sc_settings_describe_key (settings, "attachment_paths", what);
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          g_set_error_literal (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT, text);
+          return NULL;
+        }
+
+      if (!g_ptr_array_find_with_equal_func (attachments, file, (GEqualFunc) g_file_equal, NULL))
+        g_ptr_array_add (attachments, g_object_ref (file));
     }
 
   message = sc_message_new (sc_settings_get_login (settings),

@@ -24,5 +24,8 @@ void       _sc_settings_write_json       (ScSettings  *self,
                                           const char  *file,
                                           JsonObject  *object);
 guint      _sc_settings_get_change_count (ScSettings  *self);
+char      *_sc_settings_describe_key     (ScSettings  *self,
+                                          const char  *json_name,
+                                          const char  *what);
 
 G_END_DECLS

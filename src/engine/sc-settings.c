@@ -134,6 +134,21 @@ static const KeyInfo keys[N_KEYS] = {
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
+/* "FILE: "KEY" @what". */
+static char *
+describe_key (ScSettings *self,
+              Key         key,
+              const char *what)
+{
+  g_autoptr(GFile) file = g_file_get_child (self->directory, keys[key].file);
+  g_autofree char *path = _sc_display_path (file);
+
+  /* Translators: the first %s is the settings file, the second a JSON key such as
+   * "smtp_port" (kept as it is), the third what is wrong with its value, e.g. "must be a
+   * whole number from 1 to 65535". */
+  return g_strdup_printf (_("%s: \"%s\" %s"), path, keys[key].json_name, what);
+}
+
 /* Sets @error to "FILE: "KEY" @what". */
 static void
 set_invalid (ScSettings  *self,
@@ -141,14 +156,9 @@ set_invalid (ScSettings  *self,
              GError     **error,
              const char  *what)
 {
-  g_autoptr(GFile) file = g_file_get_child (self->directory, keys[key].file);
-  g_autofree char *path = _sc_display_path (file);
+  g_autofree char *text = describe_key (self, key, what);
 
-  g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID,
-               /* Translators: the first %s is the settings file, the second a JSON key such
-                * as "smtp_port" (kept as it is), the third what is wrong with its value, e.g.
-                * "must be a whole number from 1 to 65535". */
-               _("%s: \"%s\" %s"), path, keys[key].json_name, what);
+  g_set_error_literal (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID, text);
 }
 
 /* A path as written in the settings: relative to the settings folder, "~/" the home folder. */
@@ -581,6 +591,20 @@ _sc_settings_write_json (ScSettings *self,
       else if (info->kind != KIND_UINT)
         json_object_remove_member (to, info->json_name);
     }
+}
+
+/* "FILE: "KEY" @what" for the key whose JSON name is @json_name, for a problem found outside
+ * the model (e.g. a listed file that does not exist). */
+char *
+_sc_settings_describe_key (ScSettings *self,
+                           const char *json_name,
+                           const char *what)
+{
+  for (Key key = 0; key < N_KEYS; key++)
+    if (g_str_equal (keys[key].json_name, json_name))
+      return describe_key (self, key, what);
+
+  g_return_val_if_reached (NULL);
 }
 
 /* A number that grows with every change that makes the model "modified". */
