@@ -2,6 +2,9 @@
  * files, and the actions win.add-attachment, win.attach-files (URIs), win.remove-attachment
  * (a URI) and win.choose-folder. Files are listed and measured off the main thread.
  *
+ * The rows follow the model: files added by hand are its "attachment-paths", and folder files
+ * the user removed are its "excluded-attachments", so Save keeps both.
+ *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -75,6 +78,74 @@ remove_attachment (ScWindow        *self,
   update_attachments_summary (self);
 }
 
+/* @strv with @item appended. */
+static GStrv
+strv_with (const char * const *strv,
+           const char         *item)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (strv != NULL)
+    g_strv_builder_addv (builder, (const char **) strv);
+  g_strv_builder_add (builder, item);
+
+  return g_strv_builder_end (builder);
+}
+
+/* @strv without its item @index, or without every item equal to @item when @item is set. */
+static GStrv
+strv_without (const char * const *strv,
+              guint               index,
+              const char         *item)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    if (item != NULL ? !g_str_equal (strv[i], item) : i != index)
+      g_strv_builder_add (builder, strv[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+/* Whether @file is one of the attachment folder's files; @name gets its name. */
+static gboolean
+is_in_folder (ScWindow  *self,
+              GFile     *file,
+              char     **name)
+{
+  g_autoptr(GFile) folder = sc_settings_get_attachment_folder (self->settings);
+
+  if (folder == NULL || !g_file_has_parent (file, folder))
+    return FALSE;
+
+  *name = g_file_get_basename (file);
+  return TRUE;
+}
+
+/* Takes @file out of the model's "attachment-paths"; its row goes with it. */
+static void
+forget_added_file (ScWindow *self,
+                   GFile    *file)
+{
+  g_autoptr(GPtrArray) files = sc_settings_get_attachment_files (self->settings);
+  guint index;
+
+  if (g_ptr_array_find_with_equal_func (files, file, (GEqualFunc) g_file_equal, &index))
+    {
+      g_auto(GStrv) paths = strv_without (sc_settings_get_attachment_paths (self->settings),
+                                          index, NULL);
+
+      g_object_set (self->settings, "attachment-paths", paths, NULL);
+    }
+  else
+    {
+      ScAttachmentRow *row = find_attachment (self, file);
+
+      if (row != NULL)
+        remove_attachment (self, row);
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The attachment folder                                                                      */
 /* ------------------------------------------------------------------------------------------ */
@@ -142,6 +213,7 @@ list_folder_cb (GObject      *object,
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GError) error = NULL;
   guint serial = GPOINTER_TO_UINT (user_data);
+  const char * const *excluded;
 
   listed = g_task_propagate_pointer (G_TASK (result), &error);
   self->pending--;
@@ -156,14 +228,34 @@ list_folder_cb (GObject      *object,
       return;
     }
 
-  /* Replace what the folder gave before; hand-added files stay. */
+  /* Replace what the folder gave before, but the excluded files; hand-added files stay. */
   remove_folder_attachments (self);
+  excluded = sc_settings_get_excluded_attachments (self->settings);
   for (guint i = 0; i < listed->len; i++)
     {
       ListedFile *item = listed->pdata[i];
+      g_autofree char *name = g_file_get_basename (item->file);
 
+      if (excluded != NULL && g_strv_contains (excluded, name))
+        continue;
       if (find_attachment (self, item->file) == NULL)
         add_attachment (self, item->file, item->size, TRUE);
+    }
+
+  /* The folder's files come first, as in the message --send builds. */
+  for (guint i = 0, n = self->attachments->len; i < n; i++)
+    {
+      g_autoptr(ScAttachmentRow) row = g_object_ref (self->attachments->pdata[0]);
+
+      g_ptr_array_remove_index (self->attachments, 0);
+      if (sc_attachment_row_get_from_folder (row))
+        {
+          g_ptr_array_add (self->attachments, row);
+          continue;
+        }
+      adw_preferences_group_remove (self->attachments_group, GTK_WIDGET (row));
+      g_ptr_array_add (self->attachments, row);
+      adw_preferences_group_add (self->attachments_group, GTK_WIDGET (row));
     }
 }
 
@@ -240,24 +332,82 @@ query_size_cb (GObject      *object,
     /* Translators: %s is a file name */
     text = g_strdup_printf (_("Cannot attach %s: not a regular file"), shown);
   _sc_window_set_status (self, text, TRUE);
-  remove_attachment (self, row);
+  forget_added_file (self, file);
 }
 
-/* What the Add Attachment chooser and a drop do: appends @file unless it is listed, and
- * measures it with GIO's async API, never on the main thread. */
+/* Appends a row for the hand-added @file and measures it with GIO's async API, never on the
+ * main thread. */
 static void
-add_file (ScWindow *self,
-          GFile    *file)
+show_added_file (ScWindow *self,
+                 GFile    *file)
 {
-  if (find_attachment (self, file) != NULL)
-    return;
-
   add_attachment (self, file, -1, FALSE);
   self->pending++;
   _sc_window_update_state (self);
   g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
                            G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, self->cancellable,
                            query_size_cb, g_object_ref (self));
+}
+
+/* Makes the hand-added rows those of the model's "attachment-paths". */
+static void
+settings_attachment_paths_cb (ScWindow   *self,
+                              GParamSpec *pspec,
+                              ScSettings *settings)
+{
+  g_autoptr(GPtrArray) files = sc_settings_get_attachment_files (settings);
+
+  for (guint i = self->attachments->len; i > 0; i--)
+    {
+      ScAttachmentRow *row = self->attachments->pdata[i - 1];
+
+      if (!sc_attachment_row_get_from_folder (row) &&
+          !g_ptr_array_find_with_equal_func (files, sc_attachment_row_get_file (row),
+                                             (GEqualFunc) g_file_equal, NULL))
+        remove_attachment (self, row);
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    if (find_attachment (self, files->pdata[i]) == NULL)
+      show_added_file (self, files->pdata[i]);
+}
+
+/* What the Add Attachment chooser and a drop do: a removed folder file comes back, any other
+ * file not listed yet goes into the model's "attachment-paths" (which adds its row). */
+static void
+add_file (ScWindow *self,
+          GFile    *file)
+{
+  const char * const *excluded = sc_settings_get_excluded_attachments (self->settings);
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) paths = NULL;
+
+  if (is_in_folder (self, file, &name) && excluded != NULL && g_strv_contains (excluded, name))
+    {
+      g_auto(GStrv) left = strv_without (excluded, 0, name);
+
+      /* The model's notify lists the folder again. */
+      g_object_set (self->settings, "excluded-attachments", left, NULL);
+      return;
+    }
+
+  if (find_attachment (self, file) != NULL)
+    return;
+
+  path = sc_settings_path_for_file (self->settings, file);
+  if (path == NULL)
+    {
+      g_autofree char *shown = g_file_get_parse_name (file);
+      /* Translators: %s is a file name or address */
+      g_autofree char *text = g_strdup_printf (_("Cannot attach %s: not a local file"), shown);
+
+      _sc_window_set_status (self, text, TRUE);
+      return;
+    }
+
+  paths = strv_with (sc_settings_get_attachment_paths (self->settings), path);
+  g_object_set (self->settings, "attachment-paths", paths, NULL);
 }
 
 static void
@@ -384,9 +534,27 @@ remove_attachment_action (GtkWidget  *widget,
   ScWindow *self = SC_WINDOW (widget);
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
   ScAttachmentRow *row = find_attachment (self, file);
+  const char * const *excluded = sc_settings_get_excluded_attachments (self->settings);
+  g_autofree char *name = NULL;
 
-  if (row != NULL)
-    remove_attachment (self, row);
+  if (row == NULL)
+    return;
+
+  if (!sc_attachment_row_get_from_folder (row))
+    {
+      forget_added_file (self, file);
+      return;
+    }
+
+  /* A folder file is left out from now on, not deleted. */
+  name = g_file_get_basename (file);
+  remove_attachment (self, row);
+  if (excluded == NULL || !g_strv_contains (excluded, name))
+    {
+      g_auto(GStrv) more = strv_with (excluded, name);
+
+      g_object_set (self->settings, "excluded-attachments", more, NULL);
+    }
 }
 
 static void
@@ -424,6 +592,18 @@ _sc_window_class_init_attachments (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.choose-folder", NULL,
                                    choose_folder_action);
   gtk_widget_class_bind_template_callback (widget_class, drop_cb);
+}
+
+/* Follows the model's lists of hand-added and excluded files. */
+void
+_sc_window_bind_attachments (ScWindow *self)
+{
+  g_signal_connect_object (self->settings, "notify::attachment-paths",
+                           G_CALLBACK (settings_attachment_paths_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "notify::excluded-attachments",
+                           G_CALLBACK (_sc_window_list_attachment_folder), self,
+                           G_CONNECT_SWAPPED);
+  settings_attachment_paths_cb (self, NULL, self->settings);
 }
 
 void

@@ -429,6 +429,7 @@ _sc_window_bind_settings (ScWindow *self)
   g_signal_connect_object (self->settings, "notify::attachment-folder-path",
                            G_CALLBACK (_sc_window_list_attachment_folder), self,
                            G_CONNECT_SWAPPED);
+  _sc_window_bind_attachments (self);
   g_signal_connect_object (self->settings, "notify::modified",
                            G_CALLBACK (_sc_window_update_state), self, G_CONNECT_SWAPPED);
   settings_recipients_cb (self, NULL, self->settings);

@@ -851,6 +851,122 @@ test_window_send (Fixture       *fixture,
   g_assert_cmpstr (config_after, ==, config_before);
 }
 
+/* The names of the attachment rows, in order, each with "+" when added by hand. */
+static char *
+attachment_names (ScWindow *window)
+{
+  g_autoptr(GPtrArray) rows = attachment_rows (window);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autofree char *name = g_file_get_basename (sc_attachment_row_get_file (rows->pdata[i]));
+
+      g_string_append_printf (names, "%s%s%s", i > 0 ? " " : "", name,
+                              sc_attachment_row_get_from_folder (rows->pdata[i]) ? "" : "+");
+    }
+
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static void
+remove_file (ScWindow   *window,
+             const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-attachment", "s",
+                                             uri));
+  g_assert_true (sc_ui_test_wait_idle (window));
+}
+
+/* A file added by hand and a folder file removed mark the window modified, Save keeps both in
+ * data.json, a new window on the folder shows the same rows, and Send carries exactly them.
+ * Removing the hand-added file and adding the folder file back undoes both. */
+static void
+test_window_attachments_kept (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonObject) settings_data = NULL;
+  g_autofree char *photo = NULL;
+  g_autofree char *drop = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *message = NULL;
+  FoundPart found_keep = { "keep.bin" };
+  FoundPart found_photo = { "photo.bin" };
+  FoundPart found_drop = { "drop.bin" };
+  JsonObject *message_object;
+  JsonArray *array;
+  ScWindow *window;
+
+  photo = sc_ui_test_make_file (fixture->dir, "photo.bin", 5000);
+  drop = sc_ui_test_make_file (fixture->dir, "attachments/drop.bin", 100);
+  g_free (sc_ui_test_make_file (fixture->dir, "attachments/keep.bin", 200));
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_assert_true (sc_ui_test_wait_idle (window));
+  names = attachment_names (window);
+  g_assert_cmpstr (names, ==, "drop.bin keep.bin");
+  g_assert_false (modified (window));
+
+  sc_ui_test_attach (window, photo);
+  g_assert_true (modified (window));
+  remove_file (window, drop);
+  g_clear_pointer (&names, g_free);
+  names = attachment_names (window);
+  g_assert_cmpstr (names, ==, "keep.bin photo.bin+");
+
+  activate (window, "win.save");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (status (window), ==, "Saved");
+  g_assert_false (modified (window));
+
+  /* Inside the settings folder, the path is stored relative to it. */
+  settings_data = read_json (fixture->dir, "data.json");
+  message_object = json_object_get_object_member (settings_data, "message");
+  array = json_object_get_array_member (message_object, "attachment_paths");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "photo.bin");
+  array = json_object_get_array_member (message_object, "excluded_attachments");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "drop.bin");
+
+  /* A relaunch shows the same list. */
+  sc_ui_test_close_window (&fixture->window);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_clear_pointer (&names, g_free);
+  names = attachment_names (window);
+  g_assert_cmpstr (names, ==, "keep.bin photo.bin+");
+  g_assert_false (modified (window));
+
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (status (window), ==, "Message sent successfully");
+  message = wait_new_message (fixture);
+  g_free (find_part (message, &found_keep));
+  g_free (find_part (message, &found_photo));
+  g_free (find_part (message, &found_drop));
+  g_assert_true (found_keep.found);
+  g_assert_cmpuint (found_keep.size, ==, 200);
+  g_assert_true (found_photo.found);
+  g_assert_cmpuint (found_photo.size, ==, 5000);
+  g_assert_false (found_drop.found);
+  g_free (found_keep.sha256);
+  g_free (found_photo.sha256);
+
+  /* Undo both: the hand-added file leaves the list, the folder file comes back. */
+  remove_file (window, photo);
+  g_assert_true (modified (window));
+  g_assert_null (sc_settings_get_attachment_paths (settings_of (window))[0]);
+  sc_ui_test_attach (window, drop);
+  g_assert_null (sc_settings_get_excluded_attachments (settings_of (window))[0]);
+  g_clear_pointer (&names, g_free);
+  names = attachment_names (window);
+  g_assert_cmpstr (names, ==, "drop.bin keep.bin");
+}
+
 /* Cc and Bcc from data.json go out from the window too: Cc in the headers, Bcc only in the
  * envelope. */
 static void
@@ -1446,21 +1562,22 @@ test_window_close_asks (Fixture       *fixture,
   g_assert_cmpstr (data_subject (settings_data), ==, "Saved on close");
 }
 
-/* Opens a window on @fixture's folder with an attachment that the slow server takes about a
- * half a second to read, starts sending and closes the window while the send is in flight. */
+/* Opens a window on @fixture's folder with an attachment (in its folder) that the slow server
+ * takes about a half a second to read, starts sending and closes the window while the send is
+ * in flight. */
 static ScWindow *
 send_and_close (Fixture    *fixture,
                 const char *subject,
                 gpointer   *weak)
 {
-  g_autofree char *attachment = NULL;
   ScWindow *window;
 
-  attachment = sc_ui_test_make_file (fixture->dir, "slow.bin", 64 * 1024);
+  /* In the attachment folder: a file added by hand would be a change of its own. */
+  g_free (sc_ui_test_make_file (fixture->dir, "attachments/slow.bin", 64 * 1024));
   window = open_watched (fixture, weak);
+  g_assert_true (sc_ui_test_wait_idle (window));
   if (subject != NULL)
     set_row_text (window, "Subject", subject);
-  sc_ui_test_attach (window, attachment);
   g_assert_cmpint (modified (window), ==, subject != NULL);
 
   activate (window, "win.send");
@@ -1664,6 +1781,7 @@ main (int   argc,
   ADD ("missing-body", NULL, test_window_missing_body);
   ADD ("send", NULL, test_window_send);
   ADD ("send-cc-bcc", NULL, test_window_send_cc_bcc);
+  ADD ("attachments-kept", NULL, test_window_attachments_kept);
   ADD ("send-error", &own_plain, test_window_send_error);
   ADD ("send-100mb", NULL, test_window_send_100mb);
   ADD ("cancel", &own_slow, test_window_cancel);
