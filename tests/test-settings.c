@@ -491,6 +491,13 @@ static const InvalidCase invalid_cases[] = {
     "\"message_file_path\": \"m.txt\", \"attachment_paths\": \"a.txt\"}}",
     "settings/data.json: \"attachment_paths\" must be a list of text strings, like "
     "[\"report.pdf\"]" },
+  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+    "\"message_file_path\": \"m.txt\", \"attachment_paths\": [\"a.txt\", 7]}}",
+    "settings/data.json: \"attachment_paths\" must be a list of text strings: item 2 is not "
+    "one" },
+  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+    "\"message_file_path\": \"m.txt\", \"attachment_paths\": [\"\"]}}",
+    "settings/data.json: \"attachment_paths\" must be a list of file paths: item 1 is not one" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "\"Subject\\r\\nBcc: x@y.z\""),
     "settings/data.json: \"subject\" must not contain a line break" },
   { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "17"),

@@ -322,12 +322,14 @@ check_value (ScSettings   *self,
 
   for (guint i = 0; info->of_files && recipients != NULL && recipients[i] != NULL; i++)
     {
-      if (*recipients[i] == '\0' || sc_text_has_line_break (recipients[i]) ||
-          (key == KEY_EXCLUDED_ATTACHMENTS && strchr (recipients[i], '/') != NULL))
+      if (key == KEY_EXCLUDED_ATTACHMENTS &&
+          (*recipients[i] == '\0' || sc_text_has_line_break (recipients[i]) ||
+           strchr (recipients[i], '/') != NULL))
+        /* Translators: %u is the position in the list; a file name has no "/". */
+        return g_strdup_printf (_("must be a list of file names: item %u is not one"), i + 1);
+      if (*recipients[i] == '\0' || sc_text_has_line_break (recipients[i]))
         /* Translators: %u is the position in the list. */
-        return g_strdup_printf (key == KEY_EXCLUDED_ATTACHMENTS
-                                ? _("must be a list of file names: item %u is not one")
-                                : _("must be a list of file paths: item %u is not one"), i + 1);
+        return g_strdup_printf (_("must be a list of file paths: item %u is not one"), i + 1);
     }
   if (info->of_files)
     return NULL;
@@ -412,12 +414,16 @@ value_from_json (ScSettings  *self,
 
           if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
             {
-              /* Translators: %u is the position in the list. */
-              g_autofree char *what = g_strdup_printf (info->of_files
-                                                       ? _("must be a list of text strings: "
-                                                           "item %u is not one")
-                                                       : _("must be a list of e-mail addresses: "
-                                                           "item %u is not a text string"), i + 1);
+              g_autofree char *what = NULL;
+
+              if (info->of_files)
+                /* Translators: %u is the position in the list. */
+                what = g_strdup_printf (_("must be a list of text strings: item %u is not one"),
+                                        i + 1);
+              else
+                /* Translators: %u is the position in the list. */
+                what = g_strdup_printf (_("must be a list of e-mail addresses: "
+                                          "item %u is not a text string"), i + 1);
 
               set_invalid (self, key, error, what);
               return FALSE;
@@ -889,6 +895,7 @@ sc_settings_path_for_file (ScSettings *self,
   g_return_val_if_fail (SC_IS_SETTINGS (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
+  /* A relative path that starts with "~" would read as one in the home folder. */
   relative = g_file_get_relative_path (self->directory, file);
   if (relative != NULL && relative[0] != '~')
     return relative;

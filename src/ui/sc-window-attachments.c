@@ -355,8 +355,11 @@ settings_attachment_paths_cb (ScWindow   *self,
                               GParamSpec *pspec,
                               ScSettings *settings)
 {
-  g_autoptr(GPtrArray) files = sc_settings_get_attachment_files (settings);
+  g_autoptr(GPtrArray) files = NULL;
 
+  g_assert (SC_IS_WINDOW (self));
+
+  files = sc_settings_get_attachment_files (settings);
   for (guint i = self->attachments->len; i > 0; i--)
     {
       ScAttachmentRow *row = self->attachments->pdata[i - 1];
