@@ -506,7 +506,6 @@ sc_message_new_from_settings (ScSettings    *settings,
   g_autoptr(GPtrArray) attachments = NULL;
   g_autoptr(GPtrArray) added = NULL;
   g_autofree char *body = NULL;
-  const char * const *excluded;
   ScMessage *message;
 
   g_return_val_if_fail (SC_IS_SETTINGS (settings), NULL);
@@ -537,14 +536,9 @@ sc_message_new_from_settings (ScSettings    *settings,
     attachments = g_ptr_array_new_with_free_func (g_object_unref);
 
   /* The folder's files but the excluded names, then the files added by hand. */
-  excluded = sc_settings_get_excluded_attachments (settings);
-  for (guint i = attachments->len; excluded != NULL && i > 0; i--)
-    {
-      g_autofree char *name = g_file_get_basename (attachments->pdata[i - 1]);
-
-      if (g_strv_contains (excluded, name))
-        g_ptr_array_remove_index (attachments, i - 1);
-    }
+  for (guint i = attachments->len; i > 0; i--)
+    if (sc_settings_is_attachment_excluded (settings, attachments->pdata[i - 1]))
+      g_ptr_array_remove_index (attachments, i - 1);
 
   added = sc_settings_get_attachment_files (settings);
   for (guint i = 0; i < added->len; i++)

@@ -877,6 +877,35 @@ sc_settings_get_attachment_files (ScSettings *self)
 }
 
 /**
+ * sc_settings_is_attachment_excluded:
+ * @self: an #ScSettings
+ * @file: a file
+ *
+ * Whether @file is a file of the attachment folder that "excluded-attachments" leaves out.
+ *
+ * Returns: %TRUE when @file is not to be sent with the folder's other files
+ */
+gboolean
+sc_settings_is_attachment_excluded (ScSettings *self,
+                                    GFile      *file)
+{
+  const char * const *excluded;
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  excluded = g_value_get_boxed (&self->values[KEY_EXCLUDED_ATTACHMENTS]);
+  folder = resolve_path (self, KEY_ATTACHMENT_FOLDER_PATH);
+  if (excluded == NULL || folder == NULL || !g_file_has_parent (file, folder))
+    return FALSE;
+
+  name = g_file_get_basename (file);
+  return g_strv_contains (excluded, name);
+}
+
+/**
  * sc_settings_path_for_file:
  * @self: an #ScSettings
  * @file: a local file

@@ -74,6 +74,8 @@ gboolean     sc_settings_validate_key          (ScSettings   *self,
 GFile       *sc_settings_get_message_file      (ScSettings   *self);
 GFile       *sc_settings_get_attachment_folder (ScSettings   *self);
 GPtrArray   *sc_settings_get_attachment_files  (ScSettings   *self);
+gboolean     sc_settings_is_attachment_excluded (ScSettings  *self,
+                                                 GFile       *file);
 char        *sc_settings_path_for_file         (ScSettings   *self,
                                                 GFile        *file);
 

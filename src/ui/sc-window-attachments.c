@@ -107,21 +107,6 @@ strv_without (const char * const *strv,
   return g_strv_builder_end (builder);
 }
 
-/* Whether @file is one of the attachment folder's files; @name gets its name. */
-static gboolean
-is_in_folder (ScWindow  *self,
-              GFile     *file,
-              char     **name)
-{
-  g_autoptr(GFile) folder = sc_settings_get_attachment_folder (self->settings);
-
-  if (folder == NULL || !g_file_has_parent (file, folder))
-    return FALSE;
-
-  *name = g_file_get_basename (file);
-  return TRUE;
-}
-
 /* Takes @file out of the model's "attachment-paths"; its row goes with it. */
 static void
 forget_added_file (ScWindow *self,
@@ -213,7 +198,6 @@ list_folder_cb (GObject      *object,
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GError) error = NULL;
   guint serial = GPOINTER_TO_UINT (user_data);
-  const char * const *excluded;
 
   listed = g_task_propagate_pointer (G_TASK (result), &error);
   self->pending--;
@@ -230,13 +214,11 @@ list_folder_cb (GObject      *object,
 
   /* Replace what the folder gave before, but the excluded files; hand-added files stay. */
   remove_folder_attachments (self);
-  excluded = sc_settings_get_excluded_attachments (self->settings);
   for (guint i = 0; i < listed->len; i++)
     {
       ListedFile *item = listed->pdata[i];
-      g_autofree char *name = g_file_get_basename (item->file);
 
-      if (excluded != NULL && g_strv_contains (excluded, name))
+      if (sc_settings_is_attachment_excluded (self->settings, item->file))
         continue;
       if (find_attachment (self, item->file) == NULL)
         add_attachment (self, item->file, item->size, TRUE);
@@ -381,14 +363,14 @@ static void
 add_file (ScWindow *self,
           GFile    *file)
 {
-  const char * const *excluded = sc_settings_get_excluded_attachments (self->settings);
-  g_autofree char *name = NULL;
   g_autofree char *path = NULL;
   g_auto(GStrv) paths = NULL;
 
-  if (is_in_folder (self, file, &name) && excluded != NULL && g_strv_contains (excluded, name))
+  if (sc_settings_is_attachment_excluded (self->settings, file))
     {
-      g_auto(GStrv) left = strv_without (excluded, 0, name);
+      g_autofree char *name = g_file_get_basename (file);
+      g_auto(GStrv) left = strv_without (sc_settings_get_excluded_attachments (self->settings),
+                                         0, name);
 
       /* The model's notify lists the folder again. */
       g_object_set (self->settings, "excluded-attachments", left, NULL);
