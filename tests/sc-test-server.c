@@ -1025,6 +1025,43 @@ sc_test_assert_no_secret (const char *text)
 }
 
 /**
+ * sc_test_set_data_list:
+ * @dir: a settings folder
+ * @member: "name" for a top-level member, "message.name" for one in the "message" object
+ * @items: the strings of the list
+ *
+ * Sets a list in @dir/data.json, keeping everything else in it.
+ */
+void
+sc_test_set_data_list (const char         *dir,
+                       const char         *member,
+                       const char * const *items)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *path = g_build_filename (dir, "data.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array = json_array_new ();
+  JsonObject *object;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (g_str_has_prefix (member, "message."))
+    {
+      object = json_object_get_object_member (object, "message");
+      member += strlen ("message.");
+    }
+  for (guint i = 0; items[i] != NULL; i++)
+    json_array_add_string_element (array, items[i]);
+  json_object_set_array_member (object, member, array);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  text = json_generator_to_data (generator, NULL);
+  sc_test_write_file (dir, "data.json", text, -1);
+}
+
+/**
  * sc_test_write_file:
  * @dir: a directory
  * @name: a file name, or a relative path, below @dir

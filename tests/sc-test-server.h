@@ -111,6 +111,11 @@ void          sc_test_write_file             (const char               *dir,
                                               const char               *name,
                                               const void               *data,
                                               gssize                    length);
+/* Sets @member (a path such as "cc_addrs" or "message.attachment_paths") of @dir/data.json
+ * to the list @items, keeping the rest of the file. */
+void          sc_test_set_data_list          (const char               *dir,
+                                              const char               *member,
+                                              const char * const       *items);
 /* The contents of @dir/@name (@name NULL: @dir itself), NUL-terminated. */
 char         *sc_test_read_file              (const char               *dir,
                                               const char               *name,

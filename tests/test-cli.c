@@ -825,30 +825,6 @@ test_cli_one_recipient_refused (void)
   fixture_stop (&fixture);
 }
 
-/* Adds @name (a list of addresses) to the fixture's data.json. */
-static void
-fixture_add_list (Fixture            *fixture,
-                  const char         *name,
-                  const char * const *addresses)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *path = g_build_filename (fixture->settings, "data.json", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *array = json_array_new ();
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; addresses[i] != NULL; i++)
-    json_array_add_string_element (array, addresses[i]);
-  json_object_set_array_member (json_node_get_object (json_parser_get_root (parser)), name,
-                                array);
-  json_generator_set_root (generator, json_parser_get_root (parser));
-  text = json_generator_to_data (generator, NULL);
-  sc_test_write_file (fixture->settings, "data.json", text, -1);
-}
-
 /* --send with a display name and an IDN domain in to_addrs, and cc_addrs and bcc_addrs: every
  * address gets the message, Bcc is in no header, and the count covers all of them. */
 static void
@@ -869,8 +845,8 @@ test_cli_send_cc_bcc (void)
   char *end;
 
   fixture_start (&fixture, &options, to, NULL, NULL);
-  fixture_add_list (&fixture, "cc_addrs", cc);
-  fixture_add_list (&fixture, "bcc_addrs", bcc);
+  sc_test_set_data_list (fixture.settings, "cc_addrs", cc);
+  sc_test_set_data_list (fixture.settings, "bcc_addrs", bcc);
 
   g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
   g_assert_cmpstr (fixture.err, ==, "");
@@ -896,32 +872,6 @@ test_cli_send_cc_bcc (void)
   g_assert_null (strstr (contents, "bcc@"));
 
   fixture_stop (&fixture);
-}
-
-/* Sets @name (a list of strings) in the "message" object of the fixture's data.json. */
-static void
-fixture_set_message_list (Fixture            *fixture,
-                          const char         *name,
-                          const char * const *items)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *path = g_build_filename (fixture->settings, "data.json", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *array = json_array_new ();
-  JsonObject *message;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; items[i] != NULL; i++)
-    json_array_add_string_element (array, items[i]);
-  message = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                           "message");
-  json_object_set_array_member (message, name, array);
-  json_generator_set_root (generator, json_parser_get_root (parser));
-  text = json_generator_to_data (generator, NULL);
-  sc_test_write_file (fixture->settings, "data.json", text, -1);
 }
 
 /* --send leaves out the folder files named in excluded_attachments and adds attachment_paths,
@@ -952,8 +902,8 @@ test_cli_send_attachment_lists (void)
   sc_test_write_file (fixture.dir, "outside.bin", "outside", -1);
   outside = g_build_filename (fixture.dir, "outside.bin", NULL);
   paths[1] = outside;
-  fixture_set_message_list (&fixture, "excluded_attachments", excluded);
-  fixture_set_message_list (&fixture, "attachment_paths", paths);
+  sc_test_set_data_list (fixture.settings, "message.excluded_attachments", excluded);
+  sc_test_set_data_list (fixture.settings, "message.attachment_paths", paths);
 
   fixture_run_succeeds (&fixture, NULL);
 
@@ -978,7 +928,7 @@ test_cli_send_attachment_lists (void)
 
   /* A hand-added file that is gone is an error, not a message without it. */
   fixture_start (&fixture, &options, NULL, NULL, NULL);
-  fixture_set_message_list (&fixture, "attachment_paths", missing);
+  sc_test_set_data_list (fixture.settings, "message.attachment_paths", missing);
   fixture_run_fails (&fixture, NULL, SC_EXIT_USAGE);
   g_assert_nonnull (strstr (fixture.err, "data.json: \"attachment_paths\" lists "));
   g_assert_nonnull (strstr (fixture.err, "gone.pdf, which does not exist"));

@@ -973,25 +973,15 @@ static void
 test_window_send_cc_bcc (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(JsonObject) settings_data = read_json (fixture->dir, "data.json");
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  JsonArray *cc = json_array_new ();
-  JsonArray *bcc = json_array_new ();
-  g_autofree char *text = NULL;
+  static const char * const cc[] = { "carol@example.net", NULL };
+  static const char * const bcc[] = { "dave@example.net", NULL };
   g_autofree char *message = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *log = NULL;
   ScWindow *window;
 
-  json_array_add_string_element (cc, "carol@example.net");
-  json_array_add_string_element (bcc, "dave@example.net");
-  json_object_set_array_member (settings_data, "cc_addrs", cc);
-  json_object_set_array_member (settings_data, "bcc_addrs", bcc);
-  json_node_set_object (root, settings_data);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  sc_test_write_file (fixture->dir, "data.json", text, -1);
+  sc_test_set_data_list (fixture->dir, "cc_addrs", cc);
+  sc_test_set_data_list (fixture->dir, "bcc_addrs", bcc);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   activate (window, "win.send");
