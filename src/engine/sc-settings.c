@@ -25,6 +25,7 @@ typedef enum
   KEY_SMTP_PORT,
   KEY_SECURITY,
   KEY_CA_FILE,
+  KEY_TLS_FINGERPRINT,
   KEY_TIMEOUT_SECONDS,
   KEY_LOGIN,
   KEY_PASSWORD,
@@ -99,6 +100,10 @@ static const KeyInfo keys[N_KEYS] = {
   [KEY_SECURITY] = { CONFIG, "security", "security", KIND_SECURITY, FALSE, FALSE },
   [KEY_CA_FILE] = { CONFIG, "ca_file", "ca-file", KIND_STRING, FALSE, FALSE,
                     .if_break = N_("must be the path of a PEM file") },
+  /* The SHA-256 fingerprint of a certificate the user chose to trust ("Trust This
+   * Certificate"): only that certificate is accepted then. Empty or absent: none. */
+  [KEY_TLS_FINGERPRINT] = { CONFIG, "tls_fingerprint", "tls-fingerprint", KIND_STRING, FALSE,
+                            FALSE, .if_break = N_("must be a SHA-256 fingerprint") },
   [KEY_TIMEOUT_SECONDS] = { CONFIG, "timeout_seconds", "timeout-seconds", KIND_UINT, FALSE,
                             FALSE, .maximum = MAX_TIMEOUT,
                             .default_value = SC_SETTINGS_DEFAULT_TIMEOUT },
@@ -249,8 +254,9 @@ set_key (ScSettings   *self,
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  /* An empty "ca_file" means the system trust store too. */
-  if (key == KEY_CA_FILE && g_strcmp0 (g_value_get_string (value), "") == 0)
+  /* An empty "ca_file" means the system trust store too, an empty "tls_fingerprint" none. */
+  if ((key == KEY_CA_FILE || key == KEY_TLS_FINGERPRINT) &&
+      g_strcmp0 (g_value_get_string (value), "") == 0)
     value = g_param_spec_get_default_value (KEY_PSPEC (key));
 
   if (keys[key].kind == KIND_SECURITY)
@@ -964,6 +970,9 @@ GETTER (guint, smtp_port, g_value_get_uint, KEY_SMTP_PORT)
 GETTER (ScSecurity, security, g_value_get_enum, KEY_SECURITY)
 /** sc_settings_get_ca_file: (get-property ca-file) */
 GETTER (const char *, ca_file, g_value_get_string, KEY_CA_FILE)
+
+/** sc_settings_get_tls_fingerprint: (get-property tls-fingerprint) */
+GETTER (const char *, tls_fingerprint, g_value_get_string, KEY_TLS_FINGERPRINT)
 /** sc_settings_get_timeout_seconds: (get-property timeout-seconds) */
 GETTER (guint, timeout_seconds, g_value_get_uint, KEY_TIMEOUT_SECONDS)
 /** sc_settings_get_login: (get-property login) */

@@ -40,6 +40,7 @@ G_DECLARE_FINAL_TYPE (ScSettings, sc_settings, SC, SETTINGS, GObject)
  *   "security"               ScSecurity config.json    security (when absent: derived from port)
  *   "security-explicit"      gboolean whether "security" is written in config.json
  *   "ca-file"                char*    config.json      ca_file (NULL: system trust store)
+ *   "tls-fingerprint"        char*    config.json      tls_fingerprint (NULL: none pinned)
  *   "timeout-seconds"        uint     config.json      timeout_seconds (default 60)
  *   "login"                  char*    credentials.json login
  *   "password"               char*    credentials.json password
@@ -83,6 +84,7 @@ const char  *sc_settings_get_smtp_host         (ScSettings   *self);
 guint        sc_settings_get_smtp_port         (ScSettings   *self);
 ScSecurity   sc_settings_get_security          (ScSettings   *self);
 const char  *sc_settings_get_ca_file           (ScSettings   *self);
+const char  *sc_settings_get_tls_fingerprint   (ScSettings   *self);
 guint        sc_settings_get_timeout_seconds   (ScSettings   *self);
 const char  *sc_settings_get_login             (ScSettings   *self);
 const char  *sc_settings_get_password          (ScSettings   *self);
