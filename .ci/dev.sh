@@ -21,11 +21,12 @@ build_packages=(
     libglib2.0-dev libglib2.0-bin libgtk-4-dev libgnutls28-dev libjson-glib-dev libgmime-3.0-dev
     desktop-file-utils appstream libadwaita-1-dev
 )
-# dbus-x11: dbus-daemon for the e2e test's private session bus, and dbus-launch, with which GLib
-# starts a session bus for the window test (one per Xvfb display).
+# dbus-x11 and dbus-daemon: dbus-run-session and dbus-daemon for the private session buses of
+# the e2e and application tests, and dbus-launch, with which GLib starts a session bus for the
+# window test (one per Xvfb display).
 test_packages=(
     python3-aiosmtpd gnutls-bin xvfb xauth xdotool
-    python3-gi gir1.2-atspi-2.0 at-spi2-core dbus-x11 fonts-dejavu-core
+    python3-gi gir1.2-atspi-2.0 at-spi2-core dbus-x11 dbus-daemon fonts-dejavu-core
     libnss-wrapper
 )
 # The shared libraries that Debian's exim4 binary needs (the Depends of exim4-daemon-light,
