@@ -912,6 +912,58 @@ test_save_invalid_writes_nothing (Fixture       *fixture,
   assert_settings_files_unchanged (before);
 }
 
+/* A file that does not parse is never overwritten: Save refuses, naming it, until it is
+ * fixed and loaded again. */
+static void
+test_save_keeps_unreadable_file (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  const char *recipients[] = { "someone@example.org", NULL };
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) unreadable = NULL;
+  g_autofree char *name = NULL;
+  char *before[G_N_ELEMENTS (settings_files)];
+  ScSettings *settings;
+
+  write_settings_file ("data.json", "{\"to_addrs\": [\"a@example.org\"],\n}\n");
+  snapshot_settings_files (before);
+
+  store = load_store (fixture->dir, &error);
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE);
+  g_clear_error (&error);
+  settings = sc_settings_store_get_settings (store);
+  unreadable = sc_settings_store_dup_unreadable_file (store);
+  g_assert_nonnull (unreadable);
+  name = g_file_get_basename (unreadable);
+  g_assert_cmpstr (name, ==, "data.json");
+
+  /* Everything valid in the model: only the broken file stops the save. */
+  g_object_set (settings, "recipients", recipients, "subject", "Typed in the window",
+                "message-file-path", "example_msg.txt", NULL);
+  g_assert_false (save_store (store, &error));
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "(settings/data.json:1:31: "));
+  g_assert_true (sc_settings_get_modified (settings));
+  g_clear_error (&error);
+  assert_settings_files_unchanged (before);
+
+  /* Fixed and loaded again: saved. */
+  write_settings_file ("data.json", "{\"to_addrs\": [\"a@example.org\"]}\n");
+  sc_settings_store_load (store, NULL, &error);
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_object (&unreadable);
+  unreadable = sc_settings_store_dup_unreadable_file (store);
+  g_assert_null (unreadable);
+  g_object_set (settings, "subject", "Typed in the window", "message-file-path",
+                "example_msg.txt", NULL);
+  g_assert_true (save_store (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sc_settings_get_subject (settings), ==, "Typed in the window");
+}
+
 static void
 test_save_creates_folder (Fixture       *fixture,
                           gconstpointer  user_data)
@@ -1341,6 +1393,7 @@ main (int   argc,
   ADD ("/settings/save/attachment-lists", test_save_attachment_lists, NULL);
   ADD ("/settings/save/unchanged-keeps-everything", test_save_unchanged_keeps_everything, NULL);
   ADD ("/settings/save/invalid-writes-nothing", test_save_invalid_writes_nothing, NULL);
+  ADD ("/settings/save/keeps-unreadable-file", test_save_keeps_unreadable_file, NULL);
   ADD ("/settings/save/creates-folder", test_save_creates_folder, NULL);
   ADD ("/settings/relative-paths", test_relative_paths, NULL);
   ADD ("/settings/security/defaults", test_security_defaults, NULL);

@@ -31,6 +31,10 @@ struct _ScSettingsStore
 
   /* The files' roots as last read or written, so that keys we do not know survive a save. */
   JsonNode   *roots[N_FILES];
+
+  /* Why each file that exists could not be read or parsed at the last load: such a file is
+   * never overwritten (the user fixes it, then loads again). */
+  GError     *unreadable[N_FILES];
 };
 
 G_DEFINE_FINAL_TYPE (ScSettingsStore, sc_settings_store, G_TYPE_OBJECT)
@@ -57,6 +61,7 @@ typedef struct
   guint     change_count;        /* the model's when the contents were made */
   JsonNode *roots[N_FILES];      /* what was read: for each file its root object or why not */
   GError   *errors[N_FILES];
+  gboolean  missing[N_FILES];    /* the file does not exist (a save makes it) */
 } Job;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -82,6 +87,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 static JsonNode *
 read_file (GFile         *directory,
            const char    *name,
+           gboolean      *missing,
            GCancellable  *cancellable,
            GError       **error)
 {
@@ -99,7 +105,7 @@ read_file (GFile         *directory,
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      else if ((*missing = g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)))
         g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO,
                      /* Translators: %s is a settings file. */
                      _("%s: the file does not exist"), shown);
@@ -161,6 +167,18 @@ job_new (ScSettingsStore  *self,
   if (save && !sc_settings_validate (self->settings, error))
     return NULL;
 
+  for (guint i = 0; save && i < N_FILES; i++)
+    if (self->unreadable[i] != NULL)
+      {
+        g_set_error (error, self->unreadable[i]->domain, self->unreadable[i]->code,
+                     /* Translators: %s is why a settings file could not be read, e.g.
+                      * "data.json:3:5: unexpected character ','" */
+                     _("Not saved: saving would overwrite a settings file that could not be "
+                       "read (%s). Fix the file, then reload it."),
+                     self->unreadable[i]->message);
+        return NULL;
+      }
+
   job = g_new0 (Job, 1);
   job->directory = g_object_ref (sc_settings_get_directory (self->settings));
   job->save = save;
@@ -201,7 +219,8 @@ job_run (Job           *job,
   if (!job->save)
     {
       for (guint i = 0; i < N_FILES; i++)
-        job->roots[i] = read_file (job->directory, files[i].name, cancellable, &job->errors[i]);
+        job->roots[i] = read_file (job->directory, files[i].name, &job->missing[i], cancellable,
+                                   &job->errors[i]);
       return !g_cancellable_set_error_if_cancelled (cancellable, error);
     }
 
@@ -263,6 +282,10 @@ job_finish (ScSettingsStore  *self,
     {
       g_clear_pointer (&self->roots[i], json_node_unref);
       self->roots[i] = g_steal_pointer (&job->roots[i]);
+      g_clear_error (&self->unreadable[i]);
+      if (job->errors[i] != NULL && !job->missing[i] &&
+          !g_error_matches (job->errors[i], G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        self->unreadable[i] = g_error_copy (job->errors[i]);
 
       if (first_error == NULL)
         first_error = g_steal_pointer (&job->errors[i]);
@@ -446,7 +469,10 @@ sc_settings_store_finalize (GObject *object)
   ScSettingsStore *self = (ScSettingsStore *) object;
 
   for (guint i = 0; i < N_FILES; i++)
-    g_clear_pointer (&self->roots[i], json_node_unref);
+    {
+      g_clear_pointer (&self->roots[i], json_node_unref);
+      g_clear_error (&self->unreadable[i]);
+    }
 
   G_OBJECT_CLASS (sc_settings_store_parent_class)->finalize (object);
 }
@@ -498,6 +524,27 @@ sc_settings_store_get_settings (ScSettingsStore *self)
   g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * sc_settings_store_dup_unreadable_file:
+ * @self: a store
+ *
+ * A settings file that exists but could not be read or parsed at the last load. Saving
+ * refuses to overwrite it; the user fixes it (e.g. in a text editor) and loads again.
+ *
+ * Returns: (transfer full) (nullable): the first such file, or %NULL when all were read
+ */
+GFile *
+sc_settings_store_dup_unreadable_file (ScSettingsStore *self)
+{
+  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), NULL);
+
+  for (guint i = 0; i < N_FILES; i++)
+    if (self->unreadable[i] != NULL)
+      return g_file_get_child (sc_settings_get_directory (self->settings), files[i].name);
+
+  return NULL;
 }
 
 /**

@@ -37,6 +37,8 @@ gboolean         sc_settings_store_save_finish   (ScSettingsStore  *self,
                                                   GAsyncResult     *result,
                                                   GError          **error);
 
+GFile           *sc_settings_store_dup_unreadable_file (ScSettingsStore *self);
+
 GFile           *sc_settings_default_directory   (GError          **error);
 
 G_END_DECLS
