@@ -8,12 +8,14 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sc-body.h"
 #include "sc-error.h"
 #include "sc-settings-store.h"
 #include "sc-settings.h"
@@ -402,6 +404,84 @@ test_load_broken_json (Fixture       *fixture,
       g_assert_cmpstr (sc_settings_get_login (settings), ==, "sender@example.com");
       g_assert_null (sc_settings_get_subject (settings));
     }
+}
+
+/* Local files are read only when regular, without blocking, and bounded: a FIFO, a device, a
+ * huge file or deep JSON gives an error naming the file, quickly. */
+static void
+test_load_bounded_files (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GFile) body = NULL;
+  g_autofree char *text = NULL;
+  int fd;
+
+  /* A FIFO as config.json: opening it would wait for a writer forever. */
+  g_assert_cmpint (g_unlink ("settings/config.json"), ==, 0);
+  g_assert_cmpint (mkfifo ("settings/config.json", 0600), ==, 0);
+  store = load_store (fixture->dir, &error);
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "settings/config.json: "));
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+  g_clear_object (&store);
+  g_assert_cmpint (g_unlink ("settings/config.json"), ==, 0);
+
+  /* Larger than the cap (sparse: nothing is really written). */
+  fd = g_open ("settings/config.json", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, SC_SETTINGS_MAX_FILE_SIZE + 1), ==, 0);
+  close (fd);
+  store = load_store (fixture->dir, &error);
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "larger than"));
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  /* 200,000 nested arrays would overflow json-glib's stack. */
+  g_string_append (deep, "{\"smtp_host\": ");
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  write_settings_file ("config.json", deep->str);
+  store = load_store (fixture->dir, &error);
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "settings/config.json:1:"));
+  g_assert_nonnull (strstr (error->message, "nested more than"));
+  g_clear_error (&error);
+
+  /* The body: a device, a FIFO and a file over the cap. */
+  body = g_file_new_for_path ("/dev/zero");
+  text = sc_body_load (body, NULL, &error);
+  g_assert_null (text);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_assert_true (g_str_has_prefix (error->message, "/dev/zero: "));
+  g_clear_error (&error);
+  g_clear_object (&body);
+
+  g_assert_cmpint (mkfifo ("body.fifo", 0600), ==, 0);
+  body = g_file_new_for_path ("body.fifo");
+  text = sc_body_load (body, NULL, &error);
+  g_assert_null (text);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_clear_error (&error);
+  g_clear_object (&body);
+
+  fd = g_open ("big.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, SC_BODY_MAX_SIZE + 1), ==, 0);
+  close (fd);
+  body = g_file_new_for_path ("big.txt");
+  text = sc_body_load (body, NULL, &error);
+  g_assert_null (text);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "big.txt: "));
 }
 
 typedef struct
@@ -1370,6 +1450,7 @@ main (int   argc,
   ADD ("/settings/load/shipped-example", test_load_shipped_example, NULL);
   ADD ("/settings/load/async", test_load_async, NULL);
   ADD ("/settings/load/writes-nothing", test_load_writes_nothing, NULL);
+  ADD ("/settings/load/bounded-files", test_load_bounded_files, NULL);
   ADD ("/settings/load/missing-file", test_load_missing_file, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (broken_cases); i++)

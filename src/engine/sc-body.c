@@ -49,7 +49,8 @@ sc_body_load (GFile         *file,
 
   /* GIO's code is kept (a caller may treat G_IO_ERROR_NOT_FOUND as "not written yet"); the
    * sentence names the file as the user wrote it. */
-  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+  contents = sc_file_load_bounded (file, SC_BODY_MAX_SIZE, &length, cancellable, &local_error);
+  if (contents == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));

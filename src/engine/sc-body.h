@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest message body read, in bytes. */
+#define SC_BODY_MAX_SIZE (64 * 1024 * 1024)
+
 char        *sc_body_load                   (GFile               *file,
                                              GCancellable        *cancellable,
                                              GError             **error);

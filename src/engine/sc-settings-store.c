@@ -83,6 +83,55 @@ job_free (Job *job)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
+/* Finds where @text (JSON) nests deeper than @max_depth, before json-glib's recursive parser
+ * sees it (200,000 nested arrays would overflow its stack). Line and column count from 1. */
+static gboolean
+json_find_too_deep (const char *text,
+                    gsize       length,
+                    guint       max_depth,
+                    guint      *out_line,
+                    guint      *out_column)
+{
+  guint depth = 0;
+  guint line = 1;
+  guint column = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      column++;
+      if (c == '\n')
+        {
+          line++;
+          column = 0;
+        }
+      else if (in_string)
+        {
+          if (c == '\\' && i + 1 < length)
+            {
+              i++;
+              column++;
+            }
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > max_depth)
+        {
+          *out_line = line;
+          *out_column = column;
+          return TRUE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return FALSE;
+}
+
 /* Reads and parses one file. Touches no model: it runs in a worker. */
 static JsonNode *
 read_file (GFile         *directory,
@@ -101,7 +150,9 @@ read_file (GFile         *directory,
   guint line = 0;
   guint column = 0;
 
-  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+  contents = sc_file_load_bounded (file, SC_SETTINGS_MAX_FILE_SIZE, &length, cancellable,
+                                   &local_error);
+  if (contents == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
@@ -121,6 +172,15 @@ read_file (GFile         *directory,
       g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
                    /* Translators: "%s:%u:%u:" is the file name, line and column. */
                    _("%s:%u:%u: the file is not UTF-8 text"), shown, line, column);
+      return NULL;
+    }
+
+  if (json_find_too_deep (contents, length, SC_SETTINGS_MAX_JSON_DEPTH, &line, &column))
+    {
+      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE,
+                   /* Translators: "%s:%u:%u:" is the file name, line and column; %d a number */
+                   _("%s:%u:%u: the JSON is nested more than %d levels deep"), shown, line,
+                   column, SC_SETTINGS_MAX_JSON_DEPTH);
       return NULL;
     }
 

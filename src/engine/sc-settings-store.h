@@ -12,6 +12,10 @@
 
 G_BEGIN_DECLS
 
+/* The largest settings file read, in bytes, and the deepest nesting of its JSON. */
+#define SC_SETTINGS_MAX_FILE_SIZE (1024 * 1024)
+#define SC_SETTINGS_MAX_JSON_DEPTH 32
+
 #define SC_TYPE_SETTINGS_STORE (sc_settings_store_get_type ())
 G_DECLARE_FINAL_TYPE (ScSettingsStore, sc_settings_store, SC, SETTINGS_STORE, GObject)
 

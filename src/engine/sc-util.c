@@ -10,8 +10,14 @@
 
 #include "sc-util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /**
  * _sc_display_path:
@@ -188,4 +194,120 @@ void
 sc_secret_clear (char **secret)
 {
   g_clear_pointer (secret, sc_secret_free);
+}
+
+/**
+ * sc_file_load_bounded:
+ * @file: a local file
+ * @max_size: the largest size accepted, in bytes
+ * @length: (out) (optional): the length read
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The one way the engine reads a whole local file (settings, the message body): only a
+ * regular file, opened without blocking (a FIFO or a device never hangs or fills memory), at
+ * most @max_size bytes. Errors keep GIO's codes (G_IO_ERROR_NOT_FOUND,
+ * G_IO_ERROR_NOT_REGULAR_FILE, G_IO_ERROR_IS_DIRECTORY, G_IO_ERROR_MESSAGE_TOO_LARGE …) with a
+ * reason in words that does not repeat the file's name: the caller names it.
+ *
+ * Returns: (transfer full): the contents, NUL-terminated, or %NULL with @error set
+ */
+char *
+sc_file_load_bounded (GFile         *file,
+                      gsize          max_size,
+                      gsize         *length,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GString) contents = NULL;
+  struct stat st;
+  int fd;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("not a file on this computer"));
+      return NULL;
+    }
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      gboolean is_dir = S_ISDIR (st.st_mode);
+
+      g_set_error_literal (error, G_IO_ERROR,
+                           is_dir ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
+                           is_dir ? _("it is a folder, not a file")
+                                  : _("it is not a regular file (a pipe, a socket or a "
+                                      "device); only regular files are read"));
+      close (fd);
+      return NULL;
+    }
+
+  contents = g_string_sized_new (MIN ((gsize) st.st_size, max_size) + 1);
+
+  /* Reads until the end, whatever stat said: the file may grow while it is read. */
+  for (;;)
+    {
+      gsize room = MIN ((gsize) 1 << 20, max_size + 1 - contents->len);
+      gsize old_len = contents->len;
+      gssize n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          close (fd);
+          return NULL;
+        }
+
+      g_string_set_size (contents, old_len + room);
+      n = read (fd, contents->str + old_len, room);
+      if (n < 0 && errno == EINTR)
+        {
+          g_string_set_size (contents, old_len);
+          continue;
+        }
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               g_strerror (saved_errno));
+          close (fd);
+          return NULL;
+        }
+      g_string_set_size (contents, old_len + n);
+      if (contents->len > max_size)
+        {
+          g_autofree char *limit = g_format_size (max_size);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       /* Translators: %s is a size, e.g. "1.0 MB" */
+                       _("it is larger than %s, the most that is read"), limit);
+          close (fd);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+    }
+
+  close (fd);
+
+  if (length != NULL)
+    *length = contents->len;
+  return g_string_free (g_steal_pointer (&contents), FALSE);
 }

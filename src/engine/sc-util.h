@@ -24,6 +24,12 @@ gboolean   sc_text_find_invalid_utf8 (const char  *text,
                                       gboolean    *out_nul);
 gboolean   sc_text_has_line_break   (const char   *text);
 
+char      *sc_file_load_bounded     (GFile         *file,
+                                     gsize          max_size,
+                                     gsize         *length,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
+
 void       sc_secret_free           (char         *secret);
 void       sc_secret_clear          (char        **secret);
 
