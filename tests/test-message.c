@@ -436,6 +436,36 @@ test_cyrillic_file_name (Fixture       *fixture,
   g_assert_nonnull (strstr (headers, "Content-Type: application/pdf;"));
 }
 
+/* ASCII text that looks like an RFC 2047 encoded word arrives as written, not decoded. */
+static void
+test_encoded_word_look_alike (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  const char *subject = "Re: =?UTF-8?B?0J/RgNC40LLQtdGC?= is how it looks";
+  const char *name = "=?utf-8?b?0YTQsNC50Ls=?=.txt";
+  g_autofree char *path = g_build_filename (fixture->folder, name, NULL);
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ScMessage) message = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GMimeMessage) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  GMimeObject *part;
+
+  g_assert_true (g_file_set_contents (path, "look-alike", -1, NULL));
+  g_ptr_array_add (attachments, g_file_new_for_path (path));
+  message = sc_message_new (FROM, recipients, subject, BODY, attachments);
+  sc_message_prepare (message, NULL, &error);
+  g_assert_no_error (error);
+  data = write_data (message);
+  plain = unstuff (data);
+  parsed = parse (plain);
+
+  g_assert_cmpstr (g_mime_message_get_subject (parsed), ==, subject);
+  part = g_mime_multipart_get_part (GMIME_MULTIPART (g_mime_message_get_mime_part (parsed)), 1);
+  g_assert_cmpstr (g_mime_part_get_filename (GMIME_PART (part)), ==, name);
+}
+
 static void
 test_single_part (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -852,6 +882,7 @@ main (int   argc,
 
   ADD ("/message/full", test_full_message);
   ADD ("/message/cyrillic-file-name", test_cyrillic_file_name);
+  ADD ("/message/encoded-word-look-alike", test_encoded_word_look_alike);
   ADD ("/message/single-part", test_single_part);
   ADD ("/message/long-lines", test_long_lines);
   ADD ("/message/crlf-body", test_crlf_body);

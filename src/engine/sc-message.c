@@ -178,9 +178,21 @@ append_encoded_words (GString    *out,
     }
 }
 
+/* The one rule for header text we write as RFC 2047 encoded words: any non-ASCII text, and
+ * ASCII text holding "=?", which a reader would otherwise take for an encoded word and show
+ * decoded ("=?UTF-8?B?…?=" in a subject must arrive as those characters). */
+static gboolean
+needs_encoded_words (const char *text)
+{
+  return !g_str_is_ascii (text) || strstr (text, "=?") != NULL;
+}
+
 static gboolean
 is_plain_ascii (const char *str)
 {
+  if (needs_encoded_words (str))
+    return FALSE;
+
   for (const char *p = str; *p != '\0'; p++)
     {
       if (!g_ascii_isprint (*p) || *p == '"' || *p == '\\')
@@ -685,7 +697,7 @@ sc_message_prepare (ScMessage     *self,
 
   g_mime_message_add_mailbox (mime, GMIME_ADDRESS_TYPE_FROM, NULL, from_addr);
   g_mime_message_set_subject (mime, self->subject, "utf-8");
-  if (!g_str_is_ascii (self->subject))
+  if (needs_encoded_words (self->subject))
     {
       GMimeHeader *header;
       g_autoptr(GString) raw = g_string_new (" ");
