@@ -992,6 +992,32 @@ test_save_invalid_writes_nothing (Fixture       *fixture,
   assert_settings_files_unchanged (before);
 }
 
+/* A credentials.json that others can read is named with the fix; saving makes it private. */
+static void
+test_load_warns_readable_credentials (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const *warnings;
+
+  g_assert_cmpint (g_chmod ("settings/credentials.json", 0644), ==, 0);
+  store = load_store (fixture->dir, &error);
+  g_assert_no_error (error);
+  warnings = sc_settings_store_get_warnings (store);
+  g_assert_cmpuint (g_strv_length ((char **) warnings), ==, 1);
+  g_test_message ("%s", warnings[0]);
+  g_assert_true (g_str_has_prefix (warnings[0], "settings/credentials.json can be read by "
+                                                "other users"));
+  g_assert_nonnull (strstr (warnings[0], "chmod 600 settings/credentials.json"));
+
+  g_assert_true (save_store (store, &error));
+  g_assert_cmpuint (file_mode (fixture->dir, "credentials.json"), ==, 0600);
+  sc_settings_store_load (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **) sc_settings_store_get_warnings (store)), ==, 0);
+}
+
 /* A file that does not parse is never overwritten: Save refuses, naming it, until it is
  * fixed and loaded again. */
 static void
@@ -1451,6 +1477,7 @@ main (int   argc,
   ADD ("/settings/load/async", test_load_async, NULL);
   ADD ("/settings/load/writes-nothing", test_load_writes_nothing, NULL);
   ADD ("/settings/load/bounded-files", test_load_bounded_files, NULL);
+  ADD ("/settings/load/warns-readable-credentials", test_load_warns_readable_credentials, NULL);
   ADD ("/settings/load/missing-file", test_load_missing_file, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (broken_cases); i++)

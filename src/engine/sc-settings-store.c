@@ -35,6 +35,8 @@ struct _ScSettingsStore
   /* Why each file that exists could not be read or parsed at the last load: such a file is
    * never overwritten (the user fixes it, then loads again). */
   GError     *unreadable[N_FILES];
+
+  GStrv       warnings;     /* from the last load: what is wrong but not an error */
 };
 
 G_DEFINE_FINAL_TYPE (ScSettingsStore, sc_settings_store, G_TYPE_OBJECT)
@@ -62,6 +64,7 @@ typedef struct
   JsonNode *roots[N_FILES];      /* what was read: for each file its root object or why not */
   GError   *errors[N_FILES];
   gboolean  missing[N_FILES];    /* the file does not exist (a save makes it) */
+  GPtrArray *warnings;           /* char*: what a load found wrong but not fatal */
 } Job;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -78,6 +81,7 @@ job_free (Job *job)
       g_clear_pointer (&job->roots[i], json_node_unref);
       g_clear_error (&job->errors[i]);
     }
+  g_clear_pointer (&job->warnings, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -240,6 +244,7 @@ job_new (ScSettingsStore  *self,
       }
 
   job = g_new0 (Job, 1);
+  job->warnings = g_ptr_array_new_with_free_func (g_free);
   job->directory = g_object_ref (sc_settings_get_directory (self->settings));
   job->save = save;
   job->change_count = _sc_settings_get_change_count (self->settings);
@@ -279,8 +284,28 @@ job_run (Job           *job,
   if (!job->save)
     {
       for (guint i = 0; i < N_FILES; i++)
-        job->roots[i] = read_file (job->directory, files[i].name, &job->missing[i], cancellable,
-                                   &job->errors[i]);
+        {
+          g_autoptr(GFile) file = g_file_get_child (job->directory, files[i].name);
+          g_autofree char *path = g_file_get_path (file);
+          GStatBuf st;
+
+          job->roots[i] = read_file (job->directory, files[i].name, &job->missing[i],
+                                     cancellable, &job->errors[i]);
+
+          /* A private file (the password) that others can read: say so; a save fixes it. */
+          if (job->roots[i] != NULL && (files[i].mode & 077) == 0 && path != NULL &&
+              g_stat (path, &st) == 0 && (st.st_mode & 077) != 0)
+            {
+              g_autofree char *shown = _sc_display_path (file);
+
+              g_ptr_array_add (job->warnings,
+                               g_strdup_printf (
+                                 /* Translators: both %s are the same file; keep "chmod 600". */
+                                 _("%s can be read by other users of this computer, and it "
+                                   "holds your password: save the settings to make it "
+                                   "private, or run chmod 600 %s"), shown, shown));
+            }
+        }
       return !g_cancellable_set_error_if_cancelled (cancellable, error);
     }
 
@@ -337,6 +362,10 @@ job_finish (ScSettingsStore  *self,
     return TRUE;
 
   g_object_freeze_notify (G_OBJECT (self->settings));
+
+  g_clear_pointer (&self->warnings, g_strfreev);
+  g_ptr_array_add (job->warnings, NULL);
+  self->warnings = (GStrv) g_ptr_array_steal (job->warnings, NULL);
 
   for (guint i = 0; i < N_FILES; i++)
     {
@@ -533,6 +562,7 @@ sc_settings_store_finalize (GObject *object)
       g_clear_pointer (&self->roots[i], json_node_unref);
       g_clear_error (&self->unreadable[i]);
     }
+  g_clear_pointer (&self->warnings, g_strfreev);
 
   G_OBJECT_CLASS (sc_settings_store_parent_class)->finalize (object);
 }
@@ -605,6 +635,25 @@ sc_settings_store_dup_unreadable_file (ScSettingsStore *self)
       return g_file_get_child (sc_settings_get_directory (self->settings), files[i].name);
 
   return NULL;
+}
+
+/**
+ * sc_settings_store_get_warnings:
+ * @self: a store
+ *
+ * What the last load found wrong that is not an error, e.g. a credentials.json that other
+ * users can read. The window shows them, `--send` prints them on stderr.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): translated sentences, maybe none
+ */
+const char * const *
+sc_settings_store_get_warnings (ScSettingsStore *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), NULL);
+
+  return self->warnings != NULL ? (const char * const *) self->warnings : none;
 }
 
 /**

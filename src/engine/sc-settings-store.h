@@ -42,6 +42,7 @@ gboolean         sc_settings_store_save_finish   (ScSettingsStore  *self,
                                                   GError          **error);
 
 GFile           *sc_settings_store_dup_unreadable_file (ScSettingsStore *self);
+const char * const *sc_settings_store_get_warnings   (ScSettingsStore *self);
 
 GFile           *sc_settings_default_directory   (GError          **error);
 
