@@ -102,14 +102,25 @@ case "${1:-}" in
             echo "-Dgui=disabled: smtp-client links GTK" >&2
             exit 1
         fi
+        # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (any report
+        # fails the test). Leaks are checked in the engine and command-line suites; GTK keeps
+        # caches for the process's life, so the UI suites check memory errors only.
+        build _build-asan -Db_sanitize=address,undefined -Db_lundef=false --werror
         status=0
         # No --num-processes: the suites pick their own ports and folders, so meson runs them
         # on every core.
         meson test -C _build-test --print-errorlogs || status=$?
         meson test -C _build-nogui --print-errorlogs settings message cli || status=$?
+        export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        export LSAN_OPTIONS=suppressions=$here/tests/lsan.supp
+        ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 meson test -C _build-asan --print-errorlogs \
+            --suite engine --no-suite interop --logbase asan-engine || status=$?
+        ASAN_OPTIONS=detect_leaks=0 meson test -C _build-asan --print-errorlogs \
+            --suite ui --logbase asan-ui || status=$?
         # One plain closing line, counted from meson's own logs.
         /usr/bin/python3 - _build-test/meson-logs/testlog.json \
-            _build-nogui/meson-logs/testlog.json <<'PY'
+            _build-nogui/meson-logs/testlog.json _build-asan/meson-logs/asan-engine.json \
+            _build-asan/meson-logs/asan-ui.json <<'PY'
 import json, sys
 results = [json.loads(line)["result"] for path in sys.argv[1:] for line in open(path)]
 passed = sum(r == "OK" for r in results)
