@@ -15,6 +15,7 @@
 #   self-signed-2.pem, self-signed-2-key.pem   another one, with another key (a changed server)
 #   other-name-server.pem, other-name-server-key.pem  signed by the test CA, for
 #                                              mail.example.test and smtp.example.test only
+#   expired.pem, expired-key.pem               self-signed for localhost, expired in 2021
 #
 # Idempotent: files that already exist are kept. Quiet unless something fails.
 
@@ -30,13 +31,14 @@ mkdir -p "$dir"
 cd "$dir"
 
 if [ -s ca.pem ] && [ -s server.pem ] && [ -s untrusted-server.pem ] && \
-   [ -s self-signed.pem ] && [ -s self-signed-2.pem ] && [ -s other-name-server.pem ]; then
+   [ -s self-signed.pem ] && [ -s self-signed-2.pem ] && [ -s other-name-server.pem ] && \
+   [ -s expired.pem ]; then
   exit 0
 fi
 
 certtool=${CERTTOOL:-certtool}
 log=$(mktemp gen-certs.XXXXXX.log)
-trap 'rm -f "$log" ca.tmpl server.tmpl other-name.tmpl' EXIT
+trap 'rm -f "$log" ca.tmpl server.tmpl other-name.tmpl expired.tmpl' EXIT
 
 run ()
 {
@@ -92,6 +94,19 @@ signing_key
 encryption_key
 TMPL
 
+cat > expired.tmpl <<'TMPL'
+organization = "SMTP Client tests"
+cn = "localhost"
+serial = 4
+activation_date = "2020-01-01 00:00:00"
+expiration_date = "2021-01-01 00:00:00"
+dns_name = "localhost"
+ip_address = "127.0.0.1"
+tls_www_server
+signing_key
+encryption_key
+TMPL
+
 # make_ca PREFIX: PREFIX.pem, PREFIX-key.pem
 make_ca ()
 {
@@ -111,11 +126,11 @@ make_server ()
   mv "$1.pem.tmp" "$1.pem"
 }
 
-# make_self_signed PREFIX: a server certificate signed by its own key
+# make_self_signed PREFIX [TEMPLATE]: a server certificate signed by its own key
 make_self_signed ()
 {
   genkey "$1-key.pem"
-  run --generate-self-signed --load-privkey "$1-key.pem" --template server.tmpl \
+  run --generate-self-signed --load-privkey "$1-key.pem" --template "${2:-server.tmpl}" \
       --no-text --outfile "$1.pem.tmp"
   mv "$1.pem.tmp" "$1.pem"
 }
@@ -127,3 +142,4 @@ make_server untrusted-server untrusted-ca
 make_self_signed self-signed
 make_self_signed self-signed-2
 make_server other-name-server ca other-name.tmpl
+make_self_signed expired expired.tmpl

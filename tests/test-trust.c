@@ -358,6 +358,41 @@ test_pinned_certificate (void)
   assert_nothing_sent (env2->server);
 }
 
+/* An expired self-signed certificate: both reasons are given; pinned, it is accepted anyway
+ * (as an exception in a mail program is). */
+static void
+test_pinned_expired (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS, .certificate = "expired" };
+  g_autoptr(Env) env = env_new (&options);
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (env->settings);
+  g_autoptr(ScSmtpSession) pinned = NULL;
+  g_autoptr(ScConnectionReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) expiry = g_date_time_new_utc (2021, 1, 1, 0, 0, 0);
+  ScCertificateInfo *info;
+
+  report = sc_smtp_session_test_connection_sync (session, NULL, &error);
+  g_assert_null (report);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_test_message ("%s", error->message);
+  info = sc_smtp_session_get_peer_certificate (session);
+  g_assert_nonnull (info);
+  g_assert_cmpstr (sc_certificate_info_get_problem (info), ==,
+                   "it is self-signed; it has expired");
+  g_assert_true (g_date_time_equal (sc_certificate_info_get_not_after (info), expiry));
+  g_clear_error (&error);
+
+  g_object_set (env->settings, "tls-fingerprint", sc_certificate_info_get_fingerprint (info),
+                NULL);
+  pinned = sc_smtp_session_new (env->settings);
+  report = sc_smtp_session_test_connection_sync (pinned, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_connection_report_get_login_ok (report));
+  g_assert_true (g_date_time_equal (sc_certificate_info_get_not_after (
+                                      sc_connection_report_get_certificate (report)), expiry));
+}
+
 /* A pin refuses even a certificate that would verify (it is not the one trusted). */
 static void
 test_pinned_refuses_other_valid (void)
@@ -668,6 +703,7 @@ main (int   argc,
   g_test_add_func ("/trust/name-mismatch", test_name_mismatch);
   g_test_add_func ("/trust/pinned", test_pinned_certificate);
   g_test_add_func ("/trust/pinned-refuses-other-valid", test_pinned_refuses_other_valid);
+  g_test_add_func ("/trust/pinned-expired", test_pinned_expired);
   g_test_add_func ("/test-connection/report", test_connection_report);
   g_test_add_func ("/test-connection/without-login", test_connection_without_login);
   g_test_add_func ("/test-connection/wrong-password", test_connection_wrong_password);

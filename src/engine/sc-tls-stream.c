@@ -821,9 +821,10 @@ sc_tls_stream_new (GIOStream   *base_stream,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Runs the TLS handshake and verifies the server certificate. On a certificate that does not
+ * Runs the TLS handshake and verifies the server certificate (or compares it with the pinned
+ * fingerprint, see sc_tls_stream_set_pinned_fingerprint ()). On a certificate that does not
  * verify the error is %G_TLS_ERROR_BAD_CERTIFICATE, with the reason in words and the SHA-256
- * fingerprint; a server that does not speak TLS is %G_TLS_ERROR_NOT_TLS, other TLS failures
+ * fingerprint, and sc_tls_stream_get_peer_certificate () tells the rest; a server that does not speak TLS is %G_TLS_ERROR_NOT_TLS, other TLS failures
  * %G_TLS_ERROR_HANDSHAKE. A time-out, a cancellation or a broken connection is reported as the
  * #G_IO_ERROR of the socket.
  *
