@@ -683,6 +683,8 @@ test_connection_cancel (void)
       g_assert_null (report);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+      /* The server sent no certificate */
+      g_assert_null (sc_smtp_session_get_peer_certificate (session));
 
       g_clear_object (&silent.accepted);
       g_socket_listener_close (silent.listener);

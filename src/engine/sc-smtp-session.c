@@ -29,10 +29,17 @@ struct _ScSmtpSession
 
   ScSmtpConfig  config;   /* set by sc_smtp_session_new (), read-only after: threads share it */
 
-  /* The certificate of the last send or test that got one; a worker sets it */
-  GMutex             lock;
+  /* The certificate of the last send or test that got one, set on the caller's thread (by
+   * the _sync call or the _finish): the worker hands it over in its task */
   ScCertificateInfo *peer_certificate;
 };
+
+/* What a worker works on and what it found besides its result or error */
+typedef struct
+{
+  ScMessage         *message;       /* the send's; NULL for Test Connection */
+  ScCertificateInfo *certificate;   /* the server's, also when refused; NULL before TLS */
+} ScTaskData;
 
 G_DEFINE_FINAL_TYPE (ScSmtpSession, sc_smtp_session, G_TYPE_OBJECT)
 
@@ -150,23 +157,37 @@ connection_init (ScSmtpConnection *c,
   c->context = context;
 }
 
-/* Keeps the certificate the connection got (if it got one) for
- * sc_smtp_session_get_peer_certificate (), then closes the connection. */
+/* Hands the certificate the connection got (if it got one) to @out_certificate, then closes
+ * the connection. */
 static void
-connection_finish (ScSmtpConnection *c,
-                   gboolean          polite)
+connection_finish (ScSmtpConnection   *c,
+                   gboolean            polite,
+                   ScCertificateInfo **out_certificate)
 {
-  ScSmtpSession *self = c->session;
-
   if (c->peer_certificate != NULL)
-    {
-      g_mutex_lock (&self->lock);
-      g_clear_pointer (&self->peer_certificate, sc_certificate_info_unref);
-      self->peer_certificate = sc_certificate_info_ref (c->peer_certificate);
-      g_mutex_unlock (&self->lock);
-    }
+    *out_certificate = sc_certificate_info_ref (c->peer_certificate);
 
   _sc_smtp_connection_close (c, polite);
+}
+
+static void
+sc_task_data_free (gpointer data)
+{
+  ScTaskData *task_data = data;
+
+  g_clear_object (&task_data->message);
+  g_clear_pointer (&task_data->certificate, sc_certificate_info_unref);
+  g_free (task_data);
+}
+
+/* On the caller's thread: what sc_smtp_session_get_peer_certificate () returns from now on.
+ * Takes @certificate (NULL: the last send or test got none). */
+static void
+set_peer_certificate (ScSmtpSession     *self,
+                      ScCertificateInfo *certificate)
+{
+  g_clear_pointer (&self->peer_certificate, sc_certificate_info_unref);
+  self->peer_certificate = certificate;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -467,11 +488,12 @@ send_message (ScSmtpConnection  *c,
 /* Runs on the thread that sends; it reads only the session's configuration and @message, and
  * writes only to what it returns. The signals go to @context (NULL: this thread). */
 static ScSendResult *
-send_run (ScSmtpSession  *self,
-          ScMessage      *message,
-          GMainContext   *context,
-          GCancellable   *cancellable,
-          GError        **error)
+send_run (ScSmtpSession      *self,
+          ScMessage          *message,
+          GMainContext       *context,
+          GCancellable       *cancellable,
+          ScCertificateInfo **out_certificate,
+          GError            **error)
 {
   ScSmtpConnection c = { 0 };
   g_autoptr(GPtrArray) refused = NULL;
@@ -485,7 +507,7 @@ send_run (ScSmtpSession  *self,
   if (send_message (&c, message, refused, &reply, &local_error))
     result = _sc_send_result_new (reply, g_steal_pointer (&refused));
 
-  connection_finish (&c, result != NULL || c.in_sync);
+  connection_finish (&c, result != NULL || c.in_sync, out_certificate);
 
   if (result == NULL)
     {
@@ -503,10 +525,12 @@ send_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
+  ScTaskData *data = task_data;
   GError *error = NULL;
   ScSendResult *result;
 
-  result = send_run (source_object, task_data, g_task_get_context (task), cancellable, &error);
+  result = send_run (source_object, data->message, g_task_get_context (task), cancellable,
+                     &data->certificate, &error);
 
   if (result != NULL)
     g_task_return_pointer (task, result, (GDestroyNotify) sc_send_result_unref);
@@ -520,10 +544,11 @@ send_thread (GTask        *task,
 
 /* Like send_run (): connects as a send does, logs in when a login is set, and says QUIT. */
 static ScConnectionReport *
-test_run (ScSmtpSession  *self,
-          GMainContext   *context,
-          GCancellable   *cancellable,
-          GError        **error)
+test_run (ScSmtpSession      *self,
+          GMainContext       *context,
+          GCancellable       *cancellable,
+          ScCertificateInfo **out_certificate,
+          GError            **error)
 {
   ScSmtpConnection c = { 0 };
   g_autoptr(GError) local_error = NULL;
@@ -537,7 +562,7 @@ test_run (ScSmtpSession  *self,
       _sc_smtp_connection_authenticate (&c, &local_error))
     report = _sc_smtp_connection_report (&c, has_login);
 
-  connection_finish (&c, report != NULL || c.in_sync);
+  connection_finish (&c, report != NULL || c.in_sync, out_certificate);
 
   if (report == NULL)
     {
@@ -554,15 +579,27 @@ test_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
+  ScTaskData *data = task_data;
   GError *error = NULL;
   ScConnectionReport *report;
 
-  report = test_run (source_object, g_task_get_context (task), cancellable, &error);
+  report = test_run (source_object, g_task_get_context (task), cancellable, &data->certificate,
+                     &error);
 
   if (report != NULL)
     g_task_return_pointer (task, report, (GDestroyNotify) sc_connection_report_unref);
   else
     g_task_return_error (task, error);
+}
+
+/* In a _finish: the certificate the worker got becomes the session's. */
+static void
+take_task_certificate (ScSmtpSession *self,
+                       GAsyncResult  *result)
+{
+  ScTaskData *data = g_task_get_task_data (G_TASK (result));
+
+  set_peer_certificate (self, g_steal_pointer (&data->certificate));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -578,7 +615,6 @@ sc_smtp_session_finalize (GObject *object)
   g_clear_pointer (&self->config.ca_file, g_free);
   g_clear_pointer (&self->config.tls_fingerprint, g_free);
   g_clear_pointer (&self->peer_certificate, sc_certificate_info_unref);
-  g_mutex_clear (&self->lock);
   g_clear_pointer (&self->config.login, g_free);
   sc_secret_clear (&self->config.password);
 
@@ -631,7 +667,6 @@ static void
 sc_smtp_session_init (ScSmtpSession *self)
 {
   self->config.timeout_seconds = SC_SETTINGS_DEFAULT_TIMEOUT;
-  g_mutex_init (&self->lock);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -704,9 +739,15 @@ sc_smtp_session_send_sync (ScSmtpSession  *self,
   g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
   g_return_val_if_fail (SC_IS_MESSAGE (message), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  ScCertificateInfo *certificate = NULL;
+  ScSendResult *result;
+
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return send_run (self, message, NULL, cancellable, error);
+  result = send_run (self, message, NULL, cancellable, &certificate, error);
+  set_peer_certificate (self, certificate);
+
+  return result;
 }
 
 /**
@@ -728,6 +769,7 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  ScTaskData *data;
 
   g_return_if_fail (SC_IS_SMTP_SESSION (self));
   g_return_if_fail (SC_IS_MESSAGE (message));
@@ -737,7 +779,9 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sc_smtp_session_send_async);
   g_task_set_name (task, "[sc] smtp send");
-  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
+  data = g_new0 (ScTaskData, 1);
+  data->message = g_object_ref (message);
+  g_task_set_task_data (task, data, sc_task_data_free);
   g_task_run_in_thread (task, send_thread);
 }
 
@@ -759,6 +803,8 @@ sc_smtp_session_send_finish (ScSmtpSession  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sc_smtp_session_send_async,
                         NULL);
+
+  take_task_certificate (self, result);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -785,9 +831,15 @@ sc_smtp_session_test_connection_sync (ScSmtpSession  *self,
 {
   g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  ScCertificateInfo *certificate = NULL;
+  ScConnectionReport *report;
+
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return test_run (self, NULL, cancellable, error);
+  report = test_run (self, NULL, cancellable, &certificate, error);
+  set_peer_certificate (self, certificate);
+
+  return report;
 }
 
 /**
@@ -814,6 +866,7 @@ sc_smtp_session_test_connection_async (ScSmtpSession       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sc_smtp_session_test_connection_async);
   g_task_set_name (task, "[sc] smtp test connection");
+  g_task_set_task_data (task, g_new0 (ScTaskData, 1), sc_task_data_free);
   g_task_run_in_thread (task, test_thread);
 }
 
@@ -836,6 +889,8 @@ sc_smtp_session_test_connection_finish (ScSmtpSession  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         sc_smtp_session_test_connection_async, NULL);
 
+  take_task_certificate (self, result);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -845,20 +900,15 @@ sc_smtp_session_test_connection_finish (ScSmtpSession  *self,
  *
  * The certificate the server presented in the last send or test that got as far as the TLS
  * handshake, also when it was refused (%G_TLS_ERROR_BAD_CERTIFICATE): for "Trust This
- * Certificate". Read it after the send or test finished: a later one replaces it.
+ * Certificate". It is set when the _sync call returns or in the _finish of the _async one.
  *
- * Returns: (transfer none) (nullable): the certificate, or %NULL when none was received yet
+ * Returns: (transfer none) (nullable): the certificate, or %NULL when the last send or test
+ *   got none (no TLS, or it failed before the server sent its certificate)
  */
 ScCertificateInfo *
 sc_smtp_session_get_peer_certificate (ScSmtpSession *self)
 {
-  ScCertificateInfo *info;
-
   g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  info = self->peer_certificate;
-  g_mutex_unlock (&self->lock);
-
-  return info;
+  return self->peer_certificate;
 }
