@@ -329,10 +329,10 @@ print_report (ScConnectionReport *report)
 
   if (size_limit > 0)
     {
-      g_autofree char *size = g_format_size (size_limit);
+      g_autofree char *size = g_format_size_full (size_limit, G_FORMAT_SIZE_LONG_FORMAT);
 
-      /* Translators: the first %s is a size such as "10.2 MB", then the same in bytes */
-      g_print (_("Largest message: %s (%" G_GUINT64_FORMAT " bytes)\n"), size, size_limit);
+      /* Translators: %s is a size such as "10.2 MB (10240000 bytes)" */
+      g_print (_("Largest message: %s\n"), size);
     }
   else
     g_print ("%s\n", _("Largest message: the server states no limit"));
