@@ -581,15 +581,11 @@ parse_extensions (ScSmtpConnection *c,
   /* The first line is the server's name and greeting. */
   for (guint i = 1; i < reply->lines->len; i++)
     {
-      g_strv_builder_add (lines, g_ptr_array_index (reply->lines, i));
-    }
-  c->extensions = g_strv_builder_end (lines);
-
-  for (guint i = 1; i < reply->lines->len; i++)
-    {
       g_autofree char *line = g_ascii_strup (g_ptr_array_index (reply->lines, i), -1);
       g_auto(GStrv) words = g_strsplit_set (line, " =", -1);
       const char *keyword = words[0];
+
+      g_strv_builder_add (lines, g_ptr_array_index (reply->lines, i));
 
       if (keyword == NULL)
         continue;
@@ -624,6 +620,8 @@ parse_extensions (ScSmtpConnection *c,
           c->auth_mechanisms = g_strv_builder_end (builder);
         }
     }
+
+  c->extensions = g_strv_builder_end (lines);
 }
 
 static gboolean
