@@ -1,4 +1,4 @@
-/* sc-cli.c — smtp-client --send: read the settings, send, report
+/* sc-cli.c — smtp-client --send and --test-connection: read the settings, send or test, report
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -99,14 +99,56 @@ report_usage_error (const GError *error)
   return SC_EXIT_USAGE;
 }
 
-/* Prints a sending error and returns its exit code. */
+/* "2026-12-02 00:36 UTC"; "—" when unknown */
+static char *
+format_time (GDateTime *time)
+{
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M UTC") : g_strdup ("—");
+}
+
+/* What a certificate says, one line each, on @out (g_print or g_printerr). */
+static void
+print_certificate (ScCertificateInfo *info,
+                   void             (*out) (const char *format, ...))
+{
+  g_autofree char *from = format_time (sc_certificate_info_get_not_before (info));
+  g_autofree char *until = format_time (sc_certificate_info_get_not_after (info));
+  g_autofree char *names = g_strjoinv (", ", (char **) sc_certificate_info_get_names (info));
+
+  /* Translators: %s is a distinguished name, e.g. "CN=mail.example.com,O=Example" */
+  out (_("Certificate subject: %s\n"), sc_certificate_info_get_subject (info));
+  /* Translators: %s is a distinguished name, e.g. "CN=Example CA,O=Example" */
+  out (_("Certificate issuer: %s\n"), sc_certificate_info_get_issuer (info));
+  /* Translators: %s is a list of host names and addresses, e.g. "mail.example.com, 192.0.2.1" */
+  out (_("Certificate names: %s\n"), names);
+  /* Translators: the first %s and the second are dates and times, e.g. "2026-12-02 00:36 UTC" */
+  out (_("Certificate valid from %s until %s\n"), from, until);
+  /* Translators: %s is the fingerprint "AB:01:…" */
+  out (_("Certificate SHA-256 fingerprint: %s\n"), sc_certificate_info_get_fingerprint (info));
+}
+
+/* Prints an error of a send (@testing FALSE) or of --test-connection and returns its exit
+ * code. A refused certificate is described, with how to trust it. */
 static int
-report_send_error (const GError *error)
+report_send_error (const GError      *error,
+                   ScCertificateInfo *certificate,
+                   gboolean           testing)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      print_error_line (_("interrupted; the message was not sent"));
+      print_error_line (testing ? _("interrupted; the connection test did not finish")
+                                : _("interrupted; the message was not sent"));
       return SC_EXIT_INTERRUPTED;
+    }
+
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) && certificate != NULL)
+    {
+      print_error_line (error->message);
+      print_certificate (certificate, g_printerr);
+      g_printerr (_("If you have checked that this is the server’s certificate (compare the "
+                    "fingerprint with the one your provider publishes), trust it by setting "
+                    "\"tls_fingerprint\" in config.json to its fingerprint.\n"));
+      return exit_code_for_error (error);
     }
 
   if (g_error_matches (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN))
@@ -170,6 +212,7 @@ typedef struct
   ScSecret     *password;   /* kept out of the transcript */
   ScSendResult *result;
   GError       *error;
+  ScConnectionReport *report;   /* --test-connection */
 } ScCliSend;
 
 static void
@@ -218,7 +261,7 @@ send_message (ScSettings *settings,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(ScSecret) password = g_strdup (sc_settings_get_password (settings));
-  ScCliSend send = { loop, cancellable, password, NULL, NULL };
+  ScCliSend send = { loop, cancellable, password, NULL, NULL, NULL };
   guint sigint_id;
   guint sigterm_id;
   int status;
@@ -237,13 +280,120 @@ send_message (ScSettings *settings,
   g_signal_handlers_disconnect_by_data (session, &send);
 
   if (send.result == NULL)
-    status = report_send_error (send.error);
+    status = report_send_error (send.error, sc_smtp_session_get_peer_certificate (session),
+                                FALSE);
   else
     /* Sent: the message was prepared, and To, Cc and Bcc are in its envelope. */
     status = report_result (send.result,
                             g_strv_length ((char **) sc_message_get_envelope_recipients (message)));
 
   g_clear_pointer (&send.result, sc_send_result_unref);
+  g_clear_error (&send.error);
+
+  return status;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * --test-connection
+ * ------------------------------------------------------------------------------------------ */
+
+static void
+print_report (ScConnectionReport *report)
+{
+  const char * const *extensions = sc_connection_report_get_extensions (report);
+  guint64 size_limit = sc_connection_report_get_size_limit (report);
+
+  /* Translators: %s is the server's first reply, e.g. "220 mail.example.com ESMTP" */
+  g_print (_("Server greeting: %s\n"), sc_connection_report_get_greeting (report));
+
+  if (sc_connection_report_get_tls_version (report) != NULL)
+    /* Translators: the first %s is the TLS version ("TLS 1.3"), the second the cipher
+     * ("AES-256-GCM") */
+    g_print (_("Encryption: %s, %s\n"), sc_connection_report_get_tls_version (report),
+             sc_connection_report_get_cipher (report));
+  else
+    g_print ("%s\n", _("Encryption: none (a server on this computer)"));
+
+  if (sc_connection_report_get_certificate (report) != NULL)
+    print_certificate (sc_connection_report_get_certificate (report), g_print);
+
+  if (extensions[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) extensions);
+
+      /* Translators: %s lists the SMTP extensions, e.g. "PIPELINING, SIZE 10240000, AUTH PLAIN" */
+      g_print (_("Extensions: %s\n"), list);
+    }
+  else
+    g_print ("%s\n", _("Extensions: none"));
+
+  if (size_limit > 0)
+    {
+      g_autofree char *size = g_format_size_full (size_limit, G_FORMAT_SIZE_LONG_FORMAT);
+
+      /* Translators: %s is a size such as "10.2 MB (10240000 bytes)" */
+      g_print (_("Largest message: %s\n"), size);
+    }
+  else
+    g_print ("%s\n", _("Largest message: the server states no limit"));
+
+  if (sc_connection_report_get_login_ok (report))
+    g_print ("%s\n", _("Login accepted"));
+  else
+    g_print ("%s\n", _("No login is set, so none was tried"));
+}
+
+static void
+test_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  ScCliSend *send = user_data;
+
+  send->report = sc_smtp_session_test_connection_finish (SC_SMTP_SESSION (object), result,
+                                                         &send->error);
+  g_main_loop_quit (send->loop);
+}
+
+/* Test Connection with @settings; prints the report or the error and returns the exit code. */
+static int
+test_connection (ScSettings *settings,
+                 gboolean    verbose)
+{
+  g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(ScSecret) password = g_strdup (sc_settings_get_password (settings));
+  ScCliSend send = { loop, cancellable, password, NULL, NULL, NULL };
+  guint sigint_id;
+  guint sigterm_id;
+  int status;
+
+  if (verbose)
+    g_signal_connect (session, "transcript", G_CALLBACK (transcript_cb), &send);
+
+  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &send);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &send);
+
+  sc_smtp_session_test_connection_async (session, cancellable, test_cb, &send);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_signal_handlers_disconnect_by_data (session, &send);
+
+  if (send.report == NULL)
+    {
+      status = report_send_error (send.error, sc_smtp_session_get_peer_certificate (session),
+                                  TRUE);
+    }
+  else
+    {
+      print_report (send.report);
+      status = SC_EXIT_OK;
+    }
+
+  g_clear_pointer (&send.report, sc_connection_report_unref);
   g_clear_error (&send.error);
 
   return status;
@@ -289,8 +439,8 @@ option_error_cb (GOptionContext *context,
  * sc_cli_add_options:
  * @application: the application
  *
- * Adds `--send`, `--settings DIR` and `--verbose` to @application's options; a usage error in
- * them exits with %SC_EXIT_USAGE.
+ * Adds `--send`, `--test-connection`, `--settings DIR` and `--verbose` to @application's
+ * options; a usage error in them exits with %SC_EXIT_USAGE.
  */
 void
 sc_cli_add_options (GApplication *application)
@@ -298,11 +448,15 @@ sc_cli_add_options (GApplication *application)
   static const GOptionEntry entries[] = {
     { "send", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Send the message described by the settings, without a window"), NULL },
+    { "test-connection", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Connect to the server of the settings and log in, sending nothing, and print what "
+         "the server offers"), NULL },
     { "settings", 's', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The settings folder (default: ./settings, else the user configuration folder)"),
       N_("DIR") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, NULL,
-      N_("With --send, print the SMTP dialogue on standard error (passwords are never shown)"),
+      N_("With --send or --test-connection, print the SMTP dialogue on standard error "
+         "(passwords are never shown)"),
       NULL },
     { G_OPTION_REMAINING, 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL,
       NULL },
@@ -326,15 +480,19 @@ sc_cli_add_options (GApplication *application)
  * @options: the options parsed by @application
  *
  * With `--send`, loads the settings, sends the message, prints the outcome and returns the
- * exit code; SIGINT and SIGTERM cancel the send. Call it from #GApplication::handle-local-options.
+ * exit code; SIGINT and SIGTERM cancel the send. With `--test-connection`, connects and logs in
+ * as a send would, sends nothing, and prints what the server offers. Call it from
+ * #GApplication::handle-local-options.
  *
- * Returns: an #ScExitCode, or -1 when there is no `--send` (the application goes on)
+ * Returns: an #ScExitCode, or -1 when there is neither `--send` nor `--test-connection` (the
+ *   application goes on)
  */
 int
 sc_cli_handle_local_options (GApplication *application,
                              GVariantDict *options)
 {
   gboolean send = FALSE;
+  gboolean test = FALSE;
   gboolean verbose = FALSE;
   const char *settings_arg = NULL;
   g_autofree const char **rest = NULL;
@@ -343,6 +501,10 @@ sc_cli_handle_local_options (GApplication *application,
   g_autoptr(ScSettingsStore) store = NULL;
   ScSettings *settings;
   g_autoptr(ScMessage) message = NULL;
+  static const char * const connection_keys[] = {
+    "smtp_host", "smtp_port", "security", "ca_file", "tls_fingerprint", "timeout_seconds",
+    "login", "password",
+  };
 
   g_return_val_if_fail (G_IS_APPLICATION (application), SC_EXIT_USAGE);
   g_return_val_if_fail (options != NULL, SC_EXIT_USAGE);
@@ -355,8 +517,12 @@ sc_cli_handle_local_options (GApplication *application,
     }
 
   g_variant_dict_lookup (options, "send", "b", &send);
-  if (!send)
+  g_variant_dict_lookup (options, "test-connection", "b", &test);
+  if (!send && !test)
     return -1;
+  if (send && test)
+    /* Translators: --send and --test-connection are options: keep them. */
+    return usage_error (_("--send and --test-connection cannot be used together"));
 
   g_variant_dict_lookup (options, "verbose", "b", &verbose);
   g_variant_dict_lookup (options, "settings", "^&ay", &settings_arg);
@@ -367,8 +533,22 @@ sc_cli_handle_local_options (GApplication *application,
 
   store = sc_settings_store_new (directory);
   settings = sc_settings_store_get_settings (store);
-  if (!sc_settings_store_load (store, NULL, &error)
-      || !sc_settings_validate (settings, &error))
+  if (!sc_settings_store_load (store, NULL, &error))
+    return report_usage_error (error);
+
+  if (test)
+    {
+      /* Only what the connection needs: the message may still be a draft. */
+      for (guint i = 0; i < G_N_ELEMENTS (connection_keys); i++)
+        {
+          if (!sc_settings_validate_key (settings, connection_keys[i], &error))
+            return report_usage_error (error);
+        }
+
+      return test_connection (settings, verbose);
+    }
+
+  if (!sc_settings_validate (settings, &error))
     return report_usage_error (error);
 
   message = sc_message_new_from_settings (settings, NULL, &error);

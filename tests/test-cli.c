@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "sc-certificate-info.h"
 #include "sc-cli.h"
 #include "sc-test-server.h"
 
@@ -330,13 +331,14 @@ bytes_to_string (GBytes *bytes)
   return g_strndup (data != NULL ? data : "", len);
 }
 
-/* Runs smtp-client --send ARGS... in @cwd (bounded by CLIENT_TIMEOUT_MS); returns the exit
- * status and the whole stdout and stderr. */
+/* Runs smtp-client MODE ARGS... (MODE: "--send" or "--test-connection") in @cwd (bounded by
+ * CLIENT_TIMEOUT_MS); returns the exit status and the whole stdout and stderr. */
 static int
-run_client (const char          *cwd,
-            const char * const  *args,
-            char               **out,
-            char               **err)
+run_client_mode (const char          *cwd,
+                 const char          *mode,
+                 const char * const  *args,
+                 char               **out,
+                 char               **err)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -352,7 +354,7 @@ run_client (const char          *cwd,
   g_assert_nonnull (binary);
 
   g_ptr_array_add (argv, (gpointer) binary);
-  g_ptr_array_add (argv, (gpointer) "--send");
+  g_ptr_array_add (argv, (gpointer) mode);
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -413,6 +415,16 @@ run_client (const char          *cwd,
   return status;
 }
 
+/* Runs smtp-client --send ARGS... */
+static int
+run_client (const char          *cwd,
+            const char * const  *args,
+            char               **out,
+            char               **err)
+{
+  return run_client_mode (cwd, "--send", args, out, err);
+}
+
 typedef struct
 {
   ScTestServer *server;
@@ -451,6 +463,18 @@ fixture_run (Fixture    *fixture,
   g_clear_pointer (&fixture->err, g_free);
 
   return run_client (fixture->dir, args, &fixture->out, &fixture->err);
+}
+
+/* smtp-client --test-connection --settings DIR --verbose */
+static int
+fixture_run_test_connection (Fixture *fixture)
+{
+  const char *args[] = { "--settings", fixture->settings, "--verbose", NULL };
+
+  g_clear_pointer (&fixture->out, g_free);
+  g_clear_pointer (&fixture->err, g_free);
+
+  return run_client_mode (fixture->dir, "--test-connection", args, &fixture->out, &fixture->err);
 }
 
 static void
@@ -1213,6 +1237,142 @@ test_cli_interrupt (void)
     }
 }
 
+/* The SHA-256 fingerprint of a PEM file as certtool computes it, as "AB:01:…". */
+static char *
+certtool_fingerprint (const char *pem_file)
+{
+  const char *argv[] = { "certtool", "--fingerprint", "--hash", "sha256", "--infile", pem_file,
+                         NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  char *fingerprint;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+
+  fingerprint = sc_certificate_fingerprint_normalize (g_strstrip (out));
+  g_assert_nonnull (fingerprint);
+
+  return fingerprint;
+}
+
+/* --test-connection: the report in readable lines on stdout, the dialogue with --verbose on
+ * stderr, and nothing sent. */
+static void
+test_cli_test_connection (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .data_size_limit = 1234567 };
+  Fixture fixture = { 0 };
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *fingerprint_line = NULL;
+  g_autofree char *log = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+
+  g_assert_cmpint (fixture_run_test_connection (&fixture), ==, SC_EXIT_OK);
+
+  g_assert_true (g_str_has_prefix (fixture.out, "Server greeting: 220 "));
+  g_assert_nonnull (strstr (fixture.out, "\nEncryption: TLS 1.3, "));
+  g_assert_nonnull (strstr (fixture.out, "\nCertificate subject: CN=localhost,"));
+  g_assert_nonnull (strstr (fixture.out, "\nCertificate issuer: CN=SMTP Client Test CA,"));
+  g_assert_nonnull (strstr (fixture.out, "\nCertificate names: localhost, 127.0.0.1\n"));
+  g_assert_true (g_regex_match_simple ("\nCertificate valid from 20\\d\\d-\\d\\d-\\d\\d "
+                                       "\\d\\d:\\d\\d UTC until 20", fixture.out, 0, 0));
+  fingerprint = certtool_fingerprint (fixture.server->cert_file);
+  fingerprint_line = g_strdup_printf ("\nCertificate SHA-256 fingerprint: %s\n", fingerprint);
+  g_assert_nonnull (strstr (fixture.out, fingerprint_line));
+  g_assert_nonnull (strstr (fixture.out, "\nExtensions: SIZE 1234567, "));
+  g_assert_nonnull (strstr (fixture.out, "AUTH LOGIN PLAIN"));
+  /* g_format_size () puts a no-break space before the unit */
+  g_assert_nonnull (strstr (fixture.out, "\nLargest message: 1.2\u00a0MB (1234567 bytes)\n"));
+  g_assert_true (g_str_has_suffix (fixture.out, "\nLogin accepted\n"));
+
+  g_assert_nonnull (strstr (fixture.err, "C: EHLO"));
+  g_assert_nonnull (strstr (fixture.err, "S: 235"));
+  g_assert_nonnull (strstr (fixture.err, "C: QUIT"));
+  sc_test_assert_no_secret (fixture.err);
+  sc_test_assert_no_secret (fixture.out);
+
+  g_assert_true (sc_test_server_wait_closed (fixture.server, 1, 10000));
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_nonnull (strstr (log, "AUTH-RESULT ok\n"));
+  g_assert_null (strstr (log, "MAIL FROM"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+
+  fixture_stop (&fixture);
+}
+
+static void
+test_cli_test_connection_wrong_password (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
+  Fixture fixture = { 0 };
+  g_autofree char *log = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  sc_test_write_file (fixture.settings, "credentials.json",
+                      "{ \"login\": \"" SC_TEST_LOGIN "\", \"password\": \"неверный-Secret\" }\n",
+                      -1);
+
+  g_assert_cmpint (fixture_run_test_connection (&fixture), ==, SC_EXIT_AUTH);
+  g_assert_nonnull (strstr (fixture.err, "smtp-client: Authentication failed: 535"));
+  g_assert_cmpstr (fixture.out, ==, "");
+  g_assert_null (strstr (fixture.err, "неверный"));
+
+  g_assert_true (sc_test_server_wait_closed (fixture.server, 1, 10000));
+  log = sc_test_server_get_log (fixture.server);
+  g_assert_nonnull (strstr (log, "AUTH-RESULT fail\n"));
+  g_assert_null (strstr (log, "MAIL FROM"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 0);
+
+  fixture_stop (&fixture);
+}
+
+/* A self-signed server: refused with its certificate described and how to trust it; with its
+ * fingerprint in "tls_fingerprint", the test passes and --send delivers. */
+static void
+test_cli_test_connection_self_signed (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .certificate = "self-signed" };
+  Fixture fixture = { 0 };
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *config = NULL;
+  g_autoptr(GString) pinned = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  fingerprint = certtool_fingerprint (fixture.server->cert_file);
+
+  g_assert_cmpint (fixture_run_test_connection (&fixture), ==, SC_EXIT_CONNECTION);
+  g_assert_cmpstr (fixture.out, ==, "");
+  g_assert_nonnull (strstr (fixture.err, "smtp-client: The certificate of localhost is not "
+                                         "trusted: it is self-signed"));
+  g_assert_nonnull (strstr (fixture.err, "\nCertificate issuer: CN=localhost,"));
+  g_assert_nonnull (strstr (fixture.err, fingerprint));
+  g_assert_nonnull (strstr (fixture.err, "\"tls_fingerprint\""));
+
+  /* Trusted by its fingerprint */
+  config = sc_test_read_file (fixture.settings, "config.json", NULL);
+  pinned = g_string_new (config);
+  g_assert_cmpuint (g_string_replace (pinned, "{", "", 1), ==, 1);
+  g_string_prepend (pinned, "\"\n  ,");
+  g_string_prepend (pinned, fingerprint);
+  g_string_prepend (pinned, "{\n  \"tls_fingerprint\": \"");
+  sc_test_write_file (fixture.settings, "config.json", pinned->str, -1);
+
+  g_assert_cmpint (fixture_run_test_connection (&fixture), ==, SC_EXIT_OK);
+  g_assert_nonnull (strstr (fixture.out, "\nLogin accepted\n"));
+  fixture_run_succeeds (&fixture, NULL);
+  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
+  g_assert_nonnull (messages);
+
+  fixture_stop (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1245,6 +1405,9 @@ main (int   argc,
   g_test_add_func ("/cli/verbose", test_cli_verbose);
   g_test_add_func ("/cli/verbose-wrong-password", test_cli_verbose_wrong_password);
   g_test_add_func ("/cli/interrupt", test_cli_interrupt);
+  g_test_add_func ("/cli/test-connection/report", test_cli_test_connection);
+  g_test_add_func ("/cli/test-connection/wrong-password", test_cli_test_connection_wrong_password);
+  g_test_add_func ("/cli/test-connection/self-signed", test_cli_test_connection_self_signed);
 
   return g_test_run ();
 }
