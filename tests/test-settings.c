@@ -164,7 +164,7 @@ assert_main_thread_cb (GObject    *object,
 static void
 assert_shipped_values (ScSettings *settings)
 {
-  const char *to[] = { "recipient@example.ru", NULL };
+  const char *to[] = { "recipient@example.org", NULL };
   g_autofree char *message_file_path = NULL;
   g_autofree char *attachment_folder_path = NULL;
 
@@ -357,10 +357,10 @@ static const BrokenCase broken_cases[] = {
   { "credentials.json", "{\n  \"login\": \"sender@example.com\"\n  \"password\": \"x\"\n}\n",
     "settings/credentials.json:2:31: unexpected string constant \"sender@example.com\", "
     "expected character `,'" },
-  { "data.json", "{\n  \"to_addrs\": [\"recipient@example.ru\",\n  \"message\": {}\n}\n",
+  { "data.json", "{\n  \"to_addrs\": [\"recipient@example.org\",\n  \"message\": {}\n}\n",
     "settings/data.json:3:11: " },
   { "data.json", "", "settings/data.json:1:1: the file is empty" },
-  { "data.json", "{\n  \"to_addrs\": [\"r\xff@example.ru\"]\n}\n",
+  { "data.json", "{\n  \"to_addrs\": [\"r\xff@example.org\"]\n}\n",
     "settings/data.json:2:18: the file is not UTF-8 text" },
   { "config.json", "[\"smtp.example.com\", 465]", "settings/config.json:1:1: the file must hold" },
 };
@@ -464,50 +464,50 @@ static const InvalidCase invalid_cases[] = {
     "settings/credentials.json: \"password\" must be a text string" },
   { "credentials.json", "{\"login\": \"sender@example.com\"}",
     "settings/credentials.json: \"password\" is missing" },
-  { "data.json", DATA_WITH ("\"recipient@example.ru\"", "\"Subject\""),
+  { "data.json", DATA_WITH ("\"recipient@example.org\"", "\"Subject\""),
     TO_RULE ", like [\"someone@example.com\"]" },
   { "data.json", DATA_WITH ("[]", "\"Subject\""), TO_RULE " with at least one address" },
-  { "data.json", DATA_WITH ("[\"recipient@example.ru\", 7]", "\"Subject\""),
+  { "data.json", DATA_WITH ("[\"recipient@example.org\", 7]", "\"Subject\""),
     TO_RULE ": item 2 is not a text string" },
-  { "data.json", DATA_WITH ("[\"recipient@example.ru\", \"not an address\"]", "\"Subject\""),
+  { "data.json", DATA_WITH ("[\"recipient@example.org\", \"not an address\"]", "\"Subject\""),
     TO_RULE ": \"not an address\" (item 2) is not one" },
-  { "data.json", DATA_WITH ("[\"Name <x@@example.ru>\"]", "\"Subject\""),
-    TO_RULE ": \"Name <x@@example.ru>\" (item 1) is not one" },
-  { "data.json", DATA_WITH ("[\"a@example.ru\", \"b@пример.рф, c@example.ru\"]", "\"Subject\""),
-    TO_RULE ": \"b@пример.рф, c@example.ru\" (item 2) is not one" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"cc_addrs\": [\"b@example.ru\", \"x y\"], "
+  { "data.json", DATA_WITH ("[\"Name <x@@example.org>\"]", "\"Subject\""),
+    TO_RULE ": \"Name <x@@example.org>\" (item 1) is not one" },
+  { "data.json", DATA_WITH ("[\"a@example.org\", \"b@пример.рф, c@example.org\"]", "\"Subject\""),
+    TO_RULE ": \"b@пример.рф, c@example.org\" (item 2) is not one" },
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"cc_addrs\": [\"b@example.org\", \"x y\"], "
     "\"message\": {\"subject\": \"S\", \"message_file_path\": \"m.txt\"}}",
     "settings/data.json: \"cc_addrs\" must be a list of e-mail addresses: \"x y\" (item 2) is "
     "not one" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"bcc_addrs\": \"b@example.ru\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"bcc_addrs\": \"b@example.org\", "
     "\"message\": {\"subject\": \"S\", \"message_file_path\": \"m.txt\"}}",
     "settings/data.json: \"bcc_addrs\" must be a list of e-mail addresses, like "
     "[\"someone@example.com\"]" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"m.txt\", \"excluded_attachments\": [\"a.txt\", \"b/c\"]}}",
     "settings/data.json: \"excluded_attachments\" must be a list of file names: item 2 is not "
     "one" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"m.txt\", \"attachment_paths\": \"a.txt\"}}",
     "settings/data.json: \"attachment_paths\" must be a list of text strings, like "
     "[\"report.pdf\"]" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"m.txt\", \"attachment_paths\": [\"a.txt\", 7]}}",
     "settings/data.json: \"attachment_paths\" must be a list of text strings: item 2 is not "
     "one" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"m.txt\", \"attachment_paths\": [\"\"]}}",
     "settings/data.json: \"attachment_paths\" must be a list of file paths: item 1 is not one" },
-  { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "\"Subject\\r\\nBcc: x@y.z\""),
+  { "data.json", DATA_WITH ("[\"recipient@example.org\"]", "\"Subject\\r\\nBcc: x@y.z\""),
     "settings/data.json: \"subject\" must not contain a line break" },
-  { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "17"),
+  { "data.json", DATA_WITH ("[\"recipient@example.org\"]", "17"),
     "settings/data.json: \"subject\" must be a text string" },
-  { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"]}",
+  { "data.json", "{\"to_addrs\": [\"recipient@example.org\"]}",
     "settings/data.json: \"message\" is missing" },
-  { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"], \"message\": \"Hello\"}",
+  { "data.json", "{\"to_addrs\": [\"recipient@example.org\"], \"message\": \"Hello\"}",
     "settings/data.json: \"message\" must be an object with \"subject\", \"message_file_path\" "
     "and \"attachment_folder_path\"" },
-  { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"recipient@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"\"}}",
     "settings/data.json: \"message_file_path\" must be the path of the text file with the "
     "message body" },
@@ -568,7 +568,7 @@ test_save_round_trip (Fixture       *fixture,
                        "{\"login\": \"sender@example.com\", \"password\": \"your_password\", "
                        "\"x_note\": \"kept\"}");
   write_settings_file ("data.json",
-                       "{\"to_addrs\": [\"recipient@example.ru\"], \"x_top\": true, "
+                       "{\"to_addrs\": [\"recipient@example.org\"], \"x_top\": true, "
                        "\"message\": {\"subject\": \"Subject\", "
                        "\"message_file_path\": \"example_msg.txt\", "
                        "\"attachment_folder_path\": \"attachments\", \"x_inner\": 7}}");
@@ -885,7 +885,7 @@ static void
 test_save_invalid_writes_nothing (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
-  const char *bad_recipients[] = { "recipient@example.ru", "broken address", NULL };
+  const char *bad_recipients[] = { "recipient@example.org", "broken address", NULL };
   g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
   char *before[G_N_ELEMENTS (settings_files)];
@@ -1182,7 +1182,7 @@ test_modified (Fixture       *fixture,
                gconstpointer  user_data)
 {
   const char *to[] = { "other@example.com", NULL };
-  const char *shipped_to[] = { "recipient@example.ru", NULL };
+  const char *shipped_to[] = { "recipient@example.org", NULL };
   static const char * const keys[] = {
     "smtp-host", "smtp-port", "security", "ca-file", "timeout-seconds", "login", "password",
     "recipients", "subject", "message-file-path", "attachment-folder-path",

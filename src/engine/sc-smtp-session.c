@@ -28,6 +28,7 @@ struct _ScSmtpSession
   GObject       parent_instance;
 
   ScSmtpConfig  config;   /* set by sc_smtp_session_new (), read-only after: threads share it */
+  GError       *settings_error;   /* the settings cannot send (the example server); read-only */
 };
 
 G_DEFINE_FINAL_TYPE (ScSmtpSession, sc_smtp_session, G_TYPE_OBJECT)
@@ -446,6 +447,13 @@ send_run (ScSmtpSession  *self,
   c.context = context;
   refused = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_refused_recipient_free);
 
+  /* Settings that were never set up: refused before anything connects. */
+  if (self->settings_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->settings_error));
+      return NULL;
+    }
+
   if (send_message (&c, message, refused, &reply, &local_error))
     result = _sc_send_result_new (reply, g_steal_pointer (&refused));
 
@@ -491,6 +499,7 @@ sc_smtp_session_finalize (GObject *object)
   g_clear_pointer (&self->config.ca_file, g_free);
   g_clear_pointer (&self->config.login, g_free);
   sc_secret_clear (&self->config.password);
+  g_clear_error (&self->settings_error);
 
   G_OBJECT_CLASS (sc_smtp_session_parent_class)->finalize (object);
 }
@@ -552,7 +561,9 @@ sc_smtp_session_init (ScSmtpSession *self)
  * @settings: the settings to send with
  *
  * Copies the server, security, CA file, time-out, login and password out of @settings: later
- * changes to @settings do not reach the session, which never reads them again.
+ * changes to @settings do not reach the session, which never reads them again. Settings that
+ * still name the example server (sc_settings_check_example_server ()) make every send fail
+ * with that error before anything connects.
  *
  * Returns: (transfer full): a new #ScSmtpSession
  */
@@ -579,6 +590,7 @@ sc_smtp_session_new (ScSettings *settings)
   self->config.login = g_strdup (sc_settings_get_login (settings));
   password = sc_settings_get_password (settings);
   self->config.password = g_strdup (password != NULL ? password : "");
+  sc_settings_check_example_server (settings, &self->settings_error);
 
   return self;
 }
