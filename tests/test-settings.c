@@ -1305,6 +1305,132 @@ test_default_directory (Fixture       *fixture,
   sc_test_rm_rf (config_home);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* The shipped examples                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A reserved name (RFC 2606, RFC 6761): example.com/.org/.net, or under .test. */
+static gboolean
+is_reserved_domain (const char *domain)
+{
+  static const char * const reserved[] = { "example.com", "example.org", "example.net" };
+  g_autofree char *lower = g_ascii_strdown (domain, -1);
+
+  if (g_str_has_suffix (lower, ".test"))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (reserved); i++)
+    {
+      g_autofree char *sub = g_strconcat (".", reserved[i], NULL);
+
+      if (g_str_equal (lower, reserved[i]) || g_str_has_suffix (lower, sub))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Every domain of an address and every "smtp_host" in @text is a reserved name; returns how
+ * many there were. */
+static guint
+assert_reserved_names (const char *where,
+                       const char *text)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("@([^\\s\"<>,;]+)|\"smtp_host\"\\s*:\\s*\"([^\"]*)\"",
+                                         0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  guint n = 0;
+
+  g_assert_nonnull (regex);
+  for (g_regex_match (regex, text, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    {
+      g_autofree char *address_domain = g_match_info_fetch (match, 1);
+      g_autofree char *host = g_match_info_fetch (match, 2);
+      const char *domain = address_domain != NULL && *address_domain != '\0'
+                           ? address_domain : host;
+
+      if (!is_reserved_domain (domain))
+        g_error ("%s names %s, which is not a reserved example name", where, domain);
+      n++;
+    }
+
+  return n;
+}
+
+/* The example settings (the files in settings/, the copies built into the program, and the
+ * README's example) name only reserved domains: no real server or mailbox gets mail. */
+static void
+test_examples_use_reserved_names (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  static const char * const files[] = { "config.json", "credentials.json", "data.json" };
+  g_autofree char *source = source_settings_dir ();
+  g_autofree char *readme = NULL;
+  const char *block;
+  const char *end;
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *resource = g_strconcat ("/io/github/smtpclient/SmtpClient/settings/",
+                                               files[i], NULL);
+      g_autofree char *text = sc_test_read_file (source, files[i], NULL);
+      g_autoptr(GBytes) built = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                                         NULL);
+
+      n += assert_reserved_names (files[i], text);
+      g_assert_nonnull (built);
+      g_assert_cmpmem (g_bytes_get_data (built, NULL), g_bytes_get_size (built),
+                       text, strlen (text));
+    }
+  /* The server, the login and the recipient */
+  g_assert_cmpuint (n, ==, 3);
+
+  readme = sc_test_read_file (g_getenv ("SC_SOURCE_ROOT"), "README.md", NULL);
+  block = strstr (readme, "Example (the files shipped in `settings/`):\n\n```json\n");
+  g_assert_nonnull (block);
+  end = strstr (block, "\n```\n");
+  g_assert_nonnull (end);
+  {
+    g_autofree char *example = g_strndup (block, end - block);
+
+    g_assert_cmpuint (assert_reserved_names ("README.md", example), ==, 3);
+  }
+}
+
+/* The one rule for settings never set up: the example server. It loads, validates and saves
+ * (the user sees what to change); sending is refused, by the session, with this error. */
+static void
+test_example_server (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = load_store (fixture->dir, NULL);
+  ScSettings *settings = sc_settings_store_get_settings (store);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, SC_SETTINGS_EXAMPLE_HOST);
+  g_assert_true (sc_settings_uses_example_server (settings));
+  g_assert_true (sc_settings_validate (settings, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (sc_settings_check_example_server (settings, &error));
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_EXAMPLE_SERVER);
+  g_assert_cmpstr (sc_settings_error_get_key (error), ==, "smtp_host");
+  g_assert_cmpstr (error->message, ==,
+                   "settings/config.json: \"smtp_host\" still names the example server "
+                   "smtp.example.com: set up your account with your provider's server, your "
+                   "login and your password");
+  g_clear_error (&error);
+
+  g_object_set (settings, "smtp-host", "SMTP.Example.COM", NULL);
+  g_assert_true (sc_settings_uses_example_server (settings));
+
+  g_object_set (settings, "smtp-host", "smtp.example.net", NULL);
+  g_assert_false (sc_settings_uses_example_server (settings));
+  g_assert_true (sc_settings_check_example_server (settings, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1348,6 +1474,8 @@ main (int   argc,
   ADD ("/settings/validate-key", test_validate_key, NULL);
   ADD ("/settings/modified", test_modified, NULL);
   ADD ("/settings/default-directory", test_default_directory, NULL);
+  ADD ("/settings/example/reserved-names", test_examples_use_reserved_names, NULL);
+  ADD ("/settings/example/server", test_example_server, NULL);
 
 #undef ADD
 
