@@ -640,6 +640,188 @@ test_real_example_server (void)
   g_assert_nonnull (hint->text);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Real replies from a scripted server: refusals the test server does not make                */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A one-connection SMTP server on 127.0.0.1 that answers each command with a fixed reply. */
+typedef struct
+{
+  GSocket    *listener;
+  guint16     port;
+  const char *auth_reply;   /* to AUTH */
+  const char *mail_reply;   /* to MAIL FROM */
+  const char *data_reply;   /* after the message's final dot */
+  GThread    *thread;
+} Scripted;
+
+static char *
+read_line (GDataInputStream *in)
+{
+  char *line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+
+  if (line != NULL && line[0] != '\0' && line[strlen (line) - 1] == '\r')
+    line[strlen (line) - 1] = '\0';
+
+  return line;
+}
+
+static gpointer
+scripted_thread (gpointer user_data)
+{
+  Scripted *server = user_data;
+  g_autoptr(GSocket) socket = g_socket_accept (server->listener, NULL, NULL);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  GOutputStream *out;
+  const char *reply = "220 scripted ESMTP\r\n";
+
+  g_assert_nonnull (socket);
+  connection = g_socket_connection_factory_create_connection (socket);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  while (reply != NULL &&
+         g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL))
+    {
+      g_autofree char *line = read_line (in);
+
+      if (line == NULL)
+        break;
+      if (g_ascii_strncasecmp (line, "EHLO", 4) == 0)
+        reply = "250-scripted\r\n250 AUTH PLAIN LOGIN\r\n";
+      else if (g_ascii_strncasecmp (line, "AUTH", 4) == 0)
+        reply = server->auth_reply;
+      else if (g_ascii_strncasecmp (line, "MAIL", 4) == 0)
+        reply = server->mail_reply;
+      else if (g_ascii_strncasecmp (line, "RCPT", 4) == 0 ||
+               g_ascii_strncasecmp (line, "RSET", 4) == 0)
+        reply = "250 2.0.0 OK\r\n";
+      else if (g_ascii_strncasecmp (line, "DATA", 4) == 0)
+        {
+          char *data_line;
+
+          if (!g_output_stream_write_all (out, "354 go ahead\r\n", 14, NULL, NULL, NULL))
+            break;
+          while ((data_line = read_line (in)) != NULL && !g_str_equal (data_line, "."))
+            g_free (data_line);
+          if (data_line == NULL)
+            break;
+          g_free (data_line);
+          reply = server->data_reply;
+        }
+      else if (g_ascii_strncasecmp (line, "QUIT", 4) == 0)
+        {
+          g_output_stream_write_all (out, "221 2.0.0 bye\r\n", 15, NULL, NULL, NULL);
+          break;
+        }
+      else
+        reply = "500 5.5.1 unknown command\r\n";
+    }
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return NULL;
+}
+
+static Scripted *
+scripted_start (const char *auth_reply,
+                const char *mail_reply,
+                const char *data_reply)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  Scripted *server = g_new0 (Scripted, 1);
+
+  server->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                   G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (server->listener, address, TRUE, &error));
+  g_assert_true (g_socket_listen (server->listener, &error));
+  bound = g_socket_get_local_address (server->listener, &error);
+  g_assert_no_error (error);
+  /* Bounds accept () and every read and write. */
+  g_socket_set_timeout (server->listener, 15);
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  server->auth_reply = auth_reply;
+  server->mail_reply = mail_reply;
+  server->data_reply = data_reply;
+  server->thread = g_thread_new ("scripted", scripted_thread, server);
+
+  return server;
+}
+
+static void
+scripted_finish (Scripted *server)
+{
+  g_thread_join (server->thread);
+  g_socket_close (server->listener, NULL);
+  g_object_unref (server->listener);
+  g_free (server);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *auth_reply;
+  const char *mail_reply;
+  const char *data_reply;
+  int         code;        /* of SC_SMTP_ERROR */
+  ScField     field;
+  const char *text;        /* in the hint */
+} ScriptedCase;
+
+#define AUTH_OK "235 2.7.0 Authentication successful\r\n"
+#define MAIL_OK "250 2.1.0 OK\r\n"
+
+static const ScriptedCase scripted_cases[] = {
+  { "5.7.139", "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\r\n",
+    MAIL_OK, NULL, SC_SMTP_ERROR_AUTH_FAILED, SC_FIELD_PASSWORD, "OAuth2" },
+  { "multi-line-535", "535-5.7.8 Username and Password not accepted. For more information,\r\n"
+    "535 5.7.8 go to the help pages.\r\n", MAIL_OK, NULL, SC_SMTP_ERROR_AUTH_FAILED,
+    SC_FIELD_PASSWORD, "password" },
+  { "sender-not-owned", AUTH_OK,
+    "553 5.7.1 <sender@example.com>: Sender address rejected: not owned by user "
+    "sender@example.com\r\n", NULL, SC_SMTP_ERROR_SENDER_REFUSED, SC_FIELD_LOGIN,
+    "login must be the sender" },
+  { "530-5.7.7", AUTH_OK, "530 5.7.7 Encryption required\r\n", NULL,
+    SC_SMTP_ERROR_SENDER_REFUSED, SC_FIELD_SECURITY, "STARTTLS" },
+  { "must-issue-starttls", AUTH_OK, "530 5.7.0 Must issue a STARTTLS command first\r\n", NULL,
+    SC_SMTP_ERROR_SENDER_REFUSED, SC_FIELD_SECURITY, "STARTTLS" },
+  { "552-after-data", AUTH_OK, MAIL_OK,
+    "552 5.3.4 Message size exceeds fixed maximum message size\r\n",
+    SC_SMTP_ERROR_MESSAGE_REFUSED, SC_FIELD_ATTACHMENTS, "attachments" },
+};
+
+/* The engine's own error for a real reply (a multi-line one too) gets the hint of its row. */
+static void
+test_scripted (gconstpointer data)
+{
+  const ScriptedCase *c = data;
+  Scripted *server = scripted_start (c->auth_reply, c->mail_reply, c->data_reply);
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autoptr(GFile) directory = g_file_new_for_path (dir);
+  g_autoptr(ScSettings) settings = sc_settings_new (directory);
+  const char * const to[] = { "maria@example.test", NULL };
+  g_autoptr(ScErrorHint) hint = NULL;
+
+  sc_test_write_file (dir, "body.txt", "Body\n", -1);
+  g_object_set (settings, "smtp-host", "127.0.0.1", "smtp-port", (guint) server->port,
+                "security", SC_SECURITY_NONE, "timeout-seconds", 10u,
+                "login", SC_TEST_LOGIN, "password", SC_TEST_PASSWORD, "recipients", to,
+                "subject", "S", "message-file-path", "body.txt", NULL);
+
+  hint = send_and_hint (settings, SC_SMTP_ERROR, c->code);
+  g_assert_cmpint (hint->field, ==, c->field);
+  g_assert_nonnull (hint->text);
+  g_assert_nonnull (strstr (hint->text, c->text));
+
+  scripted_finish (server);
+  sc_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -665,6 +847,12 @@ main (int    argc,
   g_test_add_func ("/hints/real/recipients-refused", test_real_recipients_refused);
   g_test_add_func ("/hints/real/too-large", test_real_too_large);
   g_test_add_func ("/hints/real/example-server", test_real_example_server);
+  for (guint i = 0; i < G_N_ELEMENTS (scripted_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/hints/scripted/%s", scripted_cases[i].name);
+
+      g_test_add_data_func (path, &scripted_cases[i], test_scripted);
+    }
 
   return g_test_run ();
 }
