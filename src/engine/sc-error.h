@@ -37,6 +37,9 @@ G_BEGIN_DECLS
  * Only the SMTP dialogue's own refusals and rules. A failure below it keeps its GIO domain:
  * connecting, time-outs and a closed connection are #G_IO_ERROR (with the context added to the
  * message), the TLS layer raises #G_TLS_ERROR, and a cancellation is %G_IO_ERROR_CANCELLED.
+ * The one exception is a server silent from the start without TLS
+ * (%SC_SMTP_ERROR_NO_GREETING), told apart so that the error hints can point at the security
+ * setting (sc-error-hint.h).
  */
 typedef enum
 {
