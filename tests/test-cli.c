@@ -1112,6 +1112,39 @@ test_cli_default_settings_folder (void)
   fixture_stop (&fixture);
 }
 
+/* First run without a settings folder: the example settings are made, and sending with them
+ * is refused before anything connects (the example server's name is never looked up), with a
+ * sentence that says so. */
+static void
+test_cli_example_server_refused (void)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autofree char *made = g_build_filename (dir, "xdg-config", "smtp-client", "config.json",
+                                            NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_client (dir, NULL, &out, &err), ==, SC_EXIT_USAGE);
+  g_assert_true (g_file_test (made, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (g_str_has_prefix (err, "smtp-client: "));
+  g_assert_nonnull (strstr (err, "config.json: \"smtp_host\" still names the example server "
+                                 "smtp.example.com"));
+  g_assert_nonnull (strstr (err, "set up your account"));
+  /* Not a failure to resolve or reach it: nothing tried. */
+  g_assert_null (strstr (err, "connect"));
+
+  /* Test Connection says the same, and tries nothing either. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_client_mode (dir, "--test-connection", NULL, &out, &err), ==,
+                   SC_EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "still names the example server smtp.example.com"));
+  g_assert_null (strstr (err, "connect"));
+
+  sc_test_rm_rf (dir);
+}
+
 static void
 test_cli_usage_errors (void)
 {
@@ -1385,6 +1418,7 @@ main (int   argc,
   g_test_add_func ("/test-server/dialogue", test_server_dialogue);
   g_test_add_func ("/test-server/log-before-starttls", test_server_log_before_starttls);
 
+  g_test_add_func ("/cli/example-server-refused", test_cli_example_server_refused);
   g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/cli/help", test_cli_help);
   g_test_add_func ("/cli/broken-json", test_cli_broken_json);

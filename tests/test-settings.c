@@ -166,7 +166,7 @@ assert_main_thread_cb (GObject    *object,
 static void
 assert_shipped_values (ScSettings *settings)
 {
-  const char *to[] = { "recipient@example.ru", NULL };
+  const char *to[] = { "recipient@example.org", NULL };
   g_autofree char *message_file_path = NULL;
   g_autofree char *attachment_folder_path = NULL;
 
@@ -359,10 +359,10 @@ static const BrokenCase broken_cases[] = {
   { "credentials.json", "{\n  \"login\": \"sender@example.com\"\n  \"password\": \"x\"\n}\n",
     "settings/credentials.json:2:31: unexpected string constant \"sender@example.com\", "
     "expected character `,'" },
-  { "data.json", "{\n  \"to_addrs\": [\"recipient@example.ru\",\n  \"message\": {}\n}\n",
+  { "data.json", "{\n  \"to_addrs\": [\"recipient@example.org\",\n  \"message\": {}\n}\n",
     "settings/data.json:3:11: " },
   { "data.json", "", "settings/data.json:1:1: the file is empty" },
-  { "data.json", "{\n  \"to_addrs\": [\"r\xff@example.ru\"]\n}\n",
+  { "data.json", "{\n  \"to_addrs\": [\"r\xff@example.org\"]\n}\n",
     "settings/data.json:2:18: the file is not UTF-8 text" },
   { "config.json", "[\"smtp.example.com\", 465]", "settings/config.json:1:1: the file must hold" },
 };
@@ -544,50 +544,50 @@ static const InvalidCase invalid_cases[] = {
     "settings/credentials.json: \"password\" must be a text string" },
   { "credentials.json", "{\"login\": \"sender@example.com\"}",
     "settings/credentials.json: \"password\" is missing" },
-  { "data.json", DATA_WITH ("\"recipient@example.ru\"", "\"Subject\""),
+  { "data.json", DATA_WITH ("\"recipient@example.org\"", "\"Subject\""),
     TO_RULE ", like [\"someone@example.com\"]" },
   { "data.json", DATA_WITH ("[]", "\"Subject\""), TO_RULE " with at least one address" },
-  { "data.json", DATA_WITH ("[\"recipient@example.ru\", 7]", "\"Subject\""),
+  { "data.json", DATA_WITH ("[\"recipient@example.org\", 7]", "\"Subject\""),
     TO_RULE ": item 2 is not a text string" },
-  { "data.json", DATA_WITH ("[\"recipient@example.ru\", \"not an address\"]", "\"Subject\""),
+  { "data.json", DATA_WITH ("[\"recipient@example.org\", \"not an address\"]", "\"Subject\""),
     TO_RULE ": \"not an address\" (item 2) is not one" },
-  { "data.json", DATA_WITH ("[\"Name <x@@example.ru>\"]", "\"Subject\""),
-    TO_RULE ": \"Name <x@@example.ru>\" (item 1) is not one" },
-  { "data.json", DATA_WITH ("[\"a@example.ru\", \"b@пример.рф, c@example.ru\"]", "\"Subject\""),
-    TO_RULE ": \"b@пример.рф, c@example.ru\" (item 2) is not one" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"cc_addrs\": [\"b@example.ru\", \"x y\"], "
+  { "data.json", DATA_WITH ("[\"Name <x@@example.org>\"]", "\"Subject\""),
+    TO_RULE ": \"Name <x@@example.org>\" (item 1) is not one" },
+  { "data.json", DATA_WITH ("[\"a@example.org\", \"b@пример.рф, c@example.org\"]", "\"Subject\""),
+    TO_RULE ": \"b@пример.рф, c@example.org\" (item 2) is not one" },
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"cc_addrs\": [\"b@example.org\", \"x y\"], "
     "\"message\": {\"subject\": \"S\", \"message_file_path\": \"m.txt\"}}",
     "settings/data.json: \"cc_addrs\" must be a list of e-mail addresses: \"x y\" (item 2) is "
     "not one" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"bcc_addrs\": \"b@example.ru\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"bcc_addrs\": \"b@example.org\", "
     "\"message\": {\"subject\": \"S\", \"message_file_path\": \"m.txt\"}}",
     "settings/data.json: \"bcc_addrs\" must be a list of e-mail addresses, like "
     "[\"someone@example.com\"]" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"m.txt\", \"excluded_attachments\": [\"a.txt\", \"b/c\"]}}",
     "settings/data.json: \"excluded_attachments\" must be a list of file names: item 2 is not "
     "one" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"m.txt\", \"attachment_paths\": \"a.txt\"}}",
     "settings/data.json: \"attachment_paths\" must be a list of text strings, like "
     "[\"report.pdf\"]" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"m.txt\", \"attachment_paths\": [\"a.txt\", 7]}}",
     "settings/data.json: \"attachment_paths\" must be a list of text strings: item 2 is not "
     "one" },
-  { "data.json", "{\"to_addrs\": [\"a@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"a@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"m.txt\", \"attachment_paths\": [\"\"]}}",
     "settings/data.json: \"attachment_paths\" must be a list of file paths: item 1 is not one" },
-  { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "\"Subject\\r\\nBcc: x@y.z\""),
+  { "data.json", DATA_WITH ("[\"recipient@example.org\"]", "\"Subject\\r\\nBcc: x@y.z\""),
     "settings/data.json: \"subject\" must not contain a line break" },
-  { "data.json", DATA_WITH ("[\"recipient@example.ru\"]", "17"),
+  { "data.json", DATA_WITH ("[\"recipient@example.org\"]", "17"),
     "settings/data.json: \"subject\" must be a text string" },
-  { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"]}",
+  { "data.json", "{\"to_addrs\": [\"recipient@example.org\"]}",
     "settings/data.json: \"message\" is missing" },
-  { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"], \"message\": \"Hello\"}",
+  { "data.json", "{\"to_addrs\": [\"recipient@example.org\"], \"message\": \"Hello\"}",
     "settings/data.json: \"message\" must be an object with \"subject\", \"message_file_path\" "
     "and \"attachment_folder_path\"" },
-  { "data.json", "{\"to_addrs\": [\"recipient@example.ru\"], \"message\": {\"subject\": \"S\", "
+  { "data.json", "{\"to_addrs\": [\"recipient@example.org\"], \"message\": {\"subject\": \"S\", "
     "\"message_file_path\": \"\"}}",
     "settings/data.json: \"message_file_path\" must be the path of the text file with the "
     "message body" },
@@ -648,7 +648,7 @@ test_save_round_trip (Fixture       *fixture,
                        "{\"login\": \"sender@example.com\", \"password\": \"your_password\", "
                        "\"x_note\": \"kept\"}");
   write_settings_file ("data.json",
-                       "{\"to_addrs\": [\"recipient@example.ru\"], \"x_top\": true, "
+                       "{\"to_addrs\": [\"recipient@example.org\"], \"x_top\": true, "
                        "\"message\": {\"subject\": \"Subject\", "
                        "\"message_file_path\": \"example_msg.txt\", "
                        "\"attachment_folder_path\": \"attachments\", \"x_inner\": 7}}");
@@ -965,7 +965,7 @@ static void
 test_save_invalid_writes_nothing (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
-  const char *bad_recipients[] = { "recipient@example.ru", "broken address", NULL };
+  const char *bad_recipients[] = { "recipient@example.org", "broken address", NULL };
   g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
   char *before[G_N_ELEMENTS (settings_files)];
@@ -1340,7 +1340,7 @@ test_modified (Fixture       *fixture,
                gconstpointer  user_data)
 {
   const char *to[] = { "other@example.com", NULL };
-  const char *shipped_to[] = { "recipient@example.ru", NULL };
+  const char *shipped_to[] = { "recipient@example.org", NULL };
   static const char * const keys[] = {
     "smtp-host", "smtp-port", "security", "ca-file", "timeout-seconds", "login", "password",
     "recipients", "subject", "message-file-path", "attachment-folder-path",
@@ -1463,6 +1463,132 @@ test_default_directory (Fixture       *fixture,
   sc_test_rm_rf (config_home);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* The shipped examples                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A reserved name (RFC 2606, RFC 6761): example.com/.org/.net, or under .test. */
+static gboolean
+is_reserved_domain (const char *domain)
+{
+  static const char * const reserved[] = { "example.com", "example.org", "example.net" };
+  g_autofree char *lower = g_ascii_strdown (domain, -1);
+
+  if (g_str_has_suffix (lower, ".test"))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (reserved); i++)
+    {
+      g_autofree char *sub = g_strconcat (".", reserved[i], NULL);
+
+      if (g_str_equal (lower, reserved[i]) || g_str_has_suffix (lower, sub))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Every domain of an address and every "smtp_host" in @text is a reserved name; returns how
+ * many there were. */
+static guint
+assert_reserved_names (const char *where,
+                       const char *text)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("@([^\\s\"<>,;]+)|\"smtp_host\"\\s*:\\s*\"([^\"]*)\"",
+                                         0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  guint n = 0;
+
+  g_assert_nonnull (regex);
+  for (g_regex_match (regex, text, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    {
+      g_autofree char *address_domain = g_match_info_fetch (match, 1);
+      g_autofree char *host = g_match_info_fetch (match, 2);
+      const char *domain = address_domain != NULL && *address_domain != '\0'
+                           ? address_domain : host;
+
+      if (!is_reserved_domain (domain))
+        g_error ("%s names %s, which is not a reserved example name", where, domain);
+      n++;
+    }
+
+  return n;
+}
+
+/* The example settings (the files in settings/, the copies built into the program, and the
+ * README's example) name only reserved domains: no real server or mailbox gets mail. */
+static void
+test_examples_use_reserved_names (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  static const char * const files[] = { "config.json", "credentials.json", "data.json" };
+  g_autofree char *source = source_settings_dir ();
+  g_autofree char *readme = NULL;
+  const char *block;
+  const char *end;
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *resource = g_strconcat ("/io/github/smtpclient/SmtpClient/settings/",
+                                               files[i], NULL);
+      g_autofree char *text = sc_test_read_file (source, files[i], NULL);
+      g_autoptr(GBytes) built = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                                         NULL);
+
+      n += assert_reserved_names (files[i], text);
+      g_assert_nonnull (built);
+      g_assert_cmpmem (g_bytes_get_data (built, NULL), g_bytes_get_size (built),
+                       text, strlen (text));
+    }
+  /* The server, the login and the recipient */
+  g_assert_cmpuint (n, ==, 3);
+
+  readme = sc_test_read_file (g_getenv ("SC_SOURCE_ROOT"), "README.md", NULL);
+  block = strstr (readme, "Example (the files shipped in `settings/`):\n\n```json\n");
+  g_assert_nonnull (block);
+  end = strstr (block, "\n```\n");
+  g_assert_nonnull (end);
+  {
+    g_autofree char *example = g_strndup (block, end - block);
+
+    g_assert_cmpuint (assert_reserved_names ("README.md", example), ==, 3);
+  }
+}
+
+/* The one rule for settings never set up: the example server. It loads, validates and saves
+ * (the user sees what to change); sending is refused, by the session, with this error. */
+static void
+test_example_server (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(ScSettingsStore) store = load_store (fixture->dir, NULL);
+  ScSettings *settings = sc_settings_store_get_settings (store);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (sc_settings_get_smtp_host (settings), ==, SC_SETTINGS_EXAMPLE_HOST);
+  g_assert_true (sc_settings_uses_example_server (settings));
+  g_assert_true (sc_settings_validate (settings, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (sc_settings_check_example_server (settings, &error));
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_EXAMPLE_SERVER);
+  g_assert_cmpstr (sc_settings_error_get_key (error), ==, "smtp_host");
+  g_assert_cmpstr (error->message, ==,
+                   "settings/config.json: \"smtp_host\" still names the example server "
+                   "smtp.example.com: set up your account with your provider's server, your "
+                   "login and your password");
+  g_clear_error (&error);
+
+  g_object_set (settings, "smtp-host", "SMTP.Example.COM", NULL);
+  g_assert_true (sc_settings_uses_example_server (settings));
+
+  g_object_set (settings, "smtp-host", "smtp.example.net", NULL);
+  g_assert_false (sc_settings_uses_example_server (settings));
+  g_assert_true (sc_settings_check_example_server (settings, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1509,6 +1635,8 @@ main (int   argc,
   ADD ("/settings/validate-key", test_validate_key, NULL);
   ADD ("/settings/modified", test_modified, NULL);
   ADD ("/settings/default-directory", test_default_directory, NULL);
+  ADD ("/settings/example/reserved-names", test_examples_use_reserved_names, NULL);
+  ADD ("/settings/example/server", test_example_server, NULL);
 
 #undef ADD
 

@@ -56,7 +56,7 @@ JSON
 chmod 600 "$settings/credentials.json"
 cat > "$settings/data.json" <<JSON
 {
-  "to_addrs": ["recipient@example.ru"],
+  "to_addrs": ["recipient@example.org"],
   "message": {
     "subject": "Проверка SMTP Client",
     "message_file_path": "example_msg.txt",

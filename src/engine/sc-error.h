@@ -30,10 +30,16 @@ G_BEGIN_DECLS
  *   so the server may or may not have accepted it
  * @SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE: an address has non-ASCII letters before the @ and the
  *   server does not offer SMTPUTF8; nothing was sent
+ * @SC_SMTP_ERROR_NO_GREETING: without TLS from the start (security "starttls" or "none"), the
+ *   server said nothing within the time-out after the connection was made: most often a port
+ *   that expects TLS from the start (465). Any other time-out is %G_IO_ERROR_TIMED_OUT.
  *
  * Only the SMTP dialogue's own refusals and rules. A failure below it keeps its GIO domain:
  * connecting, time-outs and a closed connection are #G_IO_ERROR (with the context added to the
  * message), the TLS layer raises #G_TLS_ERROR, and a cancellation is %G_IO_ERROR_CANCELLED.
+ * The one exception is a server silent from the start without TLS
+ * (%SC_SMTP_ERROR_NO_GREETING), told apart so that the error hints can point at the security
+ * setting (sc-error-hint.h).
  */
 typedef enum
 {
@@ -48,6 +54,7 @@ typedef enum
   SC_SMTP_ERROR_PROTOCOL,
   SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
   SC_SMTP_ERROR_SMTPUTF8_UNAVAILABLE,
+  SC_SMTP_ERROR_NO_GREETING,
 } ScSmtpError;
 
 /**
@@ -55,12 +62,18 @@ typedef enum
  * @SC_SETTINGS_ERROR_IO: a settings file could not be read or written
  * @SC_SETTINGS_ERROR_PARSE: a settings file is not valid JSON (message names file:line:column)
  * @SC_SETTINGS_ERROR_INVALID: a key has a wrong value (message names file and key)
+ * @SC_SETTINGS_ERROR_EXAMPLE_SERVER: "smtp_host" is still the shipped example server
+ *   (sc_settings_uses_example_server ()): the account is not set up, and the SMTP session
+ *   refuses to send before it connects
+ *
+ * An error about one key carries its JSON name: sc_settings_error_get_key ().
  */
 typedef enum
 {
   SC_SETTINGS_ERROR_IO,
   SC_SETTINGS_ERROR_PARSE,
   SC_SETTINGS_ERROR_INVALID,
+  SC_SETTINGS_ERROR_EXAMPLE_SERVER,
 } ScSettingsError;
 
 /**
@@ -82,5 +95,11 @@ typedef enum
 GQuark sc_smtp_error_quark     (void);
 GQuark sc_settings_error_quark (void);
 GQuark sc_message_error_quark  (void);
+
+const char *sc_settings_error_get_key  (const GError *error);
+
+/* < private > for sc-settings.c: @error (of SC_SETTINGS_ERROR) is about @json_name */
+void        _sc_settings_error_set_key (GError       *error,
+                                        const char   *json_name);
 
 G_END_DECLS

@@ -167,8 +167,11 @@ set_invalid (ScSettings  *self,
              const char  *what)
 {
   g_autofree char *text = describe_key (self, key, what);
+  GError *local_error = g_error_new_literal (SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID,
+                                             text);
 
-  g_set_error_literal (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID, text);
+  _sc_settings_error_set_key (local_error, keys[key].json_name);
+  g_propagate_error (error, local_error);
 }
 
 /* A path as written in the settings: relative to the settings folder, "~/" the home folder. */
@@ -816,9 +819,66 @@ sc_settings_new (GFile *directory)
 }
 
 /**
+ * sc_settings_uses_example_server:
+ *
+ * The one rule for settings that were never set up: "smtp_host" is still the shipped example
+ * server, %SC_SETTINGS_EXAMPLE_HOST (case does not matter). Loading, validating and saving
+ * them is fine (the user sees what to change); sending is refused before anything connects:
+ * see sc_settings_check_example_server ().
+ *
+ * Returns: whether the server is the example one
+ */
+gboolean
+sc_settings_uses_example_server (ScSettings *self)
+{
+  const char *host;
+
+  g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
+
+  host = g_value_get_string (&self->values[KEY_SMTP_HOST]);
+  return host != NULL && g_ascii_strcasecmp (host, SC_SETTINGS_EXAMPLE_HOST) == 0;
+}
+
+/**
+ * sc_settings_check_example_server:
+ * @error: return location for a #GError
+ *
+ * Sets @error to %SC_SETTINGS_ERROR_EXAMPLE_SERVER (about "smtp_host") when the settings
+ * still name the example server (sc_settings_uses_example_server ()). The SMTP session calls
+ * this before it connects, so every send and connection test refuses the example server.
+ *
+ * Returns: %FALSE when they do
+ */
+gboolean
+sc_settings_check_example_server (ScSettings  *self,
+                                  GError     **error)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *text = NULL;
+  GError *local_error;
+
+  g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
+
+  if (!sc_settings_uses_example_server (self))
+    return TRUE;
+
+  /* Translators: follows the key "smtp_host" in quotes; %s is the example server's name. */
+  what = g_strdup_printf (_("still names the example server %s: set up your account with "
+                            "your provider's server, your login and your password"),
+                          SC_SETTINGS_EXAMPLE_HOST);
+  text = describe_key (self, KEY_SMTP_HOST, what);
+  local_error = g_error_new_literal (SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_EXAMPLE_SERVER, text);
+  _sc_settings_error_set_key (local_error, keys[KEY_SMTP_HOST].json_name);
+  g_propagate_error (error, local_error);
+
+  return FALSE;
+}
+
+/**
  * sc_settings_validate:
  *
- * Checks every value, in file order, and reports the first problem naming file and key.
+ * Checks every value, in file order, and reports the first problem naming file and key; the
+ * error carries the key (sc_settings_error_get_key ()).
  */
 gboolean
 sc_settings_validate (ScSettings  *self,

@@ -29,6 +29,10 @@ ScSecurity   sc_security_default_for_port (guint port);
 
 #define SC_SETTINGS_DEFAULT_TIMEOUT 60
 
+/* The server of the shipped example settings (settings/config.json): a reserved name that
+ * nothing answers for; see sc_settings_uses_example_server (). */
+#define SC_SETTINGS_EXAMPLE_HOST "smtp.example.com"
+
 #define SC_TYPE_SETTINGS (sc_settings_get_type ())
 G_DECLARE_FINAL_TYPE (ScSettings, sc_settings, SC, SETTINGS, GObject)
 
@@ -70,6 +74,9 @@ gboolean     sc_settings_validate              (ScSettings   *self,
                                                 GError      **error);
 gboolean     sc_settings_validate_key          (ScSettings   *self,
                                                 const char   *key,
+                                                GError      **error);
+gboolean     sc_settings_uses_example_server   (ScSettings   *self);
+gboolean     sc_settings_check_example_server  (ScSettings   *self,
                                                 GError      **error);
 
 GFile       *sc_settings_get_message_file      (ScSettings   *self);

@@ -155,10 +155,11 @@ set_read_error (ScSmtpConnection  *c,
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       /* A silent server right after connecting is most often one that waits for a TLS
-       * handshake: say what to change. */
+       * handshake: say what to change, with a code of its own (the error hints use it). */
       gboolean hint = command == NULL && c->config->security != SC_SECURITY_TLS;
 
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+      g_set_error (error, hint ? SC_SMTP_ERROR : G_IO_ERROR,
+                   hint ? SC_SMTP_ERROR_NO_GREETING : G_IO_ERROR_TIMED_OUT,
                    /* Translators: the first %s is e.g. "the server's greeting", %u %s is a
                     * number of seconds ("30 seconds"), the last %s is empty or the hint
                     * "; if this port expects TLS …". */

@@ -32,6 +32,7 @@ struct _ScSmtpSession
   /* The certificate of the last send or test that got one, set on the caller's thread (by
    * the _sync call or the _finish): the worker hands it over in its task */
   ScCertificateInfo *peer_certificate;
+  GError            *settings_error;   /* the settings cannot send (the example server) */
 };
 
 /* What a worker works on and what it found besides its result or error */
@@ -145,16 +146,25 @@ _sc_smtp_session_emit_progress (ScSmtpConnection *c,
 /* Shared by the send and the test                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-static void
-connection_init (ScSmtpConnection *c,
-                 ScSmtpSession    *self,
-                 GMainContext     *context,
-                 GCancellable     *cancellable)
+static gboolean
+connection_init (ScSmtpConnection  *c,
+                 ScSmtpSession     *self,
+                 GMainContext      *context,
+                 GCancellable      *cancellable,
+                 GError           **error)
 {
+  /* Settings that were never set up: refused before anything connects. */
+  if (self->settings_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->settings_error));
+      return FALSE;
+    }
+
   c->config = &self->config;
   c->cancellable = cancellable;
   c->session = self;
   c->context = context;
+  return TRUE;
 }
 
 /* Hands the certificate the connection got (if it got one) to @out_certificate, then closes
@@ -501,7 +511,8 @@ send_run (ScSmtpSession      *self,
   g_autoptr(GError) local_error = NULL;
   ScSendResult *result = NULL;
 
-  connection_init (&c, self, context, cancellable);
+  if (!connection_init (&c, self, context, cancellable, error))
+    return NULL;
   refused = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_refused_recipient_free);
 
   if (send_message (&c, message, refused, &reply, &local_error))
@@ -556,7 +567,8 @@ test_run (ScSmtpSession      *self,
   const ScSmtpConfig *config = &self->config;
   gboolean has_login = config->login != NULL && config->login[0] != '\0';
 
-  connection_init (&c, self, context, cancellable);
+  if (!connection_init (&c, self, context, cancellable, error))
+    return NULL;
 
   if (_sc_smtp_connection_open (&c, &local_error) &&
       _sc_smtp_connection_authenticate (&c, &local_error))
@@ -617,6 +629,7 @@ sc_smtp_session_finalize (GObject *object)
   g_clear_pointer (&self->peer_certificate, sc_certificate_info_unref);
   g_clear_pointer (&self->config.login, g_free);
   sc_secret_clear (&self->config.password);
+  g_clear_error (&self->settings_error);
 
   G_OBJECT_CLASS (sc_smtp_session_parent_class)->finalize (object);
 }
@@ -677,8 +690,11 @@ sc_smtp_session_init (ScSmtpSession *self)
  * sc_smtp_session_new:
  * @settings: the settings to send with
  *
- * Copies the server, security, CA file, pinned certificate fingerprint, time-out, login and password out of @settings: later
- * changes to @settings do not reach the session, which never reads them again.
+ * Copies the server, security, CA file, pinned certificate fingerprint, time-out, login and
+ * password out of @settings: later changes to @settings do not reach the session, which
+ * never reads them again. Settings that still name the example server
+ * (sc_settings_check_example_server ()) make every send and test fail with that error
+ * before anything connects.
  *
  * Returns: (transfer full): a new #ScSmtpSession
  */
@@ -709,6 +725,7 @@ sc_smtp_session_new (ScSettings *settings)
   self->config.login = g_strdup (sc_settings_get_login (settings));
   password = sc_settings_get_password (settings);
   self->config.password = g_strdup (password != NULL ? password : "");
+  sc_settings_check_example_server (settings, &self->settings_error);
 
   return self;
 }

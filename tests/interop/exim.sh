@@ -10,8 +10,11 @@
 # and three attachments (20 MB random, "Отчёт за март (финал).pdf", notes.txt), and compares
 # what Exim delivered byte for byte, parsed with Python's email package (policy=default). A third
 # port offers only AUTH LOGIN: the same message goes through it without the 20 MB attachment
-# (that send checks the mechanism; the large upload is checked twice already). One negative
-# check: a wrong password makes smtp-client exit with 4.
+# (that send checks the mechanism; the large upload is checked twice already). A fourth send has
+# a Cyrillic display name, an IDN domain, Cc, Bcc and a hand-added file (attachment_paths): each
+# delivered copy has the name RFC 2047-encoded, the domain in punycode, no trace of the Bcc
+# recipient in its headers, and the attachments intact. One negative check: a wrong password
+# makes smtp-client exit with 4.
 #
 #   bash tests/interop/exim.sh BUILD_DIR        (as any user; KEEP=1 keeps the work folder)
 #
@@ -408,6 +411,101 @@ send_and_check tls tls "$tls_port"
 send_and_check starttls starttls "$starttls_port"
 send_and_check login starttls "$login_port" "AUTH LOGIN" small
 
+# Names, Cc, Bcc, an IDN domain and a hand-added file, headless: To has a Cyrillic display name
+# (RFC 2047 in the header) and a recipient at пример.рф (punycode on the wire and in the
+# header), Cc one more, Bcc one that gets its copy but appears in no copy's headers, and
+# message.attachment_paths a file outside the settings folder next to the folder's file. Exim's
+# catch-all router delivers every domain into the maildir, so each copy can be checked.
+dir="$work/settings-names"
+names_subject="Имена, копии и скрытая копия через Exim"
+mkdir -p "$dir/attachments" "$work/hand-added"
+printf '{ "smtp_host": "localhost", "smtp_port": %s, "security": "starttls", "ca_file": "%s" }\n' \
+    "$starttls_port" "$work/certs/ca.pem" > "$dir/config.json"
+printf '{ "login": "%s", "password": "%s" }\n' "$login" "$password" > "$dir/credentials.json"
+cat > "$dir/data.json" <<JSON
+{ "to_addrs": ["Мария Иванова <maria@example.test>", "ivan@пример.рф"],
+  "cc_addrs": ["Пётр Петров <petr@example.org>"],
+  "bcc_addrs": ["hidden@example.net"],
+  "message": { "subject": "$names_subject",
+               "message_file_path": "body.txt", "attachment_folder_path": "attachments",
+               "attachment_paths": ["$work/hand-added/Договор №7.bin"] } }
+JSON
+printf 'Текст письма.\n' > "$dir/body.txt"
+printf 'folder file\n' > "$dir/attachments/notes.txt"
+head -c 70000 /dev/urandom > "$work/hand-added/Договор №7.bin"
+timeout 60 "$client" --send --settings "$dir" >"$work/names.out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ]; then
+    pass "names, Cc, Bcc, IDN and a hand-added file: --send exits 0"
+else
+    fail "names, Cc, Bcc, IDN and a hand-added file: --send exits $rc"; cat "$work/names.out"
+    show_logs
+fi
+cat > "$work/check-names.py" <<'PY'
+import email, email.header, email.parser, email.policy, os, sys, time
+
+maildir, subject, want_files = sys.argv[1], sys.argv[2], sys.argv[3:]
+want_rcpts = {"maria@example.test", "ivan@xn--e1afmkfd.xn--p1ai", "petr@example.org",
+              "hidden@example.net"}
+# Headers Exim adds on delivery (Envelope-to names the copy's own recipient): not the message.
+added = {"return-path", "envelope-to", "delivery-date", "received"}
+new = os.path.join(maildir, "new")
+
+
+def copies():
+    found = []
+    for name in sorted(os.listdir(new)):
+        with open(os.path.join(new, name), "rb") as f:
+            raw = f.read()
+        m = email.message_from_bytes(raw, policy=email.policy.default)
+        if m["subject"] == subject:
+            found.append((raw, m))
+    return found
+
+
+deadline = time.monotonic() + 30
+while len(copies()) < len(want_rcpts) and time.monotonic() < deadline:
+    time.sleep(0.1)
+found = copies()
+rcpts = {str(m["envelope-to"]) for _, m in found}
+if rcpts != want_rcpts or len(found) != len(want_rcpts):
+    sys.exit("%d copies to %s, expected one each to %s" % (len(found), sorted(rcpts),
+                                                          sorted(want_rcpts)))
+want = {os.path.basename(p): open(p, "rb").read() for p in want_files}
+for raw, m in found:
+    who = m["envelope-to"]
+    head = raw.split(b"\n\n", 1)[0]
+    sent = [(k, v) for k, v in email.message_from_bytes(head + b"\n\n",
+                                                      policy=email.policy.compat32).items()
+            if k.lower() not in added]
+    for k, v in sent:
+        if not v.isascii():
+            sys.exit("%s: header %s is not ASCII (no RFC 2047): %r" % (who, k, v))
+        if k.lower() == "bcc" or "hidden@" in v:
+            sys.exit("%s: the Bcc recipient shows in the headers: %s: %s" % (who, k, v))
+    to = [(a.display_name, a.addr_spec) for a in m["to"].addresses]
+    if to != [("Мария Иванова", "maria@example.test"), ("", "ivan@xn--e1afmkfd.xn--p1ai")]:
+        sys.exit("%s: To is %r" % (who, to))
+    if "=?" not in dict((k.lower(), v) for k, v in sent)["to"]:
+        sys.exit("%s: the name in To is not RFC 2047-encoded" % who)
+    cc = [(a.display_name, a.addr_spec) for a in m["cc"].addresses]
+    if cc != [("Пётр Петров", "petr@example.org")]:
+        sys.exit("%s: Cc is %r" % (who, cc))
+    got = {p.get_filename(): p.get_payload(decode=True) for p in m.iter_attachments()}
+    if got != want:
+        sys.exit("%s: attachments %s, expected %s intact" % (
+            who, {n: len(b) for n, b in got.items()}, {n: len(b) for n, b in want.items()}))
+print("%d copies (%s): To with the name decoded and the punycode domain, Cc, no Bcc in any "
+      "copy's headers, %d attachments intact (%s)" % (
+          len(found), ", ".join(sorted(rcpts)), len(want), ", ".join(sorted(want))))
+PY
+if out=$("$python" "$work/check-names.py" "$work/Maildir" "$names_subject" \
+         "$dir/attachments/notes.txt" "$work/hand-added/Договор №7.bin" 2>&1); then
+    pass "names, Cc, Bcc, IDN and a hand-added file: $out"
+else
+    fail "names, Cc, Bcc, IDN and a hand-added file: $out"; show_logs
+fi
+
 # A wrong password: exit code 4 (authentication refused), and nothing delivered.
 dir="$work/settings-wrong"
 make_settings wrong starttls "$starttls_port" 'пароль-Секрет-43' "Не должно дойти" small
@@ -419,10 +517,10 @@ else
     fail "wrong password: exit $rc, expected 4"; cat "$work/wrong.out"; show_logs
 fi
 delivered=$(find "$work/Maildir" -type f -path '*/new/*' | wc -l)
-if grep -q 'authenticator failed' "$work/log/mainlog" 2>/dev/null && [ "$delivered" -eq 6 ]; then
+if grep -q 'authenticator failed' "$work/log/mainlog" 2>/dev/null && [ "$delivered" -eq 10 ]; then
     pass "wrong password: exim logged the failed login and delivered nothing"
 else
-    fail "wrong password: no 'authenticator failed' in exim's log, or $delivered messages delivered, not 6"
+    fail "wrong password: no 'authenticator failed' in exim's log, or $delivered messages delivered, not 10"
     show_logs
 fi
 
