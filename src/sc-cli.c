@@ -536,6 +536,11 @@ sc_cli_handle_local_options (GApplication *application,
   if (!sc_settings_store_load (store, NULL, &error))
     return report_usage_error (error);
 
+  for (const char * const *warning = sc_settings_store_get_warnings (store); *warning != NULL;
+       warning++)
+    /* Translators: the program name, then a warning about the settings */
+    g_printerr (_("smtp-client: warning: %s\n"), *warning);
+
   if (test)
     {
       /* Only what the connection needs: the message may still be a draft. */

@@ -382,15 +382,14 @@ write_json (const char  *path,
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
 
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
-  if (!json_generator_to_file (generator, path, &error))
-    {
-      g_critical ("cannot write %s: %s", path, error->message);
-      return FALSE;
-    }
+  text = json_generator_to_data (generator, NULL);
+  sc_test_write_file (dir, name, text, -1);
 
   return TRUE;
 }
@@ -1070,7 +1069,8 @@ sc_test_set_data_list (const char         *dir,
  * @data: the contents
  * @length: the length of @data, or -1 if it is NUL-terminated
  *
- * Writes @dir/@name and asserts that it worked.
+ * Writes @dir/@name and asserts that it worked. A credentials.json is private (0600), as the
+ * app writes it: otherwise every load would warn that others can read it.
  */
 void
 sc_test_write_file (const char *dir,
@@ -1080,8 +1080,9 @@ sc_test_write_file (const char *dir,
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr(GError) error = NULL;
+  int mode = g_str_has_suffix (path, "credentials.json") ? 0600 : 0666;
 
-  g_file_set_contents (path, data, length, &error);
+  g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, mode, &error);
   g_assert_no_error (error);
 }
 

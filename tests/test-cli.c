@@ -721,6 +721,31 @@ test_cli_send_plain_loopback (void)
   fixture_run_succeeds (&fixture, NULL);
   messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
   g_assert_nonnull (messages);
+  g_assert_cmpstr (fixture.err, ==, "");
+
+  fixture_stop (&fixture);
+}
+
+/* A credentials.json that others can read: sent, with a warning naming the file and the fix. */
+static void
+test_cli_readable_credentials (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  path = g_build_filename (fixture.settings, "credentials.json", NULL);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  fixture_run_succeeds (&fixture, NULL);
+  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: warning: "));
+  g_assert_nonnull (strstr (fixture.err, "credentials.json can be read by other users"));
+  g_assert_nonnull (strstr (fixture.err, "chmod 600 "));
+  sc_test_assert_no_secret (fixture.err);
+  messages = sc_test_server_wait_messages (fixture.server, 1, 5000);
+  g_assert_nonnull (messages);
 
   fixture_stop (&fixture);
 }
@@ -1426,6 +1451,7 @@ main (int   argc,
   g_test_add_func ("/cli/send/tls", test_cli_send_tls);
   g_test_add_func ("/cli/send/starttls", test_cli_send_starttls);
   g_test_add_func ("/cli/send/plain-loopback", test_cli_send_plain_loopback);
+  g_test_add_func ("/cli/send/readable-credentials", test_cli_readable_credentials);
   g_test_add_func ("/cli/send/cc-bcc", test_cli_send_cc_bcc);
   g_test_add_func ("/cli/send/attachment-lists", test_cli_send_attachment_lists);
   g_test_add_func ("/cli/send/default-settings-folder", test_cli_default_settings_folder);
