@@ -16,8 +16,10 @@
 
 #include <glib/gi18n.h>
 
+#include "sc-certificate-dialog.h"
 #include "sc-error.h"
 #include "sc-provider.h"
+#include "sc-smtp-session.h"
 #include "sc-ui-resources.h"
 #include "sc-ui-util.h"
 
@@ -47,8 +49,18 @@ struct _ScAccountDialog
   AdwActionRow         *timeout_row;
   GtkSpinButton        *timeout_spin;
   GtkAdjustment        *timeout_adjustment;
+  AdwPreferencesGroup  *test_group;
+  GtkSpinner           *test_spinner;
+  GtkButton            *test_button;
 
   GtkFileChooserNative *chooser;
+
+  /* Test Connection: the session of the last test, its cancellable while it runs, the rows
+   * that show its result, and the certificate it refused (for "Review Certificate…") */
+  ScSmtpSession        *session;
+  GCancellable         *test_cancellable;
+  GPtrArray            *result_rows;
+  ScCertificateInfo    *refused_certificate;
 };
 
 G_DEFINE_FINAL_TYPE (ScAccountDialog, sc_account_dialog, ADW_TYPE_PREFERENCES_WINDOW)
@@ -519,6 +531,255 @@ ca_file_clear_cb (ScAccountDialog *self)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Test Connection                                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+static void start_test (ScAccountDialog *self);
+
+static void
+clear_results (ScAccountDialog *self)
+{
+  for (guint i = 0; i < self->result_rows->len; i++)
+    adw_preferences_group_remove (self->test_group, self->result_rows->pdata[i]);
+  g_ptr_array_set_size (self->result_rows, 0);
+  g_clear_pointer (&self->refused_certificate, sc_certificate_info_unref);
+}
+
+/* One line of the result: @title, and @value under it. */
+static GtkWidget *
+add_result (ScAccountDialog *self,
+            const char      *title,
+            const char      *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  /* The server's words are text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL ? value : "");
+  adw_preferences_group_add (self->test_group, row);
+  g_ptr_array_add (self->result_rows, row);
+
+  return row;
+}
+
+static void
+set_testing (ScAccountDialog *self,
+             gboolean         testing)
+{
+  gtk_button_set_label (self->test_button, testing ? _("_Cancel") : _("_Test Connection"));
+  gtk_spinner_set_spinning (self->test_spinner, testing);
+  if (testing)
+    gtk_widget_add_css_class (GTK_WIDGET (self->test_button), "destructive-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->test_button), "destructive-action");
+}
+
+static void
+show_report (ScAccountDialog    *self,
+             ScConnectionReport *report)
+{
+  const char *tls_version = sc_connection_report_get_tls_version (report);
+  ScCertificateInfo *certificate = sc_connection_report_get_certificate (report);
+  const char * const *extensions = sc_connection_report_get_extensions (report);
+  guint64 size_limit = sc_connection_report_get_size_limit (report);
+  g_autofree char *encryption = NULL;
+  g_autofree char *extension_list = NULL;
+  g_autofree char *size = NULL;
+
+  add_result (self, _("Server"), sc_connection_report_get_greeting (report));
+
+  if (tls_version != NULL)
+    /* Translators: %1$s is a TLS version ("TLS 1.3"), %2$s a cipher ("AES-256-GCM") */
+    encryption = g_strdup_printf (_("%1$s, %2$s"), tls_version,
+                                  sc_connection_report_get_cipher (report));
+  else
+    encryption = g_strdup (_("None: the connection is not encrypted"));
+  add_result (self, _("Encryption"), encryption);
+
+  if (certificate != NULL)
+    {
+      GDateTime *not_after = sc_certificate_info_get_not_after (certificate);
+      g_autofree char *expiry = _sc_certificate_format_date (not_after);
+
+      add_result (self, _("Certificate"), sc_certificate_info_get_subject (certificate));
+      add_result (self, _("Issued by"), sc_certificate_info_get_issuer (certificate));
+      /* Translators: the date a certificate stops being valid */
+      add_result (self, _("Expires"), expiry);
+    }
+
+  extension_list = extensions != NULL && extensions[0] != NULL
+                   ? g_strjoinv (", ", (char **) extensions)
+                   : g_strdup (_("None"));
+  add_result (self, _("Extensions"), extension_list);
+
+  if (size_limit > 0)
+    {
+      g_autofree char *formatted = g_format_size (size_limit);
+
+      /* Translators: %s is a size such as "10.2 MB": the largest message the server takes */
+      size = g_strdup_printf (_("Messages up to %s"), formatted);
+    }
+  else
+    size = g_strdup (_("None stated"));
+  add_result (self, _("Size limit"), size);
+
+  add_result (self, _("Login"),
+              sc_connection_report_get_login_ok (report)
+              ? _("Login accepted")
+              : _("Not tested: no login is set"));
+}
+
+static void
+certificate_response_cb (ScAccountDialog *self,
+                         const char      *response)
+{
+  g_assert (SC_IS_ACCOUNT_DIALOG (self));
+
+  /* Trusted: the next test accepts it. */
+  if (g_strcmp0 (response, "trust") == 0 && self->test_cancellable == NULL)
+    start_test (self);
+}
+
+static void
+review_clicked_cb (ScAccountDialog *self)
+{
+  GtkWidget *dialog;
+
+  g_assert (SC_IS_ACCOUNT_DIALOG (self));
+
+  if (self->refused_certificate == NULL)
+    return;
+
+  dialog = sc_certificate_dialog_new (GTK_WINDOW (self), self->refused_certificate,
+                                      self->settings);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (certificate_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_test_error (ScAccountDialog *self,
+                 const GError    *error)
+{
+  ScCertificateInfo *certificate = NULL;
+  GtkWidget *row;
+
+  row = add_result (self, _("The connection test failed"), error->message);
+  gtk_widget_add_css_class (row, "error");
+
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    certificate = sc_smtp_session_get_peer_certificate (self->session);
+
+  /* A refused certificate may still be the server's own: the user may judge it. */
+  if (certificate != NULL)
+    {
+      GtkWidget *review = gtk_button_new_with_mnemonic (_("_Review Certificate…"));
+
+      self->refused_certificate = sc_certificate_info_ref (certificate);
+      gtk_widget_set_valign (review, GTK_ALIGN_CENTER);
+      g_signal_connect_object (review, "clicked", G_CALLBACK (review_clicked_cb), self,
+                               G_CONNECT_SWAPPED);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), review);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), review);
+    }
+}
+
+static void
+test_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ScAccountDialog) self = user_data;
+  g_autoptr(ScConnectionReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = sc_smtp_session_test_connection_finish (SC_SMTP_SESSION (object), result, &error);
+
+  /* The dialog went away meanwhile. */
+  if (self->test_cancellable == NULL)
+    return;
+
+  g_clear_object (&self->test_cancellable);
+  set_testing (self, FALSE);
+
+  /* Cancelled by the user: nothing to show. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (report != NULL)
+    show_report (self, report);
+  else
+    show_test_error (self, error);
+}
+
+/* The account fields the model checks before a test, and where each is shown. */
+static const struct
+{
+  const char *key;
+  ScField     field;
+} checked_keys[] = {
+  { "smtp-host", SC_FIELD_HOST },
+  { "smtp-port", SC_FIELD_PORT },
+  { "security", SC_FIELD_SECURITY },
+  { "login", SC_FIELD_LOGIN },
+  { "password", SC_FIELD_PASSWORD },
+  { "ca-file", SC_FIELD_CA_FILE },
+  { "timeout-seconds", SC_FIELD_TIMEOUT },
+  { "tls-fingerprint", SC_FIELD_CERTIFICATE },
+};
+
+/* Marks the first account field that is wrong; FALSE if there is one. */
+static gboolean
+check_fields (ScAccountDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint port = 0;
+
+  if (!parse_port (gtk_editable_get_text (GTK_EDITABLE (self->port_row)), &port, &error))
+    {
+      sc_account_dialog_show_field (self, SC_FIELD_PORT, error->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (checked_keys); i++)
+    if (!sc_settings_validate_key (self->settings, checked_keys[i].key, &error))
+      {
+        sc_account_dialog_show_field (self, checked_keys[i].field, error->message);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/* Connects on a worker (the engine's), with the settings as they are now. */
+static void
+start_test (ScAccountDialog *self)
+{
+  clear_results (self);
+  if (!check_fields (self))
+    return;
+
+  g_clear_object (&self->session);
+  self->session = sc_smtp_session_new (self->settings);
+  self->test_cancellable = g_cancellable_new ();
+  set_testing (self, TRUE);
+  sc_smtp_session_test_connection_async (self->session, self->test_cancellable, test_done_cb,
+                                         g_object_ref (self));
+}
+
+static void
+test_clicked_cb (ScAccountDialog *self)
+{
+  g_assert (SC_IS_ACCOUNT_DIALOG (self));
+
+  if (self->test_cancellable != NULL)
+    g_cancellable_cancel (self->test_cancellable);
+  else
+    start_test (self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Binding                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -545,7 +806,8 @@ bind_settings (ScAccountDialog *self)
   };
 
   /* The spin button's range is the model's. */
-  gtk_adjustment_set_lower (self->timeout_adjustment, MAX (G_PARAM_SPEC_UINT (timeout)->minimum, 1));
+  gtk_adjustment_set_lower (self->timeout_adjustment,
+                            MAX (G_PARAM_SPEC_UINT (timeout)->minimum, 1));
   gtk_adjustment_set_upper (self->timeout_adjustment, G_PARAM_SPEC_UINT (timeout)->maximum);
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -632,6 +894,13 @@ sc_account_dialog_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
 
+  /* A test still running finds no dialog when it ends (test_done_cb). */
+  if (self->test_cancellable != NULL)
+    g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->refused_certificate, sc_certificate_info_unref);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), SC_TYPE_ACCOUNT_DIALOG);
 
   G_OBJECT_CLASS (sc_account_dialog_parent_class)->dispose (object);
@@ -643,6 +912,7 @@ sc_account_dialog_finalize (GObject *object)
   ScAccountDialog *self = SC_ACCOUNT_DIALOG (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->result_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sc_account_dialog_parent_class)->finalize (object);
 }
@@ -752,7 +1022,11 @@ sc_account_dialog_class_init (ScAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, timeout_row);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, timeout_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, test_group);
+  gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, test_button);
   gtk_widget_class_bind_template_callback (widget_class, ca_file_choose_cb);
+  gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, ca_file_clear_cb);
 }
 
@@ -761,6 +1035,7 @@ sc_account_dialog_init (ScAccountDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->result_rows = g_ptr_array_new ();
   fill_providers (self);
 
   label_entry_row (self->host_row);

@@ -331,7 +331,7 @@ test_fields_bound (Fixture       *fixture,
   set_row_text (fixture, "Pass_word", SC_TEST_PASSWORD);
   g_assert_cmpstr (sc_settings_get_password (fixture->settings), ==, SC_TEST_PASSWORD);
 
-  spin = sc_ui_test_find_type (row (fixture, "_Time-out"), GTK_TYPE_SPIN_BUTTON);
+  spin = sc_ui_test_find_type (row (fixture, "T_ime-out"), GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 25);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 90);
@@ -442,7 +442,7 @@ test_show_field (Fixture       *fixture,
   sc_account_dialog_show_field (fixture->dialog, SC_FIELD_CA_FILE, "CA");
   g_assert_true (gtk_widget_has_css_class (row (fixture, "_CA File"), "error"));
   sc_account_dialog_show_field (fixture->dialog, SC_FIELD_TIMEOUT, "Time");
-  g_assert_true (gtk_widget_has_css_class (row (fixture, "_Time-out"), "error"));
+  g_assert_true (gtk_widget_has_css_class (row (fixture, "T_ime-out"), "error"));
   g_assert_false (gtk_widget_has_css_class (row (fixture, "_CA File"), "error"));
 }
 
