@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sc-account-dialog.h"
+#include "sc-certificate-dialog.h"
 #include "sc-provider.h"
 #include "sc-settings.h"
 #include "sc-test-server.h"
@@ -26,6 +27,7 @@ typedef struct
   char            *dir;
   ScSettings      *settings;
   ScAccountDialog *dialog;
+  ScTestServer    *server;
 } Fixture;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -42,7 +44,7 @@ row (Fixture    *fixture,
   return found;
 }
 
-G_GNUC_UNUSED static GtkWidget *
+static GtkWidget *
 button (Fixture    *fixture,
         const char *label)
 {
@@ -185,6 +187,7 @@ fixture_tear_down (Fixture       *fixture,
     gtk_window_destroy (GTK_WINDOW (fixture->dialog));
   fixture->dialog = NULL;
   sc_ui_test_spin (50);
+  g_clear_pointer (&fixture->server, sc_test_server_stop);
   g_assert_finalize_object (fixture->settings);
   sc_test_rm_rf (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
@@ -483,6 +486,309 @@ test_focus_first_empty (Fixture       *fixture,
   g_assert_true (has_focus (fixture, row (fixture, "_Login")));
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Test Connection                                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Starts a test server with @options and points the model at it, as the user would. */
+static void
+use_server (Fixture                   *fixture,
+            const ScTestServerOptions *options)
+{
+  static const ScSecurity securities[] = {
+    [SC_TEST_SERVER_TLS] = SC_SECURITY_TLS,
+    [SC_TEST_SERVER_STARTTLS] = SC_SECURITY_STARTTLS,
+    [SC_TEST_SERVER_STARTTLS_NOT_OFFERED] = SC_SECURITY_STARTTLS,
+    [SC_TEST_SERVER_PLAIN] = SC_SECURITY_NONE,
+  };
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = sc_test_server_start (options, &error);
+  g_assert_no_error (error);
+  g_object_set (fixture->settings,
+                "smtp-host", "localhost",
+                "smtp-port", (guint) fixture->server->port,
+                "security", securities[options->mode],
+                "ca-file", fixture->server->ca_file,
+                "timeout-seconds", 10,
+                "login", SC_TEST_LOGIN,
+                "password", SC_TEST_PASSWORD,
+                NULL);
+}
+
+/* Whether a test runs: its button says Cancel. */
+static gboolean
+test_running (Fixture *fixture)
+{
+  return sc_ui_test_find_button (GTK_WIDGET (fixture->dialog), "_Cancel") != NULL;
+}
+
+static gboolean
+test_finished (gpointer data)
+{
+  return !test_running (data);
+}
+
+/* Clicks Test Connection and waits until it is done. */
+static void
+run_test (Fixture *fixture)
+{
+  g_signal_emit_by_name (button (fixture, "_Test Connection"), "clicked");
+  g_assert_true (test_running (fixture));
+  g_assert_true (sc_ui_test_wait_until (test_finished, fixture, SC_UI_TEST_WAIT_MS));
+}
+
+static const char *
+result (Fixture    *fixture,
+        const char *title)
+{
+  GtkWidget *found = sc_ui_test_find_row (GTK_WIDGET (fixture->dialog), title);
+
+  return found != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (found)) : NULL;
+}
+
+/* A good server: the report shows TLS, the certificate, the extensions, the SIZE limit and
+ * the accepted login; nothing is sent. */
+static void
+test_connection_ok (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .data_size_limit = 10240000 };
+  g_autofree char *log = NULL;
+
+  use_server (fixture, &options);
+  open_dialog (fixture, FALSE);
+  run_test (fixture);
+
+  g_assert_true (g_str_has_prefix (result (fixture, "Encryption"), "TLS 1."));
+  g_assert_nonnull (strstr (result (fixture, "Encryption"), ", "));
+  g_assert_cmpstr (result (fixture, "Certificate"), !=, "");
+  g_assert_cmpstr (result (fixture, "Issued by"), !=, "");
+  g_assert_cmpstr (result (fixture, "Expires"), !=, "");
+  g_assert_nonnull (strstr (result (fixture, "Extensions"), "SIZE 10240000"));
+  /* g_format_size () puts a no-break space before the unit. */
+  g_assert_cmpstr (result (fixture, "Size limit"), ==, "Messages up to 10.2\u00a0MB");
+  g_assert_cmpstr (result (fixture, "Login"), ==, "Login accepted");
+  g_assert_null (sc_ui_test_find_row (GTK_WIDGET (fixture->dialog),
+                                      "The connection test failed"));
+
+  /* The server saw a login and a goodbye, and no message. */
+  g_assert_true (sc_test_server_wait_closed (fixture->server, 1, SC_UI_TEST_WAIT_MS));
+  log = sc_test_server_get_log (fixture->server);
+  g_assert_nonnull (strstr (log, "AUTH-RESULT ok"));
+  g_assert_nonnull (strstr (log, "QUIT"));
+  g_assert_null (strstr (log, "MAIL FROM"));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
+
+  /* A second run replaces the report. */
+  run_test (fixture);
+  g_assert_cmpstr (result (fixture, "Login"), ==, "Login accepted");
+  {
+    g_autoptr(GPtrArray) rows = sc_ui_test_find_all (GTK_WIDGET (fixture->dialog),
+                                                     ADW_TYPE_ACTION_ROW);
+    guint logins = 0;
+
+    for (guint i = 0; i < rows->len; i++)
+      logins += g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), "Login") == 0;
+    g_assert_cmpuint (logins, ==, 1);
+  }
+}
+
+/* A wrong password: the error is shown, and no report. */
+static void
+test_connection_wrong_password (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
+  GtkWidget *failed;
+
+  use_server (fixture, &options);
+  g_object_set (fixture->settings, "password", "wrong password", NULL);
+  open_dialog (fixture, FALSE);
+  run_test (fixture);
+
+  failed = sc_ui_test_find_row (GTK_WIDGET (fixture->dialog), "The connection test failed");
+  g_assert_nonnull (failed);
+  g_assert_true (gtk_widget_has_css_class (failed, "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (failed)), !=, "");
+  sc_test_assert_no_secret (adw_action_row_get_subtitle (ADW_ACTION_ROW (failed)));
+  g_assert_null (result (fixture, "Login"));
+  g_assert_null (sc_ui_test_find_button (GTK_WIDGET (fixture->dialog), "_Review Certificate…"));
+}
+
+/* A server that never answers: Cancel stops the test at once, long before the time-out, and
+ * shows nothing. */
+static void
+test_connection_cancel (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 cancelled_at;
+
+  /* Connections are queued by the kernel and never accepted: no greeting ever comes. */
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  g_object_set (fixture->settings,
+                "smtp-host", "127.0.0.1",
+                "smtp-port", (guint) g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)),
+                "security", SC_SECURITY_STARTTLS,
+                "timeout-seconds", 120,
+                NULL);
+  open_dialog (fixture, FALSE);
+
+  g_signal_emit_by_name (button (fixture, "_Test Connection"), "clicked");
+  g_assert_true (test_running (fixture));
+  sc_ui_test_spin (300);
+  g_assert_true (test_running (fixture));
+
+  cancelled_at = g_get_monotonic_time ();
+  g_signal_emit_by_name (button (fixture, "_Cancel"), "clicked");
+  g_assert_true (sc_ui_test_wait_until (test_finished, fixture, 10000));
+  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 10 * G_USEC_PER_SEC);
+
+  g_assert_null (sc_ui_test_find_row (GTK_WIDGET (fixture->dialog),
+                                      "The connection test failed"));
+  g_assert_null (result (fixture, "Encryption"));
+  g_assert_nonnull (sc_ui_test_find_button (GTK_WIDGET (fixture->dialog), "_Test Connection"));
+}
+
+static ScCertificateDialog *
+find_certificate_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (SC_IS_CERTIFICATE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return SC_CERTIFICATE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+certificate_dialog_shown (gpointer data)
+{
+  ScCertificateDialog *dialog = find_certificate_dialog ();
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static gboolean
+certificate_dialog_gone (gpointer data)
+{
+  return find_certificate_dialog () == NULL;
+}
+
+/* The monospace labels of the certificate dialog: the fingerprints, in order. */
+static GPtrArray *
+dialog_fingerprints (ScCertificateDialog *dialog)
+{
+  g_autoptr(GPtrArray) labels = sc_ui_test_find_all (GTK_WIDGET (dialog), GTK_TYPE_LABEL);
+  GPtrArray *fingerprints = g_ptr_array_new ();
+
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_has_css_class (labels->pdata[i], "monospace"))
+      g_ptr_array_add (fingerprints, (gpointer) gtk_label_get_label (labels->pdata[i]));
+
+  return fingerprints;
+}
+
+/* Opens the certificate dialog from the failed test. */
+static ScCertificateDialog *
+review_certificate (Fixture *fixture)
+{
+  GtkWidget *failed = sc_ui_test_find_row (GTK_WIDGET (fixture->dialog),
+                                           "The connection test failed");
+
+  g_assert_nonnull (failed);
+  g_signal_emit_by_name (sc_ui_test_find_button (failed, "_Review Certificate…"), "clicked");
+  g_assert_true (sc_ui_test_wait_until (certificate_dialog_shown, NULL, SC_UI_TEST_WAIT_MS));
+  return find_certificate_dialog ();
+}
+
+/* A self-signed server: Test Connection offers the certificate; "Trust This Certificate" pins
+ * its fingerprint in the model, and the test then passes. */
+static void
+test_connection_trust (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .certificate = "self-signed" };
+  g_autoptr(GPtrArray) fingerprints = NULL;
+  g_autofree char *fingerprint = NULL;
+  ScCertificateDialog *dialog;
+
+  use_server (fixture, &options);
+  open_dialog (fixture, FALSE);
+  run_test (fixture);
+  g_assert_null (result (fixture, "Login"));
+
+  dialog = review_certificate (fixture);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Trust This Certificate?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "self-signed"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Subject"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Issuer"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Valid from"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Valid until"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "SHA-256 fingerprint"));
+  fingerprints = dialog_fingerprints (dialog);
+  g_assert_cmpuint (fingerprints->len, ==, 1);
+  fingerprint = g_strdup (fingerprints->pdata[0]);
+  g_assert_cmpuint (strlen (fingerprint), ==, 32 * 3 - 1);
+  g_assert_null (sc_settings_get_tls_fingerprint (fixture->settings));
+
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "_Trust This Certificate"),
+                         "clicked");
+  g_assert_true (sc_ui_test_wait_until (certificate_dialog_gone, NULL, SC_UI_TEST_WAIT_MS));
+  g_assert_cmpstr (sc_settings_get_tls_fingerprint (fixture->settings), ==, fingerprint);
+
+  /* Trusted: the test runs again by itself, and passes. */
+  g_assert_true (sc_ui_test_wait_until (test_finished, fixture, SC_UI_TEST_WAIT_MS));
+  g_assert_cmpstr (result (fixture, "Login"), ==, "Login accepted");
+  g_assert_true (g_str_has_prefix (result (fixture, "Encryption"), "TLS 1."));
+}
+
+/* Another certificate than the trusted one: the dialog says it changed and shows both
+ * fingerprints; Cancel keeps the old one. */
+static void
+test_connection_certificate_changed (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .certificate = "self-signed-2" };
+  const char *pinned = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+                       "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+  g_autoptr(GPtrArray) fingerprints = NULL;
+  ScCertificateDialog *dialog;
+
+  use_server (fixture, &options);
+  g_object_set (fixture->settings, "tls-fingerprint", pinned, NULL);
+  open_dialog (fixture, FALSE);
+  run_test (fixture);
+  g_assert_null (result (fixture, "Login"));
+
+  dialog = review_certificate (fixture);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "The certificate changed since you trusted it");
+  fingerprints = dialog_fingerprints (dialog);
+  g_assert_cmpuint (fingerprints->len, ==, 2);
+  g_assert_cmpstr (fingerprints->pdata[0], !=, pinned);
+  g_assert_cmpstr (fingerprints->pdata[1], ==, pinned);
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Trusted fingerprint"));
+
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "_Cancel"), "clicked");
+  g_assert_true (sc_ui_test_wait_until (certificate_dialog_gone, NULL, SC_UI_TEST_WAIT_MS));
+  g_assert_cmpstr (sc_settings_get_tls_fingerprint (fixture->settings), ==, pinned);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -504,6 +810,11 @@ main (int   argc,
   ADD ("show-field", test_show_field);
   ADD ("setup", test_setup);
   ADD ("focus-first-empty", test_focus_first_empty);
+  ADD ("connection-ok", test_connection_ok);
+  ADD ("connection-wrong-password", test_connection_wrong_password);
+  ADD ("connection-cancel", test_connection_cancel);
+  ADD ("connection-trust", test_connection_trust);
+  ADD ("connection-certificate-changed", test_connection_certificate_changed);
 
 #undef ADD
 
