@@ -18,6 +18,7 @@
 
 #include "sc-certificate-dialog.h"
 #include "sc-error.h"
+#include "sc-password-buffer.h"
 #include "sc-provider.h"
 #include "sc-smtp-session.h"
 #include "sc-ui-resources.h"
@@ -42,6 +43,7 @@ struct _ScAccountDialog
   GtkLabel             *server_hint;
   AdwEntryRow          *login_row;
   AdwPasswordEntryRow  *password_row;
+  ScPasswordBuffer     *password_buffer;   /* the row's, which keeps the password from AT-SPI */
   GtkLabel             *login_hint;
   AdwActionRow         *ca_file_row;
   GtkButton            *ca_file_clear_button;
@@ -809,7 +811,7 @@ bind_settings (ScAccountDialog *self)
     { G_OBJECT (self->port_row), "smtp-port", "text", port_to_text, text_to_port },
     { G_OBJECT (self->security_row), "security", "selected", NULL, NULL },
     { G_OBJECT (self->login_row), "login", "text", string_to_text, text_to_stripped },
-    { G_OBJECT (self->password_row), "password", "text", string_to_text, NULL },
+    { G_OBJECT (self->password_buffer), "password", "password", string_to_text, NULL },
     { G_OBJECT (self->timeout_adjustment), "timeout-seconds", "value", uint_to_double,
       double_to_uint },
   };
@@ -1045,6 +1047,7 @@ sc_account_dialog_init (ScAccountDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->result_rows = g_ptr_array_new ();
+  self->password_buffer = sc_password_buffer_attach (GTK_WIDGET (self->password_row));
   fill_providers (self);
 
   label_entry_row (self->host_row);

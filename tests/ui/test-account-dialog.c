@@ -365,21 +365,32 @@ static void
 test_password_hidden (Fixture       *fixture,
                       gconstpointer  data)
 {
-  GtkWidget *password;
-  GtkEditable *text;
+  g_autofree char *mask = NULL;
   g_autofree char *as_value = NULL;
   g_autofree char *as_label = NULL;
   g_autofree char *as_description = NULL;
   g_autofree char *label_ok = NULL;
+  GString *bullets = g_string_new (NULL);
+  GtkWidget *password;
+  GtkEditable *text;
+
+  for (glong i = 0; i < g_utf8_strlen (SC_TEST_PASSWORD, -1); i++)
+    g_string_append (bullets, "\u25cf");
+  mask = g_string_free (bullets, FALSE);
 
   g_object_set (fixture->settings, "password", SC_TEST_PASSWORD, NULL);
   open_dialog (fixture, FALSE);
 
   password = row (fixture, "Pass_word");
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (password));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, SC_TEST_PASSWORD);
   text = gtk_editable_get_delegate (GTK_EDITABLE (password));
   g_assert_false (gtk_text_get_visibility (GTK_TEXT (text)));
+
+  /* The text GTK 4.8 hands to an AT-SPI client (GetText is gtk_editable_get_text () of the
+   * GtkText) is the mask, one character per character typed; the model has the password. */
+  g_assert_cmpstr (gtk_editable_get_text (text), ==, mask);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, mask);
+  g_assert_cmpstr (sc_settings_get_password (fixture->settings), ==, SC_TEST_PASSWORD);
 
   /* Its accessible name is its title, once and without the mnemonic; its accessible value,
    * label and description are not the password (a check that finds the password set returns
@@ -399,6 +410,38 @@ test_password_hidden (Fixture       *fixture,
                                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                                        SC_TEST_PASSWORD);
   g_assert_nonnull (as_description);
+
+  /* Typing edits the password in the model: inserting, deleting, replacing. */
+  gtk_editable_set_position (text, -1);
+  {
+    int position = gtk_editable_get_position (text);
+
+    gtk_editable_insert_text (text, "ß!", -1, &position);
+  }
+  g_assert_cmpstr (sc_settings_get_password (fixture->settings), ==, SC_TEST_PASSWORD "ß!");
+  gtk_editable_delete_text (text, 0, 7);
+  {
+    g_autofree char *rest = g_strconcat (g_utf8_offset_to_pointer (SC_TEST_PASSWORD, 7), "ß!",
+                                         NULL);
+
+    g_assert_cmpstr (sc_settings_get_password (fixture->settings), ==, rest);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (password), "new secret");
+  g_assert_cmpstr (sc_settings_get_password (fixture->settings), ==, "new secret");
+  g_assert_cmpstr (gtk_editable_get_text (text), ==,
+                   "\u25cf\u25cf\u25cf\u25cf\u25cf\u25cf\u25cf\u25cf\u25cf\u25cf");
+
+  /* Shown on screen by the user, it is the text (to accessibility too); hidden again, not. */
+  gtk_text_set_visibility (GTK_TEXT (text), TRUE);
+  g_assert_cmpstr (gtk_editable_get_text (text), ==, "new secret");
+  gtk_text_set_visibility (GTK_TEXT (text), FALSE);
+  g_assert_cmpstr (gtk_editable_get_text (text), !=, "new secret");
+
+  /* And the model shows in the row. */
+  g_object_set (fixture->settings, "password", "abc", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (text), ==, "\u25cf\u25cf\u25cf");
+  g_object_set (fixture->settings, "password", NULL, NULL);
+  g_assert_cmpstr (gtk_editable_get_text (text), ==, "");
 }
 
 /* show_field marks the row, shows the hint under it as text, and focuses it; editing unmarks. */
