@@ -47,6 +47,7 @@ struct _ScAccountDialog
   GtkLabel             *login_hint;
   AdwActionRow         *ca_file_row;
   GtkButton            *ca_file_clear_button;
+  AdwActionRow         *pinned_row;
   GtkLabel             *advanced_hint;
   AdwActionRow         *timeout_row;
   GtkSpinButton        *timeout_spin;
@@ -318,7 +319,7 @@ ca_file_to_subtitle (GBinding     *binding,
 }
 
 static gboolean
-ca_file_to_sensitive (GBinding     *binding,
+is_set (GBinding     *binding,
                       const GValue *from,
                       GValue       *to,
                       gpointer      user_data)
@@ -530,6 +531,12 @@ static void
 ca_file_clear_cb (ScAccountDialog *self)
 {
   g_object_set (self->settings, "ca-file", NULL, NULL);
+}
+
+static void
+forget_clicked_cb (ScAccountDialog *self)
+{
+  g_object_set (self->settings, "tls-fingerprint", NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -830,8 +837,13 @@ bind_settings (ScAccountDialog *self)
   g_object_bind_property_full (self->settings, "ca-file", self->ca_file_row, "subtitle",
                                G_BINDING_SYNC_CREATE, ca_file_to_subtitle, NULL, NULL, NULL);
   g_object_bind_property_full (self->settings, "ca-file", self->ca_file_clear_button,
-                               "sensitive", G_BINDING_SYNC_CREATE, ca_file_to_sensitive, NULL,
+                               "sensitive", G_BINDING_SYNC_CREATE, is_set, NULL,
                                NULL, NULL);
+  /* The certificate the user trusted ("Trust This Certificate"), while there is one. */
+  g_object_bind_property_full (self->settings, "tls-fingerprint", self->pinned_row, "subtitle",
+                               G_BINDING_SYNC_CREATE, string_to_text, NULL, NULL, NULL);
+  g_object_bind_property_full (self->settings, "tls-fingerprint", self->pinned_row, "visible",
+                               G_BINDING_SYNC_CREATE, is_set, NULL, NULL, NULL);
 
   g_signal_connect_object (self->settings, "notify::smtp-host", G_CALLBACK (settings_host_cb),
                            self, G_CONNECT_SWAPPED);
@@ -1029,6 +1041,7 @@ sc_account_dialog_class_init (ScAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, login_hint);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, ca_file_row);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, ca_file_clear_button);
+  gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, pinned_row);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, advanced_hint);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, timeout_row);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, timeout_spin);
@@ -1039,6 +1052,7 @@ sc_account_dialog_class_init (ScAccountDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, ca_file_choose_cb);
   gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, ca_file_clear_cb);
+  gtk_widget_class_bind_template_callback (widget_class, forget_clicked_cb);
 }
 
 static void

@@ -794,10 +794,47 @@ test_connection_trust (Fixture       *fixture,
   g_assert_true (sc_ui_test_wait_until (certificate_dialog_gone, NULL, SC_UI_TEST_WAIT_MS));
   g_assert_cmpstr (sc_settings_get_tls_fingerprint (fixture->settings), ==, fingerprint);
 
+  /* The Account dialog shows the trusted certificate. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (fixture,
+                                                                      "Trusted Certificate"))),
+                   ==, fingerprint);
+
   /* Trusted: the test runs again by itself, and passes. */
   g_assert_true (sc_ui_test_wait_until (test_finished, fixture, SC_UI_TEST_WAIT_MS));
   g_assert_cmpstr (result (fixture, "Login"), ==, "Login accepted");
   g_assert_true (g_str_has_prefix (result (fixture, "Encryption"), "TLS 1."));
+
+  /* Forgotten, it is refused again. */
+  g_signal_emit_by_name (button (fixture, "_Forget"), "clicked");
+  g_assert_null (sc_settings_get_tls_fingerprint (fixture->settings));
+  g_assert_null (sc_ui_test_find_row (GTK_WIDGET (fixture->dialog), "Trusted Certificate"));
+  run_test (fixture);
+  g_assert_null (result (fixture, "Login"));
+  g_assert_nonnull (sc_ui_test_find_button (GTK_WIDGET (fixture->dialog),
+                                            "_Review Certificate…"));
+}
+
+/* Test Connection checks the fields first, with the model's rules: a wrong one is marked and
+ * nothing is connected. */
+static void
+test_connection_checks_fields (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  open_dialog (fixture, FALSE);
+  g_object_set (fixture->settings, "smtp-port", 587, NULL);
+
+  g_signal_emit_by_name (button (fixture, "_Test Connection"), "clicked");
+  g_assert_false (test_running (fixture));
+  g_assert_true (gtk_widget_has_css_class (row (fixture, "_Host"), "error"));
+  g_assert_true (has_focus (fixture, row (fixture, "_Host")));
+
+  set_row_text (fixture, "_Host", "localhost");
+  set_row_text (fixture, "P_ort", "0");
+  g_signal_emit_by_name (button (fixture, "_Test Connection"), "clicked");
+  g_assert_false (test_running (fixture));
+  g_assert_true (gtk_widget_has_css_class (row (fixture, "P_ort"), "error"));
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture->dialog),
+                                "Port “0” is not a number from 1 to 65535"));
 }
 
 /* Another certificate than the trusted one: the dialog says it changed and shows both
@@ -853,6 +890,7 @@ main (int   argc,
   ADD ("show-field", test_show_field);
   ADD ("setup", test_setup);
   ADD ("focus-first-empty", test_focus_first_empty);
+  ADD ("connection-checks-fields", test_connection_checks_fields);
   ADD ("connection-ok", test_connection_ok);
   ADD ("connection-wrong-password", test_connection_wrong_password);
   ADD ("connection-cancel", test_connection_cancel);
