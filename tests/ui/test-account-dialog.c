@@ -243,6 +243,12 @@ test_presets (Fixture       *fixture,
                                 expected[i].advice_word));
     }
 
+  /* A preset sets the security also after the user picked one. */
+  select_row (fixture, "_Security", SC_SECURITY_NONE);
+  select_row (fixture, "_Provider", preset (fixture, "Gmail"));
+  g_assert_cmpint (sc_settings_get_security (fixture->settings), ==, SC_SECURITY_TLS);
+  g_assert_cmpuint (selected (fixture, "_Security"), ==, SC_SECURITY_TLS);
+
   /* The preset follows the host. */
   g_object_set (fixture->settings, "smtp-host", "smtp.yandex.ru", NULL);
   g_assert_cmpuint (selected (fixture, "_Provider"), ==, preset (fixture, "Yandex"));
@@ -344,6 +350,12 @@ test_fields_bound (Fixture       *fixture,
   ca_row = row (fixture, "_CA File");
   g_object_set (fixture->settings, "ca-file", ca_file, NULL);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), ==, ca_file);
+  /* A file name is text, not markup. */
+  g_object_set (fixture->settings, "ca-file", "/tmp/R&D <certs>.pem", NULL);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), ==,
+                   "/tmp/R&D <certs>.pem");
+  sc_ui_test_spin (50);
+  g_object_set (fixture->settings, "ca-file", ca_file, NULL);
   {
     g_autoptr(GPtrArray) buttons = sc_ui_test_find_all (ca_row, GTK_TYPE_BUTTON);
 
