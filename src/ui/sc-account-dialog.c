@@ -898,7 +898,6 @@ sc_account_dialog_constructed (GObject *object)
   if (self->setup)
     {
       gtk_window_set_title (GTK_WINDOW (self), _("Set up your account"));
-      adw_preferences_group_set_title (self->provider_group, _("Set up your account"));
       adw_preferences_group_set_description (self->provider_group,
                                              _("Choose your mail provider, then type your "
                                                "login and password."));

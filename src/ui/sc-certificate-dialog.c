@@ -65,9 +65,16 @@ add_detail (GtkGrid    *grid,
   gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  /* Wide enough that the dialog is not measured at a sliver of a column (and so very tall). */
+  gtk_label_set_width_chars (GTK_LABEL (value_label), 32);
+  gtk_label_set_max_width_chars (GTK_LABEL (value_label), 48);
   gtk_widget_set_hexpand (value_label, TRUE);
   if (monospace)
-    gtk_widget_add_css_class (value_label, "monospace");
+    {
+      /* A SHA-256 fingerprint on two lines of 16 pairs */
+      gtk_label_set_width_chars (GTK_LABEL (value_label), 47);
+      gtk_widget_add_css_class (value_label, "monospace");
+    }
   gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, name_label, NULL,
                                   -1);
