@@ -633,10 +633,10 @@ show_report (ScAccountDialog    *self,
     size = g_strdup (_("None stated"));
   add_result (self, _("Size limit"), size);
 
-  add_result (self, _("Login"),
-              sc_connection_report_get_login_ok (report)
-              ? _("Login accepted")
-              : _("Not tested: no login is set"));
+  if (sc_connection_report_get_login_ok (report))
+    gtk_widget_add_css_class (add_result (self, _("Login"), _("Login accepted")), "success");
+  else
+    add_result (self, _("Login"), _("Not tested: no login is set"));
 }
 
 static void

@@ -624,6 +624,7 @@ test_connection_ok (Fixture       *fixture,
   /* g_format_size () puts a no-break space before the unit. */
   g_assert_cmpstr (result (fixture, "Size limit"), ==, "Messages up to 10.2\u00a0MB");
   g_assert_cmpstr (result (fixture, "Login"), ==, "Login accepted");
+  g_assert_true (gtk_widget_has_css_class (row (fixture, "Login"), "success"));
   g_assert_null (sc_ui_test_find_row (GTK_WIDGET (fixture->dialog),
                                       "The connection test failed"));
 
@@ -647,6 +648,27 @@ test_connection_ok (Fixture       *fixture,
       logins += g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), "Login") == 0;
     g_assert_cmpuint (logins, ==, 1);
   }
+}
+
+/* Without a login the server alone is tested: no AUTH, and the report says so. */
+static void
+test_connection_no_login (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_STARTTLS };
+  g_autofree char *log = NULL;
+
+  use_server (fixture, &options);
+  g_object_set (fixture->settings, "login", NULL, "password", NULL, NULL);
+  open_dialog (fixture, FALSE);
+  run_test (fixture);
+
+  g_assert_cmpstr (result (fixture, "Login"), ==, "Not tested: no login is set");
+  g_assert_true (g_str_has_prefix (result (fixture, "Encryption"), "TLS 1."));
+  g_assert_true (sc_test_server_wait_closed (fixture->server, 1, SC_UI_TEST_WAIT_MS));
+  log = sc_test_server_get_log (fixture->server);
+  g_assert_nonnull (strstr (log, "STARTTLS"));
+  g_assert_null (strstr (log, "AUTH"));
 }
 
 /* A wrong password: the error is shown, and no report. */
@@ -906,6 +928,7 @@ main (int   argc,
   ADD ("focus-first-empty", test_focus_first_empty);
   ADD ("connection-checks-fields", test_connection_checks_fields);
   ADD ("connection-ok", test_connection_ok);
+  ADD ("connection-no-login", test_connection_no_login);
   ADD ("connection-wrong-password", test_connection_wrong_password);
   ADD ("connection-cancel", test_connection_cancel);
   ADD ("connection-trust", test_connection_trust);
