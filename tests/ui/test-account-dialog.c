@@ -372,6 +372,76 @@ test_fields_bound (Fixture       *fixture,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), !=, ca_file);
 }
 
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+file_chosen (gpointer data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (find_file_chooser ()));
+
+  return file != NULL && g_file_equal (file, data);
+}
+
+static gboolean
+ca_file_set (gpointer data)
+{
+  return sc_settings_get_ca_file (((Fixture *) data)->settings) != NULL;
+}
+
+/* The CA file is picked with a file chooser (GtkFileChooserNative; without a portal, GTK's own
+ * dialog). */
+static void
+test_ca_file_chooser (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "my-ca.pem", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GPtrArray) buttons = NULL;
+  GtkWidget *choose = NULL;
+  GtkWidget *chooser;
+
+  sc_test_write_file (fixture->dir, "my-ca.pem", "-----BEGIN CERTIFICATE-----\n", -1);
+  open_dialog (fixture, FALSE);
+
+  buttons = sc_ui_test_find_all (row (fixture, "_CA File"), GTK_TYPE_BUTTON);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), "Choose a CA File…") == 0)
+      choose = buttons->pdata[i];
+  g_assert_nonnull (choose);
+
+  g_signal_emit_by_name (choose, "clicked");
+  g_assert_true (sc_ui_test_wait_until (file_chooser_shown, NULL, SC_UI_TEST_WAIT_MS));
+  chooser = find_file_chooser ();
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, NULL));
+  g_assert_true (sc_ui_test_wait_until (file_chosen, file, SC_UI_TEST_WAIT_MS));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+
+  g_assert_true (sc_ui_test_wait_until (ca_file_set, fixture, SC_UI_TEST_WAIT_MS));
+  g_assert_cmpstr (sc_settings_get_ca_file (fixture->settings), ==, path);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (fixture, "_CA File"))), ==,
+                   path);
+}
+
 /* The password row hides the password, from the screen and from accessibility. */
 static void
 test_password_hidden (Fixture       *fixture,
@@ -922,6 +992,7 @@ main (int   argc,
   ADD ("presets", test_presets);
   ADD ("security", test_security);
   ADD ("fields-bound", test_fields_bound);
+  ADD ("ca-file-chooser", test_ca_file_chooser);
   ADD ("password-hidden", test_password_hidden);
   ADD ("show-field", test_show_field);
   ADD ("setup", test_setup);
