@@ -907,6 +907,19 @@ sc_account_dialog_constructed (GObject *object)
   focus_first_empty (self);
 }
 
+/* Closed or hidden: a test still running is not wanted any more. (The test holds a reference
+ * on the dialog until it ends, so dispose alone would wait for it.) */
+static void
+sc_account_dialog_unmap (GtkWidget *widget)
+{
+  ScAccountDialog *self = SC_ACCOUNT_DIALOG (widget);
+
+  if (self->test_cancellable != NULL)
+    g_cancellable_cancel (self->test_cancellable);
+
+  GTK_WIDGET_CLASS (sc_account_dialog_parent_class)->unmap (widget);
+}
+
 static void
 sc_account_dialog_dispose (GObject *object)
 {
@@ -1001,6 +1014,7 @@ sc_account_dialog_class_init (ScAccountDialogClass *klass)
   object_class->finalize = sc_account_dialog_finalize;
   object_class->get_property = sc_account_dialog_get_property;
   object_class->set_property = sc_account_dialog_set_property;
+  widget_class->unmap = sc_account_dialog_unmap;
 
   /**
    * ScAccountDialog:settings:
