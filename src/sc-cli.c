@@ -501,10 +501,6 @@ sc_cli_handle_local_options (GApplication *application,
   g_autoptr(ScSettingsStore) store = NULL;
   ScSettings *settings;
   g_autoptr(ScMessage) message = NULL;
-  static const char * const connection_keys[] = {
-    "smtp_host", "smtp_port", "security", "ca_file", "tls_fingerprint", "timeout_seconds",
-    "login", "password",
-  };
 
   g_return_val_if_fail (G_IS_APPLICATION (application), SC_EXIT_USAGE);
   g_return_val_if_fail (options != NULL, SC_EXIT_USAGE);
@@ -544,11 +540,8 @@ sc_cli_handle_local_options (GApplication *application,
   if (test)
     {
       /* Only what the connection needs: the message may still be a draft. */
-      for (guint i = 0; i < G_N_ELEMENTS (connection_keys); i++)
-        {
-          if (!sc_settings_validate_key (settings, connection_keys[i], &error))
-            return report_usage_error (error);
-        }
+      if (!sc_settings_validate_account (settings, &error))
+        return report_usage_error (error);
 
       return test_connection (settings, verbose);
     }

@@ -896,6 +896,37 @@ sc_settings_validate (ScSettings  *self,
 }
 
 /**
+ * sc_settings_validate_account:
+ * @self: the settings
+ * @error: return location for a #GError (its key: sc_settings_error_get_key ())
+ *
+ * Checks what a connection needs: the keys of config.json, and those of credentials.json
+ * when a login is set (without one, a connection test only reaches the server). The message
+ * may still be a draft.
+ */
+gboolean
+sc_settings_validate_account (ScSettings  *self,
+                              GError     **error)
+{
+  const char *login;
+
+  g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
+
+  login = g_value_get_string (&self->values[KEY_LOGIN]);
+  for (Key key = 0; key < N_KEYS; key++)
+    {
+      gboolean account = g_str_equal (keys[key].file, CONFIG) ||
+                         (g_str_equal (keys[key].file, CREDENTIALS) &&
+                          login != NULL && login[0] != '\0');
+
+      if (account && !check_key (self, key, &self->values[key], error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * sc_settings_validate_key:
  * @key: a JSON key name such as "smtp_port" or "to_addrs" (property names work too)
  *

@@ -72,6 +72,8 @@ GFile       *sc_settings_get_directory         (ScSettings   *self);
 
 gboolean     sc_settings_validate              (ScSettings   *self,
                                                 GError      **error);
+gboolean     sc_settings_validate_account      (ScSettings   *self,
+                                                GError      **error);
 gboolean     sc_settings_validate_key          (ScSettings   *self,
                                                 const char   *key,
                                                 GError      **error);

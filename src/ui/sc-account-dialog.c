@@ -675,8 +675,14 @@ show_test_error (ScAccountDialog *self,
   ScCertificateInfo *certificate = NULL;
   GtkWidget *row;
 
+  g_autoptr(ScErrorHint) hint = sc_error_hint_for_error (error, self->settings);
+
   row = add_result (self, _("The connection test failed"), error->message);
   gtk_widget_add_css_class (row, "error");
+
+  /* The field at fault is marked, with what to do about it. */
+  if (hint != NULL && field_row (self, hint->field, NULL) != NULL)
+    mark_field (self, hint->field, hint->text);
 
   if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
     certificate = sc_smtp_session_get_peer_certificate (self->session);
@@ -723,27 +729,10 @@ test_done_cb (GObject      *object,
     show_test_error (self, error);
 }
 
-/* The account fields the model checks before a test, and where each is shown. */
-static const struct
-{
-  const char *key;
-  ScField     field;
-} checked_keys[] = {
-  { "smtp-host", SC_FIELD_HOST },
-  { "smtp-port", SC_FIELD_PORT },
-  { "security", SC_FIELD_SECURITY },
-  { "login", SC_FIELD_LOGIN },
-  { "password", SC_FIELD_PASSWORD },
-  { "ca-file", SC_FIELD_CA_FILE },
-  { "timeout-seconds", SC_FIELD_TIMEOUT },
-  { "tls-fingerprint", SC_FIELD_CERTIFICATE },
-};
-
 /* Marks the first account field that is wrong; FALSE if there is one. */
 static gboolean
 check_fields (ScAccountDialog *self)
 {
-  const char *login = sc_settings_get_login (self->settings);
   g_autoptr(GError) error = NULL;
   guint port = 0;
 
@@ -753,18 +742,16 @@ check_fields (ScAccountDialog *self)
       return FALSE;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (checked_keys); i++)
+  /* Without a login the test connects without logging in (the server alone). */
+  if (!sc_settings_validate_account (self->settings, &error))
     {
-      /* Without a login the test connects without logging in (the server alone). */
-      if ((checked_keys[i].field == SC_FIELD_LOGIN || checked_keys[i].field == SC_FIELD_PASSWORD)
-          && (login == NULL || login[0] == '\0'))
-        continue;
+      ScField field = sc_field_for_settings_key (sc_settings_error_get_key (error));
 
-      if (!sc_settings_validate_key (self->settings, checked_keys[i].key, &error))
-        {
-          sc_account_dialog_show_field (self, checked_keys[i].field, error->message);
-          return FALSE;
-        }
+      if (field_row (self, field, NULL) != NULL)
+        sc_account_dialog_show_field (self, field, error->message);
+      else
+        add_result (self, _("The settings are not valid"), error->message);
+      return FALSE;
     }
 
   return TRUE;

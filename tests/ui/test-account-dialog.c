@@ -767,6 +767,10 @@ test_connection_wrong_password (Fixture       *fixture,
   sc_test_assert_no_secret (adw_action_row_get_subtitle (ADW_ACTION_ROW (failed)));
   g_assert_null (result (fixture, "Login"));
   g_assert_null (sc_ui_test_find_button (GTK_WIDGET (fixture->dialog), "_Review Certificate…"));
+
+  /* The engine's hint marks the Password row, and says what to check. */
+  g_assert_true (gtk_widget_has_css_class (row (fixture, "Pass_word"), "error"));
+  g_assert_false (gtk_widget_has_css_class (row (fixture, "_Host"), "error"));
 }
 
 /* A server that never answers: Cancel stops the test at once, long before the time-out, and
