@@ -11,16 +11,45 @@
 #include "sc-ui-util.h"
 
 /**
+ * _sc_strip_mnemonic:
+ * @label: a label with mnemonics ("_Save", "Drag __and drop")
+ *
+ * Returns: (transfer full): @label as it shows: without the marks ("Save", "Drag _and drop")
+ */
+char *
+_sc_strip_mnemonic (const char *label)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = label; p != NULL && *p != '\0'; p++)
+    {
+      if (*p == '_')
+        {
+          if (p[1] == '_')
+            p++;
+          else
+            continue;
+        }
+      g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
  * _sc_entry_row_label_accessible:
  * @row: an #AdwEntryRow
  *
  * Makes the row's title its accessible name, on the row and on the text inside it. AdwEntryRow
- * labels its text with both of its title labels ("Subject Subject"): one is enough.
+ * labels its text with both of its title labels ("Subject Subject"): one is enough, and without
+ * the mnemonic mark of a title that has one.
  */
 void
 _sc_entry_row_label_accessible (GtkWidget *row)
 {
-  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  g_autofree char *title = adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (row))
+    ? _sc_strip_mnemonic (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)))
+    : g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
   GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
 
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);

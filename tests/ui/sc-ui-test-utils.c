@@ -176,20 +176,52 @@ match_type (GtkWidget     *widget,
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
 }
 
+/* @label as it shows: without the mnemonic marks ("_To" is "To"). */
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = label; p != NULL && *p != '\0'; p++)
+    {
+      if (*p == '_' && *++p == '\0')
+        break;
+      g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* A row by its title as it shows (a mnemonic title "_To" is "To"). */
 static gboolean
 match_row (GtkWidget     *widget,
            gconstpointer  data)
 {
-  return ADW_IS_PREFERENCES_ROW (widget)
-         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data) == 0;
+  g_autofree char *title = NULL;
+
+  if (!ADW_IS_PREFERENCES_ROW (widget))
+    return FALSE;
+
+  title = adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget))
+    ? strip_mnemonic (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)))
+    : g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
+  return g_strcmp0 (title, data) == 0;
 }
 
+/* A button by its label, or, for an icon button, by its tooltip. */
 static gboolean
 match_button (GtkWidget     *widget,
               gconstpointer  data)
 {
-  return GTK_IS_BUTTON (widget)
-         && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+  const char *label;
+
+  if (!GTK_IS_BUTTON (widget))
+    return FALSE;
+
+  label = gtk_button_get_label (GTK_BUTTON (widget));
+  if (label == NULL)
+    label = gtk_widget_get_tooltip_text (widget);
+  return g_strcmp0 (label, data) == 0;
 }
 
 static gboolean
