@@ -95,7 +95,7 @@ case "${1:-}" in
             bash tests/interop/fetch-exim.sh _build-test/exim >/dev/null
         fi
         # The engine and the command line alone, without GTK (-Dgui=disabled): it must build,
-        # must not link GTK, and its settings, message and headless --send suites must pass.
+        # must not link GTK, and its settings, message, trust and headless --send and --test-connection suites must pass.
         build _build-nogui -Dgui=disabled --werror
         if ldd _build-nogui/src/smtp-client | grep -q -e libgtk -e libadwaita; then
             echo "-Dgui=disabled: smtp-client links GTK" >&2
@@ -105,7 +105,7 @@ case "${1:-}" in
         # No --num-processes: the suites pick their own ports and folders, so meson runs them
         # on every core.
         meson test -C _build-test --print-errorlogs || status=$?
-        meson test -C _build-nogui --print-errorlogs settings message cli || status=$?
+        meson test -C _build-nogui --print-errorlogs settings message trust cli || status=$?
         # One plain closing line, counted from meson's own logs.
         /usr/bin/python3 - _build-test/meson-logs/testlog.json \
             _build-nogui/meson-logs/testlog.json <<'PY'

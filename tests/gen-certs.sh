@@ -11,6 +11,10 @@
 #   server.pem, server-key.pem                 signed by the test CA, for localhost and 127.0.0.1
 #   untrusted-ca.pem, untrusted-ca-key.pem     a second CA, unrelated to the first
 #   untrusted-server.pem, untrusted-server-key.pem   signed by the second CA, same names
+#   self-signed.pem, self-signed-key.pem       self-signed server certificate, same names
+#   self-signed-2.pem, self-signed-2-key.pem   another one, with another key (a changed server)
+#   other-name-server.pem, other-name-server-key.pem  signed by the test CA, for
+#                                              mail.example.test and smtp.example.test only
 #
 # Idempotent: files that already exist are kept. Quiet unless something fails.
 
@@ -25,13 +29,14 @@ dir=$1
 mkdir -p "$dir"
 cd "$dir"
 
-if [ -s ca.pem ] && [ -s server.pem ] && [ -s untrusted-server.pem ]; then
+if [ -s ca.pem ] && [ -s server.pem ] && [ -s untrusted-server.pem ] && \
+   [ -s self-signed.pem ] && [ -s self-signed-2.pem ] && [ -s other-name-server.pem ]; then
   exit 0
 fi
 
 certtool=${CERTTOOL:-certtool}
 log=$(mktemp gen-certs.XXXXXX.log)
-trap 'rm -f "$log" ca.tmpl server.tmpl' EXIT
+trap 'rm -f "$log" ca.tmpl server.tmpl other-name.tmpl' EXIT
 
 run ()
 {
@@ -75,6 +80,18 @@ signing_key
 encryption_key
 TMPL
 
+cat > other-name.tmpl <<'TMPL'
+organization = "SMTP Client tests"
+cn = "mail.example.test"
+serial = 3
+expiration_days = 30
+dns_name = "mail.example.test"
+dns_name = "smtp.example.test"
+tls_www_server
+signing_key
+encryption_key
+TMPL
+
 # make_ca PREFIX: PREFIX.pem, PREFIX-key.pem
 make_ca ()
 {
@@ -84,13 +101,22 @@ make_ca ()
   mv "$1.pem.tmp" "$1.pem"
 }
 
-# make_server PREFIX CA: PREFIX.pem, PREFIX-key.pem signed by CA.pem
+# make_server PREFIX CA [TEMPLATE]: PREFIX.pem, PREFIX-key.pem signed by CA.pem
 make_server ()
 {
   genkey "$1-key.pem"
   run --generate-certificate --load-privkey "$1-key.pem" \
       --load-ca-certificate "$2.pem" --load-ca-privkey "$2-key.pem" \
-      --template server.tmpl --no-text --outfile "$1.pem.tmp"
+      --template "${3:-server.tmpl}" --no-text --outfile "$1.pem.tmp"
+  mv "$1.pem.tmp" "$1.pem"
+}
+
+# make_self_signed PREFIX: a server certificate signed by its own key
+make_self_signed ()
+{
+  genkey "$1-key.pem"
+  run --generate-self-signed --load-privkey "$1-key.pem" --template server.tmpl \
+      --no-text --outfile "$1.pem.tmp"
   mv "$1.pem.tmp" "$1.pem"
 }
 
@@ -98,3 +124,6 @@ make_ca ca
 make_server server ca
 make_ca untrusted-ca
 make_server untrusted-server untrusted-ca
+make_self_signed self-signed
+make_self_signed self-signed-2
+make_server other-name-server ca other-name.tmpl

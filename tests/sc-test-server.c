@@ -305,6 +305,7 @@ free_server (ScTestServer *server)
   g_free (server->workdir);
   g_free (server->maildir);
   g_free (server->ca_file);
+  g_free (server->cert_file);
   g_free (server->log_file);
   g_free (server->events_file);
   g_free (server);
@@ -418,6 +419,7 @@ sc_test_server_start (const ScTestServerOptions  *options,
   g_autofree char *python = NULL;
   g_autofree char *script = NULL;
   const char *certs;
+  const char *cert_name;
   ScTestServer *server;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -461,13 +463,13 @@ sc_test_server_start (const ScTestServerOptions  *options,
   g_ptr_array_add (argv, g_strdup (script));
   g_ptr_array_add (argv, g_strdup ("--mode"));
   g_ptr_array_add (argv, g_strdup (mode_to_server_arg (options->mode)));
+  cert_name = options->certificate != NULL ? options->certificate
+              : options->untrusted_cert ? "untrusted-server" : "server";
+  server->cert_file = g_strdup_printf ("%s/%s.pem", certs, cert_name);
   g_ptr_array_add (argv, g_strdup ("--cert"));
-  g_ptr_array_add (argv, g_build_filename (certs, options->untrusted_cert
-                                                  ? "untrusted-server.pem" : "server.pem", NULL));
+  g_ptr_array_add (argv, g_strdup (server->cert_file));
   g_ptr_array_add (argv, g_strdup ("--key"));
-  g_ptr_array_add (argv, g_build_filename (certs, options->untrusted_cert
-                                                  ? "untrusted-server-key.pem"
-                                                  : "server-key.pem", NULL));
+  g_ptr_array_add (argv, g_strdup_printf ("%s/%s-key.pem", certs, cert_name));
   g_ptr_array_add (argv, g_strdup ("--maildir"));
   g_ptr_array_add (argv, g_strdup (server->maildir));
   g_ptr_array_add (argv, g_strdup ("--log"));

@@ -27,6 +27,9 @@ typedef struct
   const char        *auth_mechanisms;    /* e.g. "LOGIN": the only ones offered; NULL: PLAIN LOGIN */
   guint              data_size_limit;    /* largest message in bytes (SIZE, else 552); 0: 32 MiB */
   gboolean           smtputf8;           /* offer SMTPUTF8 (RFC 6531) */
+  const char        *certificate;        /* serve this certificate of tests/gen-certs.sh instead,
+                                            e.g. "self-signed", "self-signed-2" or
+                                            "other-name-server"; NULL: as untrusted_cert says */
 } ScTestServerOptions;
 
 /* With data_delay_ms, the server reads DATA in chunks of 4 KiB, sleeping data_delay_ms before
@@ -52,6 +55,7 @@ typedef struct
                               127.0.0.1); with untrusted_cert, the server uses another CA */
   char        *log_file;   /* every command line the server received, one per line, with the
                               AUTH payloads as sent */
+  char        *cert_file;  /* PEM of the certificate the server presents */
   char        *events_file; /* JSON lines: {"event": "connected"|"closed", "session": N} as each
                                client session starts and ends (tests/smtp-server.py --events) */
   ScTestServerMode mode;

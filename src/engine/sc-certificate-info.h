@@ -33,6 +33,16 @@ const char         *sc_certificate_info_get_problem     (ScCertificateInfo *self
 
 gboolean            sc_certificate_fingerprint_equal    (const char        *a,
                                                          const char        *b);
+/* (nullable): @text as "AA:BB:…" when it is a SHA-256 fingerprint (64 hex digits, in either
+ * case, with or without ':' or spaces between pairs), else NULL */
+char               *sc_certificate_fingerprint_normalize (const char       *text);
+
+/* < private > for sc-tls-stream.c: @der is the certificate, @problem NULL when it was trusted */
+ScCertificateInfo  *_sc_certificate_info_new            (const void        *der,
+                                                         gsize              der_len,
+                                                         const char        *problem);
+void                _sc_certificate_info_set_problem    (ScCertificateInfo *self,
+                                                         const char        *problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScCertificateInfo, sc_certificate_info_unref)
 

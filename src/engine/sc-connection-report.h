@@ -36,6 +36,16 @@ const char * const *sc_connection_report_get_auth_mechanisms (ScConnectionReport
 /* Whether the login and password were accepted (a refused login is an error instead) */
 gboolean            sc_connection_report_get_login_ok    (ScConnectionReport *self);
 
+/* < private > for the session that makes it; takes nothing, copies everything */
+ScConnectionReport *_sc_connection_report_new            (const char         *greeting,
+                                                          const char         *tls_version,
+                                                          const char         *cipher,
+                                                          ScCertificateInfo  *certificate,
+                                                          const char * const *extensions,
+                                                          guint64             size_limit,
+                                                          const char * const *auth_mechanisms,
+                                                          gboolean            login_ok);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScConnectionReport, sc_connection_report_unref)
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "sc-address.h"
+#include "sc-certificate-info.h"
 #include "sc-error.h"
 #include "sc-settings-private.h"
 #include "sc-util.h"
@@ -103,7 +104,11 @@ static const KeyInfo keys[N_KEYS] = {
   /* The SHA-256 fingerprint of a certificate the user chose to trust ("Trust This
    * Certificate"): only that certificate is accepted then. Empty or absent: none. */
   [KEY_TLS_FINGERPRINT] = { CONFIG, "tls_fingerprint", "tls-fingerprint", KIND_STRING, FALSE,
-                            FALSE, .if_break = N_("must be a SHA-256 fingerprint") },
+                            FALSE,
+                            /* Translators: keep the example "AB:01:…" as it is. */
+                            .if_break = N_("must be a SHA-256 fingerprint: 64 hexadecimal "
+                                           "digits, in pairs that may be separated by colons "
+                                           "(AB:01:…)") },
   [KEY_TIMEOUT_SECONDS] = { CONFIG, "timeout_seconds", "timeout-seconds", KIND_UINT, FALSE,
                             FALSE, .maximum = MAX_TIMEOUT,
                             .default_value = SC_SETTINGS_DEFAULT_TIMEOUT },
@@ -311,6 +316,14 @@ check_value (ScSettings   *self,
     return g_strdup (_(info->if_unset));
   if (info->if_break != NULL && has_break)
     return g_strdup (_(info->if_break));
+
+  if (key == KEY_TLS_FINGERPRINT && str != NULL && *str != '\0')
+    {
+      g_autofree char *fingerprint = sc_certificate_fingerprint_normalize (str);
+
+      if (fingerprint == NULL)
+        return g_strdup (_(info->if_break));
+    }
 
   if (info->kind == KIND_UINT && (g_value_get_uint (value) < 1 ||
                                   g_value_get_uint (value) > info->maximum))

@@ -24,6 +24,7 @@ typedef struct
   guint16     port;
   ScSecurity  security;
   char       *ca_file;           /* NULL: the system trust store */
+  char       *tls_fingerprint;   /* NULL: none pinned (sc_tls_stream_set_pinned_fingerprint) */
   guint       timeout_seconds;
   char       *login;             /* NULL or "": no AUTH */
   ScSecret   *password;
@@ -50,6 +51,8 @@ typedef struct
   GInputStream       *input;
   GOutputStream      *output;
   char               *local_name;
+  char               *greeting;          /* the server's first reply, "220 …" */
+  ScCertificateInfo  *peer_certificate;  /* what TLS got, also when it was refused */
 
   char                buffer[SC_SMTP_READ_BUFFER_SIZE];
   gsize               buffer_pos;
@@ -63,6 +66,7 @@ typedef struct
   gboolean            ext_smtputf8;
   gboolean            ext_starttls;
   GStrv               auth_mechanisms;  /* NULL: no AUTH */
+  GStrv               extensions;       /* the EHLO lines after the first, as sent */
 
   /* What we sent during AUTH: a server may echo it in a reply, never shown again */
   GPtrArray          *secrets;
@@ -103,6 +107,9 @@ void          _sc_smtp_connection_set_write_error (ScSmtpConnection  *c,
                                                   GError            **error);
 void          _sc_smtp_connection_close          (ScSmtpConnection   *c,
                                                   gboolean            polite);
+/* What the connection learnt, for Test Connection: call after _sc_smtp_connection_open (). */
+ScConnectionReport *_sc_smtp_connection_report   (ScSmtpConnection   *c,
+                                                  gboolean            login_ok);
 
 /* In sc-smtp-session.c: the signals, on the caller's context */
 void          _sc_smtp_session_emit_transcript   (ScSmtpConnection   *c,

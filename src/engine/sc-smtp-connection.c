@@ -511,13 +511,22 @@ start_tls (ScSmtpConnection  *c,
   /* "[127.0.0.1]": the certificate holds the bare address */
   g_autofree char *bare_host = sc_host_strip_brackets (c->config->host);
   g_autofree char *description = NULL;
+  gboolean ok;
 
   c->tls = sc_tls_stream_new (G_IO_STREAM (c->connection), bare_host,
                               c->config->ca_file, error);
   if (c->tls == NULL)
     return FALSE;
 
-  if (!sc_tls_stream_handshake (c->tls, c->cancellable, &local_error))
+  sc_tls_stream_set_pinned_fingerprint (c->tls, c->config->tls_fingerprint);
+  ok = sc_tls_stream_handshake (c->tls, c->cancellable, &local_error);
+
+  /* Kept also when refused: the user may choose to trust it. */
+  g_clear_pointer (&c->peer_certificate, sc_certificate_info_unref);
+  if (sc_tls_stream_get_peer_certificate (c->tls) != NULL)
+    c->peer_certificate = sc_certificate_info_ref (sc_tls_stream_get_peer_certificate (c->tls));
+
+  if (!ok)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         {
@@ -558,15 +567,24 @@ reset_extensions (ScSmtpConnection *c)
   c->ext_smtputf8 = FALSE;
   c->ext_starttls = FALSE;
   g_clear_pointer (&c->auth_mechanisms, g_strfreev);
+  g_clear_pointer (&c->extensions, g_strfreev);
 }
 
 static void
 parse_extensions (ScSmtpConnection *c,
                   ScSmtpReply      *reply)
 {
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+
   reset_extensions (c);
 
   /* The first line is the server's name and greeting. */
+  for (guint i = 1; i < reply->lines->len; i++)
+    {
+      g_strv_builder_add (lines, g_ptr_array_index (reply->lines, i));
+    }
+  c->extensions = g_strv_builder_end (lines);
+
   for (guint i = 1; i < reply->lines->len; i++)
     {
       g_autofree char *line = g_ascii_strup (g_ptr_array_index (reply->lines, i), -1);
@@ -675,6 +693,8 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
                                          * last %s its reply. */
                                         _("%s:%u refused the connection: %s"),
                                         config->host, config->port, reply->text);
+  g_free (c->greeting);
+  c->greeting = g_strdup (reply->text);
   g_clear_pointer (&reply, _sc_smtp_reply_free);
 
   if (!ehlo (c, error))
@@ -903,6 +923,26 @@ _sc_smtp_connection_close (ScSmtpConnection *c,
   g_clear_object (&c->tls);
   g_clear_object (&c->connection);
   g_clear_pointer (&c->local_name, g_free);
+  g_clear_pointer (&c->greeting, g_free);
+  g_clear_pointer (&c->peer_certificate, sc_certificate_info_unref);
   g_clear_pointer (&c->auth_mechanisms, g_strfreev);
+  g_clear_pointer (&c->extensions, g_strfreev);
   g_clear_pointer (&c->secrets, g_ptr_array_unref);
+}
+
+/* What the open connection learnt about the server: its greeting, TLS, certificate and EHLO
+ * extensions (after STARTTLS: the ones offered over TLS). */
+ScConnectionReport *
+_sc_smtp_connection_report (ScSmtpConnection *c,
+                            gboolean          login_ok)
+{
+  g_autofree char *version = c->tls != NULL ? sc_tls_stream_get_protocol_version (c->tls) : NULL;
+
+  return _sc_connection_report_new (c->greeting, version,
+                                    c->tls != NULL ? sc_tls_stream_get_cipher_name (c->tls) : NULL,
+                                    c->peer_certificate,
+                                    (const char * const *) c->extensions,
+                                    c->ext_size ? c->size_limit : 0,
+                                    (const char * const *) c->auth_mechanisms,
+                                    login_ok);
 }

@@ -28,6 +28,10 @@ struct _ScSmtpSession
   GObject       parent_instance;
 
   ScSmtpConfig  config;   /* set by sc_smtp_session_new (), read-only after: threads share it */
+
+  /* The certificate of the last send or test that got one; a worker sets it */
+  GMutex             lock;
+  ScCertificateInfo *peer_certificate;
 };
 
 G_DEFINE_FINAL_TYPE (ScSmtpSession, sc_smtp_session, G_TYPE_OBJECT)
@@ -128,6 +132,41 @@ _sc_smtp_session_emit_progress (ScSmtpConnection *c,
   emission->bytes_sent = sent;
   emission->bytes_total = total;
   emit_on_caller (c, emission);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Shared by the send and the test                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+connection_init (ScSmtpConnection *c,
+                 ScSmtpSession    *self,
+                 GMainContext     *context,
+                 GCancellable     *cancellable)
+{
+  c->config = &self->config;
+  c->cancellable = cancellable;
+  c->session = self;
+  c->context = context;
+}
+
+/* Keeps the certificate the connection got (if it got one) for
+ * sc_smtp_session_get_peer_certificate (), then closes the connection. */
+static void
+connection_finish (ScSmtpConnection *c,
+                   gboolean          polite)
+{
+  ScSmtpSession *self = c->session;
+
+  if (c->peer_certificate != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      g_clear_pointer (&self->peer_certificate, sc_certificate_info_unref);
+      self->peer_certificate = sc_certificate_info_ref (c->peer_certificate);
+      g_mutex_unlock (&self->lock);
+    }
+
+  _sc_smtp_connection_close (c, polite);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -440,16 +479,13 @@ send_run (ScSmtpSession  *self,
   g_autoptr(GError) local_error = NULL;
   ScSendResult *result = NULL;
 
-  c.config = &self->config;
-  c.cancellable = cancellable;
-  c.session = self;
-  c.context = context;
+  connection_init (&c, self, context, cancellable);
   refused = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_refused_recipient_free);
 
   if (send_message (&c, message, refused, &reply, &local_error))
     result = _sc_send_result_new (reply, g_steal_pointer (&refused));
 
-  _sc_smtp_connection_close (&c, result != NULL || c.in_sync);
+  connection_finish (&c, result != NULL || c.in_sync);
 
   if (result == NULL)
     {
@@ -479,6 +515,57 @@ send_thread (GTask        *task,
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Test Connection                                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Like send_run (): connects as a send does, logs in when a login is set, and says QUIT. */
+static ScConnectionReport *
+test_run (ScSmtpSession  *self,
+          GMainContext   *context,
+          GCancellable   *cancellable,
+          GError        **error)
+{
+  ScSmtpConnection c = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  ScConnectionReport *report = NULL;
+  const ScSmtpConfig *config = &self->config;
+  gboolean has_login = config->login != NULL && config->login[0] != '\0';
+
+  connection_init (&c, self, context, cancellable);
+
+  if (_sc_smtp_connection_open (&c, &local_error) &&
+      _sc_smtp_connection_authenticate (&c, &local_error))
+    report = _sc_smtp_connection_report (&c, has_login);
+
+  connection_finish (&c, report != NULL || c.in_sync);
+
+  if (report == NULL)
+    {
+      g_debug ("Testing %s:%u failed: %s", config->host, config->port, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return report;
+}
+
+static void
+test_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  ScConnectionReport *report;
+
+  report = test_run (source_object, g_task_get_context (task), cancellable, &error);
+
+  if (report != NULL)
+    g_task_return_pointer (task, report, (GDestroyNotify) sc_connection_report_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* ScSmtpSession                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -489,6 +576,9 @@ sc_smtp_session_finalize (GObject *object)
 
   g_clear_pointer (&self->config.host, g_free);
   g_clear_pointer (&self->config.ca_file, g_free);
+  g_clear_pointer (&self->config.tls_fingerprint, g_free);
+  g_clear_pointer (&self->peer_certificate, sc_certificate_info_unref);
+  g_mutex_clear (&self->lock);
   g_clear_pointer (&self->config.login, g_free);
   sc_secret_clear (&self->config.password);
 
@@ -541,6 +631,7 @@ static void
 sc_smtp_session_init (ScSmtpSession *self)
 {
   self->config.timeout_seconds = SC_SETTINGS_DEFAULT_TIMEOUT;
+  g_mutex_init (&self->lock);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -551,7 +642,7 @@ sc_smtp_session_init (ScSmtpSession *self)
  * sc_smtp_session_new:
  * @settings: the settings to send with
  *
- * Copies the server, security, CA file, time-out, login and password out of @settings: later
+ * Copies the server, security, CA file, pinned certificate fingerprint, time-out, login and password out of @settings: later
  * changes to @settings do not reach the session, which never reads them again.
  *
  * Returns: (transfer full): a new #ScSmtpSession
@@ -562,6 +653,7 @@ sc_smtp_session_new (ScSettings *settings)
   ScSmtpSession *self;
   const char *host;
   const char *ca_file;
+  const char *fingerprint;
   const char *password;
 
   g_return_val_if_fail (SC_IS_SETTINGS (settings), NULL);
@@ -574,6 +666,9 @@ sc_smtp_session_new (ScSettings *settings)
   self->config.security = sc_settings_get_security (settings);
   ca_file = sc_settings_get_ca_file (settings);
   self->config.ca_file = (ca_file != NULL && ca_file[0] != '\0') ? g_strdup (ca_file) : NULL;
+  fingerprint = sc_settings_get_tls_fingerprint (settings);
+  self->config.tls_fingerprint = (fingerprint != NULL && fingerprint[0] != '\0')
+                                 ? g_strdup (fingerprint) : NULL;
   if (sc_settings_get_timeout_seconds (settings) > 0)
     self->config.timeout_seconds = sc_settings_get_timeout_seconds (settings);
   self->config.login = g_strdup (sc_settings_get_login (settings));
@@ -666,4 +761,104 @@ sc_smtp_session_send_finish (ScSmtpSession  *self,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sc_smtp_session_test_connection_sync:
+ * @self: a #ScSmtpSession
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Test Connection: connects exactly as a send does (TLS from the start or STARTTLS, with the
+ * same certificate checks and pinned fingerprint), says EHLO, logs in when a login is set, and
+ * QUIT; it sends no message. Blocking; the "transcript" signal is emitted on this thread.
+ *
+ * The errors are those of a send: a refused login is %SC_SMTP_ERROR_AUTH_FAILED, an untrusted
+ * certificate %G_TLS_ERROR_BAD_CERTIFICATE (see sc_smtp_session_get_peer_certificate ()).
+ *
+ * Returns: (transfer full): what the server told, or %NULL on error
+ */
+ScConnectionReport *
+sc_smtp_session_test_connection_sync (ScSmtpSession  *self,
+                                      GCancellable   *cancellable,
+                                      GError        **error)
+{
+  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return test_run (self, NULL, cancellable, error);
+}
+
+/**
+ * sc_smtp_session_test_connection_async:
+ * @self: a #ScSmtpSession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the current thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * Runs sc_smtp_session_test_connection_sync () on a worker thread; the "transcript" signal is
+ * emitted on the caller's thread-default main context, all of it before @callback.
+ */
+void
+sc_smtp_session_test_connection_async (ScSmtpSession       *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SC_IS_SMTP_SESSION (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sc_smtp_session_test_connection_async);
+  g_task_set_name (task, "[sc] smtp test connection");
+  g_task_run_in_thread (task, test_thread);
+}
+
+/**
+ * sc_smtp_session_test_connection_finish:
+ * @self: a #ScSmtpSession
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the report, or %NULL on error (see
+ *   sc_smtp_session_test_connection_sync ())
+ */
+ScConnectionReport *
+sc_smtp_session_test_connection_finish (ScSmtpSession  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sc_smtp_session_test_connection_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sc_smtp_session_get_peer_certificate:
+ * @self: a #ScSmtpSession
+ *
+ * The certificate the server presented in the last send or test that got as far as the TLS
+ * handshake, also when it was refused (%G_TLS_ERROR_BAD_CERTIFICATE): for "Trust This
+ * Certificate". Read it after the send or test finished: a later one replaces it.
+ *
+ * Returns: (transfer none) (nullable): the certificate, or %NULL when none was received yet
+ */
+ScCertificateInfo *
+sc_smtp_session_get_peer_certificate (ScSmtpSession *self)
+{
+  ScCertificateInfo *info;
+
+  g_return_val_if_fail (SC_IS_SMTP_SESSION (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  info = self->peer_certificate;
+  g_mutex_unlock (&self->lock);
+
+  return info;
 }

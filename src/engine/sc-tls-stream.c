@@ -18,7 +18,8 @@
 #include <gnutls/x509.h>
 
 /*
- * All GnuTLS calls of the project are in this file.
+ * All GnuTLS calls of the project are in this file, but for the parsing of the server
+ * certificate in sc-certificate-info.c.
  *
  * The TLS session runs over the base stream through our own push/pull transport functions, which
  * call the base stream's blocking read/write with the GCancellable of the operation in progress.
@@ -45,6 +46,12 @@ struct _ScTlsStream
   gnutls_session_t                  session;
   gnutls_certificate_credentials_t  credentials;
   gboolean                          handshake_done;
+
+  /* The certificate: "AA:BB:…" the user trusts whatever else is wrong with it (NULL: none);
+   * what the server presented; whether it was refused for not being the pinned one. */
+  char                             *pinned_fingerprint;
+  ScCertificateInfo                *peer_certificate;
+  gboolean                          pin_mismatch;
 
   /* Only valid while a read, a write or the handshake is in progress. */
   GCancellable                     *read_cancellable;
@@ -151,34 +158,6 @@ propagate_gnutls_error (ScTlsStream   *self,
     g_set_error (error, G_TLS_ERROR, code, "%s: %s", what, STRERROR (ret));
 }
 
-/* The SHA-256 fingerprint of the server certificate as "AA:BB:…", or NULL before the server
- * sent one. */
-static char *
-get_peer_fingerprint (ScTlsStream *self)
-{
-  const gnutls_datum_t *certs;
-  unsigned int n_certs = 0;
-  guint8 digest[64];
-  size_t digest_len = sizeof digest;
-  GString *str;
-
-  if (self->session == NULL)
-    return NULL;
-
-  certs = gnutls_certificate_get_peers (self->session, &n_certs);
-  if (certs == NULL || n_certs == 0)
-    return NULL;
-
-  if (gnutls_fingerprint (GNUTLS_DIG_SHA256, &certs[0], digest, &digest_len) < 0)
-    return NULL;
-
-  str = g_string_sized_new (digest_len * 3);
-  for (gsize i = 0; i < digest_len; i++)
-    g_string_append_printf (str, "%s%02X", i > 0 ? ":" : "", digest[i]);
-
-  return g_string_free (str, FALSE);
-}
-
 /* gnutls_certificate_verification_status_print () says e.g. "The certificate is NOT trusted.
  * The certificate issuer is unknown. " — keep the reasons, without the first sentence that the
  * caller's message already says, as one clause. */
@@ -219,6 +198,156 @@ describe_verification_status (unsigned int status)
     return g_strdup (_("the certificate could not be verified"));
 
   return as_clause (g_strdup (reason));
+}
+
+/* Why a certificate with verification @status is not trusted, as clauses joined by "; ", in
+ * our words where GnuTLS's are not enough: "it is self-signed", and for a name mismatch the
+ * names the certificate holds and the one asked for. */
+static char *
+describe_problem (ScTlsStream       *self,
+                  unsigned int       status,
+                  ScCertificateInfo *info)
+{
+  g_autoptr(GPtrArray) clauses = g_ptr_array_new_with_free_func (g_free);
+  unsigned int known = GNUTLS_CERT_INVALID;
+
+  if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
+    {
+      gboolean self_signed = g_strcmp0 (sc_certificate_info_get_subject (info),
+                                        sc_certificate_info_get_issuer (info)) == 0;
+
+      g_ptr_array_add (clauses, g_strdup (self_signed
+                                          /* Translators: this and the following "it …"
+                                           * clauses say why a certificate is not trusted;
+                                           * they are inserted into "The certificate of %s is
+                                           * not trusted: %s; …", several joined by "; ". */
+                                          ? _("it is self-signed")
+                                          : _("it was issued by an unknown authority")));
+      known |= GNUTLS_CERT_SIGNER_NOT_FOUND;
+    }
+  if (status & GNUTLS_CERT_SIGNER_NOT_CA)
+    {
+      g_ptr_array_add (clauses, g_strdup (_("its issuer is not a certificate authority")));
+      known |= GNUTLS_CERT_SIGNER_NOT_CA;
+    }
+  if (status & GNUTLS_CERT_EXPIRED)
+    {
+      g_ptr_array_add (clauses, g_strdup (_("it has expired")));
+      known |= GNUTLS_CERT_EXPIRED;
+    }
+  if (status & GNUTLS_CERT_NOT_ACTIVATED)
+    {
+      g_ptr_array_add (clauses, g_strdup (_("it is not valid yet")));
+      known |= GNUTLS_CERT_NOT_ACTIVATED;
+    }
+  if (status & GNUTLS_CERT_REVOKED)
+    {
+      g_ptr_array_add (clauses, g_strdup (_("it has been revoked")));
+      known |= GNUTLS_CERT_REVOKED;
+    }
+  if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
+    {
+      g_ptr_array_add (clauses, g_strdup (_("its signature is not valid")));
+      known |= GNUTLS_CERT_SIGNATURE_FAILURE;
+    }
+  if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+    {
+      g_ptr_array_add (clauses, g_strdup (_("it is signed with an insecure algorithm")));
+      known |= GNUTLS_CERT_INSECURE_ALGORITHM;
+    }
+  if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
+    {
+      const char * const *names = sc_certificate_info_get_names (info);
+      g_autofree char *list = g_strjoinv (", ", (char **) names);
+
+      if (names[0] != NULL)
+        g_ptr_array_add (clauses,
+                         /* Translators: the first %s lists the names the certificate holds,
+                          * e.g. "mail.example.com, example.com", the second is the server
+                          * name that was asked for. */
+                         g_strdup_printf (_("its names are %s, and it is not valid for the "
+                                            "name %s"), list, self->hostname));
+      else
+        g_ptr_array_add (clauses,
+                         /* Translators: %s is the server name that was asked for. */
+                         g_strdup_printf (_("it names no server, so it is not valid for the "
+                                            "name %s"), self->hostname));
+      known |= GNUTLS_CERT_UNEXPECTED_OWNER;
+    }
+  if ((status & ~known) != 0 || clauses->len == 0)
+    g_ptr_array_add (clauses, describe_verification_status (status & ~known ? status & ~known
+                                                                            : status));
+
+  g_ptr_array_add (clauses, NULL);
+
+  return g_strjoinv ("; ", (char **) clauses->pdata);
+}
+
+/* GnuTLS calls this during the handshake, once the server's certificate is in: it keeps what
+ * the certificate says, and accepts it when it verifies, or when it is the pinned one.
+ * Returns 0 to go on; else the handshake fails with GNUTLS_E_CERTIFICATE_ERROR. */
+static int
+verify_peer_cb (gnutls_session_t session)
+{
+  ScTlsStream *self = gnutls_session_get_ptr (session);
+  const gnutls_datum_t *certs;
+  unsigned int n_certs = 0;
+  unsigned int status = 0;
+  gboolean pinned_ok;
+  int ret;
+
+  g_clear_pointer (&self->peer_certificate, sc_certificate_info_unref);
+  self->pin_mismatch = FALSE;
+
+  certs = gnutls_certificate_get_peers (session, &n_certs);
+  if (certs == NULL || n_certs == 0)
+    return -1;
+
+  self->peer_certificate = _sc_certificate_info_new (certs[0].data, certs[0].size, NULL);
+
+  /* The chain and the host name (or IP address) */
+  ret = gnutls_certificate_verify_peers3 (session, self->hostname, &status);
+  if (ret < 0)
+    {
+      g_debug ("Could not verify the certificate of %s: %s", self->hostname,
+               gnutls_strerror (ret));
+      status |= GNUTLS_CERT_INVALID;
+    }
+
+  if (self->pinned_fingerprint == NULL)
+    {
+      if (status != 0)
+        {
+          g_autofree char *problem = describe_problem (self, status, self->peer_certificate);
+
+          _sc_certificate_info_set_problem (self->peer_certificate, problem);
+        }
+      return status != 0 ? -1 : 0;
+    }
+
+  pinned_ok = sc_certificate_fingerprint_equal (
+    self->pinned_fingerprint, sc_certificate_info_get_fingerprint (self->peer_certificate));
+  if (pinned_ok)
+    {
+      g_debug ("The certificate of %s is the pinned one", self->hostname);
+      return 0;
+    }
+
+  self->pin_mismatch = TRUE;
+  {
+    g_autofree char *problem = status != 0 ? describe_problem (self, status,
+                                                               self->peer_certificate) : NULL;
+    g_autofree char *all = NULL;
+
+    all = problem != NULL
+          /* Translators: followed by "; " and more reasons, like "it is self-signed". */
+          ? g_strdup_printf ("%s; %s", _("it is not the certificate you chose to trust"),
+                             problem)
+          : g_strdup (_("it is not the certificate you chose to trust"));
+    _sc_certificate_info_set_problem (self->peer_certificate, all);
+  }
+
+  return -1;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -528,6 +657,8 @@ sc_tls_stream_finalize (GObject *object)
   g_clear_pointer (&self->session, gnutls_deinit);
   g_clear_pointer (&self->credentials, gnutls_certificate_free_credentials);
   g_clear_pointer (&self->hostname, g_free);
+  g_clear_pointer (&self->pinned_fingerprint, g_free);
+  g_clear_pointer (&self->peer_certificate, sc_certificate_info_unref);
   g_clear_error (&self->read_error);
   g_clear_error (&self->write_error);
 
@@ -668,9 +799,10 @@ sc_tls_stream_new (GIOStream   *base_stream,
         }
     }
 
-  /* The chain and the host name (or IP address) are checked during the handshake, which
-   * fails with GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR when they do not hold. */
-  gnutls_session_set_verify_cert (self->session, self->hostname, 0);
+  /* The chain and the host name (or IP address), or the pinned fingerprint, are checked during
+   * the handshake, which fails with GNUTLS_E_CERTIFICATE_ERROR when they do not hold. */
+  gnutls_session_set_ptr (self->session, self);
+  gnutls_session_set_verify_function (self->session, verify_peer_cb);
 
   gnutls_transport_set_ptr (self->session, self);
   gnutls_transport_set_push_function (self->session, sc_tls_stream_push_func);
@@ -732,17 +864,33 @@ sc_tls_stream_handshake (ScTlsStream   *self,
     }
   else if (ret == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR || ret == GNUTLS_E_CERTIFICATE_ERROR)
     {
-      unsigned int status = gnutls_session_get_verify_cert_status (self->session);
-      g_autofree char *reason = describe_verification_status (status);
-      g_autofree char *fingerprint = get_peer_fingerprint (self);
+      ScCertificateInfo *info = self->peer_certificate;
+      const char *fingerprint = info != NULL ? sc_certificate_info_get_fingerprint (info) : NULL;
+      const char *problem = info != NULL ? sc_certificate_info_get_problem (info) : NULL;
+      g_autofree char *pinned = sc_certificate_fingerprint_normalize (self->pinned_fingerprint);
 
-      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
-                   /* Translators: the first %s is the server, the second the reasons in
-                    * words (from GnuTLS), the third the fingerprint "AA:BB:…" or "unknown". */
-                   _("The certificate of %s is not trusted: %s; SHA-256 fingerprint %s"),
-                   self->hostname, reason,
-                   /* Translators: the certificate fingerprint is not known. */
-                   fingerprint != NULL ? fingerprint : C_("fingerprint", "unknown"));
+      if (self->pin_mismatch)
+        g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                     /* Translators: the first %s is the server, the second the SHA-256
+                      * fingerprint "AA:BB:…" of the certificate it presents now, the third
+                      * the one of the certificate the user trusted. */
+                     _("The certificate of %s has changed since you trusted it: it now has the "
+                       "SHA-256 fingerprint %s, and the one you trusted has %s"),
+                     self->hostname, fingerprint,
+                     pinned != NULL ? pinned : self->pinned_fingerprint);
+      else
+        g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                     /* Translators: the first %s is the server, the second the reasons in
+                      * words, the third the fingerprint "AA:BB:…" or "unknown". */
+                     _("The certificate of %s is not trusted: %s; SHA-256 fingerprint %s"),
+                     self->hostname,
+                     problem != NULL
+                     ? problem
+                     /* Translators: inserted into "The certificate of %s is not trusted:
+                      * %s; …" when the server sent none. */
+                     : _("the server sent no certificate"),
+                     /* Translators: the certificate fingerprint is not known. */
+                     fingerprint != NULL ? fingerprint : C_("fingerprint", "unknown"));
     }
   else if (gnutls_failed &&
            (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_UNEXPECTED_PACKET_LENGTH))
@@ -797,4 +945,88 @@ sc_tls_stream_get_description (ScTlsStream *self)
   gnutls_free (desc);
 
   return ret;
+}
+
+/**
+ * sc_tls_stream_set_pinned_fingerprint:
+ * @self: a #ScTlsStream, before its handshake
+ * @fingerprint: (nullable): a SHA-256 fingerprint ("AA:BB:…", see
+ *   sc_certificate_fingerprint_equal ()), or %NULL
+ *
+ * With a fingerprint, the certificate that has it is accepted whatever else is wrong with it
+ * (self-signed, unknown issuer, expired, another name), like a user's exception in a mail
+ * program, and any other certificate is refused with %G_TLS_ERROR_BAD_CERTIFICATE, saying that
+ * it changed since it was trusted.
+ */
+void
+sc_tls_stream_set_pinned_fingerprint (ScTlsStream *self,
+                                      const char  *fingerprint)
+{
+  g_return_if_fail (SC_IS_TLS_STREAM (self));
+  g_return_if_fail (!self->handshake_done);
+
+  g_free (self->pinned_fingerprint);
+  self->pinned_fingerprint = (fingerprint != NULL && fingerprint[0] != '\0')
+                             ? g_strdup (fingerprint) : NULL;
+}
+
+/**
+ * sc_tls_stream_get_peer_certificate:
+ * @self: a #ScTlsStream
+ *
+ * Returns: (transfer none) (nullable): what the server's certificate says, once the handshake
+ *   received it, whether it was accepted or not (then sc_certificate_info_get_problem () says
+ *   why); %NULL before
+ */
+ScCertificateInfo *
+sc_tls_stream_get_peer_certificate (ScTlsStream *self)
+{
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), NULL);
+
+  return self->peer_certificate;
+}
+
+/**
+ * sc_tls_stream_get_protocol_version:
+ * @self: a #ScTlsStream
+ *
+ * Returns: (transfer full) (nullable): the protocol in use, e.g. "TLS 1.3"; %NULL before the
+ *   handshake
+ */
+char *
+sc_tls_stream_get_protocol_version (ScTlsStream *self)
+{
+  const char *name;
+
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), NULL);
+
+  if (!self->handshake_done)
+    return NULL;
+
+  name = gnutls_protocol_get_name (gnutls_protocol_get_version (self->session));
+  if (name == NULL)
+    return NULL;
+
+  /* GnuTLS says "TLS1.3" */
+  if (g_str_has_prefix (name, "TLS") && g_ascii_isdigit (name[3]))
+    return g_strdup_printf ("TLS %s", name + 3);
+
+  return g_strdup (name);
+}
+
+/**
+ * sc_tls_stream_get_cipher_name:
+ * @self: a #ScTlsStream
+ *
+ * Returns: (nullable): the cipher in use, e.g. "AES-256-GCM"; %NULL before the handshake
+ */
+const char *
+sc_tls_stream_get_cipher_name (ScTlsStream *self)
+{
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), NULL);
+
+  if (!self->handshake_done)
+    return NULL;
+
+  return gnutls_cipher_get_name (gnutls_cipher_get (self->session));
 }

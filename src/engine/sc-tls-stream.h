@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "sc-certificate-info.h"
+
 G_BEGIN_DECLS
 
 #define SC_TYPE_TLS_STREAM (sc_tls_stream_get_type ())
@@ -26,5 +28,17 @@ gboolean     sc_tls_stream_handshake               (ScTlsStream   *self,
                                                     GCancellable  *cancellable,
                                                     GError       **error);
 char        *sc_tls_stream_get_description         (ScTlsStream   *self);
+
+/* Before the handshake: accept only the certificate with this SHA-256 fingerprint, whatever
+ * else is wrong with it ("Trust This Certificate"); NULL: verify as usual. */
+void         sc_tls_stream_set_pinned_fingerprint  (ScTlsStream   *self,
+                                                    const char    *fingerprint);
+/* (nullable) (transfer none): the server's certificate, once the handshake got it, also when
+ * it was refused */
+ScCertificateInfo *sc_tls_stream_get_peer_certificate (ScTlsStream *self);
+/* (nullable) (transfer full): e.g. "TLS 1.3", after the handshake */
+char        *sc_tls_stream_get_protocol_version    (ScTlsStream   *self);
+/* (nullable): e.g. "AES-256-GCM", after the handshake */
+const char  *sc_tls_stream_get_cipher_name         (ScTlsStream   *self);
 
 G_END_DECLS
