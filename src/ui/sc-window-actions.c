@@ -3,8 +3,8 @@
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * win.send (Ctrl+Return), win.save (Ctrl+S) and win.cancel (Escape); the attachment actions
- * are in sc-window-attachments.c.
+ * win.send (Ctrl+Return), win.save (Ctrl+S), win.cancel (Escape) and win.account (the Account
+ * dialog); the attachment actions are in sc-window-attachments.c.
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sc-account-dialog.h"
 #include "sc-message.h"
 #include "sc-smtp-session.h"
 #include "sc-window-private.h"
@@ -303,6 +304,25 @@ cancel_action (GtkWidget  *widget,
   _sc_window_set_status (self, _("Cancelling…"), FALSE);
 }
 
+/* The Account dialog edits the window's model in place: the From row follows it. */
+static void
+account_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+
+  if (self->account_dialog == NULL)
+    {
+      self->account_dialog = GTK_WIDGET (sc_account_dialog_new (GTK_WINDOW (self), self->settings,
+                                                                FALSE));
+      g_object_add_weak_pointer (G_OBJECT (self->account_dialog),
+                                 (gpointer *) &self->account_dialog);
+    }
+
+  gtk_window_present (GTK_WINDOW (self->account_dialog));
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Set-up (sc-window-private.h)                                                               */
 /* ------------------------------------------------------------------------------------------ */
@@ -313,6 +333,7 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
   _sc_window_class_init_attachments (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);

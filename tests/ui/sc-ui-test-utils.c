@@ -99,7 +99,7 @@ sc_ui_test_wait_idle (ScWindow *window)
 /**
  * sc_ui_test_open_window:
  * @dir: the settings folder
- * @width: the default width, or -1
+ * @width: the default width, or -1 (with @height -1 too: the window's own default size)
  * @height: the default height, or -1
  *
  * Opens a window on @dir and waits until it is on screen and has read its settings. Fails the
@@ -115,7 +115,8 @@ sc_ui_test_open_window (const char *dir,
   g_autoptr(GFile) file = g_file_new_for_path (dir);
   ScWindow *window = sc_window_new (NULL, file);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  if (width > 0 || height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (sc_ui_test_wait_until (sc_ui_test_window_mapped, window, SC_UI_TEST_WAIT_MS));
   g_assert_true (sc_ui_test_wait_idle (window));

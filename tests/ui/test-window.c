@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sc-account-dialog.h"
 #include "sc-attachment-row.h"
 #include "sc-settings.h"
 #include "sc-test-server.h"
@@ -154,6 +155,20 @@ address_error (ScWindow   *window,
   if (next == NULL || !gtk_widget_get_visible (next) || ADW_IS_PREFERENCES_ROW (next))
     return NULL;
   return gtk_label_get_text (GTK_LABEL (sc_ui_test_find_type (next, GTK_TYPE_LABEL)));
+}
+
+/* Whether a visible label of the window says @text. */
+static gboolean
+label_says (ScWindow   *window,
+            const char *text)
+{
+  g_autoptr(GPtrArray) labels = sc_ui_test_find_all (GTK_WIDGET (window), GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0)
+      return TRUE;
+
+  return FALSE;
 }
 
 static gboolean
@@ -363,11 +378,35 @@ test_window_fills (Fixture       *fixture,
                    "other@example.org");
 }
 
+/* The Account dialog on screen, if any. */
+static gpointer
+account_dialog_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SC_IS_ACCOUNT_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static gboolean
+account_dialog_is_shown (gpointer data)
+{
+  return account_dialog_shown (data) != NULL;
+}
+
 /* The From row follows the account live, and opens the Account dialog. */
 static void
 test_window_from_row (Fixture       *fixture,
                       gconstpointer  data)
 {
+  GtkWindow *dialog;
   ScSettings *settings;
   AdwActionRow *from;
   ScWindow *window;
@@ -395,6 +434,18 @@ test_window_from_row (Fixture       *fixture,
   /* Editing the account clears the mark. */
   g_object_set (settings, "smtp-host", "localhost", NULL);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (from), "error"));
+
+  /* Activating the row opens the Account dialog, once; what it edits shows in the row. */
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (from)));
+  g_assert_true (sc_ui_test_wait_until (account_dialog_is_shown, NULL, SC_UI_TEST_WAIT_MS));
+  dialog = account_dialog_shown (NULL);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  activate (window, "win.account");
+  g_assert_true (account_dialog_shown (NULL) == dialog);
+  gtk_editable_set_text (GTK_EDITABLE (sc_ui_test_find_row (GTK_WIDGET (dialog), "Host")),
+                         "smtp.example.net");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (from), "smtp.example.net:25"));
+  gtk_window_destroy (dialog);
 }
 
 static void
@@ -1737,7 +1788,6 @@ test_window_drop_files (Fixture       *fixture,
   GValue value = G_VALUE_INIT;
   gboolean accepted = FALSE;
   GtkWidget *remove_button;
-  GtkWidget *group;
   ScWindow *window;
 
   first = sc_ui_test_make_file (fixture->dir, "dropped-1.bin", 1000);
@@ -1745,7 +1795,7 @@ test_window_drop_files (Fixture       *fixture,
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   attachments = attachment_rows (window);
   g_assert_cmpuint (attachments->len, ==, 0);
-  g_assert_nonnull (sc_ui_test_find_row (GTK_WIDGET (window), "No attachments"));
+  g_assert_true (label_says (window, "No attachments"));
 
   controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -1777,11 +1827,14 @@ test_window_drop_files (Fixture       *fixture,
   g_assert_cmpint (sc_attachment_row_get_size (attachments->pdata[0]), ==, 1000);
   g_assert_cmpint (sc_attachment_row_get_size (attachments->pdata[1]), ==, 2000);
   g_assert_false (sc_attachment_row_get_from_folder (attachments->pdata[0]));
-  g_assert_null (sc_ui_test_find_row (GTK_WIDGET (window), "No attachments"));
+  g_assert_false (label_says (window, "No attachments"));
 
-  group = gtk_widget_get_ancestor (attachments->pdata[0], ADW_TYPE_PREFERENCES_GROUP);
-  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)),
-                            "2 files"));
+  {
+    g_autofree char *size = g_format_size (3000);
+    g_autofree char *summary = g_strdup_printf ("2 files, %s in total", size);
+
+    g_assert_true (label_says (window, summary));
+  }
 
   /* A remove button names its file (tooltip and accessible name), and removes just that
    * file: it activates win.remove-attachment with the file's URI. */
@@ -1853,7 +1906,9 @@ test_window_sent_asks_again (Fixture       *fixture,
   g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
   g_assert_false (sending (window));
   g_assert_true (is_sent (window));
-  assert_nothing_arrived (fixture, 1);
+  /* Every session on this test's own server has ended, and it holds the first message only. */
+  g_assert_true (sc_test_server_wait_closed (fixture->server, 1, SC_UI_TEST_WAIT_MS));
+  g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 1);
 
   /* Send Again sends it once more. */
   activate (window, "win.send");
@@ -1884,15 +1939,33 @@ laid_out (gpointer data)
          && gtk_widget_get_height (GTK_WIDGET (data)) > 0;
 }
 
+/* The body has its own scroller only, it expands, and it takes at least half of the window's
+ * height. */
+static void
+assert_body_fills (ScWindow *window)
+{
+  graphene_rect_t bounds;
+  GtkWidget *body;
+  GtkWidget *scroller;
+
+  g_assert_true (sc_ui_test_wait_until (laid_out, window, SC_UI_TEST_WAIT_MS));
+  body = sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW);
+  scroller = gtk_widget_get_ancestor (body, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_true (gtk_widget_get_vexpand (scroller));
+  g_assert_null (gtk_widget_get_ancestor (gtk_widget_get_parent (scroller),
+                                          GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_true (gtk_widget_compute_bounds (scroller, GTK_WIDGET (window), &bounds));
+  g_test_message ("body %.0f of %d px", bounds.size.height,
+                  gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_cmpfloat (bounds.size.height, >=, gtk_widget_get_height (GTK_WIDGET (window)) / 2.0);
+}
+
 /* At 1366×768 (the default size fits it) the body takes at least half of the window's height,
  * in its own scroller only; at 360 px wide nothing needs more width. */
 static void
 test_window_layout (Fixture       *fixture,
                     gconstpointer  data)
 {
-  graphene_rect_t bounds;
-  GtkWidget *body;
-  GtkWidget *scroller;
   int default_width;
   int default_height;
   int minimum;
@@ -1903,20 +1976,15 @@ test_window_layout (Fixture       *fixture,
   gtk_window_get_default_size (GTK_WINDOW (window), &default_width, &default_height);
   g_assert_cmpint (default_width, <=, 1366);
   g_assert_cmpint (default_height, <=, 768 - 64);  /* a panel and a title bar */
-  g_assert_true (sc_ui_test_wait_until (laid_out, window, SC_UI_TEST_WAIT_MS));
+  assert_body_fills (window);
+  sc_ui_test_close_window (&fixture->window);
 
-  body = sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW);
-  scroller = gtk_widget_get_ancestor (body, GTK_TYPE_SCROLLED_WINDOW);
-  g_assert_true (gtk_widget_get_vexpand (scroller));
-  /* No outer scroller around the page: the body's is the only one above it. */
-  g_assert_null (gtk_widget_get_ancestor (gtk_widget_get_parent (scroller),
-                                          GTK_TYPE_SCROLLED_WINDOW));
-  g_assert_true (gtk_widget_compute_bounds (scroller, GTK_WIDGET (window), &bounds));
-  g_test_message ("body %.0f of %d px", bounds.size.height,
-                  gtk_widget_get_height (GTK_WIDGET (window)));
-  g_assert_cmpfloat (bounds.size.height, >=, gtk_widget_get_height (GTK_WIDGET (window)) / 2.0);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, 1366, 768);
+  assert_body_fills (window);
 
-  /* Even with attachments, Cc and Bcc shown and an error line. */
+  /* Even with attachments, Cc and Bcc shown and an error line. The title bar's window buttons
+   * are GNOME's (a close button): Xvfb's default adds minimize and maximize. */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
   g_free (sc_ui_test_make_file (fixture->dir, "attachments/a-file-with-a-rather-long-name.pdf",
                                 100));
   sc_ui_test_close_window (&fixture->window);
@@ -1938,7 +2006,6 @@ static void
 test_window_focus_first_empty (Fixture       *fixture,
                                gconstpointer  data)
 {
-  static const char * const none[] = { NULL };
   ScWindow *window;
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
@@ -1955,10 +2022,18 @@ test_window_focus_first_empty (Fixture       *fixture,
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                          row (window, "Subject")));
 
-  g_object_set (settings_of (window), "recipients", none, NULL);
-  activate (window, "win.save");
-  g_assert_true (sc_ui_test_wait_idle (window));
+  /* No recipient yet (Save refuses that: write the file as a new user's would be). */
   sc_ui_test_close_window (&fixture->window);
+  {
+    g_autoptr(JsonObject) settings_data = read_json (fixture->dir, "data.json");
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    json_object_set_array_member (settings_data, "to_addrs", json_array_new ());
+    root = json_node_init_object (json_node_alloc (), settings_data);
+    text = json_to_string (root, TRUE);
+    sc_test_write_file (fixture->dir, "data.json", text, -1);
+  }
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                          row (window, "To")));
@@ -1975,6 +2050,7 @@ test_window_attachment_row (Fixture       *fixture,
   GtkWidget *icon;
   g_autoptr(GIcon) expected = NULL;
   g_autofree char *content_type = g_content_type_guess ("notes.txt", NULL, 0, NULL);
+  g_autofree char *size = g_format_size (2048);
   ScWindow *window;
 
   g_free (sc_ui_test_make_file (fixture->dir, "attachments/notes.txt", 2048));
@@ -1982,7 +2058,7 @@ test_window_attachment_row (Fixture       *fixture,
   rows = attachment_rows (window);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_true (gtk_list_box_row_get_activatable (rows->pdata[0]));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (rows->pdata[0]), "2.0 kB"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (rows->pdata[0]), size));
 
   remove = sc_ui_test_find_type (rows->pdata[0], GTK_TYPE_BUTTON);
   g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (remove)), ==, "window-close-symbolic");
