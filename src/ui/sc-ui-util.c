@@ -66,6 +66,43 @@ _sc_entry_row_label_accessible (GtkWidget *row)
     }
 }
 
+static void
+set_mnemonic_widget (GtkWidget  *widget,
+                     const char *title,
+                     GtkWidget  *target)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), title) == 0)
+        {
+          gtk_label_set_use_underline (GTK_LABEL (child), TRUE);
+          gtk_label_set_mnemonic_widget (GTK_LABEL (child), target);
+        }
+      set_mnemonic_widget (child, title, target);
+    }
+}
+
+/**
+ * _sc_entry_row_set_mnemonic:
+ * @row: an #AdwEntryRow whose title has a mnemonic ("_Subject") and "use-underline" set
+ *
+ * Makes Alt and the title's marked letter focus the row's text. libadwaita 1.2 underlines the
+ * letter in the title labels but gives them no mnemonic widget, so the key does nothing.
+ */
+void
+_sc_entry_row_set_mnemonic (GtkWidget *row)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  g_return_if_fail (adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (row)));
+
+  if (delegate != NULL)
+    set_mnemonic_widget (row, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                         GTK_WIDGET (delegate));
+}
+
 /**
  * _sc_widget_show_error:
  * @widget: a field

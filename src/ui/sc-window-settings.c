@@ -235,6 +235,9 @@ update_from_row (ScWindow *self)
 
   /* Translators: the From row to screen readers: the login, then the server */
   name = g_strdup_printf (_("From %s"), login);
+  /* The row is labelled by its title too, which would say the login twice. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->from_row),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->from_row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, server,

@@ -65,7 +65,8 @@ update_title (ScWindow *self)
 }
 
 /* Names each button of @widget's tree by its visible label without the mnemonic mark:
- * libadwaita 1.2 gives AdwMessageDialog's response buttons "_Save" as their name. */
+ * libadwaita 1.2 names AdwMessageDialog's response buttons by their label property ("_Save")
+ * and their label child ("Save") both, so screen readers say "_Save Save". */
 static void
 name_buttons (GtkWidget *widget)
 {
@@ -79,6 +80,9 @@ name_buttons (GtkWidget *widget)
         {
           g_autofree char *name = _sc_strip_mnemonic (label);
 
+          /* Its name is its label property and its labelling child both: keep one. */
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY);
           gtk_accessible_update_property (GTK_ACCESSIBLE (child),
                                           GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                           -1);
@@ -456,6 +460,10 @@ sc_window_init (ScWindow *self)
   _sc_entry_row_label_accessible (GTK_WIDGET (self->cc_row));
   _sc_entry_row_label_accessible (GTK_WIDGET (self->bcc_row));
   _sc_entry_row_label_accessible (GTK_WIDGET (self->subject_row));
+  _sc_entry_row_set_mnemonic (GTK_WIDGET (self->to_row));
+  _sc_entry_row_set_mnemonic (GTK_WIDGET (self->cc_row));
+  _sc_entry_row_set_mnemonic (GTK_WIDGET (self->bcc_row));
+  _sc_entry_row_set_mnemonic (GTK_WIDGET (self->subject_row));
 
   _sc_window_update_state (self);
 }
