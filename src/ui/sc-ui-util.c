@@ -36,6 +36,19 @@ _sc_strip_mnemonic (const char *label)
   return g_string_free (out, FALSE);
 }
 
+/* GTK 4.8 names an accessible by its label property and its labelled-by relation both, and
+ * AdwEntryRow labels its text by its two title labels again when it is shown ("Subject
+ * Subject Subject"): the label alone. */
+static void
+name_text (GtkWidget *text)
+{
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (text),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  g_object_get_data (G_OBJECT (text), "sc-accessible-name"),
+                                  -1);
+}
+
 /**
  * _sc_entry_row_label_accessible:
  * @row: an #AdwEntryRow
@@ -58,11 +71,16 @@ _sc_entry_row_label_accessible (GtkWidget *row)
                                   -1);
   if (delegate != NULL)
     {
-      gtk_accessible_reset_relation (GTK_ACCESSIBLE (delegate),
-                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (delegate),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                      -1);
+      /* GTK 4.8 keeps the GtkText inside an entry out of the accessible tree (role "none"):
+       * the focus is on it, so screen readers get no focus event and cannot read what it
+       * holds. Make it the text box, before its accessible is realized. */
+      if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (delegate))
+          == GTK_ACCESSIBLE_ROLE_NONE)
+        g_object_set (delegate, "accessible-role", GTK_ACCESSIBLE_ROLE_TEXT_BOX, NULL);
+      g_object_set_data_full (G_OBJECT (delegate), "sc-accessible-name", g_strdup (title),
+                              g_free);
+      name_text (GTK_WIDGET (delegate));
+      g_signal_connect (delegate, "map", G_CALLBACK (name_text), NULL);
     }
 }
 

@@ -336,5 +336,4 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
   _sc_window_class_init_attachments (widget_class);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }
