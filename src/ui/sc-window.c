@@ -19,7 +19,11 @@
 #include "sc-ui-util.h"
 #include "sc-window-private.h"
 
-G_DEFINE_FINAL_TYPE (ScWindow, sc_window, ADW_TYPE_APPLICATION_WINDOW)
+/* The resources are registered with the type, not in class_init: the application ensures the
+ * type before GtkApplication's startup, which looks for gtk/help-overlay.ui under the
+ * application's resource base path (and then gives each window win.show-help-overlay). */
+G_DEFINE_FINAL_TYPE_WITH_CODE (ScWindow, sc_window, ADW_TYPE_APPLICATION_WINDOW,
+                               sc_ui_register_resource ())
 
 enum {
   PROP_0,
@@ -393,8 +397,6 @@ sc_window_class_init (ScWindowClass *klass)
     g_param_spec_boolean ("sent", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  sc_ui_register_resource ();
 
   g_type_ensure (GDK_TYPE_FILE_LIST);
 

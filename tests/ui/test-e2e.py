@@ -368,6 +368,14 @@ def main():
         wait_for('Alt+T to focus To', lambda: ('text', 'To') in atspi_focused(app.pid))
         log('the From row, the first focus and the mnemonics are right over AT-SPI')
 
+        # Ctrl+? opens the Keyboard Shortcuts window (the application finds it at its resource
+        # base path); Escape closes it.
+        xdotool('key', '--clearmodifiers', 'ctrl+shift+question')
+        wait_for('the Keyboard Shortcuts window', lambda: atspi_windows(app.pid) == 2)
+        xdotool('key', '--clearmodifiers', 'Escape')
+        wait_for('the Keyboard Shortcuts window to close', lambda: atspi_windows(app.pid) == 1)
+        log('Ctrl+? shows the keyboard shortcuts')
+
         xdotool('windowfocus', '--sync', window)
         xdotool('key', '--clearmodifiers', 'ctrl+Return')
 

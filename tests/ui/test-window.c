@@ -1421,20 +1421,47 @@ test_window_send_100mb (Fixture       *fixture,
   g_assert_cmpint (g_unlink (attachment), ==, 0);
 }
 
+static gboolean
+time_left_shown (gpointer data)
+{
+  GtkWidget *bar = sc_ui_test_find_type (GTK_WIDGET (data), GTK_TYPE_PROGRESS_BAR);
+  const char *text = bar != NULL ? gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar)) : NULL;
+
+  return !sending (data) || (text != NULL && g_str_has_suffix (text, " left"));
+}
+
 static void
 test_window_cancel (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autofree char *attachment = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *summary = NULL;
+  GtkWidget *bar;
   ScWindow *window;
 
   attachment = sc_ui_test_make_file (fixture->dir, "big.bin", 4 * 1024 * 1024);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   sc_ui_test_attach (window, attachment);
+  total = g_format_size (4 * 1024 * 1024);
+  summary = g_strdup_printf ("1 file, %s in total", total);
+  g_assert_true (label_says (window, summary));
 
   activate (window, "win.send");
   g_assert_true (sc_ui_test_wait_until (progress_started, window, SC_UI_TEST_WAIT_MS));
+  g_assert_true (sending (window));
+
+  /* The progress says a percentage and, after a while, the time left; the status counts the
+   * files' bytes against the same total as the attachments' summary (not the encoded size). */
+  g_assert_true (sc_ui_test_wait_until (time_left_shown, window, SC_UI_TEST_WAIT_MS));
+  bar = sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR);
+  g_test_message ("progress: %s; status: %s", gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar)),
+                  status (window));
+  g_assert_true (g_regex_match_simple ("^[0-9]{1,2} % · about [0-9]+ (s|min) left$",
+                                       gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar)), 0, 0));
+  g_assert_true (g_str_has_prefix (status (window), "Sending… "));
+  g_assert_true (g_str_has_suffix (status (window), total));
   g_assert_true (sending (window));
 
   activate (window, "win.cancel");
@@ -2073,6 +2100,62 @@ test_window_attachment_row (Fixture       *fixture,
   g_assert_true (gtk_widget_get_sensitive (button (window, "Add Attachment…")));
 }
 
+/* The header bar: Send and Save, and a primary menu with Account…, Keyboard Shortcuts and
+ * About; the shortcuts window is where GtkApplication looks for it (the application's resource
+ * base path). */
+static void
+test_window_primary_menu (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const char *expected[][2] = {
+    { "_Account…", "win.account" },
+    { "_Keyboard Shortcuts", "win.show-help-overlay" },
+    { "_About SMTP Client", "app.about" },
+  };
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWidget *menu_button;
+  GMenuModel *menu;
+  guint found = 0;
+  ScWindow *window;
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_assert_true (gtk_widget_has_css_class (button (window, "Send"), "suggested-action"));
+  g_assert_nonnull (button (window, "Save"));
+
+  menu_button = sc_ui_test_find_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (menu_button)));
+  g_assert_cmpstr (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (menu_button)), ==,
+                   "open-menu-symbolic");
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autofree char *label = NULL;
+          g_autofree char *action = NULL;
+
+          g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+          g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+          g_assert_cmpuint (found, <, G_N_ELEMENTS (expected));
+          g_assert_cmpstr (label, ==, expected[found][0]);
+          g_assert_cmpstr (action, ==, expected[found][1]);
+          found++;
+        }
+    }
+  g_assert_cmpuint (found, ==, G_N_ELEMENTS (expected));
+
+  /* The window's actions are there; the About action is the application's. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.account", NULL));
+  g_assert_true (sc_ui_test_wait_until (account_dialog_is_shown, NULL, SC_UI_TEST_WAIT_MS));
+  gtk_window_destroy (account_dialog_shown (NULL));
+
+  builder = gtk_builder_new_from_resource ("/io/github/smtpclient/SmtpClient/gtk/help-overlay.ui");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2110,6 +2193,7 @@ main (int   argc,
   ADD ("layout", NULL, test_window_layout);
   ADD ("focus-first-empty", NULL, test_window_focus_first_empty);
   ADD ("attachment-row", NULL, test_window_attachment_row);
+  ADD ("primary-menu", NULL, test_window_primary_menu);
   ADD ("close-asks", NULL, test_window_close_asks);
   ADD ("close-while-sending-keep", &shared_slow, test_window_close_while_sending_keep);
   ADD ("close-while-sending-stop", &own_slow, test_window_close_while_sending_stop);
