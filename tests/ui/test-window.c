@@ -2156,12 +2156,79 @@ test_window_primary_menu (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
+/* The folder where the test's default application for text files copies what it opens (see
+ * set_up_default_app ()). */
+static char *opened_dir;
+
+static gboolean
+file_opened (gpointer data)
+{
+  return g_file_test ((const char *) data, G_FILE_TEST_EXISTS);
+}
+
+/* Activating an attachment row opens the file with its default application, without
+ * blocking: here a desktop file of the test's that copies it. */
+static void
+test_window_attachment_opens (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *copy = g_build_filename (opened_dir, "opened.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *original = NULL;
+  ScWindow *window;
+
+  g_remove (copy);
+  sc_test_write_file (fixture->dir, "attachments/notes.txt", "Notes to open\n", -1);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  rows = attachment_rows (window);
+  g_assert_cmpuint (rows->len, ==, 1);
+
+  g_signal_emit_by_name (rows->pdata[0], "activated");
+  g_assert_true (sc_ui_test_wait_until (file_opened, copy, SC_UI_TEST_WAIT_MS));
+  g_assert_true (sc_ui_test_wait_until (sc_ui_test_window_idle, window, SC_UI_TEST_WAIT_MS));
+  contents = sc_test_read_file (copy, NULL, NULL);
+  original = sc_test_read_file (fixture->dir, "attachments/notes.txt", NULL);
+  g_assert_cmpstr (contents, ==, original);
+  g_assert_false (status_is_error (window));
+}
+
+/* A private XDG data and config home with one application, the default for text files: it
+ * copies the file it is given into opened_dir. Before GIO reads the desktop files. */
+static void
+set_up_default_app (const char *home)
+{
+  g_autofree char *applications = g_build_filename (home, "data", "applications", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *desktop = NULL;
+  g_autofree char *mimeapps = NULL;
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+
+  opened_dir = g_build_filename (home, "opened", NULL);
+  g_mkdir_with_parents (applications, 0700);
+  g_mkdir_with_parents (config, 0700);
+  g_mkdir_with_parents (opened_dir, 0700);
+
+  desktop = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=SC Test Opener\n"
+                             "Exec=cp %%f %s/opened.txt\nMimeType=text/plain;\n"
+                             "NoDisplay=true\n", opened_dir);
+  sc_test_write_file (applications, "sc-test-opener.desktop", desktop, -1);
+  mimeapps = g_strdup ("[Default Applications]\ntext/plain=sc-test-opener.desktop\n");
+  sc_test_write_file (config, "mimeapps.list", mimeapps, -1);
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *home = NULL;
   int status;
 
+  home = sc_test_make_tmpdir ();
+  set_up_default_app (home);
   g_setenv ("GTK_A11Y", "none", FALSE);
   /* Xvfb has no GPU: GL through llvmpipe only adds pauses that are not the window's. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
@@ -2194,6 +2261,7 @@ main (int   argc,
   ADD ("focus-first-empty", NULL, test_window_focus_first_empty);
   ADD ("attachment-row", NULL, test_window_attachment_row);
   ADD ("primary-menu", NULL, test_window_primary_menu);
+  ADD ("attachment-opens", NULL, test_window_attachment_opens);
   ADD ("close-asks", NULL, test_window_close_asks);
   ADD ("close-while-sending-keep", &shared_slow, test_window_close_while_sending_keep);
   ADD ("close-while-sending-stop", &own_slow, test_window_close_while_sending_stop);
@@ -2206,5 +2274,7 @@ main (int   argc,
                                           (GDestroyNotify) sc_test_server_stop);
   status = g_test_run ();
   g_hash_table_destroy (shared_servers);
+  sc_test_rm_rf (home);
+  g_clear_pointer (&opened_dir, g_free);
   return status;
 }
