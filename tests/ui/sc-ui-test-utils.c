@@ -193,20 +193,25 @@ strip_mnemonic (const char *label)
   return g_string_free (out, FALSE);
 }
 
-/* A row by its title as it shows (a mnemonic title "_To" is "To"). */
+/* A row by its title, as written ("_To") or as it shows ("To"). */
 static gboolean
 match_row (GtkWidget     *widget,
            gconstpointer  data)
 {
-  g_autofree char *title = NULL;
+  const char *title;
+  g_autofree char *shown = NULL;
 
   if (!ADW_IS_PREFERENCES_ROW (widget))
     return FALSE;
 
-  title = adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget))
-    ? strip_mnemonic (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)))
-    : g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
-  return g_strcmp0 (title, data) == 0;
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (g_strcmp0 (title, data) == 0)
+    return TRUE;
+  if (!adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget)))
+    return FALSE;
+
+  shown = strip_mnemonic (title);
+  return g_strcmp0 (shown, data) == 0;
 }
 
 /* A button by its label, or, for an icon button, by its tooltip. */
