@@ -116,7 +116,18 @@ show_address_error (ScWindow *self,
       gtk_accessible_reset_property (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
     }
-  gtk_widget_set_visible (error_row, error != NULL);
+  /* Under a hidden Cc or Bcc field, the line hides with it (Save and Send show the fields). */
+  gtk_widget_set_visible (error_row, error != NULL && gtk_widget_get_visible (field));
+}
+
+/* Cc and Bcc were shown or hidden: so are the lines that say what is wrong with them. */
+static void
+cc_bcc_toggled_cb (ScWindow *self)
+{
+  for (guint i = 1; i < G_N_ELEMENTS (address_fields); i++)
+    gtk_widget_set_visible (ADDRESS_MEMBER (self, i, error_row_offset),
+                            self->address_errors[i] != NULL
+                            && gtk_toggle_button_get_active (self->cc_bcc_button));
 }
 
 /* The user typed in an address field: put what it says into the model. */
@@ -479,6 +490,8 @@ _sc_window_bind_settings (ScWindow *self)
                                G_CALLBACK (address_changed_cb), self, G_CONNECT_SWAPPED);
     }
   settings_addresses_cb (self, NULL, self->settings);
+  g_signal_connect_object (self->cc_bcc_button, "notify::active", G_CALLBACK (cc_bcc_toggled_cb),
+                           self, G_CONNECT_SWAPPED);
 
   for (guint i = 0; i < G_N_ELEMENTS (account_keys); i++)
     {
@@ -517,7 +530,11 @@ _sc_window_validate (ScWindow  *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
     if (self->address_errors[i] != NULL && first_error == NULL)
-      first_error = g_error_copy (self->address_errors[i]);
+      {
+        first_error = g_error_copy (self->address_errors[i]);
+        if (i > 0)
+          gtk_toggle_button_set_active (self->cc_bcc_button, TRUE);
+      }
 
   {
     g_autoptr(GError) local_error = NULL;

@@ -508,6 +508,18 @@ test_window_recipients_bound (Fixture       *fixture,
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (cc_bcc), FALSE);
   g_assert_null (sc_ui_test_find_row (GTK_WIDGET (window), "Bcc"));
 
+  /* A wrong Bcc, hidden: Save refuses it and shows the field with its reason. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (cc_bcc), TRUE);
+  set_row_text (window, "Bcc", "hidden@");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (cc_bcc), FALSE);
+  g_assert_null (sc_ui_test_find_row (GTK_WIDGET (window), "Bcc"));
+  activate (window, "win.save");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_true (g_str_has_prefix (status (window), "Not saved"));
+  g_assert_nonnull (address_error (window, "Bcc"));
+  set_row_text (window, "Bcc", "");
+  g_assert_null (address_error (window, "Bcc"));
+
   /* A Cc list from the model shows the fields. */
   g_object_set (settings, "cc-recipients", cc, NULL);
   g_assert_cmpstr (row_text (window, "Cc"), ==, "copy@example.com");
