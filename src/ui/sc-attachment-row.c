@@ -16,6 +16,7 @@ struct _ScAttachmentRow
 {
   AdwActionRow  parent_instance;
 
+  GtkImage     *icon;
   GtkButton    *remove_button;
 
   GFile        *file;
@@ -83,6 +84,7 @@ sc_attachment_row_class_init (ScAttachmentRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/smtpclient/SmtpClient/"
                                                "sc-attachment-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ScAttachmentRow, icon);
   gtk_widget_class_bind_template_child (widget_class, ScAttachmentRow, remove_button);
 }
 
@@ -102,7 +104,8 @@ sc_attachment_row_init (ScAttachmentRow *self)
  * @size: its size in bytes, or -1 while unknown
  * @from_folder: whether it comes from the attachment folder (else it was added by hand)
  *
- * Its remove button activates `win.remove-attachment` with the file's URI.
+ * Its remove button activates `win.remove-attachment` with the file's URI; activating the row
+ * emits #AdwActionRow::activated (the window opens the file).
  *
  * Returns: (transfer floating): a new row
  */
@@ -116,6 +119,8 @@ sc_attachment_row_new (GFile    *file,
   g_autofree char *shown = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *remove_label = NULL;
+  g_autofree char *content_type = NULL;
+  g_autoptr(GIcon) icon = NULL;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
@@ -128,6 +133,11 @@ sc_attachment_row_new (GFile    *file,
   shown = g_file_get_parse_name (file);
   uri = g_file_get_uri (file);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), name);
+
+  /* The type from the name alone: reading the file is for a worker. */
+  content_type = g_content_type_guess (name, NULL, 0, NULL);
+  icon = g_content_type_get_symbolic_icon (content_type);
+  gtk_image_set_from_gicon (self->icon, icon);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), shown);
 
   /* Translators: %s is a file name */

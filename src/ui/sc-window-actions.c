@@ -3,8 +3,8 @@
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * win.send (Ctrl+Return), win.save (Ctrl+S), win.cancel (Escape) and win.add-recipient; the
- * attachment actions are in sc-window-attachments.c.
+ * win.send (Ctrl+Return), win.save (Ctrl+S), win.cancel (Escape) and win.account (the Account
+ * dialog); the attachment actions are in sc-window-attachments.c.
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sc-account-dialog.h"
 #include "sc-message.h"
 #include "sc-smtp-session.h"
 #include "sc-window-private.h"
@@ -30,33 +31,88 @@ set_sending (ScWindow *self,
     {
       gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
       gtk_progress_bar_set_text (self->progress_bar, _("Connecting…"));
+      self->progress_start = 0;
     }
   _sc_window_update_state (self);
 }
 
+/* "about 10 s left", or NULL while there is no honest estimate yet. */
+static char *
+format_time_left (gint64 elapsed_us,
+                  double fraction)
+{
+  double left;
+  guint seconds;
+
+  /* Less than a second of data, or almost nothing sent yet: the rate says nothing. */
+  if (elapsed_us < G_USEC_PER_SEC || fraction <= 0.01 || fraction >= 1.0)
+    return NULL;
+
+  left = (double) elapsed_us / G_USEC_PER_SEC * (1.0 - fraction) / fraction;
+  if (left < 60.0)
+    {
+      seconds = MAX ((guint) (left + 0.5), 1);
+      /* Translators: the time a send still takes, in seconds */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u s left", "about %u s left",
+                                           seconds),
+                              seconds);
+    }
+
+  seconds = (guint) (left / 60.0 + 0.5);
+  /* Translators: the time a send still takes, in minutes */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u min left",
+                                       "about %u min left", seconds),
+                          seconds);
+}
+
+/* The session counts the bytes of the encoded message (base64 makes an attachment a third
+ * larger, plus headers). The window shows the files' total, so the bar shows the fraction of
+ * the message that went, which is the fraction of the files' bytes too, and the status line
+ * the files' bytes that this fraction stands for: the numbers match the attachment total. */
 static void
 send_progress_cb (ScWindow      *self,
                   gint64         bytes_sent,
                   gint64         bytes_total,
                   ScSmtpSession *session)
 {
-  g_autofree char *sent = NULL;
-  g_autofree char *total = NULL;
+  g_autofree char *left = NULL;
   g_autofree char *text = NULL;
+  guint64 files_total;
+  double fraction;
+  guint percent;
 
   if (g_cancellable_is_cancelled (self->cancellable) || self->send_cancellable == NULL)
     return;
 
-  sent = g_format_size (bytes_sent);
-  total = g_format_size (bytes_total);
-  /* Translators: bytes sent of the total, e.g. "1.2 MB of 3.4 MB" */
-  text = g_strdup_printf (_("%s of %s"), sent, total);
+  if (self->progress_start == 0)
+    self->progress_start = g_get_monotonic_time ();
+
+  fraction = bytes_total > 0 ? CLAMP ((double) bytes_sent / bytes_total, 0.0, 1.0) : 0.0;
+  percent = (guint) (fraction * 100.0);
+  left = format_time_left (g_get_monotonic_time () - self->progress_start, fraction);
+  if (left != NULL)
+    /* Translators: the progress of a send, e.g. "42 % · about 10 s left" */
+    text = g_strdup_printf (_("%u %% · %s"), percent, left);
+  else
+    /* Translators: the progress of a send, e.g. "42 %" */
+    text = g_strdup_printf (_("%u %%"), percent);
   gtk_progress_bar_set_text (self->progress_bar, text);
-  gtk_progress_bar_set_fraction (self->progress_bar,
-                                 bytes_total > 0 ? CLAMP ((double) bytes_sent / bytes_total,
-                                                          0.0, 1.0)
-                                                 : 0.0);
-  _sc_window_set_status (self, _("Sending…"), FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+
+  files_total = _sc_window_get_attachments_size (self);
+  if (files_total > 0)
+    {
+      g_autofree char *done = g_format_size ((guint64) (files_total * fraction));
+      g_autofree char *total = g_format_size (files_total);
+      g_autofree char *status = NULL;
+
+      /* Translators: the attachments' bytes sent of their total, e.g.
+       * "Sending… 1.2 MB of 3.4 MB" */
+      status = g_strdup_printf (_("Sending… %s of %s"), done, total);
+      _sc_window_set_status (self, status, FALSE);
+    }
+  else
+    _sc_window_set_status (self, _("Sending…"), FALSE);
 }
 
 static void
@@ -79,6 +135,32 @@ show_refused (ScWindow  *self,
       g_string_append_printf (text, "\n%s — %s", recipient->address, recipient->reply);
     }
   _sc_window_set_status (self, text->str, TRUE);
+}
+
+/* The message went: say so in the status bar, a toast, and a notification when the window is
+ * not the one the user looks at; the window is now "sent" until the next edit. */
+static void
+sent_successfully (ScWindow *self)
+{
+  GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char *text = _("Message sent successfully");
+  AdwToast *toast = adw_toast_new (text);
+
+  _sc_window_set_status (self, text, FALSE);
+  _sc_window_set_sent (self, TRUE);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  if (application != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (text);
+      const char *subject = sc_settings_get_subject (self->settings);
+
+      if (subject != NULL && subject[0] != '\0')
+        g_notification_set_body (notification, subject);
+      g_application_send_notification (application, "message-sent", notification);
+    }
 }
 
 static void
@@ -114,15 +196,12 @@ send_cb (GObject      *object,
   else if (refused != NULL && refused->len > 0)
     show_refused (self, refused);
   else
-    _sc_window_set_status (self, _("Message sent successfully"), FALSE);
+    sent_successfully (self);
 }
 
 static void
-send_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+start_send (ScWindow *self)
 {
-  ScWindow *self = SC_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(ScSmtpSession) session = NULL;
   g_autoptr(ScMessage) message = NULL;
@@ -170,6 +249,35 @@ send_action (GtkWidget  *widget,
                               send_cb, g_object_ref (self));
 }
 
+static void
+send_again_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        ScWindow         *self)
+{
+  g_assert (SC_IS_WINDOW (self));
+
+  if (g_strcmp0 (response, "send") == 0 && self->send_cancellable == NULL)
+    start_send (self);
+}
+
+/* This very message went already: ask before sending it once more. */
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+
+  if (self->send_cancellable != NULL)
+    return;
+
+  if (self->sent)
+    _sc_window_present_question (self, "sc-window-send-again-dialog.ui",
+                                 G_CALLBACK (send_again_response_cb));
+  else
+    start_send (self);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Other actions                                                                              */
 /* ------------------------------------------------------------------------------------------ */
@@ -196,12 +304,23 @@ cancel_action (GtkWidget  *widget,
   _sc_window_set_status (self, _("Cancelling…"), FALSE);
 }
 
+/* The Account dialog edits the window's model in place: the From row follows it. */
 static void
-add_recipient_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+account_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
-  gtk_widget_grab_focus (_sc_window_add_recipient (SC_WINDOW (widget), ""));
+  ScWindow *self = SC_WINDOW (widget);
+
+  if (self->account_dialog == NULL)
+    {
+      self->account_dialog = GTK_WIDGET (sc_account_dialog_new (GTK_WINDOW (self), self->settings,
+                                                                FALSE));
+      g_object_add_weak_pointer (G_OBJECT (self->account_dialog),
+                                 (gpointer *) &self->account_dialog);
+    }
+
+  gtk_window_present (GTK_WINDOW (self->account_dialog));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -214,9 +333,7 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "win.add-recipient", NULL,
-                                   add_recipient_action);
+  gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
   _sc_window_class_init_attachments (widget_class);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }

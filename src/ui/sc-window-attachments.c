@@ -23,24 +23,70 @@
 /* ------------------------------------------------------------------------------------------ */
 
 static void
+set_folder_button_name (ScWindow   *self,
+                        const char *name,
+                        const char *tooltip)
+{
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_button), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->folder_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+}
+
+static void
+launch_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(ScWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_app_info_launch_default_for_uri_finish (result, &error)
+      || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  /* Translators: %s says why a file could not be opened */
+  g_prefix_error (&error, _("Cannot open the attachment: "));
+  _sc_window_set_status (self, error->message, TRUE);
+}
+
+/* A row was activated: open its file in the default application, without waiting for it. */
+static void
+open_attachment_cb (ScWindow        *self,
+                    ScAttachmentRow *row)
+{
+  g_autofree char *uri = g_file_get_uri (sc_attachment_row_get_file (row));
+  g_autoptr(GdkAppLaunchContext) context = NULL;
+
+  g_assert (SC_IS_WINDOW (self));
+
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
+  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), self->cancellable,
+                                           launch_cb, g_object_ref (self));
+}
+
+static void
 update_attachments_summary (ScWindow *self)
 {
   g_autofree char *size = NULL;
   g_autofree char *text = NULL;
-  guint64 total = 0;
+  guint64 total = _sc_window_get_attachments_size (self);
   guint n = self->attachments->len;
 
-  for (guint i = 0; i < n; i++)
-    total += MAX (sc_attachment_row_get_size (self->attachments->pdata[i]), 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->attachments_scroller), n > 0);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->no_attachments_row), n == 0);
+  if (n == 0)
+    {
+      gtk_label_set_text (self->attachments_label, _("No attachments"));
+      return;
+    }
 
   size = g_format_size (total);
   /* Translators: the attachments' count and their total size, e.g. "3 files, 1.2 MB in total" */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file, %s in total",
                                        "%u files, %s in total", n),
                           n, size);
-  adw_preferences_group_set_description (self->attachments_group, text);
+  gtk_label_set_text (self->attachments_label, text);
 }
 
 static ScAttachmentRow *
@@ -63,7 +109,9 @@ add_attachment (ScWindow *self,
   GtkWidget *row = sc_attachment_row_new (file, size, from_folder);
 
   g_ptr_array_add (self->attachments, row);
-  adw_preferences_group_add (self->attachments_group, row);
+  g_signal_connect_object (row, "activated", G_CALLBACK (open_attachment_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_box_append (self->attachments_list, row);
   update_attachments_summary (self);
 }
 
@@ -74,7 +122,7 @@ remove_attachment (ScWindow        *self,
   if (!g_ptr_array_remove (self->attachments, row))
     return;
 
-  adw_preferences_group_remove (self->attachments_group, GTK_WIDGET (row));
+  gtk_list_box_remove (self->attachments_list, GTK_WIDGET (row));
   update_attachments_summary (self);
 }
 
@@ -235,9 +283,9 @@ list_folder_cb (GObject      *object,
           g_ptr_array_add (self->attachments, row);
           continue;
         }
-      adw_preferences_group_remove (self->attachments_group, GTK_WIDGET (row));
+      gtk_list_box_remove (self->attachments_list, GTK_WIDGET (row));
       g_ptr_array_add (self->attachments, row);
-      adw_preferences_group_add (self->attachments_group, GTK_WIDGET (row));
+      gtk_list_box_append (self->attachments_list, GTK_WIDGET (row));
     }
 }
 
@@ -248,19 +296,27 @@ _sc_window_list_attachment_folder (ScWindow *self)
   g_autoptr(GTask) task = NULL;
   g_autoptr(GFile) folder = sc_settings_get_attachment_folder (self->settings);
   g_autofree char *shown = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *tooltip = NULL;
 
   self->list_serial++;
 
   if (folder == NULL)
     {
       /* Translators: no attachment folder is set (not the security "None") */
-      adw_action_row_set_subtitle (self->attachment_folder_row, C_("attachment folder", "None"));
+      gtk_label_set_text (self->folder_label, C_("attachment folder", "None"));
+      set_folder_button_name (self, _("Attachment Folder: none. Choose Folder…"),
+                              _("No attachment folder. Choose Folder…"));
       remove_folder_attachments (self);
       return;
     }
 
   shown = g_file_get_parse_name (folder);
-  adw_action_row_set_subtitle (self->attachment_folder_row, shown);
+  name = g_file_get_basename (folder);
+  gtk_label_set_text (self->folder_label, name);
+  /* Translators: the attachment folder button to screen readers; %s is the folder */
+  tooltip = g_strdup_printf (_("Attachment Folder: %s. Choose Folder…"), shown);
+  set_folder_button_name (self, tooltip, tooltip);
 
   /* The task holds the window; a stale listing is dropped by its serial. */
   task = g_task_new (self, self->cancellable, list_folder_cb, GUINT_TO_POINTER (self->list_serial));
@@ -589,6 +645,18 @@ _sc_window_bind_attachments (ScWindow *self)
                            G_CALLBACK (_sc_window_list_attachment_folder), self,
                            G_CONNECT_SWAPPED);
   settings_attachment_paths_cb (self, NULL, self->settings);
+}
+
+/* The size of the attached files, as the window shows it in total (unknown sizes count 0). */
+guint64
+_sc_window_get_attachments_size (ScWindow *self)
+{
+  guint64 total = 0;
+
+  for (guint i = 0; i < self->attachments->len; i++)
+    total += MAX (sc_attachment_row_get_size (self->attachments->pdata[i]), 0);
+
+  return total;
 }
 
 void

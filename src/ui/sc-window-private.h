@@ -20,20 +20,29 @@ struct _ScWindow
   AdwApplicationWindow  parent_instance;
 
   /* Template children */
+  AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
-  AdwPreferencesGroup  *recipients_group;
+  AdwActionRow         *from_row;
+  AdwEntryRow          *to_row;
+  GtkListBoxRow        *to_error_row;
+  GtkLabel             *to_error_label;
+  GtkToggleButton      *cc_bcc_button;
+  AdwEntryRow          *cc_row;
+  GtkListBoxRow        *cc_error_row;
+  GtkLabel             *cc_error_label;
+  AdwEntryRow          *bcc_row;
+  GtkListBoxRow        *bcc_error_row;
+  GtkLabel             *bcc_error_label;
   AdwEntryRow          *subject_row;
   GtkTextView          *body_view;
-  AdwPreferencesGroup  *attachments_group;
-  AdwActionRow         *no_attachments_row;
-  AdwActionRow         *attachment_folder_row;
-  AdwEntryRow          *host_row;
-  AdwEntryRow          *port_row;
-  AdwComboRow          *security_row;
-  AdwEntryRow          *login_row;
-  AdwPasswordEntryRow  *password_row;
+  GtkLabel             *attachments_label;
+  GtkButton            *folder_button;
+  GtkLabel             *folder_label;
+  GtkScrolledWindow    *attachments_scroller;
+  GtkListBox           *attachments_list;
   GtkLabel             *status_label;
   GtkProgressBar       *progress_bar;
+  GtkButton            *cancel_button;
 
   /* State */
   ScSettingsStore      *store;             /* loads and saves the model */
@@ -42,10 +51,12 @@ struct _ScWindow
   char                 *status_text;
   GCancellable         *cancellable;       /* the window's; cancelled on close and dispose */
   GCancellable         *send_cancellable;  /* the send in flight, if any (NULL: not sending) */
-  GPtrArray            *recipient_rows;    /* ScRecipientRow*, in order */
+  GError               *address_errors[3]; /* what is wrong with To, Cc, Bcc (NULL: nothing) */
   GPtrArray            *attachments;       /* ScAttachmentRow*, in order */
   GtkNativeDialog      *chooser;
   GtkWidget            *stop_dialog;       /* "Stop Sending?", while it is open (weak) */
+  GtkWidget            *account_dialog;    /* the Account dialog, while it is open (weak) */
+  gint64                progress_start;    /* when the first byte of DATA went, monotonic µs */
   guint                 pending;           /* loads, listings and measurements in flight */
   guint                 list_serial;       /* drops stale folder listings */
   guint                 body_readable : 1; /* the message file was read or does not exist */
@@ -56,6 +67,9 @@ struct _ScWindow
   guint                 close_after_save : 1;
   guint                 close_after_send : 1; /* "Stop and Close": close once the send stops */
   guint                 force_close : 1;
+  guint                 sent : 1;          /* the "sent" property */
+  guint                 focus_set : 1;
+  guint                 showing_addresses : 1; /* an address field is being set from the model */     /* the first empty field got the focus after load */
 };
 
 /* sc-window.c */
@@ -66,13 +80,18 @@ void       _sc_window_update_state           (ScWindow       *self);
 char      *_sc_window_dup_body               (ScWindow       *self);
 void       _sc_window_close_later            (ScWindow       *self,
                                               gboolean        force);
+void       _sc_window_set_sent               (ScWindow       *self,
+                                              gboolean        sent);
+void       _sc_window_focus_first_empty      (ScWindow       *self);
+GtkWidget *_sc_window_present_question       (ScWindow       *self,
+                                              const char     *name,
+                                              GCallback       response_cb);
+guint64    _sc_window_get_attachments_size   (ScWindow       *self);
 
 /* sc-window-settings.c */
 void       _sc_window_bind_settings          (ScWindow       *self);
 gboolean   _sc_window_validate               (ScWindow       *self,
                                               GError        **error);
-GtkWidget *_sc_window_add_recipient          (ScWindow       *self,
-                                              const char     *address);
 void       _sc_window_save                   (ScWindow       *self);
 
 /* sc-window-attachments.c */

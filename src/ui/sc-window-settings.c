@@ -3,9 +3,9 @@
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each field is bound to a property of the ScSettings model (g_object_bind_property, with
- * transforms for the text and the port), the recipient rows map to its "recipients" list, and
- * the body is the message file. Nothing is copied by hand.
+ * Each field is bound to a property of the ScSettings model: Subject with
+ * g_object_bind_property, To, Cc and Bcc to its lists through the engine's address parser, the
+ * From row shows the account, and the body is the message file.
  */
 
 #define G_LOG_DOMAIN "sc-window"
@@ -17,59 +17,10 @@
 
 #include "sc-body.h"
 #include "sc-error.h"
-#include "sc-recipient-row.h"
+#include "sc-address.h"
 #include "sc-settings-store.h"
 #include "sc-ui-util.h"
 #include "sc-window-private.h"
-
-/* ------------------------------------------------------------------------------------------ */
-/* Helpers                                                                                    */
-/* ------------------------------------------------------------------------------------------ */
-
-static gboolean
-parse_port (const char  *text,
-            guint       *out_port,
-            GError     **error)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
-  guint64 value = 0;
-
-  if (!g_ascii_string_to_unsigned (stripped, 10, 1, 65535, &value, NULL))
-    {
-      g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID,
-                   _("Port “%s” is not a number from 1 to 65535"), stripped);
-      return FALSE;
-    }
-
-  *out_port = (guint) value;
-  return TRUE;
-}
-
-/* The non-empty addresses of the recipient rows, in order. */
-static GStrv
-collect_recipients (ScWindow *self)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; i < self->recipient_rows->len; i++)
-    {
-      g_autofree char *address = sc_recipient_row_dup_address (self->recipient_rows->pdata[i]);
-
-      if (address[0] != '\0')
-        g_strv_builder_add (builder, address);
-    }
-
-  return g_strv_builder_end (builder);
-}
-
-static gboolean
-same_recipients (const char * const *a,
-                 const char * const *b)
-{
-  static const char * const none[] = { NULL };
-
-  return g_strv_equal (a != NULL ? a : none, b != NULL ? b : none);
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Binding transforms                                                                         */
@@ -87,66 +38,233 @@ string_to_text (GBinding     *binding,
   return TRUE;
 }
 
-static gboolean
-text_to_stripped (GBinding     *binding,
-                  const GValue *from,
-                  GValue       *to,
-                  gpointer      user_data)
-{
-  g_value_take_string (to, g_strstrip (g_value_dup_string (from)));
-  return TRUE;
-}
+/* ------------------------------------------------------------------------------------------ */
+/* The address fields: To, Cc and Bcc                                                         */
+/* ------------------------------------------------------------------------------------------ */
 
-static gboolean
-port_to_text (GBinding     *binding,
-              const GValue *from,
-              GValue       *to,
-              gpointer      user_data)
-{
-  guint port = g_value_get_uint (from);
-
-  g_value_take_string (to, port > 0 ? g_strdup_printf ("%u", port) : g_strdup (""));
-  return TRUE;
-}
-
-/* Text that is not a port leaves the model as it is; the field says why (port_changed_cb). */
-static gboolean
-text_to_port (GBinding     *binding,
-              const GValue *from,
-              GValue       *to,
-              gpointer      user_data)
-{
-  guint port = 0;
-
-  if (!parse_port (g_value_get_string (from), &port, NULL))
-    return FALSE;
-
-  g_value_set_uint (to, port);
-  return TRUE;
-}
-
-/* The fields, in the order of the window, each bound to the property of the model named by
- * its key, which sc_settings_validate_key () checks on Save and Send. The security combo lists
- * TLS, STARTTLS and None: its position is the ScSecurity value. */
+/* Each field is a list of addresses as the user types or pastes it ("a, b; c"), split and
+ * checked by the engine (sc_address_list_parse), bound to a list of the model. Text that does
+ * not parse leaves the model as it is, and the field says why, in a line below it. */
 static const struct
 {
-  gsize                  offset;
-  const char            *key;
-  const char            *field_property;
-  GBindingTransformFunc  to_field;
-  GBindingTransformFunc  to_model;
-} fields[] = {
-  { G_STRUCT_OFFSET (ScWindow, subject_row), "subject", "text", string_to_text, NULL },
-  { G_STRUCT_OFFSET (ScWindow, host_row), "smtp-host", "text", string_to_text, text_to_stripped },
-  { G_STRUCT_OFFSET (ScWindow, port_row), "smtp-port", "text", port_to_text, text_to_port },
-  { G_STRUCT_OFFSET (ScWindow, security_row), "security", "selected", NULL, NULL },
-  { G_STRUCT_OFFSET (ScWindow, login_row), "login", "text", string_to_text, text_to_stripped },
-  { G_STRUCT_OFFSET (ScWindow, password_row), "password", "text", string_to_text, NULL },
+  gsize       row_offset;
+  gsize       error_row_offset;
+  gsize       error_label_offset;
+  const char *key;
+} address_fields[] = {
+  { G_STRUCT_OFFSET (ScWindow, to_row), G_STRUCT_OFFSET (ScWindow, to_error_row),
+    G_STRUCT_OFFSET (ScWindow, to_error_label), "recipients" },
+  { G_STRUCT_OFFSET (ScWindow, cc_row), G_STRUCT_OFFSET (ScWindow, cc_error_row),
+    G_STRUCT_OFFSET (ScWindow, cc_error_label), "cc-recipients" },
+  { G_STRUCT_OFFSET (ScWindow, bcc_row), G_STRUCT_OFFSET (ScWindow, bcc_error_row),
+    G_STRUCT_OFFSET (ScWindow, bcc_error_label), "bcc-recipients" },
 };
 
-G_STATIC_ASSERT (SC_SECURITY_TLS == 0 && SC_SECURITY_STARTTLS == 1 && SC_SECURITY_NONE == 2);
+G_STATIC_ASSERT (G_N_ELEMENTS (address_fields) == G_N_ELEMENTS (((ScWindow *) NULL)->address_errors));
 
-#define FIELD(self, i) (*(GtkWidget **) G_STRUCT_MEMBER_P ((self), fields[i].offset))
+#define ADDRESS_MEMBER(self, i, member) \
+  (*(GtkWidget **) G_STRUCT_MEMBER_P ((self), address_fields[i].member))
+
+static gboolean
+same_list (const char * const *a,
+           const char * const *b)
+{
+  static const char * const none[] = { NULL };
+
+  return g_strv_equal (a != NULL ? a : none, b != NULL ? b : none);
+}
+
+static GStrv
+model_list (ScWindow *self,
+            guint     i)
+{
+  GStrv list = NULL;
+
+  g_object_get (self->settings, address_fields[i].key, &list, NULL);
+  return list;
+}
+
+/* Shows what is wrong with the address field @i under it, as text, or hides the line. */
+static void
+show_address_error (ScWindow *self,
+                    guint     i,
+                    GError   *error)
+{
+  GtkWidget *field = ADDRESS_MEMBER (self, i, row_offset);
+  GtkWidget *error_row = ADDRESS_MEMBER (self, i, error_row_offset);
+  GtkWidget *label = ADDRESS_MEMBER (self, i, error_label_offset);
+
+  g_clear_error (&self->address_errors[i]);
+  self->address_errors[i] = error;
+
+  if (error != NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (label), error->message);
+      gtk_widget_add_css_class (field, "error");
+      gtk_widget_set_tooltip_text (field, error->message);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (field),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message,
+                                      -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (field),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (field, "error");
+      gtk_widget_set_tooltip_text (field, NULL);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+  /* Under a hidden Cc or Bcc field, the line hides with it (Save and Send show the fields). */
+  gtk_widget_set_visible (error_row, error != NULL && gtk_widget_get_visible (field));
+}
+
+/* Cc and Bcc were shown or hidden: so are the lines that say what is wrong with them. */
+static void
+cc_bcc_toggled_cb (ScWindow *self)
+{
+  for (guint i = 1; i < G_N_ELEMENTS (address_fields); i++)
+    gtk_widget_set_visible (ADDRESS_MEMBER (self, i, error_row_offset),
+                            self->address_errors[i] != NULL
+                            && gtk_toggle_button_get_active (self->cc_bcc_button));
+}
+
+/* The user typed in an address field: put what it says into the model. */
+static void
+address_changed_cb (ScWindow    *self,
+                    GtkEditable *editable)
+{
+  GError *error = NULL;
+  g_auto(GStrv) parsed = NULL;
+  g_auto(GStrv) current = NULL;
+
+  g_assert (SC_IS_WINDOW (self));
+
+  /* Setting the text from the model deletes, then inserts: the empty text in between is not
+   * the user's. */
+  if (self->showing_addresses)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
+    {
+      if (ADDRESS_MEMBER (self, i, row_offset) != GTK_WIDGET (editable))
+        continue;
+
+      parsed = sc_address_list_parse (gtk_editable_get_text (editable), &error);
+      show_address_error (self, i, error);
+      if (parsed == NULL)
+        return;
+
+      current = model_list (self, i);
+      if (!same_list ((const char * const *) current, (const char * const *) parsed))
+        g_object_set (self->settings, address_fields[i].key, parsed, NULL);
+      return;
+    }
+}
+
+/* The model's list changed (a load, or a test): show it, unless the field already does. */
+static void
+settings_addresses_cb (ScWindow   *self,
+                       GParamSpec *pspec,
+                       ScSettings *settings)
+{
+  g_assert (SC_IS_WINDOW (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
+    {
+      GtkEditable *field = GTK_EDITABLE (ADDRESS_MEMBER (self, i, row_offset));
+      g_auto(GStrv) list = model_list (self, i);
+      g_auto(GStrv) shown = NULL;
+      g_autofree char *text = NULL;
+
+      if (pspec != NULL && !g_str_equal (pspec->name, address_fields[i].key))
+        continue;
+
+      shown = sc_address_list_parse (gtk_editable_get_text (field), NULL);
+      if (shown != NULL && same_list ((const char * const *) shown, (const char * const *) list))
+        continue;
+
+      text = list != NULL ? g_strjoinv (", ", list) : g_strdup ("");
+      self->showing_addresses = TRUE;
+      gtk_editable_set_text (field, text);
+      self->showing_addresses = FALSE;
+      show_address_error (self, i, NULL);
+
+      /* Cc and Bcc that hold something are shown. */
+      if (i > 0 && list != NULL && list[0] != NULL)
+        gtk_toggle_button_set_active (self->cc_bcc_button, TRUE);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The From row: the account, which the Account dialog edits                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+static const char * const account_keys[] = {
+  "smtp-host", "smtp-port", "security", "ca-file", "timeout-seconds", "login", "password",
+};
+
+static void
+update_from_row (ScWindow *self)
+{
+  const char *login = sc_settings_get_login (self->settings);
+  const char *host = sc_settings_get_smtp_host (self->settings);
+  g_autofree char *server = NULL;
+  g_autofree char *name = NULL;
+  const char *security;
+
+  switch (sc_settings_get_security (self->settings))
+    {
+    case SC_SECURITY_TLS:
+      /* Translators: the security of the connection, in the From row */
+      security = _("TLS");
+      break;
+    case SC_SECURITY_STARTTLS:
+      /* Translators: the security of the connection, in the From row */
+      security = _("STARTTLS");
+      break;
+    case SC_SECURITY_NONE:
+    default:
+      /* Translators: the security of the connection, in the From row */
+      security = _("no encryption");
+      break;
+    }
+
+  if (login == NULL || login[0] == '\0')
+    login = _("No login set");
+  if (host == NULL || host[0] == '\0')
+    server = g_strdup (_("No server set"));
+  else
+    /* Translators: the server in the From row: host, port and security, e.g.
+     * "smtp.example.com:465 · TLS" */
+    server = g_strdup_printf (_("%s:%u · %s"), host, sc_settings_get_smtp_port (self->settings),
+                              security);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->from_row), login);
+  adw_action_row_set_subtitle (self->from_row, server);
+
+  /* Translators: the From row to screen readers: the login, then the server */
+  name = g_strdup_printf (_("From %s"), login);
+  /* The row is labelled by its title too, which would say the login twice. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->from_row),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->from_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, server,
+                                  -1);
+}
+
+static void
+settings_account_cb (ScWindow   *self,
+                     GParamSpec *pspec,
+                     ScSettings *settings)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->from_row), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->from_row),
+                               _("Edit the account: server, login and password"));
+  update_from_row (self);
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Loading                                                                                    */
@@ -158,6 +276,7 @@ finish_loading (ScWindow *self)
 {
   gtk_text_view_set_editable (self->body_view, TRUE);
   _sc_window_update_state (self);
+  _sc_window_focus_first_empty (self);
 }
 
 static void
@@ -341,73 +460,11 @@ save_settings_cb (GObject      *object,
 /* Callbacks                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
-/* The model's list changed (a load): show it, unless the rows already do. */
-static void
-settings_recipients_cb (ScWindow   *self,
-                        GParamSpec *pspec,
-                        ScSettings *settings)
-{
-  g_auto(GStrv) shown = collect_recipients (self);
-  const char * const *recipients = sc_settings_get_recipients (settings);
-
-  g_assert (SC_IS_WINDOW (self));
-
-  if (same_recipients (recipients, (const char * const *) shown))
-    return;
-
-  while (self->recipient_rows->len > 0)
-    {
-      GtkWidget *row = g_ptr_array_steal_index (self->recipient_rows,
-                                                self->recipient_rows->len - 1);
-
-      adw_preferences_group_remove (self->recipients_group, row);
-    }
-
-  for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
-    _sc_window_add_recipient (self, recipients[i]);
-  if (self->recipient_rows->len == 0)
-    _sc_window_add_recipient (self, "");
-}
-
-/* The rows' list changed (the user typed or removed one): put it into the model. */
-static void
-recipients_changed_cb (ScWindow *self)
-{
-  g_auto(GStrv) recipients = collect_recipients (self);
-
-  g_assert (SC_IS_WINDOW (self));
-
-  if (!same_recipients (sc_settings_get_recipients (self->settings),
-                        (const char * const *) recipients))
-    g_object_set (self->settings, "recipients", recipients, NULL);
-}
-
-static void
-recipient_remove_cb (ScWindow       *self,
-                     ScRecipientRow *row)
-{
-  g_assert (SC_IS_WINDOW (self));
-
-  if (g_ptr_array_remove (self->recipient_rows, row))
-    adw_preferences_group_remove (self->recipients_group, GTK_WIDGET (row));
-  recipients_changed_cb (self);
-}
-
 /* A field was edited: it is not wrong any more (until Save or Send checks it again). */
 static void
 clear_error_cb (GtkWidget *field)
 {
   _sc_widget_show_error (field, NULL);
-}
-
-static void
-port_changed_cb (GtkEditable *editable)
-{
-  g_autoptr(GError) error = NULL;
-  guint port = 0;
-
-  parse_port (gtk_editable_get_text (editable), &port, &error);
-  _sc_widget_show_error (GTK_WIDGET (editable), error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -418,27 +475,39 @@ port_changed_cb (GtkEditable *editable)
 void
 _sc_window_bind_settings (ScWindow *self)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    g_object_bind_property_full (self->settings, fields[i].key, FIELD (self, i),
-                                 fields[i].field_property,
-                                 G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                                 fields[i].to_field, fields[i].to_model, NULL, NULL);
+  g_object_bind_property_full (self->settings, "subject", self->subject_row, "text",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               string_to_text, NULL, NULL, NULL);
+  g_signal_connect (self->subject_row, "changed", G_CALLBACK (clear_error_cb), NULL);
 
-  g_signal_connect_object (self->settings, "notify::recipients",
-                           G_CALLBACK (settings_recipients_cb), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
+    {
+      g_autofree char *signal = g_strconcat ("notify::", address_fields[i].key, NULL);
+
+      g_signal_connect_object (self->settings, signal, G_CALLBACK (settings_addresses_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (ADDRESS_MEMBER (self, i, row_offset), "changed",
+                               G_CALLBACK (address_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  settings_addresses_cb (self, NULL, self->settings);
+  g_signal_connect_object (self->cc_bcc_button, "notify::active", G_CALLBACK (cc_bcc_toggled_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  for (guint i = 0; i < G_N_ELEMENTS (account_keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("notify::", account_keys[i], NULL);
+
+      g_signal_connect_object (self->settings, signal, G_CALLBACK (settings_account_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_from_row (self);
+
   g_signal_connect_object (self->settings, "notify::attachment-folder-path",
                            G_CALLBACK (_sc_window_list_attachment_folder), self,
                            G_CONNECT_SWAPPED);
   _sc_window_bind_attachments (self);
   g_signal_connect_object (self->settings, "notify::modified",
                            G_CALLBACK (_sc_window_update_state), self, G_CONNECT_SWAPPED);
-  settings_recipients_cb (self, NULL, self->settings);
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (FIELD (self, i) != GTK_WIDGET (self->port_row) && GTK_IS_EDITABLE (FIELD (self, i)))
-      g_signal_connect (FIELD (self, i), "changed", G_CALLBACK (clear_error_cb), NULL);
-  g_signal_connect (self->port_row, "changed", G_CALLBACK (port_changed_cb), NULL);
-  g_signal_connect (self->security_row, "notify::selected", G_CALLBACK (clear_error_cb), NULL);
 
   /* The store fills the model on this thread, once it has read the files on a worker. What
    * the user typed in the body before the file arrives would be replaced by it: wait. */
@@ -450,39 +519,37 @@ _sc_window_bind_settings (ScWindow *self)
 }
 
 /* Checks each field with the engine's rules and marks those that are wrong; @error gets the
- * first problem. */
+ * first problem. The account's keys are edited in the Account dialog: the From row is marked
+ * for them. */
 gboolean
 _sc_window_validate (ScWindow  *self,
                      GError   **error)
 {
   g_autoptr(GError) first_error = NULL;
+  g_autoptr(GError) account_error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      GtkWidget *field = FIELD (self, i);
-      guint port = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
+    if (self->address_errors[i] != NULL && first_error == NULL)
+      {
+        first_error = g_error_copy (self->address_errors[i]);
+        if (i > 0)
+          gtk_toggle_button_set_active (self->cc_bcc_button, TRUE);
+      }
 
-      if (field == GTK_WIDGET (self->port_row))
-        parse_port (gtk_editable_get_text (GTK_EDITABLE (field)), &port, &local_error);
-      if (local_error == NULL)
-        sc_settings_validate_key (self->settings, fields[i].key, &local_error);
+  {
+    g_autoptr(GError) local_error = NULL;
 
-      _sc_widget_show_error (field, local_error);
-      if (local_error != NULL && first_error == NULL)
-        first_error = g_steal_pointer (&local_error);
-    }
+    sc_settings_validate_key (self->settings, "subject", &local_error);
+    _sc_widget_show_error (GTK_WIDGET (self->subject_row), local_error);
+    if (local_error != NULL && first_error == NULL)
+      first_error = g_steal_pointer (&local_error);
+  }
 
-  for (guint i = 0; i < self->recipient_rows->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *address = sc_recipient_row_dup_address (self->recipient_rows->pdata[i]);
-
-      if (address[0] != '\0'
-          && !sc_recipient_row_validate (self->recipient_rows->pdata[i], &local_error)
-          && first_error == NULL)
-        first_error = g_steal_pointer (&local_error);
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (account_keys) && account_error == NULL; i++)
+    sc_settings_validate_key (self->settings, account_keys[i], &account_error);
+  _sc_widget_show_error (GTK_WIDGET (self->from_row), account_error);
+  if (account_error != NULL && first_error == NULL)
+    first_error = g_steal_pointer (&account_error);
 
   if (first_error == NULL)
     sc_settings_validate (self->settings, &first_error);
@@ -496,20 +563,24 @@ _sc_window_validate (ScWindow  *self,
   return TRUE;
 }
 
-GtkWidget *
-_sc_window_add_recipient (ScWindow   *self,
-                          const char *address)
+/* After a load, the focus goes to the first field that is empty: To, Subject, else the body. */
+void
+_sc_window_focus_first_empty (ScWindow *self)
 {
-  GtkWidget *row = sc_recipient_row_new (address);
+  GtkWidget *target;
 
-  g_signal_connect_object (row, "changed", G_CALLBACK (recipients_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (row, "remove", G_CALLBACK (recipient_remove_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_ptr_array_add (self->recipient_rows, row);
-  adw_preferences_group_add (self->recipients_group, row);
+  if (self->focus_set)
+    return;
+  self->focus_set = TRUE;
 
-  return row;
+  if (gtk_editable_get_text (GTK_EDITABLE (self->to_row))[0] == '\0')
+    target = GTK_WIDGET (self->to_row);
+  else if (gtk_editable_get_text (GTK_EDITABLE (self->subject_row))[0] == '\0')
+    target = GTK_WIDGET (self->subject_row);
+  else
+    target = GTK_WIDGET (self->body_view);
+
+  gtk_widget_grab_focus (target);
 }
 
 /* Checks the fields, then writes the settings and the message file, off the main thread. */

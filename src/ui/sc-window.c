@@ -19,7 +19,11 @@
 #include "sc-ui-util.h"
 #include "sc-window-private.h"
 
-G_DEFINE_FINAL_TYPE (ScWindow, sc_window, ADW_TYPE_APPLICATION_WINDOW)
+/* The resources are registered with the type, not in class_init: the application ensures the
+ * type before GtkApplication's startup, which looks for gtk/help-overlay.ui under the
+ * application's resource base path (and then gives each window win.show-help-overlay). */
+G_DEFINE_FINAL_TYPE_WITH_CODE (ScWindow, sc_window, ADW_TYPE_APPLICATION_WINDOW,
+                               sc_ui_register_resource ())
 
 enum {
   PROP_0,
@@ -27,6 +31,7 @@ enum {
   PROP_BUSY,
   PROP_MODIFIED,
   PROP_STATUS_TEXT,
+  PROP_SENT,
   N_PROPS
 };
 
@@ -42,24 +47,59 @@ update_title (ScWindow *self)
   g_autofree char *dir = NULL;
 
   if (self->modified)
-    {
-      /* Translators: the window title when there are unsaved changes */
-      gtk_window_set_title (GTK_WINDOW (self), _("• SMTP Client"));
-      adw_window_title_set_subtitle (self->window_title, _("Unsaved changes"));
-      return;
-    }
+    /* Translators: the window title when there are unsaved changes */
+    gtk_window_set_title (GTK_WINDOW (self), _("• SMTP Client"));
+  else
+    gtk_window_set_title (GTK_WINDOW (self), _("SMTP Client"));
 
-  gtk_window_set_title (GTK_WINDOW (self), _("SMTP Client"));
-  if (self->settings != NULL)
-    dir = g_file_get_parse_name (sc_settings_get_directory (self->settings));
-  adw_window_title_set_subtitle (self->window_title, dir != NULL ? dir : "");
+  if (self->sent && self->modified)
+    /* Translators: the window subtitle after a send, when there are unsaved changes */
+    adw_window_title_set_subtitle (self->window_title, _("Sent · Unsaved changes"));
+  else if (self->sent)
+    /* Translators: the window subtitle after this message was sent */
+    adw_window_title_set_subtitle (self->window_title, _("Sent"));
+  else if (self->modified)
+    adw_window_title_set_subtitle (self->window_title, _("Unsaved changes"));
+  else
+    {
+      if (self->settings != NULL)
+        dir = g_file_get_parse_name (sc_settings_get_directory (self->settings));
+      adw_window_title_set_subtitle (self->window_title, dir != NULL ? dir : "");
+    }
+}
+
+/* Names each button of @widget's tree by its visible label without the mnemonic mark:
+ * libadwaita 1.2 names AdwMessageDialog's response buttons by their label property ("_Save")
+ * and their label child ("Save") both, so screen readers say "_Save Save". */
+static void
+name_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *label = GTK_IS_BUTTON (child) ? gtk_button_get_label (GTK_BUTTON (child)) : NULL;
+
+      if (label != NULL && gtk_button_get_use_underline (GTK_BUTTON (child)))
+        {
+          g_autofree char *name = _sc_strip_mnemonic (label);
+
+          /* Its name is its label property and its labelling child both: keep one. */
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                          -1);
+        }
+      name_buttons (child);
+    }
 }
 
 /* Shows the question of the .ui file @name (a modal AdwMessageDialog with the id "dialog"). */
-static GtkWidget *
-present_question (ScWindow   *self,
-                  const char *name,
-                  GCallback   response_cb)
+GtkWidget *
+_sc_window_present_question (ScWindow   *self,
+                             const char *name,
+                             GCallback   response_cb)
 {
   g_autofree char *path = g_strconcat ("/io/github/smtpclient/SmtpClient/", name, NULL);
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (path);
@@ -67,6 +107,7 @@ present_question (ScWindow   *self,
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   g_signal_connect_object (dialog, "response", response_cb, self, 0);
+  name_buttons (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 
   return dialog;
@@ -83,7 +124,21 @@ body_changed_cb (ScWindow      *self,
   g_assert (SC_IS_WINDOW (self));
 
   self->body_modified = TRUE;
+  _sc_window_set_sent (self, FALSE);
   _sc_window_update_state (self);
+}
+
+/* Any change of the model but its "modified" flag (a save) is an edit: the message as it is
+ * now was not sent. */
+static void
+settings_notify_cb (ScWindow   *self,
+                    GParamSpec *pspec,
+                    ScSettings *settings)
+{
+  g_assert (SC_IS_WINDOW (self));
+
+  if (!g_str_equal (pspec->name, "modified"))
+    _sc_window_set_sent (self, FALSE);
 }
 
 static gboolean
@@ -159,8 +214,8 @@ sc_window_close_request (GtkWindow *window)
         gtk_window_present (GTK_WINDOW (self->stop_dialog));
       else
         {
-          self->stop_dialog = present_question (self, "sc-stop-sending-dialog.ui",
-                                                G_CALLBACK (stop_sending_response_cb));
+          self->stop_dialog = _sc_window_present_question (self, "sc-stop-sending-dialog.ui",
+                                                           G_CALLBACK (stop_sending_response_cb));
           g_object_add_weak_pointer (G_OBJECT (self->stop_dialog),
                                      (gpointer *) &self->stop_dialog);
         }
@@ -169,7 +224,8 @@ sc_window_close_request (GtkWindow *window)
 
   if (self->modified && !self->force_close)
     {
-      present_question (self, "sc-save-changes-dialog.ui", G_CALLBACK (save_changes_response_cb));
+      _sc_window_present_question (self, "sc-save-changes-dialog.ui",
+                                   G_CALLBACK (save_changes_response_cb));
       return TRUE;
     }
 
@@ -225,6 +281,9 @@ sc_window_get_property (GObject    *object,
     case PROP_STATUS_TEXT:
       g_value_set_string (value, self->status_text);
       break;
+    case PROP_SENT:
+      g_value_set_boolean (value, self->sent);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -242,6 +301,13 @@ sc_window_dispose (GObject *object)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->stop_dialog), (gpointer *) &self->stop_dialog);
       gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->stop_dialog)));
+    }
+
+  if (self->account_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->account_dialog),
+                                    (gpointer *) &self->account_dialog);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->account_dialog)));
     }
 
   if (self->chooser != NULL)
@@ -269,7 +335,8 @@ sc_window_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->send_cancellable);
-  g_clear_pointer (&self->recipient_rows, g_ptr_array_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (self->address_errors); i++)
+    g_clear_error (&self->address_errors[i]);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sc_window_parent_class)->finalize (object);
@@ -320,29 +387,44 @@ sc_window_class_init (ScWindowClass *klass)
   properties[PROP_STATUS_TEXT] =
     g_param_spec_string ("status-text", NULL, NULL, "",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ScWindow:sent:
+   *
+   * Whether the message as it is now was sent: set by a successful send, cleared by any edit
+   * of the message, its recipients, its attachments or the account.
+   */
+  properties[PROP_SENT] =
+    g_param_spec_boolean ("sent", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  sc_ui_register_resource ();
-
-  g_type_ensure (ADW_TYPE_PASSWORD_ENTRY_ROW);
   g_type_ensure (GDK_TYPE_FILE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/smtpclient/SmtpClient/sc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, recipients_group);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, from_row);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, to_row);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, to_error_row);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, to_error_label);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, cc_bcc_button);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, cc_row);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, cc_error_row);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, cc_error_label);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, bcc_row);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, bcc_error_row);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, bcc_error_label);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, subject_row);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, body_view);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, attachments_group);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, no_attachments_row);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, attachment_folder_row);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, host_row);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, port_row);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, security_row);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, login_row);
-  gtk_widget_class_bind_template_child (widget_class, ScWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, attachments_label);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, folder_button);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, folder_label);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, attachments_scroller);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, attachments_list);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, cancel_button);
   gtk_widget_class_bind_template_callback (widget_class, body_changed_cb);
 
   _sc_window_class_add_actions (widget_class);
@@ -365,26 +447,6 @@ load_css (GtkWidget *widget)
   loaded_for = display;
 }
 
-/* The password's reveal toggle is an unnamed icon: name it. */
-static void
-label_reveal_button (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_BUTTON (child) && gtk_widget_get_visible (child))
-        {
-          gtk_widget_set_tooltip_text (child, _("Show Password"));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show Password"),
-                                          -1);
-          return;
-        }
-      label_reveal_button (child);
-    }
-}
-
 static void
 sc_window_init (ScWindow *self)
 {
@@ -393,21 +455,17 @@ sc_window_init (ScWindow *self)
   load_css (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->recipient_rows = g_ptr_array_new ();
 
   _sc_window_init_attachments (self);
 
+  _sc_entry_row_label_accessible (GTK_WIDGET (self->to_row));
+  _sc_entry_row_label_accessible (GTK_WIDGET (self->cc_row));
+  _sc_entry_row_label_accessible (GTK_WIDGET (self->bcc_row));
   _sc_entry_row_label_accessible (GTK_WIDGET (self->subject_row));
-  _sc_entry_row_label_accessible (GTK_WIDGET (self->host_row));
-  _sc_entry_row_label_accessible (GTK_WIDGET (self->port_row));
-  _sc_entry_row_label_accessible (GTK_WIDGET (self->login_row));
-  _sc_entry_row_label_accessible (GTK_WIDGET (self->password_row));
-  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->security_row),
-                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->security_row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Security"),
-                                  -1);
-  label_reveal_button (GTK_WIDGET (self->password_row));
+  _sc_entry_row_set_mnemonic (GTK_WIDGET (self->to_row));
+  _sc_entry_row_set_mnemonic (GTK_WIDGET (self->cc_row));
+  _sc_entry_row_set_mnemonic (GTK_WIDGET (self->bcc_row));
+  _sc_entry_row_set_mnemonic (GTK_WIDGET (self->subject_row));
 
   _sc_window_update_state (self);
 }
@@ -452,6 +510,7 @@ _sc_window_update_state (ScWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send", !sending && !self->saving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", !sending && !self->saving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", sending);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), sending);
 
   if (self->busy != busy)
     {
@@ -475,6 +534,19 @@ _sc_window_dup_body (ScWindow *self)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+void
+_sc_window_set_sent (ScWindow *self,
+                     gboolean  sent)
+{
+  sent = !!sent;
+  if (self->sent == sent)
+    return;
+
+  self->sent = sent;
+  update_title (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENT]);
 }
 
 /* Closes once the current dialog response (if any) is done; @force: without asking. */
@@ -531,6 +603,8 @@ sc_window_new (GtkApplication *application,
   self->store = sc_settings_store_new (dir);
   self->settings = g_object_ref (sc_settings_store_get_settings (self->store));
   update_title (self);
+  g_signal_connect_object (self->settings, "notify", G_CALLBACK (settings_notify_cb), self,
+                           G_CONNECT_SWAPPED);
   _sc_window_bind_settings (self);
   if (self->no_settings_dir != NULL)
     _sc_window_set_status (self, self->no_settings_dir, TRUE);

@@ -19,9 +19,11 @@ G_DECLARE_FINAL_TYPE (ScWindow, sc_window, SC, WINDOW, AdwApplicationWindow)
  *   "busy"         gboolean     a send, a save, a load, a listing or a measurement is in flight
  *   "modified"     gboolean     the settings or the message have unsaved changes
  *   "status-text"  char*        what the status bar says
+ *   "sent"         gboolean     the message as it is now was sent (cleared by any edit)
  *
- * Actions: win.send, win.save, win.cancel, win.add-recipient, win.add-attachment,
- * win.attach-files (as: URIs), win.remove-attachment (s: URI), win.choose-folder.
+ * Actions: win.send (asks first when "sent"), win.save, win.cancel, win.account (the Account
+ * dialog), win.add-attachment, win.attach-files (as: URIs), win.remove-attachment (s: URI),
+ * win.choose-folder; GtkApplicationWindow adds win.show-help-overlay (gtk/help-overlay.ui).
  */
 
 ScWindow    *sc_window_new                  (GtkApplication *application,

@@ -114,7 +114,8 @@ scene_open (Scene                     *scene,
   g_free (sc_ui_test_make_file (scene->dir, "attachments/q3-figures.csv", 12800));
   photo = sc_ui_test_make_file (scene->dir, "site-visit.jpg", photo_size);
 
-  scene->window = sc_ui_test_open_window (scene->dir, 720, 1330);
+  /* At the window's own default size, as a user first sees it. */
+  scene->window = sc_ui_test_open_window (scene->dir, -1, -1);
 
   /* Added by hand, as the Add Attachment chooser does. */
   sc_ui_test_attach (scene->window, photo);
@@ -156,6 +157,8 @@ main (int   argc,
 
   gtk_init ();
   adw_init ();
+  /* GNOME's title bar buttons (Xvfb's default adds minimize and maximize). */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
 
   /* Idle and pre-filled, then sent. */
   scene_open (&scene, &plain_options, 2400000);

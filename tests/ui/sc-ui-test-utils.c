@@ -99,7 +99,7 @@ sc_ui_test_wait_idle (ScWindow *window)
 /**
  * sc_ui_test_open_window:
  * @dir: the settings folder
- * @width: the default width, or -1
+ * @width: the default width, or -1 (with @height -1 too: the window's own default size)
  * @height: the default height, or -1
  *
  * Opens a window on @dir and waits until it is on screen and has read its settings. Fails the
@@ -115,7 +115,8 @@ sc_ui_test_open_window (const char *dir,
   g_autoptr(GFile) file = g_file_new_for_path (dir);
   ScWindow *window = sc_window_new (NULL, file);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  if (width > 0 || height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (sc_ui_test_wait_until (sc_ui_test_window_mapped, window, SC_UI_TEST_WAIT_MS));
   g_assert_true (sc_ui_test_wait_idle (window));
@@ -176,20 +177,57 @@ match_type (GtkWidget     *widget,
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
 }
 
+/* @label as it shows: without the mnemonic marks ("_To" is "To"). */
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = label; p != NULL && *p != '\0'; p++)
+    {
+      if (*p == '_' && *++p == '\0')
+        break;
+      g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* A row by its title, as written ("_To") or as it shows ("To"). */
 static gboolean
 match_row (GtkWidget     *widget,
            gconstpointer  data)
 {
-  return ADW_IS_PREFERENCES_ROW (widget)
-         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data) == 0;
+  const char *title;
+  g_autofree char *shown = NULL;
+
+  if (!ADW_IS_PREFERENCES_ROW (widget))
+    return FALSE;
+
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (g_strcmp0 (title, data) == 0)
+    return TRUE;
+  if (!adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget)))
+    return FALSE;
+
+  shown = strip_mnemonic (title);
+  return g_strcmp0 (shown, data) == 0;
 }
 
+/* A button by its label, or, for an icon button, by its tooltip. */
 static gboolean
 match_button (GtkWidget     *widget,
               gconstpointer  data)
 {
-  return GTK_IS_BUTTON (widget)
-         && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+  const char *label;
+
+  if (!GTK_IS_BUTTON (widget))
+    return FALSE;
+
+  label = gtk_button_get_label (GTK_BUTTON (widget));
+  if (label == NULL)
+    label = gtk_widget_get_tooltip_text (widget);
+  return g_strcmp0 (label, data) == 0;
 }
 
 static gboolean
