@@ -1024,6 +1024,7 @@ static void
 test_save_keeps_unreadable_file (Fixture       *fixture,
                                  gconstpointer  user_data)
 {
+  g_autoptr(GAsyncResult) result = NULL;
   const char *recipients[] = { "someone@example.org", NULL };
   g_autoptr(ScSettingsStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -1055,11 +1056,16 @@ test_save_keeps_unreadable_file (Fixture       *fixture,
   g_clear_error (&error);
   assert_settings_files_unchanged (before);
 
-  /* Fixed and loaded again: saved. */
+  /* Fixed and reloaded: only the fixed file is read again; the edit of another file stays. */
+  g_object_set (settings, "smtp-port", 2525, NULL);
   write_settings_file ("data.json", "{\"to_addrs\": [\"a@example.org\"]}\n");
-  sc_settings_store_load (store, NULL, &error);
+  sc_settings_store_reload_async (store, NULL, async_result_cb, &result);
+  sc_settings_store_load_finish (store, wait_for_result (&result), &error);
   g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
   g_clear_error (&error);
+  g_assert_cmpuint (sc_settings_get_smtp_port (settings), ==, 2525);
+  g_assert_cmpstr (sc_settings_get_recipients (settings)[0], ==, "a@example.org");
+  g_assert_true (sc_settings_get_modified (settings));
   g_clear_object (&unreadable);
   unreadable = sc_settings_store_dup_unreadable_file (store);
   g_assert_null (unreadable);

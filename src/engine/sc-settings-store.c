@@ -64,6 +64,7 @@ typedef struct
   JsonNode *roots[N_FILES];      /* what was read: for each file its root object or why not */
   GError   *errors[N_FILES];
   gboolean  missing[N_FILES];    /* the file does not exist (a save makes it) */
+  gboolean  keep[N_FILES];       /* a reload leaves these files' values in the model as they are */
   GPtrArray *warnings;           /* char*: what a load found wrong but not fatal */
 } Job;
 
@@ -220,34 +221,28 @@ read_file (GFile         *directory,
 
 /* Made on the caller's context. A save validates, then writes the model into the roots as read
  * and prints them. */
+typedef enum { JOB_LOAD, JOB_RELOAD, JOB_SAVE } JobKind;
+
 static Job *
 job_new (ScSettingsStore  *self,
-         gboolean          save,
+         JobKind           kind,
          GError          **error)
 {
+  gboolean save = kind == JOB_SAVE;
   g_autoptr(Job) job = NULL;
   g_autoptr(JsonGenerator) generator = json_generator_new ();
 
-  if (save && !sc_settings_validate (self->settings, error))
+  if (save && (!sc_settings_store_check_writable (self, error) ||
+               !sc_settings_validate (self->settings, error)))
     return NULL;
-
-  for (guint i = 0; save && i < N_FILES; i++)
-    if (self->unreadable[i] != NULL)
-      {
-        g_set_error (error, self->unreadable[i]->domain, self->unreadable[i]->code,
-                     /* Translators: %s is why a settings file could not be read, e.g.
-                      * "data.json:3:5: unexpected character ','" */
-                     _("Not saved: saving would overwrite a settings file that could not be "
-                       "read (%s). Fix the file, then reload it."),
-                     self->unreadable[i]->message);
-        return NULL;
-      }
 
   job = g_new0 (Job, 1);
   job->warnings = g_ptr_array_new_with_free_func (g_free);
   job->directory = g_object_ref (sc_settings_get_directory (self->settings));
   job->save = save;
   job->change_count = _sc_settings_get_change_count (self->settings);
+  for (guint i = 0; kind == JOB_RELOAD && i < N_FILES; i++)
+    job->keep[i] = self->unreadable[i] == NULL;
 
   json_generator_set_pretty (generator, TRUE);
 
@@ -353,6 +348,7 @@ job_finish (ScSettingsStore  *self,
             GError          **error)
 {
   GError *first_error = NULL;
+  gboolean kept_any = FALSE;
 
   /* After a save: unmodified, unless the model changed while the files were written. */
   if (job->save && _sc_settings_get_change_count (self->settings) == job->change_count)
@@ -369,6 +365,11 @@ job_finish (ScSettingsStore  *self,
 
   for (guint i = 0; i < N_FILES; i++)
     {
+      if (job->keep[i])
+        {
+          kept_any = TRUE;
+          continue;
+        }
       g_clear_pointer (&self->roots[i], json_node_unref);
       self->roots[i] = g_steal_pointer (&job->roots[i]);
       g_clear_error (&self->unreadable[i]);
@@ -384,7 +385,9 @@ job_finish (ScSettingsStore  *self,
                                &first_error);
     }
 
-  g_object_set (self->settings, "modified", FALSE, NULL);
+  /* A reload keeps the other files' values, edited or not: and so whether they were. */
+  if (!kept_any)
+    g_object_set (self->settings, "modified", FALSE, NULL);
   g_object_thaw_notify (G_OBJECT (self->settings));
 
   if (first_error != NULL)
@@ -514,7 +517,7 @@ job_done_cb (GObject      *object,
 /* Makes the job now, runs it in a worker, and finishes it on the caller's context. */
 static void
 job_start (ScSettingsStore     *self,
-           gboolean             save,
+           JobKind              kind,
            gpointer             source_tag,
            GCancellable        *cancellable,
            GAsyncReadyCallback  callback,
@@ -527,7 +530,7 @@ job_start (ScSettingsStore     *self,
 
   g_task_set_source_tag (task, source_tag);
 
-  if ((job = job_new (self, save, &error)) == NULL)
+  if ((job = job_new (self, kind, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -638,6 +641,37 @@ sc_settings_store_dup_unreadable_file (ScSettingsStore *self)
 }
 
 /**
+ * sc_settings_store_check_writable:
+ * @self: a store
+ * @error: return location for a #GError
+ *
+ * The rule that a settings file which exists but could not be read or parsed is never
+ * overwritten: a save fails until it is fixed and loaded again. Checked first by every save.
+ *
+ * Returns: %TRUE if a save may write the files
+ */
+gboolean
+sc_settings_store_check_writable (ScSettingsStore  *self,
+                                  GError          **error)
+{
+  g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), FALSE);
+
+  for (guint i = 0; i < N_FILES; i++)
+    if (self->unreadable[i] != NULL)
+      {
+        g_set_error (error, self->unreadable[i]->domain, self->unreadable[i]->code,
+                     /* Translators: %s is why a settings file could not be read, e.g.
+                      * "data.json:3:5: unexpected character ','" */
+                     _("Not saved: saving would overwrite a settings file that could not be "
+                       "read (%s). Fix the file, then reload it."),
+                     self->unreadable[i]->message);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/**
  * sc_settings_store_get_warnings:
  * @self: a store
  *
@@ -675,7 +709,7 @@ sc_settings_store_load (ScSettingsStore  *self,
   g_return_val_if_fail (SC_IS_SETTINGS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  job = job_new (self, FALSE, NULL);
+  job = job_new (self, JOB_LOAD, NULL);
   return job_run (job, cancellable, error) && job_finish (self, job, error);
 }
 
@@ -693,7 +727,25 @@ sc_settings_store_load_async (ScSettingsStore     *self,
 {
   g_return_if_fail (SC_IS_SETTINGS_STORE (self));
 
-  job_start (self, FALSE, sc_settings_store_load_async, cancellable, callback, user_data);
+  job_start (self, JOB_LOAD, sc_settings_store_load_async, cancellable, callback, user_data);
+}
+
+/**
+ * sc_settings_store_reload_async:
+ *
+ * Reads again the files that could not be read or parsed at the last load (after the user
+ * fixed them), and fills the model from them only: what the other files gave, and what the
+ * user changed since, stays. Finish with sc_settings_store_load_finish().
+ */
+void
+sc_settings_store_reload_async (ScSettingsStore     *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (SC_IS_SETTINGS_STORE (self));
+
+  job_start (self, JOB_RELOAD, sc_settings_store_load_async, cancellable, callback, user_data);
 }
 
 /**
@@ -727,7 +779,7 @@ sc_settings_store_save_async (ScSettingsStore     *self,
 {
   g_return_if_fail (SC_IS_SETTINGS_STORE (self));
 
-  job_start (self, TRUE, sc_settings_store_save_async, cancellable, callback, user_data);
+  job_start (self, JOB_SAVE, sc_settings_store_save_async, cancellable, callback, user_data);
 }
 
 /**

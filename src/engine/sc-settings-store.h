@@ -29,6 +29,10 @@ void             sc_settings_store_load_async    (ScSettingsStore  *self,
                                                   GCancellable     *cancellable,
                                                   GAsyncReadyCallback callback,
                                                   gpointer          user_data);
+void             sc_settings_store_reload_async  (ScSettingsStore  *self,
+                                                  GCancellable     *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer          user_data);
 gboolean         sc_settings_store_load_finish   (ScSettingsStore  *self,
                                                   GAsyncResult     *result,
                                                   GError          **error);
@@ -42,6 +46,8 @@ gboolean         sc_settings_store_save_finish   (ScSettingsStore  *self,
                                                   GError          **error);
 
 GFile           *sc_settings_store_dup_unreadable_file (ScSettingsStore *self);
+gboolean         sc_settings_store_check_writable (ScSettingsStore  *self,
+                                                   GError          **error);
 const char * const *sc_settings_store_get_warnings   (ScSettingsStore *self);
 
 GFile           *sc_settings_default_directory   (GError          **error);

@@ -192,7 +192,8 @@ send_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _sc_window_set_status (self, _("Sending cancelled"), FALSE);
   else if (error != NULL)
-    _sc_window_set_status (self, error->message, TRUE);
+    _sc_window_show_error (self, error,
+                           sc_smtp_session_get_peer_certificate (SC_SMTP_SESSION (object)));
   else if (refused != NULL && refused->len > 0)
     show_refused (self, refused);
   else
@@ -212,7 +213,7 @@ start_send (ScWindow *self)
   if (!_sc_window_validate (self, &error))
     {
       g_prefix_error (&error, _("Not sent: "));
-      _sc_window_set_status (self, error->message, TRUE);
+      _sc_window_show_error (self, error, NULL);
       return;
     }
 
@@ -304,23 +305,30 @@ cancel_action (GtkWidget  *widget,
   _sc_window_set_status (self, _("Cancelling…"), FALSE);
 }
 
-/* The Account dialog edits the window's model in place: the From row follows it. */
-static void
-account_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+/* The Account dialog edits the window's model in place: the From row follows it. One at a
+ * time; @setup: the first-run look ("Set up your account"), when it is not open yet. */
+GtkWidget *
+_sc_window_open_account (ScWindow *self,
+                         gboolean  setup)
 {
-  ScWindow *self = SC_WINDOW (widget);
-
   if (self->account_dialog == NULL)
     {
       self->account_dialog = GTK_WIDGET (sc_account_dialog_new (GTK_WINDOW (self), self->settings,
-                                                                FALSE));
+                                                                setup));
       g_object_add_weak_pointer (G_OBJECT (self->account_dialog),
                                  (gpointer *) &self->account_dialog);
     }
 
   gtk_window_present (GTK_WINDOW (self->account_dialog));
+  return self->account_dialog;
+}
+
+static void
+account_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  _sc_window_open_account (SC_WINDOW (widget), FALSE);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -335,5 +343,6 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
   _sc_window_class_init_attachments (widget_class);
+  _sc_window_class_init_errors (widget_class);
 
 }

@@ -9,11 +9,22 @@
 #pragma once
 
 #include "sc-attachment-row.h"
+#include "sc-certificate-info.h"
+#include "sc-error-hint.h"
 #include "sc-settings-store.h"
 #include "sc-settings.h"
 #include "sc-window.h"
 
 G_BEGIN_DECLS
+
+/* What the status bar's fix button does (sc-window-errors.c) */
+typedef enum
+{
+  SC_WINDOW_FIX_NONE,
+  SC_WINDOW_FIX_ACCOUNT,       /* the Account dialog, at fix_field */
+  SC_WINDOW_FIX_CERTIFICATE,   /* the certificate dialog, for fix_certificate */
+  SC_WINDOW_FIX_FILE,          /* a settings file that does not parse, in a text editor */
+} ScWindowFix;
 
 struct _ScWindow
 {
@@ -43,6 +54,8 @@ struct _ScWindow
   GtkLabel             *status_label;
   GtkProgressBar       *progress_bar;
   GtkButton            *cancel_button;
+  GtkButton            *fix_button;
+  GtkButton            *reload_button;
 
   /* State */
   ScSettingsStore      *store;             /* loads and saves the model */
@@ -68,8 +81,14 @@ struct _ScWindow
   guint                 close_after_send : 1; /* "Stop and Close": close once the send stops */
   guint                 force_close : 1;
   guint                 sent : 1;          /* the "sent" property */
-  guint                 focus_set : 1;
-  guint                 showing_addresses : 1; /* an address field is being set from the model */     /* the first empty field got the focus after load */
+  ScWindowFix           fix;               /* what the fix button does, and for what: */
+  ScField               fix_field;
+  char                 *fix_hint;
+  ScCertificateInfo    *fix_certificate;
+  GFile                *fix_file;
+  guint                 focus_set : 1;     /* the first empty field got the focus after load */
+  guint                 showing_addresses : 1; /* an address field is being set from the model */
+  guint                 setup_offered : 1; /* the first-run Account dialog was opened */
 };
 
 /* sc-window.c */
@@ -93,6 +112,8 @@ void       _sc_window_bind_settings          (ScWindow       *self);
 gboolean   _sc_window_validate               (ScWindow       *self,
                                               GError        **error);
 void       _sc_window_save                   (ScWindow       *self);
+void       _sc_window_load                   (ScWindow       *self,
+                                              gboolean        reload);
 
 /* sc-window-attachments.c */
 void       _sc_window_class_init_attachments (GtkWidgetClass *widget_class);
@@ -102,5 +123,20 @@ void       _sc_window_bind_attachments       (ScWindow       *self);
 
 /* sc-window-actions.c */
 void       _sc_window_class_add_actions      (GtkWidgetClass *widget_class);
+GtkWidget *_sc_window_open_account           (ScWindow       *self,
+                                              gboolean        setup);
+
+/* sc-window-errors.c */
+void       _sc_window_class_init_errors      (GtkWidgetClass *widget_class);
+void       _sc_window_show_error             (ScWindow          *self,
+                                              const GError      *error,
+                                              ScCertificateInfo *certificate);
+void       _sc_window_show_unreadable        (ScWindow       *self,
+                                              const GError   *error,
+                                              GFile          *file);
+gboolean   _sc_window_mark_field             (ScWindow       *self,
+                                              ScField         field,
+                                              const GError   *error);
+void       _sc_window_hide_fix               (ScWindow       *self);
 
 G_END_DECLS

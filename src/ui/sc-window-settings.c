@@ -337,6 +337,8 @@ load_settings_cb (GObject      *object,
 {
   g_autoptr(ScWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) unreadable = NULL;
+  const char * const *warnings = sc_settings_store_get_warnings (SC_SETTINGS_STORE (object));
 
   sc_settings_store_load_finish (SC_SETTINGS_STORE (object), result, &error);
   self->pending--;
@@ -345,11 +347,31 @@ load_settings_cb (GObject      *object,
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  /* What could be read is in the model, whatever went wrong elsewhere. */
-  if (error != NULL)
-    _sc_window_set_status (self, error->message, TRUE);
+  /* What could be read is in the model, whatever went wrong elsewhere. A file that does not
+   * parse is offered to be fixed in a text editor, then reloaded. */
+  unreadable = sc_settings_store_dup_unreadable_file (self->store);
+  if (error != NULL && unreadable != NULL)
+    _sc_window_show_unreadable (self, error, unreadable);
+  else if (error != NULL)
+    _sc_window_show_error (self, error, NULL);
+  else if (warnings[0] != NULL)
+    _sc_window_set_status (self, warnings[0], TRUE);
+  else if (self->setup_offered)
+    _sc_window_set_status (self, _("Settings read again"), FALSE);
 
-  load_body (self);
+  /* First run: the settings still name the example server. */
+  if (!self->setup_offered && sc_settings_uses_example_server (self->settings))
+    {
+      self->setup_offered = TRUE;
+      _sc_window_open_account (self, TRUE);
+    }
+  self->setup_offered = TRUE;
+
+  /* A reload keeps what was typed in the body. */
+  if (!self->body_modified)
+    load_body (self);
+  else
+    finish_loading (self);
   _sc_window_list_attachment_folder (self);
 }
 
@@ -509,13 +531,26 @@ _sc_window_bind_settings (ScWindow *self)
   g_signal_connect_object (self->settings, "notify::modified",
                            G_CALLBACK (_sc_window_update_state), self, G_CONNECT_SWAPPED);
 
+  _sc_window_load (self, FALSE);
+}
+
+/* Reads the settings into the model, then the body and the attachment folder. @reload: only
+ * the files that could not be read before (fixed meanwhile); the user's edits stay. */
+void
+_sc_window_load (ScWindow *self,
+                 gboolean  reload)
+{
   /* The store fills the model on this thread, once it has read the files on a worker. What
    * the user typed in the body before the file arrives would be replaced by it: wait. */
   gtk_text_view_set_editable (self->body_view, FALSE);
   self->pending++;
   _sc_window_update_state (self);
-  sc_settings_store_load_async (self->store, self->cancellable, load_settings_cb,
-                                g_object_ref (self));
+  if (reload)
+    sc_settings_store_reload_async (self->store, self->cancellable, load_settings_cb,
+                                    g_object_ref (self));
+  else
+    sc_settings_store_load_async (self->store, self->cancellable, load_settings_cb,
+                                  g_object_ref (self));
 }
 
 /* Checks each field with the engine's rules and marks those that are wrong; @error gets the
@@ -526,7 +561,6 @@ _sc_window_validate (ScWindow  *self,
                      GError   **error)
 {
   g_autoptr(GError) first_error = NULL;
-  g_autoptr(GError) account_error = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
     if (self->address_errors[i] != NULL && first_error == NULL)
@@ -536,23 +570,12 @@ _sc_window_validate (ScWindow  *self,
           gtk_toggle_button_set_active (self->cc_bcc_button, TRUE);
       }
 
-  {
-    g_autoptr(GError) local_error = NULL;
-
-    sc_settings_validate_key (self->settings, "subject", &local_error);
-    _sc_widget_show_error (GTK_WIDGET (self->subject_row), local_error);
-    if (local_error != NULL && first_error == NULL)
-      first_error = g_steal_pointer (&local_error);
-  }
-
-  for (guint i = 0; i < G_N_ELEMENTS (account_keys) && account_error == NULL; i++)
-    sc_settings_validate_key (self->settings, account_keys[i], &account_error);
-  _sc_widget_show_error (GTK_WIDGET (self->from_row), account_error);
-  if (account_error != NULL && first_error == NULL)
-    first_error = g_steal_pointer (&account_error);
-
-  if (first_error == NULL)
-    sc_settings_validate (self->settings, &first_error);
+  /* Then the engine's rules, in one place; the field of the first wrong key is marked (the
+   * From row for the account's). */
+  if (first_error == NULL && !sc_settings_validate (self->settings, &first_error))
+    _sc_window_mark_field (self,
+                           sc_field_for_settings_key (sc_settings_error_get_key (first_error)),
+                           first_error);
 
   if (first_error != NULL)
     {
@@ -594,8 +617,10 @@ _sc_window_save (ScWindow *self)
 
   /* Saving a model that is still being filled (the body is read-only until it is) would write
    * half of it. Without a settings folder the window works on the current folder: never write
-   * there. */
-  if (!_sc_window_validate (self, &error))
+   * there. A settings file that could not be read is never overwritten. */
+  if (!sc_settings_store_check_writable (self->store, &error))
+    ;
+  else if (!_sc_window_validate (self, &error))
     g_prefix_error (&error, _("Not saved: "));
   else if (!gtk_text_view_get_editable (self->body_view))
     error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,

@@ -331,6 +331,9 @@ sc_window_finalize (GObject *object)
 
   g_clear_pointer (&self->no_settings_dir, g_free);
   g_clear_pointer (&self->status_text, g_free);
+  g_clear_pointer (&self->fix_hint, g_free);
+  g_clear_pointer (&self->fix_certificate, sc_certificate_info_unref);
+  g_clear_object (&self->fix_file);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -481,6 +484,11 @@ _sc_window_set_status (ScWindow   *self,
 {
   if (text == NULL)
     text = "";
+
+  /* A fix offered for an earlier error goes with it; a file that does not parse stays until
+   * it is reloaded. */
+  if (self->fix != SC_WINDOW_FIX_FILE)
+    _sc_window_hide_fix (self);
 
   if (is_error)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");

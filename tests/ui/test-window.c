@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "sc-account-dialog.h"
+#include "sc-certificate-info.h"
 #include "sc-attachment-row.h"
 #include "sc-settings.h"
 #include "sc-test-server.h"
@@ -261,6 +262,16 @@ assert_nothing_arrived (Fixture *fixture,
   g_assert_cmpuint (sc_test_server_count_messages (fixture->server), ==, 0);
 }
 
+/* The folder where the test's default application for text and JSON files copies what it
+ * opens (see set_up_default_app ()). */
+static char *opened_dir;
+
+static gboolean
+file_opened (gpointer data)
+{
+  return g_file_test ((const char *) data, G_FILE_TEST_EXISTS);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Fixture                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -283,7 +294,14 @@ typedef struct
   gboolean                   own;
 } ServerUse;
 
+/* A self-signed certificate, which the client is not told to trust. */
+static const ScTestServerOptions self_signed_options = {
+  .mode = SC_TEST_SERVER_TLS,
+  .certificate = "self-signed",
+};
+
 static const ServerUse own_plain = { &plain_options, TRUE };
+static const ServerUse own_self_signed = { &self_signed_options, TRUE };
 static const ServerUse shared_slow = { &slow_options, FALSE };
 static const ServerUse own_slow = { &slow_options, TRUE };
 static const ServerUse shared_refusing = { &refusing_options, FALSE };
@@ -697,6 +715,8 @@ test_window_broken_settings (Fixture       *fixture,
 {
   g_autofree char *config_before = NULL;
   g_autofree char *config_after = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *opened = NULL;
   ScWindow *window;
 
   sc_test_write_file (fixture->dir, "config.json",
@@ -714,9 +734,39 @@ test_window_broken_settings (Fixture       *fixture,
   g_assert_cmpstr (row_text (window, "To"), ==, "alice@example.com, bob@example.com");
   g_assert_false (modified (window));
 
-  sc_ui_test_close_window (&fixture->window);
+  /* Save never overwrites it, even with a change to save. */
+  set_row_text (window, "Subject", "Changed while config.json is broken");
+  activate (window, "win.save");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_true (status_is_error (window));
+  g_test_message ("save: %s", status (window));
+  g_assert_nonnull (strstr (status (window), "could not be read"));
   config_after = sc_test_read_file (fixture->dir, "config.json", NULL);
   g_assert_cmpstr (config_after, ==, config_before);
+
+  /* Open in Text Editor hands the file to the default application (here the test's own,
+   * which copies it). */
+  copy = g_build_filename (opened_dir, "opened.txt", NULL);
+  g_remove (copy);
+  g_assert_nonnull (button (window, "_Open in Text Editor"));
+  activate (window, "win.fix-error");
+  g_assert_true (sc_ui_test_wait_until (file_opened, copy, SC_UI_TEST_WAIT_MS));
+  opened = sc_test_read_file (copy, NULL, NULL);
+  g_assert_cmpstr (opened, ==, config_before);
+
+  /* Fixed, then Reload: read again, what was typed stays. */
+  sc_test_write_file (fixture->dir, "config.json",
+                      "{ \"smtp_host\": \"127.0.0.1\", \"smtp_port\": 465 }\n", -1);
+  g_assert_nonnull (button (window, "_Reload"));
+  activate (window, "win.reload");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_false (status_is_error (window));
+  g_assert_cmpstr (sc_settings_get_smtp_host (settings_of (window)), ==, "127.0.0.1");
+  g_assert_cmpstr (row_text (window, "Subject"), ==, "Changed while config.json is broken");
+  g_assert_null (sc_ui_test_find_button (GTK_WIDGET (window), "_Reload"));
+  g_assert_null (sc_ui_test_find_button (GTK_WIDGET (window), "_Open in Text Editor"));
+
+  sc_ui_test_close_window (&fixture->window);
 }
 
 static void
@@ -1120,6 +1170,8 @@ static void
 test_window_send_error (Fixture       *fixture,
                         gconstpointer  data)
 {
+  GtkWindow *dialog;
+  GtkWidget *password;
   ScWindow *window;
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
@@ -1131,6 +1183,24 @@ test_window_send_error (Fixture       *fixture,
   g_assert_cmpstr (status (window), !=, "");
   g_assert_cmpstr (status (window), !=, "Message sent successfully");
   assert_nothing_arrived (fixture, 1);
+
+  /* The error leads to the fix: the engine's hint in the status, the From row marked, and a
+   * button that opens the Account dialog at the Password field, marked too. */
+  g_assert_nonnull (strstr (status (window), "535"));
+  g_assert_nonnull (strstr (status (window), "password"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (from_row (window)), "error"));
+  g_assert_nonnull (button (window, "Open _Account…"));
+  activate (window, "win.fix-error");
+  g_assert_true (sc_ui_test_wait_until (account_dialog_is_shown, NULL, SC_UI_TEST_WAIT_MS));
+  dialog = account_dialog_shown (NULL);
+  password = sc_ui_test_find_row (GTK_WIDGET (dialog), "Pass_word");
+  g_assert_nonnull (password);
+  g_assert_true (gtk_widget_has_css_class (password, "error"));
+  gtk_window_destroy (dialog);
+
+  /* Fixed in the dialog: the mark goes. */
+  g_object_set (settings_of (window), "password", SC_TEST_PASSWORD, NULL);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (from_row (window)), "error"));
 }
 
 /* Writes @mib MiB to @dir/@name: one MiB of (seeded) random bytes, repeated, so it is made
@@ -1646,6 +1716,69 @@ close_gone (Fixture  *fixture,
   fixture->window = NULL;
   g_assert_true (sc_ui_test_wait_until (window_gone, weak, SC_UI_TEST_WAIT_MS));
   g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
+}
+
+/* An untrusted certificate: reviewed and trusted from the window, pinned in config.json, and
+ * the next send goes through. */
+static void
+test_window_trust_certificate (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  DialogWait wait = { "Trust This Certificate?", NULL };
+  g_autoptr(JsonObject) config = NULL;
+  ScWindow *window;
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_test_message ("status: %s", status (window));
+  g_assert_true (status_is_error (window));
+  g_assert_nonnull (strstr (status (window), "not trusted"));
+  assert_nothing_arrived (fixture, 0);
+
+  g_assert_nonnull (button (window, "_Review Certificate…"));
+  activate (window, "win.fix-error");
+  g_assert_true (sc_ui_test_wait_until (dialog_shown, &wait, SC_UI_TEST_WAIT_MS));
+  click_response (wait.dialog, "trust");
+  g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_test_message ("after trust: %s", status (window));
+  g_assert_nonnull (sc_settings_get_tls_fingerprint (settings_of (window)));
+
+  /* Kept in config.json. */
+  config = read_json (fixture->dir, "config.json");
+  g_assert_true (sc_certificate_fingerprint_equal (
+                   json_object_get_string_member (config, "tls_fingerprint"),
+                   sc_settings_get_tls_fingerprint (settings_of (window))));
+
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (status (window), ==, "Message sent successfully");
+  g_free (wait_new_message (fixture));
+}
+
+/* First run: settings that still name the example server open the Account dialog in its
+ * "Set up your account" form; Send says why it cannot send. */
+static void
+test_window_first_run (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWindow *dialog;
+  ScWindow *window;
+
+  sc_test_write_file (fixture->dir, "config.json",
+                      "{ \"smtp_host\": \"smtp.example.com\", \"smtp_port\": 465 }\n", -1);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_assert_true (sc_ui_test_wait_until (account_dialog_is_shown, NULL, SC_UI_TEST_WAIT_MS));
+  dialog = account_dialog_shown (NULL);
+  g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Set up your account");
+  gtk_window_destroy (dialog);
+
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_nonnull (strstr (status (window), "example server"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (from_row (window)), "error"));
+  g_assert_nonnull (button (window, "Open _Account…"));
 }
 
 static void
@@ -2168,16 +2301,6 @@ test_window_primary_menu (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
-/* The folder where the test's default application for text files copies what it opens (see
- * set_up_default_app ()). */
-static char *opened_dir;
-
-static gboolean
-file_opened (gpointer data)
-{
-  return g_file_test ((const char *) data, G_FILE_TEST_EXISTS);
-}
-
 /* Activating an attachment row opens the file with its default application, without
  * blocking: here a desktop file of the test's that copies it. */
 static void
@@ -2222,10 +2345,11 @@ set_up_default_app (const char *home)
   g_mkdir_with_parents (opened_dir, 0700);
 
   desktop = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=SC Test Opener\n"
-                             "Exec=cp %%f %s/opened.txt\nMimeType=text/plain;\n"
+                             "Exec=cp %%f %s/opened.txt\nMimeType=text/plain;application/json;\n"
                              "NoDisplay=true\n", opened_dir);
   sc_test_write_file (applications, "sc-test-opener.desktop", desktop, -1);
-  mimeapps = g_strdup ("[Default Applications]\ntext/plain=sc-test-opener.desktop\n");
+  mimeapps = g_strdup ("[Default Applications]\ntext/plain=sc-test-opener.desktop\n"
+                       "application/json=sc-test-opener.desktop\n");
   sc_test_write_file (config, "mimeapps.list", mimeapps, -1);
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
@@ -2264,6 +2388,8 @@ main (int   argc,
   ADD ("send-cc-bcc", NULL, test_window_send_cc_bcc);
   ADD ("attachments-kept", NULL, test_window_attachments_kept);
   ADD ("send-error", &own_plain, test_window_send_error);
+  ADD ("trust-certificate", &own_self_signed, test_window_trust_certificate);
+  ADD ("first-run", NULL, test_window_first_run);
   ADD ("send-100mb", NULL, test_window_send_100mb);
   ADD ("cancel", &own_slow, test_window_cancel);
   ADD ("refused-recipient", &shared_refusing, test_window_refused_recipient);
