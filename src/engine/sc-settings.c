@@ -836,7 +836,37 @@ sc_settings_uses_example_server (ScSettings *self)
   g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
 
   host = g_value_get_string (&self->values[KEY_SMTP_HOST]);
-  return host != NULL && g_ascii_strcasecmp (host, SC_SETTINGS_EXAMPLE_HOST) == 0;
+  return sc_settings_is_example_value ("smtp-host", host);
+}
+
+/**
+ * sc_settings_is_example_value:
+ * @property: a property name: "smtp-host", "login" or "password"
+ * @value: (nullable): a value of it
+ *
+ * Whether @value is the shipped example's stand-in for @property (settings/config.json and
+ * credentials.json): a reserved name or a dummy password, never a real account. The first
+ * run's "Set up your account" shows these as empty fields with placeholders.
+ */
+gboolean
+sc_settings_is_example_value (const char *property,
+                              const char *value)
+{
+  static const struct
+  {
+    const char *property;
+    const char *value;
+  } examples[] = {
+    { "smtp-host", SC_SETTINGS_EXAMPLE_HOST },
+    { "login", "sender@example.com" },
+    { "password", "your_password" },
+  };
+
+  for (guint i = 0; value != NULL && i < G_N_ELEMENTS (examples); i++)
+    if (g_strcmp0 (property, examples[i].property) == 0)
+      return g_ascii_strcasecmp (value, examples[i].value) == 0;
+
+  return FALSE;
 }
 
 /**

@@ -78,6 +78,8 @@ gboolean     sc_settings_validate_key          (ScSettings   *self,
                                                 const char   *key,
                                                 GError      **error);
 gboolean     sc_settings_uses_example_server   (ScSettings   *self);
+gboolean     sc_settings_is_example_value      (const char   *property,
+                                                const char   *value);
 gboolean     sc_settings_check_example_server  (ScSettings   *self,
                                                 GError      **error);
 

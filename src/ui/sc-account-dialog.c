@@ -265,6 +265,24 @@ string_to_text (GBinding     *binding,
   return TRUE;
 }
 
+/* In set-up, the shipped example's stand-ins show as empty fields with their placeholders:
+ * example values are never data. */
+static gboolean
+setup_string_to_text (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  ScAccountDialog *self = user_data;
+  const char *text = g_value_get_string (from);
+
+  if (self->setup &&
+      sc_settings_is_example_value (g_binding_get_source_property (binding), text))
+    text = NULL;
+  g_value_set_string (to, text != NULL ? text : "");
+  return TRUE;
+}
+
 static gboolean
 text_to_stripped (GBinding     *binding,
                   const GValue *from,
@@ -701,6 +719,28 @@ show_test_error (ScAccountDialog *self,
     }
 }
 
+static gboolean
+focus_result_idle_cb (gpointer user_data)
+{
+  ScAccountDialog *self = user_data;
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self->test_group),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
+
+  /* The results end the page: scroll to its end, where the test and its results show
+   * together, then focus the first result (already in view). */
+  if (scroller != NULL)
+    {
+      GtkAdjustment *adjustment =
+        gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                            gtk_adjustment_get_page_size (adjustment));
+    }
+  if (self->result_rows->len > 0)
+    gtk_widget_grab_focus (self->result_rows->pdata[0]);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 test_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -727,6 +767,11 @@ test_done_cb (GObject      *object,
     show_report (self, report);
   else
     show_test_error (self, error);
+
+  /* The result is below the fields: bring it into view, and to screen readers, once the new
+   * rows have their place. */
+  if (self->result_rows->len > 0)
+    g_idle_add_full (G_PRIORITY_LOW, focus_result_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 /* Marks the first account field that is wrong; FALSE if there is one. */
@@ -801,11 +846,11 @@ bind_settings (ScAccountDialog *self)
     GBindingTransformFunc  to_field;
     GBindingTransformFunc  to_model;
   } fields[] = {
-    { G_OBJECT (self->host_row), "smtp-host", "text", string_to_text, text_to_stripped },
+    { G_OBJECT (self->host_row), "smtp-host", "text", setup_string_to_text, text_to_stripped },
     { G_OBJECT (self->port_row), "smtp-port", "text", port_to_text, text_to_port },
     { G_OBJECT (self->security_row), "security", "selected", NULL, NULL },
-    { G_OBJECT (self->login_row), "login", "text", string_to_text, text_to_stripped },
-    { G_OBJECT (self->password_buffer), "password", "password", string_to_text, NULL },
+    { G_OBJECT (self->login_row), "login", "text", setup_string_to_text, text_to_stripped },
+    { G_OBJECT (self->password_buffer), "password", "password", setup_string_to_text, NULL },
     { G_OBJECT (self->timeout_adjustment), "timeout-seconds", "value", uint_to_double,
       double_to_uint },
   };
@@ -819,7 +864,7 @@ bind_settings (ScAccountDialog *self)
     g_object_bind_property_full (self->settings, fields[i].key, fields[i].field,
                                  fields[i].field_property,
                                  G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                                 fields[i].to_field, fields[i].to_model, NULL, NULL);
+                                 fields[i].to_field, fields[i].to_model, self, NULL);
 
   g_object_bind_property_full (self->settings, "ca-file", self->ca_file_row, "subtitle",
                                G_BINDING_SYNC_CREATE, ca_file_to_subtitle, NULL, NULL, NULL);

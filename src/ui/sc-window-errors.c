@@ -122,8 +122,8 @@ _sc_window_show_error (ScWindow          *self,
   ScField field = hint != NULL ? hint->field : SC_FIELD_NONE;
 
   if (hint != NULL && hint->text != NULL)
-    /* Translators: an error message, then a hint on how to fix it; both whole sentences */
-    text = g_strdup_printf (_("%s %s"), error->message, hint->text);
+    /* Translators: an error message, then on its own line a hint on how to fix it */
+    text = g_strdup_printf (_("%s\n%s"), error->message, hint->text);
 
   _sc_window_set_status (self, text != NULL ? text : error->message, TRUE);
   _sc_window_mark_field (self, field, error);

@@ -16,6 +16,8 @@
 
 #include <adwaita.h>
 
+#include "sc-account-dialog.h"
+#include "sc-settings.h"
 #include "sc-test-server.h"
 #include "sc-ui-test-utils.h"
 
@@ -56,7 +58,7 @@ print_status (ScWindow   *window,
 }
 
 static void
-save_png (ScWindow   *window,
+save_png (gpointer    window,
           const char *dir,
           const char *name)
 {
@@ -121,6 +123,57 @@ scene_open (Scene                     *scene,
   sc_ui_test_attach (scene->window, photo);
 }
 
+/* The Account dialog (or another toplevel of @type) on screen, if any. */
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static gboolean
+account_dialog_shown (gpointer data)
+{
+  return find_toplevel (SC_TYPE_ACCOUNT_DIALOG) != NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static ScSettings *
+settings_of (ScWindow *window)
+{
+  ScSettings *settings;
+
+  g_object_get (window, "settings", &settings, NULL);
+  g_object_unref (settings);
+  return settings;
+}
+
+static gboolean
+login_accepted (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = sc_ui_test_find_all (data, ADW_TYPE_ACTION_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_action_row_get_subtitle (rows->pdata[i]), "Login accepted") == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 scene_send (Scene *scene)
 {
@@ -146,6 +199,7 @@ main (int   argc,
   ScTestServerOptions slow_options = { .mode = SC_TEST_SERVER_TLS, .data_delay_ms = 40 };
   ScTestServerOptions untrusted_options = { .mode = SC_TEST_SERVER_TLS, .untrusted_cert = TRUE };
   Scene scene = { 0 };
+  GtkWindow *dialog;
   const char *out;
 
   if (argc != 2)
@@ -179,11 +233,51 @@ main (int   argc,
     g_error ("Cancelling did not finish");
   scene_close (&scene);
 
-  /* An error: the server's certificate is from a CA we do not trust. */
-  scene_open (&scene, &untrusted_options, 2400000);
+  /* An error with its hint: a wrong password marks the From row and offers the Account
+   * dialog at the Password field. */
+  scene_open (&scene, &plain_options, 2400000);
+  g_object_set (settings_of (scene.window), "password", "wrong password", NULL);
   scene_send (&scene);
   print_status (scene.window, "error");
   save_png (scene.window, out, "error.png");
+
+  /* The Account dialog, with a Test Connection result. */
+  g_object_set (settings_of (scene.window), "password", SC_TEST_PASSWORD, NULL);
+  activate (scene.window, "win.account");
+  if (!sc_ui_test_wait_until (account_dialog_shown, NULL, SC_UI_TEST_WAIT_MS))
+    g_error ("No Account dialog");
+  dialog = find_toplevel (SC_TYPE_ACCOUNT_DIALOG);
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "_Test Connection"),
+                         "clicked");
+  if (!sc_ui_test_wait_until (login_accepted, dialog, SC_UI_TEST_WAIT_MS))
+    g_error ("Test Connection did not succeed");
+  save_png (dialog, out, "account.png");
+  gtk_window_destroy (dialog);
+  scene_close (&scene);
+
+  /* An untrusted certificate, and the dialog that offers to trust it. */
+  scene_open (&scene, &untrusted_options, 2400000);
+  scene_send (&scene);
+  print_status (scene.window, "untrusted");
+  activate (scene.window, "win.fix-error");
+  if (!sc_ui_test_wait_until (message_dialog_shown, NULL, SC_UI_TEST_WAIT_MS))
+    g_error ("No certificate dialog");
+  save_png (find_toplevel (ADW_TYPE_MESSAGE_DIALOG), out, "certificate.png");
+  gtk_window_destroy (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  scene_close (&scene);
+
+  /* First run: settings that still name the example server. */
+  scene_open (&scene, &plain_options, 2400000);
+  sc_ui_test_close_window (&scene.window);
+  sc_test_write_file (scene.dir, "config.json",
+                      "{ \"smtp_host\": \"smtp.example.com\", \"smtp_port\": 465 }\n", -1);
+  sc_test_write_file (scene.dir, "credentials.json", "{ \"login\": \"\", \"password\": \"\" }\n",
+                      -1);
+  scene.window = sc_ui_test_open_window (scene.dir, -1, -1);
+  if (!sc_ui_test_wait_until (account_dialog_shown, NULL, SC_UI_TEST_WAIT_MS))
+    g_error ("No Set up your account");
+  save_png (find_toplevel (SC_TYPE_ACCOUNT_DIALOG), out, "first-run.png");
+  gtk_window_destroy (find_toplevel (SC_TYPE_ACCOUNT_DIALOG));
   scene_close (&scene);
 
   return 0;

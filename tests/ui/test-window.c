@@ -1491,8 +1491,14 @@ test_window_send_100mb (Fixture       *fixture,
                        g_array_index (fractions, double, i - 1));
   g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), >=, 0.5);
 
-  /* Never blocked: a 10 ms timeout was never more than 250 ms late. */
+  /* Never blocked: a 10 ms timeout was never more than 250 ms late (a second under
+   * AddressSanitizer, which slows every allocation). This only catches blocking; the frame
+   * budget is measured by the benchmark. */
+#ifdef __SANITIZE_ADDRESS__
+  g_assert_cmpint (watch.longest, <, 1000 * 1000);
+#else
   g_assert_cmpint (watch.longest, <, 250 * 1000);
+#endif
 
   /* The server got the attachment, byte for byte. */
   g_assert_true (sink_wait (sink));
