@@ -1763,8 +1763,19 @@ test_window_trust_certificate (Fixture       *fixture,
   g_free (wait_new_message (fixture));
 }
 
-/* First run: settings that still name the example server open the Account dialog in its
- * "Set up your account" form; Send says why it cannot send. */
+static gboolean
+login_accepted (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = sc_ui_test_find_all (data, ADW_TYPE_ACTION_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_action_row_get_subtitle (rows->pdata[i]), "Login accepted") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* First run, all in the window: the shipped example settings open "Set up your account"; a
+ * preset, a login and a password, Test Connection passes, and the message goes. */
 static void
 test_window_first_run (Fixture       *fixture,
                        gconstpointer  data)
@@ -1772,19 +1783,81 @@ test_window_first_run (Fixture       *fixture,
   GtkWindow *dialog;
   ScWindow *window;
 
+  g_autofree char *port = g_strdup_printf ("%u", (guint) fixture->server->port);
+  GtkWidget *provider;
+  GListModel *presets;
+  guint yandex = G_MAXUINT;
+
   sc_test_write_file (fixture->dir, "config.json",
                       "{ \"smtp_host\": \"smtp.example.com\", \"smtp_port\": 465 }\n", -1);
+  sc_test_write_file (fixture->dir, "credentials.json",
+                      "{ \"login\": \"sender@example.com\", \"password\": \"your_password\" }\n",
+                      -1);
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   g_assert_true (sc_ui_test_wait_until (account_dialog_is_shown, NULL, SC_UI_TEST_WAIT_MS));
   dialog = account_dialog_shown (NULL);
   g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Set up your account");
+
+  /* The example values are placeholders, not data. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (sc_ui_test_find_row (
+                     GTK_WIDGET (dialog), "_Host"))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (sc_ui_test_find_row (
+                     GTK_WIDGET (dialog), "_Login"))), ==, "");
+
+  /* A preset fills the server. */
+  provider = sc_ui_test_find_row (GTK_WIDGET (dialog), "_Provider");
+  presets = adw_combo_row_get_model (ADW_COMBO_ROW (provider));
+  for (guint i = 0; i < g_list_model_get_n_items (presets); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (presets), i), "Yandex") == 0)
+      yandex = i;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (provider), yandex);
+  g_assert_cmpstr (sc_settings_get_smtp_host (settings_of (window)), ==, "smtp.yandex.ru");
+
+  /* The user's own server instead (the test's), the login and password typed in, then Test
+   * Connection passes. The CA file would come from a file chooser: the model takes it. */
+  gtk_editable_set_text (GTK_EDITABLE (sc_ui_test_find_row (GTK_WIDGET (dialog), "_Host")),
+                         "localhost");
+  gtk_editable_set_text (GTK_EDITABLE (sc_ui_test_find_row (GTK_WIDGET (dialog), "P_ort")), port);
+  /* The port is not 465, so the security followed it to STARTTLS: the server speaks TLS. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (sc_ui_test_find_row (GTK_WIDGET (dialog),
+                                                                  "_Security")), 0);
+  g_assert_cmpint (sc_settings_get_security (settings_of (window)), ==, SC_SECURITY_TLS);
+  gtk_editable_set_text (GTK_EDITABLE (sc_ui_test_find_row (GTK_WIDGET (dialog), "_Login")),
+                         SC_TEST_LOGIN);
+  gtk_editable_set_text (GTK_EDITABLE (sc_ui_test_find_row (GTK_WIDGET (dialog), "Pass_word")),
+                         SC_TEST_PASSWORD);
+  g_object_set (settings_of (window), "ca-file", fixture->server->ca_file, NULL);
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "_Test Connection"),
+                         "clicked");
+  g_assert_true (sc_ui_test_wait_until (login_accepted, dialog, SC_UI_TEST_WAIT_MS));
   gtk_window_destroy (dialog);
+
+  /* And sends. */
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_cmpstr (status (window), ==, "Message sent successfully");
+  g_free (wait_new_message (fixture));
+}
+
+/* Settings that still name the example server: Send says so, and leads to the account. */
+static void
+test_window_example_server (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  ScWindow *window;
+
+  sc_test_write_file (fixture->dir, "config.json",
+                      "{ \"smtp_host\": \"smtp.example.com\", \"smtp_port\": 465 }\n", -1);
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_assert_true (sc_ui_test_wait_until (account_dialog_is_shown, NULL, SC_UI_TEST_WAIT_MS));
+  gtk_window_destroy (account_dialog_shown (NULL));
 
   activate (window, "win.send");
   g_assert_true (sc_ui_test_wait_idle (window));
   g_assert_nonnull (strstr (status (window), "example server"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (from_row (window)), "error"));
   g_assert_nonnull (button (window, "Open _Account…"));
+  assert_nothing_arrived (fixture, 0);
 }
 
 static void
@@ -2395,7 +2468,8 @@ main (int   argc,
   ADD ("attachments-kept", NULL, test_window_attachments_kept);
   ADD ("send-error", &own_plain, test_window_send_error);
   ADD ("trust-certificate", &own_self_signed, test_window_trust_certificate);
-  ADD ("first-run", NULL, test_window_first_run);
+  ADD ("first-run", &own_plain, test_window_first_run);
+  ADD ("example-server", &own_plain, test_window_example_server);
   ADD ("send-100mb", NULL, test_window_send_100mb);
   ADD ("cancel", &own_slow, test_window_cancel);
   ADD ("refused-recipient", &shared_refusing, test_window_refused_recipient);
