@@ -104,34 +104,14 @@ parse_port (const char  *text,
   return TRUE;
 }
 
-/* The title of a row without its mnemonic underscore: its accessible name. */
-static char *
-strip_mnemonic (const char *title)
-{
-  GString *text = g_string_new (NULL);
-
-  for (const char *p = title; *p != '\0'; p++)
-    {
-      if (*p == '_' && p[1] != '\0')
-        p++;
-      g_string_append_c (text, *p);
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-/* AdwEntryRow labels its text with both of its title labels, and with the mnemonic's
- * underscore (libadwaita 1.2): the title, once and without it, is the name. */
+/* One accessible name, and a working mnemonic, for an entry row (libadwaita 1.2 gives
+ * neither: see sc-ui-util.c). */
 static void
 label_entry_row (AdwEntryRow *row)
 {
-  g_autofree char *name = NULL;
-
   _sc_entry_row_label_accessible (GTK_WIDGET (row));
-  name = strip_mnemonic (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (row))),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  if (adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (row)))
+    _sc_entry_row_set_mnemonic (GTK_WIDGET (row));
 }
 
 /* Example values are placeholders, never data: AdwEntryRow 1.2 has no placeholder of its own,

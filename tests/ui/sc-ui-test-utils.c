@@ -10,6 +10,8 @@
 
 #include "sc-ui-test-utils.h"
 
+#include "sc-ui-util.h"
+
 
 /**
  * sc_ui_test_wait_until:
@@ -177,22 +179,6 @@ match_type (GtkWidget     *widget,
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
 }
 
-/* @label as it shows: without the mnemonic marks ("_To" is "To"). */
-static char *
-strip_mnemonic (const char *label)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = label; p != NULL && *p != '\0'; p++)
-    {
-      if (*p == '_' && *++p == '\0')
-        break;
-      g_string_append_c (out, *p);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 /* A row by its title, as written ("_To") or as it shows ("To"). */
 static gboolean
 match_row (GtkWidget     *widget,
@@ -210,7 +196,7 @@ match_row (GtkWidget     *widget,
   if (!adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget)))
     return FALSE;
 
-  shown = strip_mnemonic (title);
+  shown = _sc_strip_mnemonic (title);
   return g_strcmp0 (shown, data) == 0;
 }
 
