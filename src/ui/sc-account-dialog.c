@@ -233,18 +233,6 @@ mark_field (ScAccountDialog *self,
 /* Binding transforms                                                                         */
 /* ------------------------------------------------------------------------------------------ */
 
-static gboolean
-string_to_text (GBinding     *binding,
-                const GValue *from,
-                GValue       *to,
-                gpointer      user_data)
-{
-  const char *text = g_value_get_string (from);
-
-  g_value_set_string (to, text != NULL ? text : "");
-  return TRUE;
-}
-
 /* In set-up, the shipped example's stand-ins show as empty fields with their placeholders:
  * example values are never data. */
 static gboolean
@@ -853,7 +841,8 @@ bind_settings (ScAccountDialog *self)
                                NULL, NULL);
   /* The certificate the user trusted ("Trust This Certificate"), while there is one. */
   g_object_bind_property_full (self->settings, "tls-fingerprint", self->pinned_row, "subtitle",
-                               G_BINDING_SYNC_CREATE, string_to_text, NULL, NULL, NULL);
+                               G_BINDING_SYNC_CREATE, _sc_transform_string_to_text, NULL, NULL,
+                               NULL);
   g_object_bind_property_full (self->settings, "tls-fingerprint", self->pinned_row, "visible",
                                G_BINDING_SYNC_CREATE, is_set, NULL, NULL, NULL);
 

@@ -144,3 +144,16 @@ _sc_widget_show_error (GtkWidget    *widget,
       gtk_widget_set_tooltip_text (widget, NULL);
     }
 }
+
+/* A binding transform: a string property (maybe NULL) to a text (never NULL). */
+gboolean
+_sc_transform_string_to_text (GBinding     *binding,
+                              const GValue *from,
+                              GValue       *to,
+                              gpointer      user_data)
+{
+  const char *text = g_value_get_string (from);
+
+  g_value_set_string (to, text != NULL ? text : "");
+  return TRUE;
+}

@@ -15,5 +15,9 @@ void         _sc_entry_row_label_accessible (GtkWidget           *row);
 void         _sc_entry_row_set_mnemonic     (GtkWidget           *row);
 void         _sc_widget_show_error          (GtkWidget           *widget,
                                              const GError        *error);
+gboolean     _sc_transform_string_to_text   (GBinding            *binding,
+                                             const GValue        *from,
+                                             GValue              *to,
+                                             gpointer             user_data);
 
 G_END_DECLS

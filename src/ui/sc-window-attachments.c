@@ -33,36 +33,57 @@ set_folder_button_name (ScWindow   *self,
                                   -1);
 }
 
+typedef struct
+{
+  ScWindow *window;
+  char     *name;
+} Launch;
+
 static void
 launch_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(ScWindow) self = user_data;
+  Launch *launch = user_data;
+  g_autoptr(ScWindow) self = launch->window;
+  g_autofree char *name = launch->name;
   g_autoptr(GError) error = NULL;
 
+  g_free (launch);
   if (g_app_info_launch_default_for_uri_finish (result, &error)
       || g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  /* Translators: %s says why a file could not be opened */
-  g_prefix_error (&error, _("Cannot open the attachment: "));
+  /* Translators: %s is a file name; then why it could not be opened */
+  g_prefix_error (&error, _("Cannot open %s: "), name);
   _sc_window_set_status (self, error->message, TRUE);
 }
 
-/* A row was activated: open its file in the default application, without waiting for it. */
+/* Opens @file in its default application (a viewer, a text editor), without waiting for it;
+ * a failure is said in the status bar. */
+void
+_sc_window_open_file (ScWindow *self,
+                      GFile    *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GdkAppLaunchContext) context = NULL;
+  Launch *launch = g_new0 (Launch, 1);
+
+  launch->window = g_object_ref (self);
+  launch->name = g_file_get_basename (file);
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
+  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), self->cancellable,
+                                           launch_cb, launch);
+}
+
+/* A row was activated: open its file. */
 static void
 open_attachment_cb (ScWindow        *self,
                     ScAttachmentRow *row)
 {
-  g_autofree char *uri = g_file_get_uri (sc_attachment_row_get_file (row));
-  g_autoptr(GdkAppLaunchContext) context = NULL;
-
   g_assert (SC_IS_WINDOW (self));
 
-  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
-  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), self->cancellable,
-                                           launch_cb, g_object_ref (self));
+  _sc_window_open_file (self, sc_attachment_row_get_file (row));
 }
 
 static void

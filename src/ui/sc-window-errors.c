@@ -187,19 +187,6 @@ trust_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
-launch_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(ScWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    _sc_window_set_status (self, error->message, TRUE);
-}
-
-static void
 fix_error_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -224,15 +211,8 @@ fix_error_action (GtkWidget  *widget,
       break;
 
     case SC_WINDOW_FIX_FILE:
-      {
-        g_autofree char *uri = g_file_get_uri (self->fix_file);
-        g_autoptr(GAppLaunchContext) context = G_APP_LAUNCH_CONTEXT (
-          gdk_display_get_app_launch_context (gtk_widget_get_display (widget)));
-
-        /* A text editor, whatever opens .json files: the user fixes the file there. */
-        g_app_info_launch_default_for_uri_async (uri, context, self->cancellable, launch_done_cb,
-                                                 g_object_ref (self));
-      }
+      /* A text editor, whatever opens .json files: the user fixes the file there. */
+      _sc_window_open_file (self, self->fix_file);
       break;
 
     case SC_WINDOW_FIX_NONE:

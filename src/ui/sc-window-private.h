@@ -120,6 +120,8 @@ void       _sc_window_class_init_attachments (GtkWidgetClass *widget_class);
 void       _sc_window_init_attachments       (ScWindow       *self);
 void       _sc_window_list_attachment_folder (ScWindow       *self);
 void       _sc_window_bind_attachments       (ScWindow       *self);
+void       _sc_window_open_file              (ScWindow       *self,
+                                              GFile          *file);
 
 /* sc-window-actions.c */
 void       _sc_window_class_add_actions      (GtkWidgetClass *widget_class);

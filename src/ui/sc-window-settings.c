@@ -26,18 +26,6 @@
 /* Binding transforms                                                                         */
 /* ------------------------------------------------------------------------------------------ */
 
-static gboolean
-string_to_text (GBinding     *binding,
-                const GValue *from,
-                GValue       *to,
-                gpointer      user_data)
-{
-  const char *text = g_value_get_string (from);
-
-  g_value_set_string (to, text != NULL ? text : "");
-  return TRUE;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* The address fields: To, Cc and Bcc                                                         */
 /* ------------------------------------------------------------------------------------------ */
@@ -499,7 +487,7 @@ _sc_window_bind_settings (ScWindow *self)
 {
   g_object_bind_property_full (self->settings, "subject", self->subject_row, "text",
                                G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                               string_to_text, NULL, NULL, NULL);
+                               _sc_transform_string_to_text, NULL, NULL, NULL);
   g_signal_connect (self->subject_row, "changed", G_CALLBACK (clear_error_cb), NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
