@@ -12,14 +12,18 @@ set -euo pipefail
 fuzzer=$1 corpus=$2 artifact_prefix=$3
 seconds=${SC_FUZZ_SECONDS:-30}
 
+# The settings target writes its files for every input: in memory, where there is a tmpfs.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    export TMPDIR=/dev/shm
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/sc-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -R "$corpus/." "$work/"
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:quarantine_size_mb=64}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # libFuzzer first runs every input of the corpus (the regression check for what was found
 # before), then makes new ones until the time is up.
-exec "$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 \
+"$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 \
     -print_final_stats=1 "-artifact_prefix=$artifact_prefix" "$work"
