@@ -7,7 +7,7 @@
 #                          target of tests/fuzz/ for 30 s (clang, in _build-fuzz)
 #   bash .ci/dev.sh valgrind
 #                          install valgrind too, build, run the engine suites under valgrind
-#                          memcheck: any memory error or definite leak fails (a few minutes;
+#                          memcheck: any memory error or definite leak fails (a minute or two;
 #                          not part of "test")
 #
 # Installing only ever adds packages: install_missing refuses a plan in which apt would remove
