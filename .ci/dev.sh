@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# .ci/dev.sh — the two set-up commands of the README.
+# .ci/dev.sh — the set-up commands of the README.
 #
 #   bash .ci/dev.sh app    install what is missing (apt), build, launch the window
 #   bash .ci/dev.sh test   install what is missing (apt), build, run every test: the suite,
