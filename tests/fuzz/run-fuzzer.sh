@@ -18,7 +18,10 @@ if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/sc-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -R "$corpus/." "$work/"
+mkdir "$work/corpus" "$work/tmp"
+cp -R "$corpus/." "$work/corpus/"
+# What a target writes (the settings files) goes where the trap removes it, however it ends.
+export TMPDIR=$work/tmp
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:quarantine_size_mb=64}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -26,4 +29,4 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # libFuzzer first runs every input of the corpus (the regression check for what was found
 # before), then makes new ones until the time is up.
 "$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 \
-    -print_final_stats=1 "-artifact_prefix=$artifact_prefix" "$work"
+    -print_final_stats=1 "-artifact_prefix=$artifact_prefix" "$work/corpus"
