@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# .ci/dev.sh — the two set-up commands of the README.
+# .ci/dev.sh — the set-up commands of the README.
 #
 #   bash .ci/dev.sh app    install what is missing (apt), build, launch the window
-#   bash .ci/dev.sh test   install what is missing (apt), build, run every test
+#   bash .ci/dev.sh test   install what is missing (apt), build, run every test: the suite,
+#                          again without GTK, under AddressSanitizer + UBSan, and each libFuzzer
+#                          target of tests/fuzz/ for 30 s (clang, in _build-fuzz)
+#   bash .ci/dev.sh valgrind
+#                          install valgrind too, build, run the engine suites under valgrind
+#                          memcheck: any memory error or definite leak fails (a minute or two;
+#                          not part of "test")
 #
 # Installing only ever adds packages: install_missing refuses a plan in which apt would remove
 # a package or install a mail transport agent, and keeps changed configuration files. No MTA
@@ -28,7 +34,10 @@ test_packages=(
     python3-aiosmtpd gnutls-bin xvfb xauth xdotool
     python3-gi gir1.2-atspi-2.0 at-spi2-core dbus-x11 dbus-daemon fonts-dejavu-core
     libnss-wrapper
+    clang libclang-rt-14-dev
 )
+# For `dev.sh valgrind` only.
+valgrind_packages=(valgrind)
 # The shared libraries that Debian's exim4 binary needs (the Depends of exim4-daemon-light,
 # less exim4-base and debconf, which only an installed Exim needs). Plain libraries: installing
 # them removes nothing.
@@ -107,6 +116,13 @@ case "${1:-}" in
         # fails the test). Leaks are checked in the engine and command-line suites; GTK keeps
         # caches for the process's life, so the UI suites check memory errors only.
         build _build-asan -Db_sanitize=address,undefined -Db_lundef=false --werror
+        # The libFuzzer targets (tests/fuzz/): clang, with both sanitizers, engine only. Only
+        # the targets are built (clang's warnings in the test suites are not checked here).
+        if [ ! -f _build-fuzz/build.ninja ]; then
+            CC=clang meson setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
+                -Db_lundef=false -Dgui=disabled
+        fi
+        meson compile -C _build-fuzz fuzz-reply fuzz-ehlo fuzz-settings fuzz-address
         status=0
         # No --num-processes: the suites pick their own ports and folders, so meson runs them
         # on every core.
@@ -118,10 +134,15 @@ case "${1:-}" in
             --suite engine --no-suite interop --logbase asan-engine || status=$?
         ASAN_OPTIONS=detect_leaks=0 meson test -C _build-asan --print-errorlogs \
             --suite ui --logbase asan-ui || status=$?
+        # Each fuzz target for 30 s, two at a time (tests/fuzz/run-fuzzer.sh): any crash, leak,
+        # sanitizer report or slow input fails; the input is left in _build-fuzz/tests/fuzz/.
+        env -u ASAN_OPTIONS -u LSAN_OPTIONS SC_FUZZ_SECONDS=30 meson test -C _build-fuzz \
+            --no-rebuild --print-errorlogs --suite fuzz --num-processes 2 --logbase fuzz \
+            || status=$?
         # One plain closing line, counted from meson's own logs.
         /usr/bin/python3 - _build-test/meson-logs/testlog.json \
             _build-nogui/meson-logs/testlog.json _build-asan/meson-logs/asan-engine.json \
-            _build-asan/meson-logs/asan-ui.json <<'PY'
+            _build-asan/meson-logs/asan-ui.json _build-fuzz/meson-logs/fuzz.json <<'PY'
 import json, sys
 results = [json.loads(line)["result"] for path in sys.argv[1:] for line in open(path)]
 passed = sum(r == "OK" for r in results)
@@ -130,8 +151,22 @@ print("%d passed, %d failed, %d skipped" % (passed, len(results) - passed - skip
 PY
         exit "$status"
         ;;
+    valgrind)
+        install_missing "${build_packages[@]}" "${test_packages[@]}" "${valgrind_packages[@]}"
+        build _build-test --werror
+        # The engine suites (the interop test runs Exim, not ours) under memcheck. Errors and
+        # definite leaks fail; GLib's suppressions and tests/valgrind.supp hide what libraries
+        # keep by design. G_SLICE: GLib 2.74's slice allocator would hide our leaks.
+        export G_SLICE=always-malloc
+        meson test -C _build-test --print-errorlogs --suite engine --no-suite interop \
+            --timeout-multiplier 10 --logbase valgrind \
+            --wrapper "valgrind --tool=memcheck --error-exitcode=1 --leak-check=full
+                       --errors-for-leak-kinds=definite --show-leak-kinds=definite
+                       --num-callers=30 --suppressions=/usr/share/glib-2.0/valgrind/glib.supp
+                       --suppressions=$here/tests/valgrind.supp"
+        ;;
     *)
-        echo "usage: $0 app|test" >&2
+        echo "usage: $0 app|test|valgrind" >&2
         exit 2
         ;;
 esac

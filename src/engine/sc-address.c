@@ -23,6 +23,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (InternetAddressList, g_object_unref)
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
+/* Whether GMime (libidn2, IDNA 2008) takes @ascii_domain, GLib's form of the domain for the
+ * envelope, for the same domain: "xn--e0i" (U+2A5A) or "xn--e1ax--e1j" (a label ending in
+ * "-") are punycode to GLib but no domain to libidn2, which would leave them in Unicode in
+ * the headers. */
+static gboolean
+ascii_domain_is_idna (const char *ascii_domain)
+{
+  g_autofree char *addr = g_strconcat ("x@", ascii_domain, NULL);
+  InternetAddress *mailbox = internet_address_mailbox_new (NULL, addr);
+  gboolean same = g_ascii_strcasecmp (
+    internet_address_mailbox_get_idn_addr (INTERNET_ADDRESS_MAILBOX (mailbox)), addr) == 0;
+
+  g_object_unref (mailbox);
+  return same;
+}
+
 /* The checks of a bare addr-spec; @entry is what the user wrote, named in the errors. */
 static gboolean
 check_addr_spec (const char  *addr,
@@ -59,7 +75,8 @@ check_addr_spec (const char  *addr,
   if (strpbrk (addr, "<>()[]\\,;:\"") != NULL ||
       at == addr || *domain == '\0' || addr[0] == '.' || at[-1] == '.' ||
       domain[0] == '.' || domain[strlen (domain) - 1] == '.' || strstr (addr, "..") != NULL ||
-      (ascii_domain = g_hostname_to_ascii (domain)) == NULL)
+      (ascii_domain = g_hostname_to_ascii (domain)) == NULL ||
+      !ascii_domain_is_idna (ascii_domain))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
                    /* Translators: %s is the address; may follow "The sender address". */

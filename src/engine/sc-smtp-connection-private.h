@@ -92,6 +92,9 @@ gboolean      _sc_smtp_connection_write          (ScSmtpConnection   *c,
 ScSmtpReply  *_sc_smtp_connection_read_reply     (ScSmtpConnection   *c,
                                                   const char         *command,
                                                   GError            **error);
+/* Reads the extensions (SIZE, PIPELINING, AUTH …) from the EHLO reply @reply into @c. */
+void          _sc_smtp_connection_parse_extensions (ScSmtpConnection *c,
+                                                    ScSmtpReply      *reply);
 ScSmtpReply  *_sc_smtp_connection_command        (ScSmtpConnection   *c,
                                                   const char         *line,
                                                   const char         *name,

@@ -571,9 +571,9 @@ reset_extensions (ScSmtpConnection *c)
   g_clear_pointer (&c->extensions, g_strfreev);
 }
 
-static void
-parse_extensions (ScSmtpConnection *c,
-                  ScSmtpReply      *reply)
+void
+_sc_smtp_connection_parse_extensions (ScSmtpConnection *c,
+                                      ScSmtpReply      *reply)
 {
   g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
 
@@ -639,7 +639,7 @@ ehlo (ScSmtpConnection  *c,
 
   if (reply->code == 250)
     {
-      parse_extensions (c, reply);
+      _sc_smtp_connection_parse_extensions (c, reply);
       return TRUE;
     }
 
