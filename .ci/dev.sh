@@ -116,11 +116,11 @@ case "${1:-}" in
         # fails the test). Leaks are checked in the engine and command-line suites; GTK keeps
         # caches for the process's life, so the UI suites check memory errors only.
         build _build-asan -Db_sanitize=address,undefined -Db_lundef=false --werror
-        # The libFuzzer targets (tests/fuzz/): clang, with both sanitizers, engine only. Only
-        # the targets are built (clang's warnings in the test suites are not checked here).
+        # The libFuzzer targets (tests/fuzz/): clang, with both sanitizers, engine only; only
+        # the targets are built, warnings are errors here too.
         if [ ! -f _build-fuzz/build.ninja ]; then
             CC=clang meson setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
-                -Db_lundef=false -Dgui=disabled
+                -Db_lundef=false -Dgui=disabled --werror
         fi
         meson compile -C _build-fuzz fuzz-reply fuzz-ehlo fuzz-settings fuzz-address
         status=0

@@ -75,7 +75,7 @@ static const char *
 ensure_certificates (GError **error)
 {
   static GMutex mutex;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&mutex);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&mutex);
   g_autofree char *script = NULL;
   g_autofree char *stdout_buf = NULL;
   g_autofree char *stderr_buf = NULL;

@@ -319,7 +319,6 @@ test_full_message (Fixture       *fixture,
   g_autoptr(GBytes) plain = unstuff (data);
   g_autoptr(GMimeMessage) parsed = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
   InternetAddressList *list;
   GMimeObject *root;
   GMimeMultipart *multipart;

@@ -164,11 +164,11 @@ test_fingerprint_compare (void)
   g_assert_false (sc_certificate_fingerprint_equal ("", ""));
 
   /* Not a SHA-256 fingerprint: too short, not hex, a digit split from its pair */
-  g_assert_null (sc_certificate_fingerprint_normalize (FP_HEX + 2));
+  g_assert_null (sc_certificate_fingerprint_normalize (&FP_HEX[2]));
   g_assert_null (sc_certificate_fingerprint_normalize (FP_HEX "00"));
   {
-    g_autofree char *not_hex = g_strconcat ("zz", FP_HEX + 2, NULL);
-    g_autofree char *split = g_strconcat ("e:58", FP_HEX + 3, NULL);
+    g_autofree char *not_hex = g_strconcat ("zz", &FP_HEX[2], NULL);
+    g_autofree char *split = g_strconcat ("e:58", &FP_HEX[3], NULL);
 
     g_assert_null (sc_certificate_fingerprint_normalize (not_hex));
     g_assert_null (sc_certificate_fingerprint_normalize (split));
