@@ -16,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sc-address.h"
 #include "sc-cli.h"
+#include "sc-error.h"
 #include "sc-test-server.h"
 
 #define CLIENT_TIMEOUT_MS 60000
@@ -104,7 +106,8 @@ static const FaultRow rows[] = {
     0 },
   { "local part over 64 octets", "ok", SC_TEST_SERVER_PLAIN, 10,
     { "a12345678901234567890123456789012345678901234567890123456789012345@example.com", NULL },
-    FALSE, ACTION_NONE, NULL, SC_EXIT_USAGE, "64", NULL, NULL, "CONNECTED", 0 },
+    FALSE, ACTION_NONE, NULL, SC_EXIT_USAGE, "(item 1) is not one", NULL, NULL, "CONNECTED",
+    0 },
   { "server offers only TLS 1.0", "tls10", SC_TEST_SERVER_TLS, 10, { NULL }, FALSE,
     ACTION_NONE, NULL, SC_EXIT_CONNECTION, "offered only TLS 1.0", NULL, NULL, "EHLO", 0 },
   { "a normal send", "ok", SC_TEST_SERVER_PLAIN, 10, { NULL }, TRUE, ACTION_NONE, NULL,
@@ -334,6 +337,22 @@ test_fault_row (gconstpointer data)
   sc_test_rm_rf (dir);
 }
 
+/* The rule behind the "local part over 64 octets" row (RFC 5321 §4.5.3.1.1), in its one home. */
+static void
+test_local_part_limit (void)
+{
+  g_autofree char *local64 = g_strnfill (64, 'a');
+  g_autofree char *ok = g_strconcat (local64, "@example.com", NULL);
+  g_autofree char *too_long = g_strconcat (local64, "b@example.com", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sc_address_validate (ok, &error));
+  g_assert_no_error (error);
+  g_assert_false (sc_address_validate (too_long, &error));
+  g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS);
+  g_assert_nonnull (strstr (error->message, "longer than 64 octets"));
+}
+
 /* The matrix, as a table in the test output. */
 static void
 test_fault_table (void)
@@ -352,6 +371,7 @@ main (int   argc,
   g_test_set_nonfatal_assertions ();
 
   g_test_add_func ("/faults/table", test_fault_table);
+  g_test_add_func ("/faults/address/local-part-limit", test_local_part_limit);
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       g_autofree char *path = g_strdup_printf ("/faults/%s", rows[i].script);

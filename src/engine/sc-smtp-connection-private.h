@@ -78,6 +78,10 @@ typedef struct
   gint64              deadline;
   /* The server said something in the middle of the message (_sc_smtp_connection_wait_writable) */
   gboolean            reply_waiting;
+
+  /* Only learns the old TLS version a server speaks (see probe_old_protocol ()) */
+  gboolean            probe;
+  char               *probed_protocol;
 } ScSmtpConnection;
 
 void          _sc_smtp_reply_free                (ScSmtpReply        *reply);

@@ -620,6 +620,8 @@ connect_to_server (ScSmtpConnection  *c,
   return TRUE;
 }
 
+static char *probe_old_protocol (ScSmtpConnection *c);
+
 static gboolean
 start_tls (ScSmtpConnection  *c,
            GError           **error)
@@ -636,7 +638,35 @@ start_tls (ScSmtpConnection  *c,
     return FALSE;
 
   sc_tls_stream_set_pinned_fingerprint (c->tls, c->config->tls_fingerprint);
+  if (c->probe)
+    sc_tls_stream_set_probe (c->tls);
   ok = sc_tls_stream_handshake (c->tls, c->cancellable, &local_error);
+
+  if (c->probe)
+    {
+      sc_tls_stream_get_old_protocol (c->tls, &c->probed_protocol);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* A server that speaks only TLS 1.0 or 1.1 answers our offer with an alert: ask it again on
+   * a connection of its own, offering the old versions only to learn which, and say it. */
+  if (!ok && sc_tls_stream_get_old_protocol (c->tls, NULL) &&
+      !g_cancellable_is_cancelled (c->cancellable))
+    {
+      g_autofree char *old_name = probe_old_protocol (c);
+
+      if (old_name != NULL)
+        {
+          g_clear_error (&local_error);
+          g_set_error (&local_error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE,
+                       /* Translators: the first %s is the server, the second a protocol
+                        * version such as "TLS 1.0". */
+                       _("The TLS handshake with %s failed: the server offered only %s, which "
+                         "is no longer safe; TLS 1.2 or newer is required (RFC 8996)"),
+                       c->config->host, old_name);
+        }
+    }
 
   /* Kept also when refused: the user may choose to trust it. */
   g_clear_pointer (&c->peer_certificate, sc_certificate_info_unref);
@@ -858,6 +888,29 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
   return start_tls (c, error) && ehlo (c, error);
 }
 
+/* The old protocol version (e.g. "TLS 1.0") the server of @c chooses when offered it, on a
+ * connection of its own that goes as far as its ServerHello and no further, or NULL. */
+static char *
+probe_old_protocol (ScSmtpConnection *c)
+{
+  ScSmtpConnection probe = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  char *name;
+
+  probe.config = c->config;
+  probe.cancellable = c->cancellable;
+  probe.probe = TRUE;
+
+  if (_sc_smtp_connection_open (&probe, &local_error))
+    g_warning ("The TLS probe of %s did not stop at the server's hello", c->config->host);
+  name = g_steal_pointer (&probe.probed_protocol);
+  _sc_smtp_connection_close (&probe, FALSE);
+  g_debug ("Probing %s for an old TLS version: %s", c->config->host,
+           name != NULL ? name : "none");
+
+  return name;
+}
+
 /* Sends a secret (an AUTH line or continuation) and reads the reply; the transcript gets
  * @shown. */
 static ScSmtpReply *
@@ -1049,6 +1102,7 @@ _sc_smtp_connection_close (ScSmtpConnection *c,
   g_clear_pointer (&c->auth_mechanisms, g_strfreev);
   g_clear_pointer (&c->extensions, g_strfreev);
   g_clear_pointer (&c->secrets, g_ptr_array_unref);
+  g_clear_pointer (&c->probed_protocol, g_free);
 }
 
 /* What the open connection learnt about the server: its greeting, TLS, certificate and EHLO

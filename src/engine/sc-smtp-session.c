@@ -123,7 +123,13 @@ _sc_smtp_session_emit_transcript (ScSmtpConnection *c,
                                   gboolean          outgoing,
                                   const char       *line)
 {
-  ScEmission *emission = g_new0 (ScEmission, 1);
+  ScEmission *emission;
+
+  /* A connection of our own (the probe of sc-smtp-connection.c) is not the user's dialogue */
+  if (c->session == NULL)
+    return;
+
+  emission = g_new0 (ScEmission, 1);
 
   emission->outgoing = outgoing;
   emission->line = g_strdup (line);

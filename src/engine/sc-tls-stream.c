@@ -57,6 +57,11 @@ struct _ScTlsStream
    * what an old server offered when we refuse it. */
   guint                             server_hello_version;
 
+  /* Only to learn which old version the server speaks: offer them, stop at its ServerHello */
+  gboolean                          probe;
+  /* The handshake failed because the server speaks no version we accept */
+  gboolean                          old_protocol;
+
   /* Monotonic time by which each pull must have data (0: only the socket's time-out) */
   gint64                            read_deadline;
 
@@ -483,7 +488,8 @@ server_hello_cb (gnutls_session_t      session,
   if (incoming && msg != NULL && msg->size >= 2)
     self->server_hello_version = (msg->data[0] << 8) | msg->data[1];
 
-  return 0;
+  /* A probe never goes further than the server's choice. */
+  return self->probe ? GNUTLS_E_UNSUPPORTED_VERSION_PACKET : 0;
 }
 
 /* "TLS 1.0" for a ServerHello version older than TLS 1.2, else NULL. */
@@ -970,12 +976,24 @@ sc_tls_stream_handshake (ScTlsStream   *self,
     {
       g_autofree char *offered = old_protocol_name (self->server_hello_version);
 
+      self->old_protocol = TRUE;
       g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE,
                    /* Translators: the first %s is the server, the second a protocol version
                     * such as "TLS 1.0". */
                    _("The TLS handshake with %s failed: the server offered only %s, which is "
                      "no longer safe; TLS 1.2 or newer is required (RFC 8996)"),
                    self->hostname, offered);
+    }
+  else if (gnutls_failed &&
+           (ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET ||
+            (ret == GNUTLS_E_FATAL_ALERT_RECEIVED &&
+             gnutls_alert_get (self->session) == GNUTLS_A_PROTOCOL_VERSION)))
+    {
+      self->old_protocol = TRUE;
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE,
+                   /* Translators: %s is the server. */
+                   _("The TLS handshake with %s failed: the server offers none of TLS 1.2 and "
+                     "1.3; the older versions are no longer safe (RFC 8996)"), self->hostname);
     }
   else
     {
@@ -1097,6 +1115,47 @@ sc_tls_stream_set_read_deadline (ScTlsStream *self,
   g_return_if_fail (SC_IS_TLS_STREAM (self));
 
   self->read_deadline = deadline;
+}
+
+/**
+ * sc_tls_stream_set_probe:
+ * @self: a #ScTlsStream, before its handshake
+ *
+ * Makes the handshake a probe that only learns which protocol version the server chooses when
+ * offered the old ones too (TLS 1.0 and 1.1): it always fails, right after the server's
+ * ServerHello, before any data could be exchanged. See sc_tls_stream_get_old_protocol ().
+ */
+void
+sc_tls_stream_set_probe (ScTlsStream *self)
+{
+  g_return_if_fail (SC_IS_TLS_STREAM (self));
+
+  self->probe = TRUE;
+  if (gnutls_set_default_priority_append (self->session, "+VERS-TLS1.1:+VERS-TLS1.0", NULL,
+                                          0) < 0)
+    g_debug ("Cannot offer the old TLS versions to probe %s", self->hostname);
+}
+
+/**
+ * sc_tls_stream_get_old_protocol:
+ * @self: a #ScTlsStream after its handshake failed
+ * @out_name: (out) (optional) (transfer full): e.g. "TLS 1.0", when the server said it
+ *
+ * Returns: %TRUE when the handshake failed because the server speaks only versions older than
+ *   TLS 1.2 (RFC 8996)
+ */
+gboolean
+sc_tls_stream_get_old_protocol (ScTlsStream  *self,
+                                char        **out_name)
+{
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), FALSE);
+
+  if (out_name != NULL)
+    *out_name = old_protocol_name (self->server_hello_version);
+
+  return self->old_protocol ||
+         (self->probe && self->server_hello_version >= 0x0300 &&
+          self->server_hello_version < 0x0303);
 }
 
 /**

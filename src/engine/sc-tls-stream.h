@@ -43,5 +43,8 @@ const char  *sc_tls_stream_get_cipher_name         (ScTlsStream   *self);
 void         sc_tls_stream_set_read_deadline       (ScTlsStream   *self,
                                                     gint64         deadline);
 gboolean     sc_tls_stream_has_pending             (ScTlsStream   *self);
+void         sc_tls_stream_set_probe               (ScTlsStream   *self);
+gboolean     sc_tls_stream_get_old_protocol        (ScTlsStream   *self,
+                                                    char         **out_name);
 
 G_END_DECLS
