@@ -205,7 +205,8 @@ run_row (const FaultRow *row,
          const char     *settings,
          char          **out,
          char          **err,
-         double         *out_seconds)
+         double         *out_seconds,
+         double         *out_after_action)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -218,6 +219,7 @@ run_row (const FaultRow *row,
   RunWaiter waiter = { 0 };
   gboolean acted = row->action == ACTION_NONE;
   gint64 start = g_get_monotonic_time ();
+  gint64 acted_at = start;
 
   g_assert_nonnull (binary);
 
@@ -241,6 +243,7 @@ run_row (const FaultRow *row,
       if (!acted && log_has_line (server, row->when))
         {
           acted = TRUE;
+          acted_at = g_get_monotonic_time ();
           if (row->action == ACTION_SIGTERM)
             {
               g_subprocess_send_signal (process, SIGTERM);
@@ -267,6 +270,7 @@ run_row (const FaultRow *row,
   g_assert_no_error (waiter.error);
 
   *out_seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  *out_after_action = (g_get_monotonic_time () - acted_at) / (double) G_USEC_PER_SEC;
   *out = bytes_to_string (waiter.out);
   *err = bytes_to_string (waiter.err);
   g_clear_pointer (&waiter.out, g_bytes_unref);
@@ -292,6 +296,7 @@ test_fault_row (gconstpointer data)
   g_autofree char *log = NULL;
   ScTestServer *server;
   double seconds;
+  double after_action;
   int status;
 
   options.script = row->script;
@@ -310,7 +315,7 @@ test_fault_row (gconstpointer data)
       sc_test_write_file (settings, "attachments/big.bin", content, ATTACHMENT_SIZE);
     }
 
-  status = run_row (row, server, dir, settings, &out, &err, &seconds);
+  status = run_row (row, server, dir, settings, &out, &err, &seconds, &after_action);
   all = g_strconcat (out, err, NULL);
   log = sc_test_server_get_log (server);
 
@@ -326,6 +331,9 @@ test_fault_row (gconstpointer data)
     g_assert_true (log_has_line (server, row->log_has));
   if (row->log_lacks != NULL)
     g_assert_false (log_has_line (server, row->log_lacks));
+  /* An interrupt stops everything within a second (the poll of the log adds 10 ms) */
+  if (row->action == ACTION_SIGTERM)
+    g_assert_cmpfloat (after_action, <, 1.0);
   if (row->messages > 0)
     g_assert_cmpuint (count_occurrences (log, "\nSTORED "), ==, row->messages);
   if (row->max_seconds > 0)

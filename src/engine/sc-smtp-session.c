@@ -874,8 +874,12 @@ sc_smtp_session_new (ScSettings *settings)
  * emitted on the calling thread.
  *
  * Some recipients may have been refused even on success: see sc_send_result_get_refused ().
- * A refused sender or message, or every recipient refused, is an %SC_SMTP_ERROR; so is a
- * final reply that never came (%SC_SMTP_ERROR_DELIVERY_UNCERTAIN). The connection's failures
+ * A refused sender or message, or every recipient refused, is an %SC_SMTP_ERROR (a reply the
+ * server sent in the middle of the message included); so is a final reply that never came
+ * (%SC_SMTP_ERROR_DELIVERY_UNCERTAIN), also when @cancellable is cancelled after the whole
+ * message was sent: only a cancel before that is %G_IO_ERROR_CANCELLED. Recipients the server
+ * has no room for ("452") are sent the message in further transactions. Each reply, and each
+ * stall of the upload, is bounded by the time-out of the settings. The connection's failures
  * keep their #G_IO_ERROR or #G_TLS_ERROR code.
  *
  * Returns: (transfer full): what the server said, or %NULL on error
