@@ -613,7 +613,10 @@ send_message (ScSmtpConnection  *c,
           continue;
         }
 
-      /* Each of them once, with what stopped it */
+      /* Each of them refused once: with its own reply when the server refused them all,
+       * else with what stopped the transaction */
+      if (g_error_matches (local_error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED))
+        break;
       g_ptr_array_set_size (refused, n_refused);
       for (guint i = 0; i < pending->len; i++)
         g_ptr_array_add (refused,
