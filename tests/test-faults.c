@@ -294,6 +294,7 @@ test_fault_row (gconstpointer data)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *all = NULL;
+  g_autofree char *shown = NULL;
   g_autofree char *log = NULL;
   ScTestServer *server;
   double seconds;
@@ -318,19 +319,20 @@ test_fault_row (gconstpointer data)
 
   status = run_row (row, server, dir, settings, &out, &err, &seconds, &after_action);
   all = g_strconcat (out, err, NULL);
+  shown = g_strdup (all);
   log = sc_test_server_get_log (server);
 
   g_test_message ("%-42s exit %3d (want %3d) in %5.1f s: %s", row->scenario, status,
-                  row->exit_code, seconds, g_strstrip (g_strdup (all)));
+                  row->exit_code, seconds, g_strstrip (shown));
   /* The log without the AUTH lines (the test password is in them, base64) */
   {
     g_auto(GStrv) lines = g_strsplit (log != NULL ? log : "", "\n", -1);
-    g_autoptr(GString) shown = g_string_new (NULL);
+    g_autoptr(GString) shown_log = g_string_new (NULL);
 
     for (guint i = 0; lines[i] != NULL; i++)
-      g_string_append_printf (shown, "%s\n",
+      g_string_append_printf (shown_log, "%s\n",
                               g_str_has_prefix (lines[i], "AUTH") ? "AUTH <redacted>" : lines[i]);
-    g_test_message ("server log:\n%s", shown->str);
+    g_test_message ("server log:\n%s", shown_log->str);
   }
 
   g_assert_cmpint (status, ==, row->exit_code);

@@ -492,6 +492,12 @@ server_hello_cb (gnutls_session_t      session,
   return self->probe ? GNUTLS_E_UNSUPPORTED_VERSION_PACKET : 0;
 }
 
+static gboolean
+is_old_version (guint version)
+{
+  return version >= 0x0300 && version < 0x0303;
+}
+
 /* "TLS 1.0" for a ServerHello version older than TLS 1.2, else NULL. */
 static char *
 old_protocol_name (guint version)
@@ -972,7 +978,7 @@ sc_tls_stream_handshake (ScTlsStream   *self,
                      "TLS from the start on this port (for ports 587 and 25, set the security "
                      "to “starttls”)"), self->hostname, STRERROR (ret));
     }
-  else if (gnutls_failed && old_protocol_name (self->server_hello_version) != NULL)
+  else if (gnutls_failed && is_old_version (self->server_hello_version))
     {
       g_autofree char *offered = old_protocol_name (self->server_hello_version);
 
@@ -1153,9 +1159,7 @@ sc_tls_stream_get_old_protocol (ScTlsStream  *self,
   if (out_name != NULL)
     *out_name = old_protocol_name (self->server_hello_version);
 
-  return self->old_protocol ||
-         (self->probe && self->server_hello_version >= 0x0300 &&
-          self->server_hello_version < 0x0303);
+  return self->old_protocol || (self->probe && is_old_version (self->server_hello_version));
 }
 
 /**
