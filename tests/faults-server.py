@@ -4,7 +4,7 @@
 # Copyright 2026 The SMTP Client authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: faults-server.py --scenario NAME --log FILE [--cert PEM --key PEM]
+# Usage: faults-server.py --scenario NAME --log FILE [--cert PEM --key PEM [--tls]]
 # Listens on a port the OS picks, prints "READY <port>" once listening, serves one client at a
 # time with the scenario's faults, and stops at end of file on stdin (the test went away) or
 # SIGTERM. The log gets one line per command received, and these markers:
@@ -370,6 +370,7 @@ def main():
     p.add_argument('--log', required=True)
     p.add_argument('--cert')
     p.add_argument('--key')
+    p.add_argument('--tls', action='store_true', help='TLS from the start (1.2 and newer)')
     args = p.parse_args()
 
     log_file = open(args.log, 'a', encoding='utf-8')
@@ -385,7 +386,12 @@ def main():
     listener.bind(('127.0.0.1', 0))
     listener.listen(4)
 
-    tls_context = make_tls10_context(args) if args.scenario == 'tls10' else None
+    tls_context = None
+    if args.scenario == 'tls10':
+        tls_context = make_tls10_context(args)
+    elif args.tls:
+        tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls_context.load_cert_chain(args.cert, args.key)
 
     def serve():
         while True:

@@ -472,6 +472,8 @@ sc_test_server_start (const ScTestServerOptions  *options,
       g_ptr_array_add (argv, g_strdup_printf ("--log=%s", server->log_file));
       g_ptr_array_add (argv, g_strdup_printf ("--cert=%s", server->cert_file));
       g_ptr_array_add (argv, g_strdup_printf ("--key=%s/%s-key.pem", certs, cert_name));
+      if (options->mode == SC_TEST_SERVER_TLS)
+        g_ptr_array_add (argv, g_strdup ("--tls"));
       goto spawn;
     }
   g_ptr_array_add (argv, g_strdup ("--mode"));

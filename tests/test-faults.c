@@ -78,6 +78,15 @@ static const FaultRow rows[] = {
     "DOT", 8 },
   { "early 552 in DATA, then closed", "data-552-close", SC_TEST_SERVER_PLAIN, 10, { NULL }, TRUE,
     ACTION_NONE, NULL, SC_EXIT_REFUSED, "552 5.3.4", "Broken pipe", NULL, "DOT", 8 },
+  { "early 552 in DATA over TLS, server stops reading", "data-552-stop-reading",
+    SC_TEST_SERVER_TLS, 10, { NULL }, TRUE, ACTION_NONE, NULL, SC_EXIT_REFUSED, "552 5.3.4",
+    "Timed out", NULL, "DOT", 8 },
+  { "greeting over TLS, one byte a second", "greeting-trickle", SC_TEST_SERVER_TLS, 2, { NULL },
+    FALSE, ACTION_NONE, NULL, SC_EXIT_CONNECTION, "Timed out waiting for the server's greeting",
+    NULL, NULL, NULL, 8 },
+  { "SIGTERM after the dot over TLS", "silent-after-dot", SC_TEST_SERVER_TLS, 30, { NULL },
+    FALSE, ACTION_SIGTERM, "DOT", SC_EXIT_CONNECTION, "may have been delivered", "not sent",
+    "DOT", NULL, 10 },
   { "connection dropped in DATA", "data-drop", SC_TEST_SERVER_PLAIN, 10, { NULL }, TRUE,
     ACTION_NONE, NULL, SC_EXIT_CONNECTION, "while sending the message", "delivered", NULL,
     "DOT", 8 },
@@ -322,7 +331,7 @@ test_fault_row (gconstpointer data)
   shown = g_strdup (all);
   log = sc_test_server_get_log (server);
 
-  g_test_message ("%-42s exit %3d (want %3d) in %5.1f s: %s", row->scenario, status,
+  g_test_message ("%-50s exit %3d (want %3d) in %5.1f s: %s", row->scenario, status,
                   row->exit_code, seconds, g_strstrip (shown));
   /* The log without the AUTH lines (the test password is in them, base64) */
   {
@@ -377,9 +386,9 @@ test_local_part_limit (void)
 static void
 test_fault_table (void)
 {
-  g_test_message ("%-42s | %-4s | %s", "scenario", "exit", "expected text");
+  g_test_message ("%-50s | %-4s | %s", "scenario", "exit", "expected text");
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    g_test_message ("%-42s | %4d | %s", rows[i].scenario, rows[i].exit_code, rows[i].text);
+    g_test_message ("%-50s | %4d | %s", rows[i].scenario, rows[i].exit_code, rows[i].text);
 }
 
 int
