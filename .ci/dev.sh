@@ -127,7 +127,7 @@ case "${1:-}" in
         # No --num-processes: the suites pick their own ports and folders, so meson runs them
         # on every core.
         meson test -C _build-test --print-errorlogs || status=$?
-        meson test -C _build-nogui --print-errorlogs settings message trust hints cli || status=$?
+        meson test -C _build-nogui --print-errorlogs settings message trust hints cli faults || status=$?
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
         export LSAN_OPTIONS=suppressions=$here/tests/lsan.supp
         ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 meson test -C _build-asan --print-errorlogs \

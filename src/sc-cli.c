@@ -151,19 +151,9 @@ report_send_error (const GError      *error,
       return exit_code_for_error (error);
     }
 
-  if (g_error_matches (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN))
-    {
-      g_autofree char *message = g_strconcat (error->message,
-                                              _(" — the message may or may not have been "
-                                                "delivered; check before sending it again"),
-                                              NULL);
-
-      print_error_line (message);
-    }
-  else
-    {
-      print_error_line (error->message);
-    }
+  /* A delivery that is uncertain says so itself, once, also when interrupted after the end
+   * of the message (then the error is not G_IO_ERROR_CANCELLED). */
+  print_error_line (error->message);
 
   return exit_code_for_error (error);
 }
@@ -187,8 +177,13 @@ report_result (ScSendResult *result,
       ScRefusedRecipient *recipient = g_ptr_array_index (refused, i);
       g_autofree char *line = NULL;
 
-      /* Translators: a recipient address, then the SMTP server's reply */
-      line = g_strdup_printf (_("%s was refused: %s"), recipient->address, recipient->reply);
+      if (recipient->reply[0] == '4')
+        /* Translators: a recipient address, then the SMTP server's reply (a 4xx: temporary) */
+        line = g_strdup_printf (_("%s was temporarily refused: %s"), recipient->address,
+                                recipient->reply);
+      else
+        /* Translators: a recipient address, then the SMTP server's reply */
+        line = g_strdup_printf (_("%s was refused: %s"), recipient->address, recipient->reply);
       print_error_line (line);
     }
 

@@ -436,11 +436,13 @@ sc_test_server_start (const ScTestServerOptions  *options,
       g_free (python);
       python = g_strdup ("/usr/bin/python3");
     }
-  script = find_helper ("SC_TEST_SERVER", "smtp-server.py");
+  script = options->script != NULL ? find_helper ("SC_TEST_FAULTS_SERVER", "faults-server.py")
+                                    : find_helper ("SC_TEST_SERVER", "smtp-server.py");
   if (script == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "smtp-server.py not found: set SC_TEST_SERVER or SC_SOURCE_ROOT");
+                   "the test server script not found: set SC_TEST_SERVER, "
+                   "SC_TEST_FAULTS_SERVER or SC_SOURCE_ROOT");
       return NULL;
     }
 
@@ -460,11 +462,22 @@ sc_test_server_start (const ScTestServerOptions  *options,
 
   g_ptr_array_add (argv, g_strdup (python));
   g_ptr_array_add (argv, g_strdup (script));
-  g_ptr_array_add (argv, g_strdup ("--mode"));
-  g_ptr_array_add (argv, g_strdup (mode_to_server_arg (options->mode)));
   cert_name = options->certificate != NULL ? options->certificate
               : options->untrusted_cert ? "untrusted-server" : "server";
   server->cert_file = g_strdup_printf ("%s/%s.pem", certs, cert_name);
+  if (options->script != NULL)
+    {
+      /* tests/faults-server.py: a scripted session, its own protocol log */
+      g_ptr_array_add (argv, g_strdup_printf ("--scenario=%s", options->script));
+      g_ptr_array_add (argv, g_strdup_printf ("--log=%s", server->log_file));
+      g_ptr_array_add (argv, g_strdup_printf ("--cert=%s", server->cert_file));
+      g_ptr_array_add (argv, g_strdup_printf ("--key=%s/%s-key.pem", certs, cert_name));
+      if (options->mode == SC_TEST_SERVER_TLS)
+        g_ptr_array_add (argv, g_strdup ("--tls"));
+      goto spawn;
+    }
+  g_ptr_array_add (argv, g_strdup ("--mode"));
+  g_ptr_array_add (argv, g_strdup (mode_to_server_arg (options->mode)));
   g_ptr_array_add (argv, g_strdup ("--cert"));
   g_ptr_array_add (argv, g_strdup (server->cert_file));
   g_ptr_array_add (argv, g_strdup ("--key"));
@@ -493,6 +506,7 @@ sc_test_server_start (const ScTestServerOptions  *options,
     g_ptr_array_add (argv, g_strdup_printf ("--data-size-limit=%u", options->data_size_limit));
   if (options->smtputf8)
     g_ptr_array_add (argv, g_strdup ("--smtputf8"));
+spawn:
   g_ptr_array_add (argv, NULL);
 
   /* stdin is a pipe that the server watches: if this process dies, the server exits too. */

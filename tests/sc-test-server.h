@@ -30,6 +30,11 @@ typedef struct
   const char        *certificate;        /* serve this certificate of tests/gen-certs.sh instead,
                                             e.g. "self-signed", "self-signed-2" or
                                             "other-name-server"; NULL: as untrusted_cert says */
+  const char        *script;             /* run this scenario of tests/faults-server.py (a
+                                            scripted, misbehaving server) instead; only mode
+                                            (TLS: from the start; else plain), certificate
+                                            and untrusted_cert apply, and the log holds its
+                                            commands and markers (DOT, …) */
 } ScTestServerOptions;
 
 /* With data_delay_ms, the server reads DATA in chunks of 4 KiB, sleeping data_delay_ms before

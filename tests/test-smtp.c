@@ -1851,8 +1851,9 @@ test_script_lost_after_dot (void)
 
   error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 10, SC_SMTP_ERROR,
                                        SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
-  g_assert_cmpstr (error->message, ==, "The server did not confirm the message; it may or may "
-                   "not have been delivered (the connection closed before its reply)");
+  g_assert_cmpstr (error->message, ==, "The connection closed before the server confirmed the "
+                   "message: the message may have been delivered; check before sending it "
+                   "again");
 }
 
 /* The same when the reply to the final dot never comes. */
@@ -1872,10 +1873,91 @@ test_script_no_reply_after_dot (void)
 
   error = script_send_expecting_error (steps, G_N_ELEMENTS (steps), 1, SC_SMTP_ERROR,
                                        SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
-  g_assert_cmpstr (error->message, ==, "The server did not confirm the message; it may or may "
-                   "not have been delivered (no reply within 1 second after the end of the "
-                   "message)");
+  g_assert_cmpstr (error->message, ==, "The server did not confirm the message within 1 second "
+                   "after its end: the message may have been delivered; check before sending it "
+                   "again");
 }
+
+static guint
+count_substrings (const char *haystack,
+                  const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  ScSendResult *result;
+  GError       *error;
+  gboolean      done;
+  gint64        cancelled_at;
+} CancelAfterDot;
+
+static void
+cancel_after_dot_transcript_cb (ScSmtpSession  *session,
+                                gboolean        outgoing,
+                                const char     *line,
+                                CancelAfterDot *state)
+{
+  if (outgoing && g_str_equal (line, "."))
+    {
+      state->cancelled_at = g_get_monotonic_time ();
+      g_cancellable_cancel (state->cancellable);
+    }
+}
+
+static void
+cancel_after_dot_done_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  CancelAfterDot *state = user_data;
+
+  state->result = sc_smtp_session_send_finish (SC_SMTP_SESSION (object), result, &state->error);
+  state->done = TRUE;
+}
+
+/* A cancel (Cancel in the window, SIGTERM on the command line) once the whole message is out:
+ * the server may deliver it, so the send is "delivery uncertain", not cancelled; and it still
+ * stops at once. */
+static void
+test_script_cancel_after_dot (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "RCPT TO:", "250 ok\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { SCRIPT_DATA, "" },
+  };
+  ScriptServer *server = script_server_start (steps, G_N_ELEMENTS (steps));
+  g_autoptr(ScSmtpSession) session = script_session_new (server, 30);
+  g_autoptr(ScMessage) message = script_message_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelAfterDot state = { cancellable, };
+
+  g_signal_connect (session, "transcript", G_CALLBACK (cancel_after_dot_transcript_cb), &state);
+  sc_smtp_session_send_async (session, message, cancellable, cancel_after_dot_done_cb, &state);
+  while (!state.done)
+    g_main_context_iteration (NULL, TRUE);
+  script_server_finish (server);
+
+  g_assert_null (state.result);
+  g_assert_error (state.error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
+  g_assert_cmpuint (count_substrings (state.error->message, "may have been delivered"), ==, 1);
+  g_assert_null (strstr (state.error->message, "not sent"));
+  g_assert_cmpint (g_get_monotonic_time () - state.cancelled_at, <, G_USEC_PER_SEC);
+  g_clear_error (&state.error);
+}
+
 
 static void
 test_script_no_reply_to_data (void)
@@ -2271,6 +2353,7 @@ main (int    argc,
   g_test_add_func ("/smtp/script/lost-after-dot", test_script_lost_after_dot);
   g_test_add_func ("/smtp/script/no-reply-to-data", test_script_no_reply_to_data);
   g_test_add_func ("/smtp/script/no-reply-after-dot", test_script_no_reply_after_dot);
+  g_test_add_func ("/smtp/script/cancel-after-dot", test_script_cancel_after_dot);
   g_test_add_func ("/smtp/script/address-injection", test_script_address_injection);
   g_test_add_func ("/smtp/script/silent-greeting", test_script_silent_greeting);
   g_test_add_func ("/smtp/script/tls-to-plaintext", test_script_tls_to_plaintext);

@@ -84,6 +84,18 @@ check_addr_spec (const char  *addr,
       return FALSE;
     }
 
+  /* RFC 5321 §4.5.3.1.1: a server may refuse a longer local part, and many do, after the
+   * message was written: say it before anything is sent. */
+  if (at - addr > 64)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ADDRESS,
+                   /* Translators: %s is the address; may follow "The sender address". The
+                    * local part is what comes before the @; an octet is a byte. */
+                   _("\"%s\" is not a valid e-mail address: the part before the @ is longer "
+                     "than 64 octets"), entry);
+      return FALSE;
+    }
+
   return TRUE;
 }
 

@@ -54,7 +54,26 @@ struct _ScMessage
   GMimeMessage       *mime;
   GMimeFormatOptions *format;
   goffset             size;
+  GArray             *sources;   /* ScAttachmentSource: each attachment as it was prepared */
 };
+
+/* An attachment's file as it was when the message was prepared: checked again after each
+ * upload, so that a file that changed meanwhile never goes out cut short or mixed. */
+typedef struct
+{
+  int              fd;       /* owned by the part's GMime stream, which lives as long as mime */
+  char            *shown;
+  goffset          size;
+  struct timespec  mtime;
+} ScAttachmentSource;
+
+static void
+sc_attachment_source_clear (gpointer data)
+{
+  ScAttachmentSource *source = data;
+
+  g_free (source->shown);
+}
 
 G_DEFINE_FINAL_TYPE (ScMessage, sc_message, G_TYPE_OBJECT)
 
@@ -251,6 +270,7 @@ set_filename_headers (GMimePart        *part,
 
 static GMimeObject *
 build_attachment_part (GFile         *file,
+                       GArray        *sources,
                        GCancellable  *cancellable,
                        GError       **error)
 {
@@ -300,6 +320,9 @@ build_attachment_part (GFile         *file,
 
   /* The stream owns the file descriptor; the content is read only when written. */
   stream = g_mime_stream_fs_new (fd);
+  g_array_append_vals (sources,
+                       &(ScAttachmentSource) { fd, g_strdup (shown), st.st_size, st.st_mtim },
+                       1);
 
   name = g_filename_display_basename (path);
   content_type = g_content_type_guess (name, NULL, 0, NULL);
@@ -413,6 +436,7 @@ sc_message_dispose (GObject *object)
   ScMessage *self = (ScMessage *) object;
 
   g_clear_object (&self->mime);
+  g_clear_pointer (&self->sources, g_array_unref);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sc_message_parent_class)->dispose (object);
@@ -618,9 +642,13 @@ sc_message_prepare (ScMessage     *self,
   };
   const char *at;
   goffset size = 0;
+  g_autoptr(GArray) sources = NULL;
 
   g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  sources = g_array_new (FALSE, FALSE, sizeof (ScAttachmentSource));
+  g_array_set_clear_func (sources, sc_attachment_source_clear);
 
   if (self->mime != NULL)
     return TRUE;
@@ -736,7 +764,7 @@ sc_message_prepare (ScMessage     *self,
           g_autoptr(GMimeObject) part = NULL;
 
           part = build_attachment_part (g_ptr_array_index (self->attachments, i),
-                                        cancellable, error);
+                                        sources, cancellable, error);
           if (part == NULL)
             return FALSE;
 
@@ -753,6 +781,8 @@ sc_message_prepare (ScMessage     *self,
   g_mime_format_options_set_newline_format (self->format, GMIME_NEWLINE_FORMAT_UNIX);
 
   self->mime = g_steal_pointer (&mime);
+  g_clear_pointer (&self->sources, g_array_unref);
+  self->sources = g_steal_pointer (&sources);
   g_clear_pointer (&self->envelope_from, g_free);
   self->envelope_from = g_steal_pointer (&envelope_from);
   g_clear_pointer (&self->envelope_recipients, g_strfreev);
@@ -778,7 +808,10 @@ sc_message_prepare (ScMessage     *self,
  * @error: return location for a #GError
  *
  * Writes the SMTP DATA payload: CRLF line ends, dot-stuffed, ending with CRLF, without the
- * final ".\r\n". Errors of @stream are passed on unchanged.
+ * final ".\r\n". Errors of @stream are passed on unchanged. An attachment whose size or
+ * modification time changed since sc_message_prepare () (or a payload of another size than
+ * sc_message_get_size ()) fails with %SC_MESSAGE_ERROR_ATTACHMENT naming the file, after
+ * everything was written: the caller must then not end the message.
  *
  * Returns: %TRUE on success
  */
@@ -788,11 +821,43 @@ sc_message_write_data (ScMessage      *self,
                        GCancellable   *cancellable,
                        GError        **error)
 {
+  goffset written = 0;
+
   g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
   g_return_val_if_fail (self->mime != NULL, FALSE);
 
-  return write_message (self, stream, cancellable, NULL, error);
+  if (!write_message (self, stream, cancellable, &written, error))
+    return FALSE;
+
+  /* A file cut short, grown or rewritten since it was prepared: what went out is not the file,
+   * and the caller must not end the message. */
+  for (guint i = 0; self->sources != NULL && i < self->sources->len; i++)
+    {
+      ScAttachmentSource *source = &g_array_index (self->sources, ScAttachmentSource, i);
+      struct stat st;
+
+      if (fstat (source->fd, &st) != 0 || st.st_size != source->size ||
+          st.st_mtim.tv_sec != source->mtime.tv_sec ||
+          st.st_mtim.tv_nsec != source->mtime.tv_nsec)
+        {
+          g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                       /* Translators: %s is the attachment's file name. */
+                       _("%s: the attachment changed while it was being sent; the message was "
+                         "not sent"), source->shown);
+          return FALSE;
+        }
+    }
+
+  if (written != self->size)
+    {
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                   _("An attachment changed while the message was being sent; the message "
+                     "was not sent"));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**

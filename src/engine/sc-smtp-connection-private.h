@@ -73,6 +73,15 @@ typedef struct
 
   /* The last error was a reply from a server that still listens: QUIT politely. */
   gboolean            in_sync;
+
+  /* g_get_monotonic_time () by which the reply being read must be complete */
+  gint64              deadline;
+  /* The server said something in the middle of the message (_sc_smtp_connection_wait_writable) */
+  gboolean            reply_waiting;
+
+  /* Only learns the old TLS version a server speaks (see probe_old_protocol ()) */
+  gboolean            probe;
+  char               *probed_protocol;
 } ScSmtpConnection;
 
 void          _sc_smtp_reply_free                (ScSmtpReply        *reply);
@@ -107,6 +116,12 @@ gboolean      _sc_smtp_connection_refused        (ScSmtpConnection   *c,
 void          _sc_smtp_connection_set_write_error (ScSmtpConnection  *c,
                                                   GError             *io_error,
                                                   const char         *what,
+                                                  GError            **error);
+gboolean      _sc_smtp_connection_wait_writable  (ScSmtpConnection   *c,
+                                                  GCancellable       *cancellable,
+                                                  GError            **error);
+ScSmtpReply  *_sc_smtp_connection_read_early_reply (ScSmtpConnection *c,
+                                                  const char         *command,
                                                   GError            **error);
 void          _sc_smtp_connection_close          (ScSmtpConnection   *c,
                                                   gboolean            polite);

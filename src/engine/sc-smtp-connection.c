@@ -11,6 +11,7 @@
 #include "sc-smtp-connection-private.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -217,6 +218,97 @@ _sc_smtp_connection_set_write_error (ScSmtpConnection  *c,
 /* Reading replies                                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
+/* Waits until data can be read, at most until the reply's deadline. */
+static gboolean
+wait_for_input (ScSmtpConnection  *c,
+                GError           **error)
+{
+  gint64 remaining;
+
+  if (c->tls != NULL && sc_tls_stream_has_pending (c->tls))
+    return TRUE;
+
+  remaining = c->deadline - g_get_monotonic_time ();
+  if (remaining <= 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, g_strerror (ETIMEDOUT));
+      return FALSE;
+    }
+
+  return g_socket_condition_timed_wait (c->socket, G_IO_IN, remaining, c->cancellable, error);
+}
+
+/* Whether the server said something (or closed) that we have not read yet. */
+static gboolean
+input_waiting (ScSmtpConnection *c)
+{
+  return c->buffer_len > c->buffer_pos ||
+         (c->tls != NULL && sc_tls_stream_has_pending (c->tls)) ||
+         g_socket_condition_check (c->socket, G_IO_IN) != 0;
+}
+
+/* Before a write of the message: waits (at most the time-out: a stall) until the server takes
+ * data. A server may answer in the middle of the message (an early "552") and stop reading:
+ * then sets c->reply_waiting and fails, for _sc_smtp_connection_read_early_reply (). */
+gboolean
+_sc_smtp_connection_wait_writable (ScSmtpConnection  *c,
+                                   GCancellable      *cancellable,
+                                   GError           **error)
+{
+  for (;;)
+    {
+      if (input_waiting (c))
+        {
+          c->reply_waiting = TRUE;
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("the server answered before the end of the message"));
+          return FALSE;
+        }
+
+      if (g_socket_condition_check (c->socket, G_IO_OUT) != 0)
+        return TRUE;
+
+      if (!g_socket_condition_timed_wait (c->socket, G_IO_IN | G_IO_OUT,
+                                          (gint64) c->config->timeout_seconds * G_USEC_PER_SEC,
+                                          cancellable, error))
+        return FALSE;
+    }
+}
+
+/* After a write failed (or _sc_smtp_connection_wait_writable () saw input): the reply the
+ * server sent meanwhile, if there is one, else NULL with @error set to why not. A reply that
+ * is already on its way is read within the time-out; after a failed write, only what arrives
+ * within a second. */
+ScSmtpReply *
+_sc_smtp_connection_read_early_reply (ScSmtpConnection  *c,
+                                      const char        *command,
+                                      GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  ScSmtpReply *reply;
+  guint saved_timeout = g_socket_get_timeout (c->socket);
+
+  if (g_cancellable_is_cancelled (c->cancellable) || g_socket_is_closed (c->socket))
+    return NULL;
+
+  if (!c->reply_waiting)
+    g_socket_set_timeout (c->socket, 1);
+  reply = _sc_smtp_connection_read_reply (c, command, &local_error);
+  g_socket_set_timeout (c->socket, saved_timeout);
+
+  if (reply == NULL)
+    {
+      g_debug ("No reply from the server after the failed write: %s", local_error->message);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                             _("the server closed the connection"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return reply;
+}
+
 static char *
 read_line (ScSmtpConnection  *c,
            const char        *command,
@@ -260,8 +352,12 @@ read_line (ScSmtpConnection  *c,
           return NULL;
         }
 
-      n_read = g_input_stream_read (c->input, c->buffer, sizeof c->buffer, c->cancellable,
-                                    &local_error);
+      /* The whole reply within the time-out: a server that trickles a byte at a time is not
+       * waited on forever. */
+      n_read = -1;
+      if (wait_for_input (c, &local_error))
+        n_read = g_input_stream_read (c->input, c->buffer, sizeof c->buffer, c->cancellable,
+                                      &local_error);
       if (n_read < 0)
         {
           set_read_error (c, g_steal_pointer (&local_error), command, error);
@@ -304,12 +400,11 @@ parse_reply_line (const char *line,
   return TRUE;
 }
 
-/* Reads one reply, single or multi-line (RFC 5321 §4.2). @command names what we are waiting
- * for, in error messages (NULL: the greeting). */
-ScSmtpReply *
-_sc_smtp_connection_read_reply (ScSmtpConnection  *c,
-                                const char        *command,
-                                GError           **error)
+/* One reply, single or multi-line (RFC 5321 §4.2), without a deadline of its own. */
+static ScSmtpReply *
+read_reply (ScSmtpConnection  *c,
+            const char        *command,
+            GError           **error)
 {
   g_autoptr(ScSmtpReply) reply = g_new0 (ScSmtpReply, 1);
   g_autoptr(GString) text = g_string_new (NULL);
@@ -369,6 +464,27 @@ _sc_smtp_connection_read_reply (ScSmtpConnection  *c,
   reply->text = g_string_free (g_steal_pointer (&text), FALSE);
 
   return g_steal_pointer (&reply);
+}
+
+/* Reads one reply, single or multi-line (RFC 5321 §4.2). @command names what we are waiting
+ * for, in error messages (NULL: the greeting). */
+ScSmtpReply *
+_sc_smtp_connection_read_reply (ScSmtpConnection  *c,
+                                const char        *command,
+                                GError           **error)
+{
+  ScSmtpReply *reply;
+
+  /* The socket's time-out (the setting, or QUIT's shorter one) bounds the whole reply. */
+  c->deadline = g_get_monotonic_time () + (gint64) g_socket_get_timeout (c->socket) *
+                                          G_USEC_PER_SEC;
+  if (c->tls != NULL)
+    sc_tls_stream_set_read_deadline (c->tls, c->deadline);
+  reply = read_reply (c, command, error);
+  if (c->tls != NULL)
+    sc_tls_stream_set_read_deadline (c->tls, 0);
+
+  return reply;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -504,6 +620,8 @@ connect_to_server (ScSmtpConnection  *c,
   return TRUE;
 }
 
+static char *probe_old_protocol (ScSmtpConnection *c);
+
 static gboolean
 start_tls (ScSmtpConnection  *c,
            GError           **error)
@@ -520,7 +638,35 @@ start_tls (ScSmtpConnection  *c,
     return FALSE;
 
   sc_tls_stream_set_pinned_fingerprint (c->tls, c->config->tls_fingerprint);
+  if (c->probe)
+    sc_tls_stream_set_probe (c->tls);
   ok = sc_tls_stream_handshake (c->tls, c->cancellable, &local_error);
+
+  if (c->probe)
+    {
+      sc_tls_stream_get_old_protocol (c->tls, &c->probed_protocol);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* A server that speaks only TLS 1.0 or 1.1 answers our offer with an alert: ask it again on
+   * a connection of its own, offering the old versions only to learn which, and say it. */
+  if (!ok && sc_tls_stream_get_old_protocol (c->tls, NULL) &&
+      !g_cancellable_is_cancelled (c->cancellable))
+    {
+      g_autofree char *old_name = probe_old_protocol (c);
+
+      if (old_name != NULL)
+        {
+          g_clear_error (&local_error);
+          g_set_error (&local_error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE,
+                       /* Translators: the first %s is the server, the second a protocol
+                        * version such as "TLS 1.0". */
+                       _("The TLS handshake with %s failed: the server offered only %s, which "
+                         "is no longer safe; TLS 1.2 or newer is required (RFC 8996)"),
+                       c->config->host, old_name);
+        }
+    }
 
   /* Kept also when refused: the user may choose to trust it. */
   g_clear_pointer (&c->peer_certificate, sc_certificate_info_unref);
@@ -686,6 +832,12 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
   reply = _sc_smtp_connection_read_reply (c, NULL, error);
   if (reply == NULL)
     return FALSE;
+  if (reply->code >= 400 && reply->code < 500)
+    return _sc_smtp_connection_refused (c, SC_SMTP_ERROR_PROTOCOL, error,
+                                        /* Translators: "%s:%u" is the server and port, the
+                                         * last %s its reply (RFC 5321: a 4xx is temporary). */
+                                        _("%s:%u temporarily refused the connection: %s"),
+                                        config->host, config->port, reply->text);
   if (reply->code != 220)
     return _sc_smtp_connection_refused (c, SC_SMTP_ERROR_PROTOCOL, error,
                                         /* Translators: "%s:%u" is the server and port, the
@@ -734,6 +886,29 @@ _sc_smtp_connection_open (ScSmtpConnection  *c,
 
   /* RFC 3207 §4.2: forget everything learnt before TLS (ehlo () does) and ask again. */
   return start_tls (c, error) && ehlo (c, error);
+}
+
+/* The old protocol version (e.g. "TLS 1.0") the server of @c chooses when offered it, on a
+ * connection of its own that goes as far as its ServerHello and no further, or NULL. */
+static char *
+probe_old_protocol (ScSmtpConnection *c)
+{
+  ScSmtpConnection probe = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  char *name;
+
+  probe.config = c->config;
+  probe.cancellable = c->cancellable;
+  probe.probe = TRUE;
+
+  if (_sc_smtp_connection_open (&probe, &local_error))
+    g_warning ("The TLS probe of %s did not stop at the server's hello", c->config->host);
+  name = g_steal_pointer (&probe.probed_protocol);
+  _sc_smtp_connection_close (&probe, FALSE);
+  g_debug ("Probing %s for an old TLS version: %s", c->config->host,
+           name != NULL ? name : "none");
+
+  return name;
 }
 
 /* Sends a secret (an AUTH line or continuation) and reads the reply; the transcript gets
@@ -927,6 +1102,7 @@ _sc_smtp_connection_close (ScSmtpConnection *c,
   g_clear_pointer (&c->auth_mechanisms, g_strfreev);
   g_clear_pointer (&c->extensions, g_strfreev);
   g_clear_pointer (&c->secrets, g_ptr_array_unref);
+  g_clear_pointer (&c->probed_protocol, g_free);
 }
 
 /* What the open connection learnt about the server: its greeting, TLS, certificate and EHLO

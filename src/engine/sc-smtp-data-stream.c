@@ -36,6 +36,11 @@ sc_smtp_data_stream_write_fn (GOutputStream  *stream,
   gssize written;
   gint64 now;
 
+  /* Each stall is bounded by the time-out, and a reply in the middle (an early "552") stops
+   * the upload: the caller reads it. */
+  if (!_sc_smtp_connection_wait_writable (self->connection, cancellable, error))
+    return -1;
+
   written = g_output_stream_write (self->connection->output, buffer, count, cancellable, error);
   if (written < 0)
     return -1;

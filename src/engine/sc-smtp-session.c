@@ -123,7 +123,13 @@ _sc_smtp_session_emit_transcript (ScSmtpConnection *c,
                                   gboolean          outgoing,
                                   const char       *line)
 {
-  ScEmission *emission = g_new0 (ScEmission, 1);
+  ScEmission *emission;
+
+  /* A connection of our own (the probe of sc-smtp-connection.c) is not the user's dialogue */
+  if (c->session == NULL)
+    return;
+
+  emission = g_new0 (ScEmission, 1);
 
   emission->outgoing = outgoing;
   emission->line = g_strdup (line);
@@ -234,21 +240,34 @@ find_smtputf8_address (const char         *from,
   return NULL;
 }
 
+/* RFC 5321 §4.2.1: a 4xx reply is a temporary failure; trying again later may succeed. */
+static gboolean
+reply_is_temporary (const ScSmtpReply *reply)
+{
+  return reply->code >= 400 && reply->code < 500;
+}
+
 /* MAIL FROM (with SMTPUTF8 when an address needs it, see send_message ()) and every RCPT TO;
- * the recipients the server refuses go into @refused. */
+ * the recipients the server refuses go into @refused, the ones it has no room for in this
+ * transaction ("452", RFC 5321 §4.5.3.1.10) into @deferred. */
 static gboolean
 send_envelope (ScSmtpConnection  *c,
                const char        *from,
                const char *const *recipients,
                goffset            size,
                GPtrArray         *refused,
+               GPtrArray         *deferred,
                GError           **error)
 {
   g_autoptr(GString) mail = g_string_new (NULL);
   g_autoptr(ScSmtpReply) mail_reply = NULL;
   g_autoptr(GString) list = NULL;
   g_autoptr(ScSmtpReply) rset = NULL;
+  g_autoptr(GPtrArray) too_many = g_ptr_array_new_with_free_func (
+                                    (GDestroyNotify) sc_refused_recipient_free);
   guint accepted = 0;
+  guint first_refused = refused->len;
+  gboolean all_temporary = TRUE;
 
   g_string_append_printf (mail, "MAIL FROM:<%s>", from);
   if (find_smtputf8_address (from, recipients) != NULL)
@@ -279,50 +298,82 @@ send_envelope (ScSmtpConnection  *c,
   if (mail_reply == NULL)
     return FALSE;
 
-  /* Pipelined, every RCPT has a reply to read, even after a refused sender. */
-  for (guint i = 0; recipients[i] != NULL && (c->ext_pipelining || mail_reply->code == 250); i++)
+  /* Pipelined, every RCPT has a reply to read, even after a refused sender; but after "421"
+   * the server closes (RFC 5321 §3.8) and sends no more. */
+  for (guint i = 0; recipients[i] != NULL && mail_reply->code != 421 &&
+                    (c->ext_pipelining || mail_reply->code == 250); i++)
     {
       const char *to = recipients[i];
       g_autoptr(ScSmtpReply) reply = NULL;
+      g_autoptr(GError) rcpt_error = NULL;
 
       if (c->ext_pipelining)
         {
-          reply = _sc_smtp_connection_read_reply (c, "RCPT TO", error);
+          reply = _sc_smtp_connection_read_reply (c, "RCPT TO", &rcpt_error);
         }
       else
         {
           g_autofree char *line = g_strdup_printf ("RCPT TO:<%s>", to);
 
-          reply = _sc_smtp_connection_command (c, line, "RCPT TO", error);
+          reply = _sc_smtp_connection_command (c, line, "RCPT TO", &rcpt_error);
         }
       if (reply == NULL)
-        return FALSE;
+        {
+          /* The sender's refusal is what the user needs: the rest follows from it. */
+          if (mail_reply->code != 250)
+            break;
+          g_propagate_error (error, g_steal_pointer (&rcpt_error));
+          return FALSE;
+        }
 
       if (reply->code == 250 || reply->code == 251)
         accepted++;
+      else if (reply->code == 452 && deferred != NULL)
+        g_ptr_array_add (too_many, refused_recipient_new (to, reply->text));
       else
-        g_ptr_array_add (refused, refused_recipient_new (to, reply->text));
+        {
+          g_ptr_array_add (refused, refused_recipient_new (to, reply->text));
+          all_temporary = all_temporary && reply_is_temporary (reply);
+        }
+
+      if (reply->code == 421)
+        break;
     }
 
   if (mail_reply->code != 250)
     {
-      g_ptr_array_set_size (refused, 0);
-      return _sc_smtp_connection_refused (c, SC_SMTP_ERROR_SENDER_REFUSED, error,
-                                          /* Translators: the first %s is the address, the
-                                           * second the reply. */
-                                          _("The server refused the sender %s: %s"), from,
-                                          mail_reply->text);
+      g_ptr_array_set_size (refused, first_refused);
+      c->in_sync = mail_reply->code != 421;
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED,
+                   reply_is_temporary (mail_reply)
+                   /* Translators: the first %s is the address, the second the reply. */
+                   ? _("The server temporarily refused the sender %s: %s")
+                   /* Translators: the first %s is the address, the second the reply. */
+                   : _("The server refused the sender %s: %s"),
+                   from, mail_reply->text);
+      return FALSE;
     }
 
   if (accepted > 0)
-    return TRUE;
+    {
+      /* The ones without room go in a further transaction (send_message ()). */
+      for (guint i = 0; i < too_many->len; i++)
+        g_ptr_array_add (deferred, g_ptr_array_steal_index (too_many, i--));
+      return TRUE;
+    }
+
+  /* Not one accepted: "452" now is a refusal like any other. */
+  for (guint i = 0; i < too_many->len; i++)
+    g_ptr_array_add (refused, g_ptr_array_steal_index (too_many, i--));
 
   list = g_string_new (NULL);
-  for (guint i = 0; i < refused->len; i++)
+  for (guint i = first_refused; i < refused->len; i++)
     {
       ScRefusedRecipient *r = g_ptr_array_index (refused, i);
 
-      g_string_append_printf (list, "%s%s (%s)", i > 0 ? "; " : "", r->address, r->reply);
+      g_string_append_printf (list, "%s%s (%s)", i > first_refused ? "; " : "", r->address,
+                              r->reply);
+      all_temporary = all_temporary && r->reply[0] == '4';
     }
 
   /* Best effort; QUIT follows. */
@@ -330,8 +381,11 @@ send_envelope (ScSmtpConnection  *c,
 
   c->in_sync = rset != NULL;
   g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED,
+               all_temporary
                /* Translators: %s lists each address with the server's reply. */
-               _("The server refused every recipient: %s"), list->str);
+               ? _("The server temporarily refused every recipient: %s")
+               /* Translators: %s lists each address with the server's reply. */
+               : _("The server refused every recipient: %s"), list->str);
   return FALSE;
 }
 
@@ -345,9 +399,14 @@ check_message_reply (ScSmtpConnection  *c,
   if (reply->code == expected)
     return TRUE;
 
-  return _sc_smtp_connection_refused (c, SC_SMTP_ERROR_MESSAGE_REFUSED, error,
-                                      /* Translators: %s is the server's reply. */
-                                      _("The server refused the message: %s"), reply->text);
+  c->in_sync = reply->code != 421;
+  g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_REFUSED,
+               reply_is_temporary (reply)
+               /* Translators: %s is the server's reply. */
+               ? _("The server temporarily refused the message: %s")
+               /* Translators: %s is the server's reply. */
+               : _("The server refused the message: %s"), reply->text);
+  return FALSE;
 }
 
 /* DATA, the message, and the server's final reply into @out_reply. */
@@ -380,11 +439,35 @@ send_data (ScSmtpConnection  *c,
       !g_output_stream_write_all (buffered, ".\r\n", 3, NULL, c->cancellable, &local_error) ||
       !g_output_stream_flush (buffered, c->cancellable, &local_error))
     {
+      g_autoptr(ScSmtpReply) early = NULL;
+      g_autoptr(GError) read_error = NULL;
+
+      /* The server may have answered in the middle ("552 too big") and stopped reading, or
+       * closed after it: its reply, not the failed write, is the outcome. */
+      if (local_error->domain != SC_MESSAGE_ERROR &&
+          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        /* Translators: inserted into "the server's reply to %s". */
+        early = _sc_smtp_connection_read_early_reply (c, _("the message"), &read_error);
+
       /* Nothing must linger in the buffer: the connection is dead or will be dropped. */
       g_socket_close (c->socket, NULL);
 
+      if (early != NULL && early->code >= 400)
+        g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_MESSAGE_REFUSED,
+                     reply_is_temporary (early)
+                     /* Translators: %s is the server's reply. */
+                     ? _("The server temporarily refused the message before it was completely "
+                         "sent: %s")
+                     /* Translators: %s is the server's reply. */
+                     : _("The server refused the message before it was completely sent: %s"),
+                     early->text);
+      /* What stopped the write: the reply that never came, when input stopped it */
+      else if (c->reply_waiting && read_error != NULL &&
+               !g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _sc_smtp_connection_set_write_error (c, g_steal_pointer (&read_error),
+                                             _("the message"), error);
       /* The connection failed, not the message source (an attachment) */
-      if (local_error->domain != SC_MESSAGE_ERROR)
+      else if (local_error->domain != SC_MESSAGE_ERROR)
         _sc_smtp_connection_set_write_error (c, g_steal_pointer (&local_error),
                                              /* Translators: inserted into "Timed out
                                               * sending %s: …" and "… was lost while
@@ -404,23 +487,27 @@ send_data (ScSmtpConnection  *c,
   reply = _sc_smtp_connection_read_reply (c, _("the end of the message"), &local_error);
   if (reply == NULL)
     {
+      /* The server has the whole message: whatever stops us now, it may deliver it. */
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
+        g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
+                     _("Interrupted after the whole message was sent, before the server "
+                       "confirmed it: the message may have been delivered; check before "
+                       "sending it again"));
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
                      /* Translators: %u %s is a number of seconds ("30 seconds"). */
-                     _("The server did not confirm the message; it may or may not have been "
-                       "delivered (no reply within %u %s after the end of the message)"),
+                     _("The server did not confirm the message within %u %s after its end: "
+                       "the message may have been delivered; check before sending it again"),
                      config->timeout_seconds, _sc_smtp_seconds_word (config->timeout_seconds));
       else if (local_error->domain == G_IO_ERROR)
         g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
-                     _("The server did not confirm the message; it may or may not have been "
-                       "delivered (the connection closed before its reply)"));
+                     _("The connection closed before the server confirmed the message: the "
+                       "message may have been delivered; check before sending it again"));
       else
         g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
                      /* Translators: %s is the reason. */
-                     _("The server did not confirm the message; it may or may not have been "
-                       "delivered (%s)"), local_error->message);
+                     _("The server did not confirm the message (%s): the message may have "
+                       "been delivered; check before sending it again"), local_error->message);
       return FALSE;
     }
 
@@ -445,6 +532,7 @@ send_message (ScSmtpConnection  *c,
   const char * const *to;
   const char *utf8_address;
   goffset size;
+  g_autoptr(GPtrArray) deferred = NULL;
 
   if (!sc_message_prepare (message, c->cancellable, error))
     return FALSE;
@@ -490,9 +578,57 @@ send_message (ScSmtpConnection  *c,
                                           "and the server does not offer SMTPUTF8, which it "
                                           "needs"), utf8_address);
 
-  return _sc_smtp_connection_authenticate (c, error) &&
-         send_envelope (c, from, to, size, refused, error) &&
-         send_data (c, message, out_reply, error);
+  deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_refused_recipient_free);
+  if (!_sc_smtp_connection_authenticate (c, error) ||
+      !send_envelope (c, from, to, size, refused, deferred, error) ||
+      !send_data (c, message, out_reply, error))
+    return FALSE;
+
+  /* "452": the server had no room for them in that transaction; a further one on the same
+   * connection takes them (RFC 5321 §4.5.3.1.10). The message is already out to the others:
+   * what goes wrong now refuses only these. */
+  while (deferred->len > 0)
+    {
+      g_autoptr(GPtrArray) pending = g_steal_pointer (&deferred);
+      g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *reply = NULL;
+      guint n_refused = refused->len;
+
+      deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_refused_recipient_free);
+      for (guint i = 0; i < pending->len; i++)
+        g_ptr_array_add (addresses,
+                         ((ScRefusedRecipient *) g_ptr_array_index (pending, i))->address);
+      g_ptr_array_add (addresses, NULL);
+
+      g_debug ("%u recipients left for a further transaction", pending->len);
+      if (send_envelope (c, from, (const char * const *) addresses->pdata, size, refused,
+                         deferred, &local_error) &&
+          send_data (c, message, &reply, &local_error))
+        {
+          char *joined = g_strdup_printf ("%s; %s", *out_reply, reply);
+
+          g_free (*out_reply);
+          *out_reply = joined;
+          continue;
+        }
+
+      /* Each of them refused once: with its own reply when the server refused them all,
+       * else with what stopped the transaction */
+      if (g_error_matches (local_error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED))
+        break;
+      g_ptr_array_set_size (refused, n_refused);
+      for (guint i = 0; i < pending->len; i++)
+        g_ptr_array_add (refused,
+                         refused_recipient_new (((ScRefusedRecipient *)
+                                                 g_ptr_array_index (pending, i))->address,
+                                                local_error->message));
+      g_ptr_array_set_size (deferred, 0);
+      if (!c->in_sync)
+        break;
+    }
+
+  return TRUE;
 }
 
 /* Runs on the thread that sends; it reads only the session's configuration and @message, and
@@ -741,8 +877,12 @@ sc_smtp_session_new (ScSettings *settings)
  * emitted on the calling thread.
  *
  * Some recipients may have been refused even on success: see sc_send_result_get_refused ().
- * A refused sender or message, or every recipient refused, is an %SC_SMTP_ERROR; so is a
- * final reply that never came (%SC_SMTP_ERROR_DELIVERY_UNCERTAIN). The connection's failures
+ * A refused sender or message, or every recipient refused, is an %SC_SMTP_ERROR (a reply the
+ * server sent in the middle of the message included); so is a final reply that never came
+ * (%SC_SMTP_ERROR_DELIVERY_UNCERTAIN), also when @cancellable is cancelled after the whole
+ * message was sent: only a cancel before that is %G_IO_ERROR_CANCELLED. Recipients the server
+ * has no room for ("452") are sent the message in further transactions. Each reply, and each
+ * stall of the upload, is bounded by the time-out of the settings. The connection's failures
  * keep their #G_IO_ERROR or #G_TLS_ERROR code.
  *
  * Returns: (transfer full): what the server said, or %NULL on error
@@ -796,6 +936,9 @@ sc_smtp_session_send_async (ScSmtpSession       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sc_smtp_session_send_async);
   g_task_set_name (task, "[sc] smtp send");
+  /* After the end of the message a cancel no longer means "not sent": the worker's own
+   * outcome (delivery uncertain, or sent) is what the caller gets. */
+  g_task_set_check_cancellable (task, FALSE);
   data = g_new0 (ScTaskData, 1);
   data->message = g_object_ref (message);
   g_task_set_task_data (task, data, sc_task_data_free);

@@ -53,6 +53,18 @@ struct _ScTlsStream
   ScCertificateInfo                *peer_certificate;
   gboolean                          pin_mismatch;
 
+  /* The legacy_version of the server's ServerHello (0x0301: TLS 1.0), 0 before it came: names
+   * what an old server offered when we refuse it. */
+  guint                             server_hello_version;
+
+  /* Only to learn which old version the server speaks: offer them, stop at its ServerHello */
+  gboolean                          probe;
+  /* The handshake failed because the server speaks no version we accept */
+  gboolean                          old_protocol;
+
+  /* Monotonic time by which each pull must have data (0: only the socket's time-out) */
+  gint64                            read_deadline;
+
   /* Only valid while a read, a write or the handshake is in progress. */
   GCancellable                     *read_cancellable;
   GCancellable                     *write_cancellable;
@@ -401,6 +413,22 @@ sc_tls_stream_pull_func (gnutls_transport_ptr_t  transport,
   GError *local_error = NULL;
   gssize n_read;
 
+  /* A record that trickles in byte by byte must not outlast the reply's deadline. */
+  if (self->read_deadline > 0 && G_IS_SOCKET_CONNECTION (self->base_stream))
+    {
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->base_stream));
+      gint64 remaining = self->read_deadline - g_get_monotonic_time ();
+
+      if (remaining <= 0)
+        g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                             g_strerror (ETIMEDOUT));
+      else
+        g_socket_condition_timed_wait (socket, G_IO_IN, remaining, self->read_cancellable,
+                                       &local_error);
+      if (local_error != NULL)
+        return transport_failed (self, local_error, &self->read_error);
+    }
+
   n_read = g_input_stream_read (in, data, len, self->read_cancellable, &local_error);
   if (n_read >= 0)
     return n_read;
@@ -444,6 +472,41 @@ sc_tls_stream_pull_timeout_func (gnutls_transport_ptr_t transport,
     return 0;  /* GnuTLS's own, shorter, time limit */
 
   return transport_failed (self, g_steal_pointer (&local_error), &self->read_error);
+}
+
+/* Before GnuTLS reads the ServerHello: keeps the version the server chose (TLS 1.3 says 1.2
+ * here and the real one in an extension; only older ones matter). */
+static int
+server_hello_cb (gnutls_session_t      session,
+                 unsigned int          htype,
+                 unsigned int          when,
+                 unsigned int          incoming,
+                 const gnutls_datum_t *msg)
+{
+  ScTlsStream *self = gnutls_session_get_ptr (session);
+
+  if (incoming && msg != NULL && msg->size >= 2)
+    self->server_hello_version = (msg->data[0] << 8) | msg->data[1];
+
+  /* A probe never goes further than the server's choice. */
+  return self->probe ? GNUTLS_E_UNSUPPORTED_VERSION_PACKET : 0;
+}
+
+static gboolean
+is_old_version (guint version)
+{
+  return version >= 0x0300 && version < 0x0303;
+}
+
+/* "TLS 1.0" for a ServerHello version older than TLS 1.2, else NULL. */
+static char *
+old_protocol_name (guint version)
+{
+  if (version == 0x0300)
+    return g_strdup ("SSL 3.0");
+  if (version >= 0x0301 && version < 0x0303)
+    return g_strdup_printf ("TLS 1.%u", version - 0x0301);
+  return NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -730,7 +793,10 @@ sc_tls_stream_new (GIOStream   *base_stream,
    * A session that gnutls_init () did not make stays NULL. */
   if ((ret = gnutls_certificate_allocate_credentials (&self->credentials)) < 0 ||
       (ret = gnutls_init (&session, GNUTLS_CLIENT)) < 0 ||
-      (ret = gnutls_set_default_priority (self->session = session)) < 0 ||
+      /* RFC 8996: TLS 1.2 or newer only, whatever the system's default still allows. */
+      (ret = gnutls_set_default_priority_append (self->session = session,
+                                                 "-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+                                                 NULL, 0)) < 0 ||
       (ret = gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE,
                                      self->credentials)) < 0)
     {
@@ -803,6 +869,8 @@ sc_tls_stream_new (GIOStream   *base_stream,
    * the handshake, which fails with GNUTLS_E_CERTIFICATE_ERROR when they do not hold. */
   gnutls_session_set_ptr (self->session, self);
   gnutls_session_set_verify_function (self->session, verify_peer_cb);
+  gnutls_handshake_set_hook_function (self->session, GNUTLS_HANDSHAKE_SERVER_HELLO,
+                                      GNUTLS_HOOK_PRE, server_hello_cb);
 
   gnutls_transport_set_ptr (self->session, self);
   gnutls_transport_set_push_function (self->session, sc_tls_stream_push_func);
@@ -910,6 +978,29 @@ sc_tls_stream_handshake (ScTlsStream   *self,
                      "TLS from the start on this port (for ports 587 and 25, set the security "
                      "to “starttls”)"), self->hostname, STRERROR (ret));
     }
+  else if (gnutls_failed && is_old_version (self->server_hello_version))
+    {
+      g_autofree char *offered = old_protocol_name (self->server_hello_version);
+
+      self->old_protocol = TRUE;
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE,
+                   /* Translators: the first %s is the server, the second a protocol version
+                    * such as "TLS 1.0". */
+                   _("The TLS handshake with %s failed: the server offered only %s, which is "
+                     "no longer safe; TLS 1.2 or newer is required (RFC 8996)"),
+                   self->hostname, offered);
+    }
+  else if (gnutls_failed &&
+           (ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET ||
+            (ret == GNUTLS_E_FATAL_ALERT_RECEIVED &&
+             gnutls_alert_get (self->session) == GNUTLS_A_PROTOCOL_VERSION)))
+    {
+      self->old_protocol = TRUE;
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE,
+                   /* Translators: %s is the server. */
+                   _("The TLS handshake with %s failed: the server offers none of TLS 1.2 and "
+                     "1.3; the older versions are no longer safe (RFC 8996)"), self->hostname);
+    }
   else
     {
       /* Translators: %s is the server; followed by ": " and GnuTLS's reason. */
@@ -1013,6 +1104,76 @@ sc_tls_stream_get_protocol_version (ScTlsStream *self)
     return g_strdup_printf ("TLS %s", name + 3);
 
   return g_strdup (name);
+}
+
+/**
+ * sc_tls_stream_set_read_deadline:
+ * @self: a #ScTlsStream
+ * @deadline: a g_get_monotonic_time () by which reads must have data, or 0 for none
+ *
+ * Bounds every read from the connection underneath, also in the middle of a record, so that
+ * a reply cannot outlast @deadline (the reads then fail with %G_IO_ERROR_TIMED_OUT).
+ */
+void
+sc_tls_stream_set_read_deadline (ScTlsStream *self,
+                                 gint64       deadline)
+{
+  g_return_if_fail (SC_IS_TLS_STREAM (self));
+
+  self->read_deadline = deadline;
+}
+
+/**
+ * sc_tls_stream_set_probe:
+ * @self: a #ScTlsStream, before its handshake
+ *
+ * Makes the handshake a probe that only learns which protocol version the server chooses when
+ * offered the old ones too (TLS 1.0 and 1.1): it always fails, right after the server's
+ * ServerHello, before any data could be exchanged. See sc_tls_stream_get_old_protocol ().
+ */
+void
+sc_tls_stream_set_probe (ScTlsStream *self)
+{
+  g_return_if_fail (SC_IS_TLS_STREAM (self));
+
+  self->probe = TRUE;
+  if (gnutls_set_default_priority_append (self->session, "+VERS-TLS1.1:+VERS-TLS1.0", NULL,
+                                          0) < 0)
+    g_debug ("Cannot offer the old TLS versions to probe %s", self->hostname);
+}
+
+/**
+ * sc_tls_stream_get_old_protocol:
+ * @self: a #ScTlsStream after its handshake failed
+ * @out_name: (out) (optional) (transfer full): e.g. "TLS 1.0", when the server said it
+ *
+ * Returns: %TRUE when the handshake failed because the server speaks only versions older than
+ *   TLS 1.2 (RFC 8996)
+ */
+gboolean
+sc_tls_stream_get_old_protocol (ScTlsStream  *self,
+                                char        **out_name)
+{
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), FALSE);
+
+  if (out_name != NULL)
+    *out_name = old_protocol_name (self->server_hello_version);
+
+  return self->old_protocol || (self->probe && is_old_version (self->server_hello_version));
+}
+
+/**
+ * sc_tls_stream_has_pending:
+ * @self: a #ScTlsStream
+ *
+ * Returns: %TRUE when data was already received and decrypted, so that a read returns at once
+ */
+gboolean
+sc_tls_stream_has_pending (ScTlsStream *self)
+{
+  g_return_val_if_fail (SC_IS_TLS_STREAM (self), FALSE);
+
+  return self->session != NULL && gnutls_record_check_pending (self->session) > 0;
 }
 
 /**

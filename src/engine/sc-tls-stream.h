@@ -40,5 +40,11 @@ ScCertificateInfo *sc_tls_stream_get_peer_certificate (ScTlsStream *self);
 char        *sc_tls_stream_get_protocol_version    (ScTlsStream   *self);
 /* (nullable): e.g. "AES-256-GCM", after the handshake */
 const char  *sc_tls_stream_get_cipher_name         (ScTlsStream   *self);
+void         sc_tls_stream_set_read_deadline       (ScTlsStream   *self,
+                                                    gint64         deadline);
+gboolean     sc_tls_stream_has_pending             (ScTlsStream   *self);
+void         sc_tls_stream_set_probe               (ScTlsStream   *self);
+gboolean     sc_tls_stream_get_old_protocol        (ScTlsStream   *self,
+                                                    char         **out_name);
 
 G_END_DECLS
