@@ -365,6 +365,10 @@ static const BrokenCase broken_cases[] = {
   { "data.json", "{\n  \"to_addrs\": [\"r\xff@example.org\"]\n}\n",
     "settings/data.json:2:18: the file is not UTF-8 text" },
   { "config.json", "[\"smtp.example.com\", 465]", "settings/config.json:1:1: the file must hold" },
+  /* json-glib quotes the text it stopped at, cut in the middle of a character (found by the
+   * settings fuzzer): the message is valid UTF-8 all the same. */
+  { "data.json", "{\n  \"to_addrs\": [\"x\"],\n  \"Мария Иванова <maria@пример.рф>\" \"x\"\n}\n",
+    "settings/data.json:3:" },
 };
 
 static void
@@ -384,6 +388,7 @@ test_load_broken_json (Fixture       *fixture,
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, bc->prefix));
   g_assert_null (strchr (error->message, '\n'));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
 
   /* The other files still load. */
   if (g_str_equal (bc->file, "config.json"))

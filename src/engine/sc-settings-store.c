@@ -192,8 +192,10 @@ read_file (GFile         *directory,
   if (!json_parser_load_from_data (parser, contents, length, &local_error))
     {
       /* json-glib says "<data>:LINE:COLUMN: Parse error: what"; the user reads
-       * "FILE:LINE:COLUMN: what". */
-      const char *where = strchr (local_error->message, ':');
+       * "FILE:LINE:COLUMN: what". It quotes the text it stopped at, cut at a byte count that
+       * may split a character: made valid UTF-8 first. */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+      const char *where = strchr (message, ':');
       const char *what = where != NULL ? strstr (where, ": Parse error: ") : NULL;
 
       if (what != NULL)
@@ -201,7 +203,7 @@ read_file (GFile         *directory,
                      (int) (what - where), where, what + strlen (": Parse error: "));
       else
         g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s:%s", shown,
-                     where != NULL ? where + 1 : local_error->message);
+                     where != NULL ? where + 1 : message);
       return NULL;
     }
 

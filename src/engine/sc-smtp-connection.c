@@ -225,7 +225,8 @@ wait_for_input (ScSmtpConnection  *c,
 {
   gint64 remaining;
 
-  if (c->tls != NULL && sc_tls_stream_has_pending (c->tls))
+  /* No socket: a stream in memory (the fuzz target), which never waits. */
+  if (c->socket == NULL || (c->tls != NULL && sc_tls_stream_has_pending (c->tls)))
     return TRUE;
 
   remaining = c->deadline - g_get_monotonic_time ();
@@ -244,7 +245,7 @@ input_waiting (ScSmtpConnection *c)
 {
   return c->buffer_len > c->buffer_pos ||
          (c->tls != NULL && sc_tls_stream_has_pending (c->tls)) ||
-         g_socket_condition_check (c->socket, G_IO_IN) != 0;
+         (c->socket != NULL && g_socket_condition_check (c->socket, G_IO_IN) != 0);
 }
 
 /* Before a write of the message: waits (at most the time-out: a stall) until the server takes
@@ -476,8 +477,9 @@ _sc_smtp_connection_read_reply (ScSmtpConnection  *c,
   ScSmtpReply *reply;
 
   /* The socket's time-out (the setting, or QUIT's shorter one) bounds the whole reply. */
-  c->deadline = g_get_monotonic_time () + (gint64) g_socket_get_timeout (c->socket) *
-                                          G_USEC_PER_SEC;
+  c->deadline = c->socket == NULL ? G_MAXINT64
+                : g_get_monotonic_time () + (gint64) g_socket_get_timeout (c->socket) *
+                                            G_USEC_PER_SEC;
   if (c->tls != NULL)
     sc_tls_stream_set_read_deadline (c->tls, c->deadline);
   reply = read_reply (c, command, error);
