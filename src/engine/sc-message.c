@@ -117,7 +117,7 @@ choose_body_encoding (const char *text)
 }
 
 static gboolean
-check_header_address (const char  *what,
+check_header_address (gboolean     sender,
                       const char  *address,
                       char       **out_name,
                       char       **out_addr,
@@ -128,11 +128,16 @@ check_header_address (const char  *what,
   if (sc_address_parse (address, out_name, out_addr, &local_error))
     return TRUE;
 
-  g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
-               /* Translators: the first %s is "sender" or "recipient" (context "address
-                * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
-                * not an e-mail address (like name@example.com)". */
-               _("The %s address %s"), what, local_error->message);
+  if (sender)
+    g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
+                 /* Translators: %s is what is wrong with the address, e.g. "is empty" or
+                  * "\"x\" is not an e-mail address (like name@example.com)". */
+                 _("The sender address %s"), local_error->message);
+  else
+    g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
+                 /* Translators: %s is what is wrong with the address, e.g. "is empty" or
+                  * "\"x\" is not an e-mail address (like name@example.com)". */
+                 _("The recipient address %s"), local_error->message);
   return FALSE;
 }
 
@@ -653,8 +658,7 @@ sc_message_prepare (ScMessage     *self,
   if (self->mime != NULL)
     return TRUE;
 
-  /* Translators: inserted as %s into "The %s address %s". */
-  if (!check_header_address (C_("address role", "sender"), self->from, &from_name, &from_addr,
+  if (!check_header_address (TRUE, self->from, &from_name, &from_addr,
                              error))
     return FALSE;
 
@@ -685,8 +689,7 @@ sc_message_prepare (ScMessage     *self,
           g_autofree char *addr = NULL;
           char *bare;
 
-          /* Translators: inserted as %s into "The %s address %s". */
-          if (!check_header_address (C_("address role", "recipient"), lists[i].entries[j],
+          if (!check_header_address (FALSE, lists[i].entries[j],
                                      &name, &addr, error))
             return FALSE;
 
