@@ -40,16 +40,19 @@ status=0
 for lang in $(sed -e 's/#.*//' po/LINGUAS); do
   merged="$tmp/$lang.po"
   msgmerge --quiet --previous --output-file="$merged" "po/$lang.po" "$tmp/smtp-client.pot"
-  untranslated=$(msgattrib --untranslated --no-obsolete --no-wrap "$merged" | grep -v '^#:' || true)
-  fuzzy=$(msgattrib --only-fuzzy --no-obsolete --no-wrap "$merged" | grep -v '^#:' || true)
+  # Without the header entry (everything up to the first blank line) and the references.
+  untranslated=$(msgattrib --untranslated --no-obsolete --no-wrap --no-location "$merged" \
+                 | sed -e '1,/^$/d')
+  fuzzy=$(msgattrib --only-fuzzy --no-obsolete --no-wrap --no-location "$merged" \
+          | sed -e '1,/^$/d')
   if [ -n "$untranslated" ]; then
     echo "po/$lang.po: untranslated messages:"
-    echo "$untranslated"
+    printf '%s\n' "$untranslated"
     status=1
   fi
   if [ -n "$fuzzy" ]; then
     echo "po/$lang.po: fuzzy messages (the English changed, or never reviewed):"
-    echo "$fuzzy"
+    printf '%s\n' "$fuzzy"
     status=1
   fi
   if ! msgfmt --check --check-format --check-accelerators=_ --output-file=/dev/null "$merged"; then
