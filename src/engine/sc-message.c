@@ -318,6 +318,7 @@ build_attachment_part (GFile         *file,
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                   /* Translators: %s is the attachment's file name. */
                    _("%s: the attachment is not a regular file"), shown);
       close (fd);
       return NULL;
@@ -420,6 +421,7 @@ write_message (ScMessage      *self,
         g_propagate_error (error, g_steal_pointer (&sink_error));
       else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                     /* Translators: %s is the system's reason, or "read error". */
                      _("Cannot read an attachment while sending: %s"),
                      saved_errno != 0 ? g_strerror (saved_errno) : _("read error"));
       return FALSE;
@@ -1060,9 +1062,11 @@ fail:
     g_propagate_error (error, g_steal_pointer (&local_error));
   else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                 /* Translators: %s is the attachment folder. */
                  _("%s: the attachment folder does not exist"), shown);
   else
     g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                 /* Translators: the first %s is the attachment folder, the second the reason. */
                  _("%s: cannot read the attachment folder: %s"), shown, local_error->message);
   return NULL;
 }
