@@ -199,7 +199,7 @@ login_accepted (gpointer data)
   g_autoptr(GPtrArray) rows = sc_ui_test_find_all (data, ADW_TYPE_ACTION_ROW);
 
   for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_action_row_get_subtitle (rows->pdata[i]), "Login accepted") == 0)
+    if (g_strcmp0 (adw_action_row_get_subtitle (rows->pdata[i]), _("Login accepted")) == 0)
       return TRUE;
   return FALSE;
 }
@@ -296,7 +296,7 @@ main (int   argc,
   if (!sc_ui_test_wait_until (account_dialog_shown, NULL, SC_UI_TEST_WAIT_MS))
     g_error ("No Account dialog");
   dialog = find_toplevel (SC_TYPE_ACCOUNT_DIALOG);
-  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "_Test Connection"),
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), _("_Test Connection")),
                          "clicked");
   if (!sc_ui_test_wait_until (login_accepted, dialog, SC_UI_TEST_WAIT_MS))
     g_error ("Test Connection did not succeed");
