@@ -36,9 +36,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GApplication) app = NULL;
+  /* The tests (and `meson devenv`) run the built program with the translations of the build
+   * folder, which has the same layout as LOCALEDIR (ru/LC_MESSAGES/smtp-client.mo). */
+  const char *localedir = g_getenv ("SC_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

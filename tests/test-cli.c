@@ -1431,6 +1431,99 @@ test_cli_test_connection_self_signed (void)
   fixture_stop (&fixture);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Russian: LANGUAGE=ru (with LC_ALL=C.UTF-8, which glibc's gettext does not treat as "C"),
+ * and the translation built into the build folder (SC_LOCALEDIR, see src/main.c).
+ */
+
+/* Sets LANGUAGE=ru and SC_LOCALEDIR for the clients this process starts (they inherit the
+ * environment); registered last, so no other test runs after it. */
+static void
+use_russian (gboolean on)
+{
+  const char *localedir = g_getenv ("SC_TEST_LOCALEDIR");
+
+  g_assert_nonnull (localedir);
+  if (on)
+    {
+      g_autofree char *mo = g_build_filename (localedir, "ru", "LC_MESSAGES",
+                                              GETTEXT_PACKAGE ".mo", NULL);
+
+      g_assert_true (g_file_test (mo, G_FILE_TEST_IS_REGULAR));
+      g_setenv ("LANGUAGE", "ru", TRUE);
+      g_setenv ("SC_LOCALEDIR", localedir, TRUE);
+    }
+  else
+    {
+      g_unsetenv ("LANGUAGE");
+      g_unsetenv ("SC_LOCALEDIR");
+    }
+}
+
+/* A missing settings folder, --help, a refused password (the server's reply stays as it is)
+ * and a refused recipient (Russian plural forms), all in Russian. */
+static void
+test_cli_russian (void)
+{
+  static const char * const to[] = {
+    "alice@example.com", "carol@example.com", "bob@example.com", NULL
+  };
+  ScTestServerOptions options = {
+    .mode = SC_TEST_SERVER_TLS,
+    .refuse_recipient = "carol@example.com",
+  };
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autofree char *missing = g_build_filename (dir, "нет-такой-папки", NULL);
+  g_autofree char *missing_line = NULL;
+  const char *send_args[] = { "--settings", missing, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  Fixture fixture = { 0 };
+
+  use_russian (TRUE);
+
+  /* --send with no settings folder: one Russian line on stderr. */
+  g_assert_cmpint (run_client (dir, send_args, &out, &err), ==, SC_EXIT_USAGE);
+  missing_line = g_strdup_printf ("smtp-client: папка настроек «%s» не существует или не "
+                                  "является папкой\n", missing);
+  g_assert_cmpstr (err, ==, missing_line);
+  g_assert_cmpstr (out, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* --help: our options are described in Russian, the option names stay. */
+  g_assert_cmpint (run_client_mode (dir, "--help", NULL, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "--send"));
+  g_assert_nonnull (strstr (out, "Отправить сообщение, описанное в настройках, без окна"));
+  g_assert_nonnull (strstr (out, "--settings=ПАПКА"));
+  /* The summary: with the window, or without it (-Dgui=disabled). */
+  g_assert_true (strstr (out, "Напишите письмо в окне или отправьте описанное в папке "
+                              "настроек с помощью --send.") != NULL ||
+                 strstr (out, "Отправить письмо, описанное в папке настроек (--send).") != NULL);
+  g_assert_null (strstr (out, "Send the message described by the settings"));
+
+  /* One recipient of three refused: the plural form for 3, the server's reply as it is. */
+  fixture_start (&fixture, &options, to, NULL, NULL);
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_PARTIAL);
+  g_assert_cmpstr (fixture.out, ==, "Сообщение отправлено 2 из 3 получателей\n");
+  g_assert_nonnull (strstr (fixture.err, "smtp-client: carol@example.com отклонён: 550"));
+  g_ptr_array_unref (sc_test_server_assert_received (fixture.server, 1));
+  fixture_stop (&fixture);
+
+  /* A wrong password: the Russian sentence around the server's own 535 reply. */
+  fixture_start (&fixture, &(ScTestServerOptions) { .mode = SC_TEST_SERVER_TLS }, NULL, NULL,
+                 NULL);
+  sc_test_write_file (fixture.settings, "credentials.json",
+                      "{ \"login\": \"" SC_TEST_LOGIN "\", \"password\": \"wrong\" }\n", -1);
+  fixture_run_fails (&fixture, NULL, SC_EXIT_AUTH);
+  g_assert_true (g_str_has_prefix (fixture.err, "smtp-client: Ошибка аутентификации: 535"));
+  sc_test_assert_no_secret (fixture.err);
+  fixture_stop (&fixture);
+
+  use_russian (FALSE);
+  sc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1468,6 +1561,8 @@ main (int   argc,
   g_test_add_func ("/cli/test-connection/report", test_cli_test_connection);
   g_test_add_func ("/cli/test-connection/wrong-password", test_cli_test_connection_wrong_password);
   g_test_add_func ("/cli/test-connection/self-signed", test_cli_test_connection_self_signed);
+  /* Last: it sets LANGUAGE=ru for the clients it starts. */
+  g_test_add_func ("/cli/russian", test_cli_russian);
 
   return g_test_run ();
 }

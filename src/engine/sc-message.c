@@ -117,7 +117,7 @@ choose_body_encoding (const char *text)
 }
 
 static gboolean
-check_header_address (const char  *what,
+check_header_address (gboolean     sender,
                       const char  *address,
                       char       **out_name,
                       char       **out_addr,
@@ -128,11 +128,16 @@ check_header_address (const char  *what,
   if (sc_address_parse (address, out_name, out_addr, &local_error))
     return TRUE;
 
-  g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
-               /* Translators: the first %s is "sender" or "recipient" (context "address
-                * role"), the second what is wrong with it, e.g. "is empty" or "\"x\" is
-                * not an e-mail address (like name@example.com)". */
-               _("The %s address %s"), what, local_error->message);
+  if (sender)
+    g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
+                 /* Translators: %s is what is wrong with the address, e.g. "is empty" or
+                  * "\"x\" is not an e-mail address (like name@example.com)". */
+                 _("The sender address %s"), local_error->message);
+  else
+    g_set_error (error, SC_MESSAGE_ERROR, local_error->code,
+                 /* Translators: %s is what is wrong with the address, e.g. "is empty" or
+                  * "\"x\" is not an e-mail address (like name@example.com)". */
+                 _("The recipient address %s"), local_error->message);
   return FALSE;
 }
 
@@ -313,6 +318,7 @@ build_attachment_part (GFile         *file,
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                   /* Translators: %s is the attachment's file name. */
                    _("%s: the attachment is not a regular file"), shown);
       close (fd);
       return NULL;
@@ -415,6 +421,7 @@ write_message (ScMessage      *self,
         g_propagate_error (error, g_steal_pointer (&sink_error));
       else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                     /* Translators: %s is the system's reason, or "read error". */
                      _("Cannot read an attachment while sending: %s"),
                      saved_errno != 0 ? g_strerror (saved_errno) : _("read error"));
       return FALSE;
@@ -653,8 +660,7 @@ sc_message_prepare (ScMessage     *self,
   if (self->mime != NULL)
     return TRUE;
 
-  /* Translators: inserted as %s into "The %s address %s". */
-  if (!check_header_address (C_("address role", "sender"), self->from, &from_name, &from_addr,
+  if (!check_header_address (TRUE, self->from, &from_name, &from_addr,
                              error))
     return FALSE;
 
@@ -685,8 +691,7 @@ sc_message_prepare (ScMessage     *self,
           g_autofree char *addr = NULL;
           char *bare;
 
-          /* Translators: inserted as %s into "The %s address %s". */
-          if (!check_header_address (C_("address role", "recipient"), lists[i].entries[j],
+          if (!check_header_address (FALSE, lists[i].entries[j],
                                      &name, &addr, error))
             return FALSE;
 
@@ -1057,9 +1062,11 @@ fail:
     g_propagate_error (error, g_steal_pointer (&local_error));
   else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                 /* Translators: %s is the attachment folder. */
                  _("%s: the attachment folder does not exist"), shown);
   else
     g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                 /* Translators: the first %s is the attachment folder, the second the reason. */
                  _("%s: cannot read the attachment folder: %s"), shown, local_error->message);
   return NULL;
 }

@@ -332,6 +332,7 @@ check_value (ScSettings   *self,
                                   g_value_get_uint (value) > info->maximum))
     return key == KEY_SMTP_PORT
            ? g_strdup (_("must be a whole number from 1 to 65535"))
+             /* Translators: %d is the longest time-out in seconds. */
            : g_strdup_printf (_("must be a whole number of seconds from 1 to %d"), MAX_TIMEOUT);
 
   if (info->kind == KIND_SECURITY && g_value_get_enum (value) == SC_SECURITY_NONE &&

@@ -423,6 +423,7 @@ read_reply (ScSmtpConnection  *c,
       if (i >= REPLY_LINES_MAX)
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_PROTOCOL,
+                       /* Translators: %d is the most lines a reply may have. */
                        ngettext ("The server sent a reply of more than %d line",
                                  "The server sent a reply of more than %d lines",
                                  REPLY_LINES_MAX),
@@ -593,6 +594,7 @@ connect_to_server (ScSmtpConnection  *c,
              g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))))
         {
           g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
+                       /* Translators: %s is the server. */
                        _("Refusing to talk to %s without encryption: it is not this computer"),
                        config->host);
           return FALSE;
@@ -1033,6 +1035,7 @@ _sc_smtp_connection_authenticate (ScSmtpConnection  *c,
                           sc_host_is_loopback (config->host)))
     {
       g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_INSECURE,
+                   /* Translators: %s is the server. */
                    _("Refusing to send the password to %s unencrypted"), config->host);
       return FALSE;
     }

@@ -446,8 +446,10 @@ send_data (ScSmtpConnection  *c,
        * closed after it: its reply, not the failed write, is the outcome. */
       if (local_error->domain != SC_MESSAGE_ERROR &&
           !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        /* Translators: inserted into "the server's reply to %s". */
-        early = _sc_smtp_connection_read_early_reply (c, _("the message"), &read_error);
+        /* Translators: inserted into "the server's reply to %s" (another case than
+         * "the message" in "Timed out sending %s"). */
+        early = _sc_smtp_connection_read_early_reply (c, C_("reply to", "the message"),
+                                                      &read_error);
 
       /* Nothing must linger in the buffer: the connection is dead or will be dropped. */
       g_socket_close (c->socket, NULL);
@@ -465,6 +467,7 @@ send_data (ScSmtpConnection  *c,
       else if (c->reply_waiting && read_error != NULL &&
                !g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _sc_smtp_connection_set_write_error (c, g_steal_pointer (&read_error),
+                                             /* Translators: see "Timed out sending %s". */
                                              _("the message"), error);
       /* The connection failed, not the message source (an attachment) */
       else if (local_error->domain != SC_MESSAGE_ERROR)

@@ -121,9 +121,11 @@ show_refused (ScWindow  *self,
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  /* Translators: the list of refused addresses and the server's replies follows */
   g_string_append_printf (text,
                           g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: %u is the number of refused
+                                        * recipients; the list of refused addresses and
+                                        * the server's replies follows. */
                                        "Message sent, but %u recipient was refused:",
                                        "Message sent, but %u recipients were refused:",
                                        refused->len),

@@ -3,11 +3,14 @@
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage (under Xvfb, see make-screenshots.sh): make-screenshots OUTPUT-DIR
+ * Usage (under Xvfb, see make-screenshots.sh): make-screenshots OUTPUT-DIR [ru]
  *
  * Writes main-window.png (pre-filled, idle), sending.png (progress), sent.png (success) and
  * error.png (a server whose certificate is not trusted), each from the real window talking to a
  * real test server on 127.0.0.1.
+ *
+ * With "ru" (and LANGUAGE=ru, SC_LOCALEDIR at the build folder's po/, as make-screenshots.sh
+ * --ru sets them): only main-window-ru.png, the window in Russian with a Russian message.
  */
 
 #define G_LOG_DOMAIN "make-screenshots"
@@ -15,20 +18,48 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 #include "sc-account-dialog.h"
 #include "sc-settings.h"
 #include "sc-test-server.h"
 #include "sc-ui-test-utils.h"
 
-static const char *body_text =
+/* The sample message, in English or (for main-window-ru.png) in Russian. */
+typedef struct
+{
+  const char *subject;
+  const char *body;
+  const char *report;   /* file names: two in the attachment folder, one added by hand */
+  const char *figures;
+  const char *photo;
+} Sample;
+
+static const Sample english_sample = {
+  "Q3 report and site visit photos",
   "Hello team,\n"
   "\n"
   "attached are the figures for the third quarter and the photos from the\n"
   "site visit. The summary is in the report; the raw data is in the CSV file.\n"
   "\n"
   "Best regards,\n"
-  "Sam\n";
+  "Sam\n",
+  "attachments/q3-report.pdf", "attachments/q3-figures.csv", "site-visit.jpg",
+};
+
+static const Sample russian_sample = {
+  "Отчёт за III квартал и фотографии с объекта",
+  "Здравствуйте, коллеги!\n"
+  "\n"
+  "Во вложении — показатели за третий квартал и фотографии с объекта.\n"
+  "Краткие итоги — в отчёте, исходные данные — в файле CSV.\n"
+  "\n"
+  "С уважением,\n"
+  "Семён\n",
+  "attachments/отчёт-3-квартал.pdf", "attachments/показатели-3-квартал.csv", "объект.jpg",
+};
+
+static const Sample *sample = &english_sample;
 
 static gboolean
 progress_visible (gpointer data)
@@ -110,11 +141,10 @@ scene_open (Scene                     *scene,
     g_error ("%s", error->message);
   scene->dir = sc_test_make_tmpdir ();
 
-  sc_test_write_settings (scene->server, scene->dir, to, "Q3 report and site visit photos",
-                          body_text);
-  g_free (sc_ui_test_make_file (scene->dir, "attachments/q3-report.pdf", 184320));
-  g_free (sc_ui_test_make_file (scene->dir, "attachments/q3-figures.csv", 12800));
-  photo = sc_ui_test_make_file (scene->dir, "site-visit.jpg", photo_size);
+  sc_test_write_settings (scene->server, scene->dir, to, sample->subject, sample->body);
+  g_free (sc_ui_test_make_file (scene->dir, sample->report, 184320));
+  g_free (sc_ui_test_make_file (scene->dir, sample->figures, 12800));
+  photo = sc_ui_test_make_file (scene->dir, sample->photo, photo_size);
 
   /* At the window's own default size, as a user first sees it. */
   scene->window = sc_ui_test_open_window (scene->dir, -1, -1);
@@ -169,7 +199,7 @@ login_accepted (gpointer data)
   g_autoptr(GPtrArray) rows = sc_ui_test_find_all (data, ADW_TYPE_ACTION_ROW);
 
   for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_action_row_get_subtitle (rows->pdata[i]), "Login accepted") == 0)
+    if (g_strcmp0 (adw_action_row_get_subtitle (rows->pdata[i]), _("Login accepted")) == 0)
       return TRUE;
   return FALSE;
 }
@@ -202,9 +232,9 @@ main (int   argc,
   GtkWindow *dialog;
   const char *out;
 
-  if (argc != 2)
+  if (argc != 2 && !(argc == 3 && g_str_equal (argv[2], "ru")))
     {
-      g_printerr ("usage: %s OUTPUT-DIR\n", argv[0]);
+      g_printerr ("usage: %s OUTPUT-DIR [ru]\n", argv[0]);
       return 2;
     }
   out = argv[1];
@@ -213,6 +243,25 @@ main (int   argc,
   adw_init ();
   /* GNOME's title bar buttons (Xvfb's default adds minimize and maximize). */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+
+  /* The window's own translations, as src/main.c binds them. */
+  if (g_getenv ("SC_LOCALEDIR") != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SC_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* In Russian: the idle, pre-filled window only. */
+  if (argc == 3)
+    {
+      /* The translation must really be in use, or the picture would be English. */
+      if (g_strcmp0 (_("Send"), "Send") == 0)
+        g_error ("No Russian translation: run make-screenshots.sh --ru");
+      sample = &russian_sample;
+      scene_open (&scene, &plain_options, 2400000);
+      save_png (scene.window, out, "main-window-ru.png");
+      scene_close (&scene);
+      return 0;
+    }
 
   /* Idle and pre-filled, then sent. */
   scene_open (&scene, &plain_options, 2400000);
@@ -247,7 +296,7 @@ main (int   argc,
   if (!sc_ui_test_wait_until (account_dialog_shown, NULL, SC_UI_TEST_WAIT_MS))
     g_error ("No Account dialog");
   dialog = find_toplevel (SC_TYPE_ACCOUNT_DIALOG);
-  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "_Test Connection"),
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), _("_Test Connection")),
                          "clicked");
   if (!sc_ui_test_wait_until (login_accepted, dialog, SC_UI_TEST_WAIT_MS))
     g_error ("Test Connection did not succeed");

@@ -4,12 +4,19 @@
 # Copyright 2026 The SMTP Client authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: tests/ui/make-screenshots.sh [BUILD-DIR]   (default: _build)
+# Usage: tests/ui/make-screenshots.sh [--ru] [BUILD-DIR]   (default: _build)
 # Needs xvfb-run; starts its own test SMTP servers on 127.0.0.1 and stops them.
+# --ru: only screenshots/main-window-ru.png, the window in Russian (LANGUAGE=ru and the
+# translation built into BUILD-DIR/po).
 
 set -eu
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
+lang=
+if [ "${1:-}" = --ru ]; then
+  lang=ru
+  shift
+fi
 build=${1:-_build}
 case $build in
   /*) ;;
@@ -17,6 +24,12 @@ case $build in
 esac
 
 ninja -C "$build" tests/ui/make-screenshots
+if [ -n "$lang" ]; then
+  # The .mo files of po/ (and everything else that is out of date).
+  ninja -C "$build"
+  export LANGUAGE=$lang
+  export SC_LOCALEDIR="$build/po"
+fi
 
 export SC_SOURCE_ROOT="$src"
 export SC_TEST_PYTHON=/usr/bin/python3
@@ -30,4 +43,4 @@ export LC_ALL=C.UTF-8
 
 mkdir -p "$src/screenshots"
 exec xvfb-run -a -s "-screen 0 1280x1400x24" \
-  "$build/tests/ui/make-screenshots" "$src/screenshots"
+  "$build/tests/ui/make-screenshots" "$src/screenshots" $lang
