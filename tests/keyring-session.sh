@@ -66,9 +66,12 @@ read -r empty_bus_pid <&3
 export SC_TEST_BUS_WITHOUT_KEYRING
 
 # The keyring daemon, in the foreground of a background job: --unlock reads the password on
-# stdin and creates the "login" keyring with it (the default collection) on first use.
-gnome-keyring-daemon --foreground --unlock --components=secrets \
-    <<<"$SC_TEST_KEYRING_PASSWORD" >/dev/null &
+# stdin and creates the "login" keyring with it (the default collection) on first use. Not
+# with the tests' G_DEBUG=fatal-warnings: its own warnings are not ours.
+# (printf: the password without a line break.)
+printf '%s' "$SC_TEST_KEYRING_PASSWORD" \
+    | env -u G_DEBUG gnome-keyring-daemon --foreground --unlock --components=secrets \
+    >/dev/null &
 keyring_pid=$!
 
 stop() {
