@@ -921,8 +921,9 @@ sc_settings_store_check_writable (ScSettingsStore  *self,
  * sc_settings_store_get_warnings:
  * @self: a store
  *
- * What the last load found wrong that is not an error, e.g. a credentials.json that other
- * users can read. The window shows them, `--send` prints them on stderr.
+ * What the last load or save found wrong that is not an error, e.g. a credentials.json that
+ * other users can read, or a password kept in the file because no keyring was available. The
+ * window shows them, `--send` prints them on stderr.
  *
  * Returns: (transfer none) (array zero-terminated=1): translated sentences, maybe none
  */
@@ -941,7 +942,10 @@ sc_settings_store_get_warnings (ScSettingsStore *self)
  *
  * Reads the three files into the model. Every good value is taken, whatever is wrong
  * elsewhere; the first problem is reported ("file:line:column: …" or "file: "key" …").
- * Nothing is written. Blocking; see sc_settings_store_load_async().
+ * When credentials.json says "password_storage": "keyring" and holds no password, it is
+ * looked up in the keyring (sc-keyring.h) by host, port and login; if the keyring cannot give
+ * it, that is the error about "password". Nothing is written. Blocking (the keyring too); see
+ * sc_settings_store_load_async().
  *
  * Returns: %TRUE if all three files were read and every value is good
  */
@@ -1016,6 +1020,12 @@ sc_settings_store_load_finish (ScSettingsStore  *self,
  * Validates and takes the values now, then writes the three files in a worker thread, each
  * atomically, keeping keys this program does not know. credentials.json is readable by its
  * owner only. Nothing is written if a value is wrong.
+ *
+ * With "password-storage" "keyring" (and a login), the password is stored in the keyring
+ * first and left out of credentials.json; without a usable keyring (no secret service, or
+ * locked) the file keeps it, and a warning says so (sc_settings_store_get_warnings ()). The
+ * password of an account the keyring held before, and that is not this one any more (another
+ * host, port or login, or the keyring switched off), is then removed from it.
  */
 void
 sc_settings_store_save_async (ScSettingsStore     *self,
