@@ -281,6 +281,29 @@ test_load (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, LOGIN));
 }
 
+/* "password_storage" is "file" or "keyring", nothing else; the keyring is not asked. */
+static void
+test_invalid_storage (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  write_settings (fixture->dir, "{ \"login\": \"" LOGIN "\", \"password_storage\": \"wallet\" }");
+  g_assert_false (load (fixture, &error));
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
+  g_assert_cmpstr (sc_settings_error_get_key (error), ==, "password");
+  g_clear_error (&error);
+
+  write_settings (fixture->dir, "{ \"login\": \"" LOGIN "\", \"password\": \"x\", "
+                  "\"password_storage\": \"wallet\" }");
+  g_assert_false (load (fixture, &error));
+  g_assert_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID);
+  g_assert_cmpstr (sc_settings_error_get_key (error), ==, "password_storage");
+  g_assert_nonnull (strstr (error->message, "\"keyring\""));
+  g_assert_false (sc_settings_get_password_in_keyring (fixture->settings));
+  g_assert_cmpuint (count_warnings (fixture), ==, 0);
+}
+
 /* A new password replaces the old one in the keyring; the file still has none. */
 static void
 test_change_password (Fixture       *fixture,
@@ -608,6 +631,7 @@ main (int   argc,
 
   ADD ("store", test_store);
   ADD ("load", test_load);
+  ADD ("invalid-storage", test_invalid_storage);
   ADD ("change-password", test_change_password);
   ADD ("switch-off", test_switch_off);
   ADD ("locked", test_locked);
