@@ -274,10 +274,8 @@ read_file (GFile         *directory,
   if (!json_parser_load_from_data (parser, contents, length, &local_error))
     {
       /* json-glib says "<data>:LINE:COLUMN: Parse error: what"; the user reads
-       * "FILE:LINE:COLUMN: what". Its quote of the bad token may end inside a UTF-8
-       * character: the message is made valid first. */
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-      const char *where = strchr (valid, ':');
+       * "FILE:LINE:COLUMN: what". */
+      const char *where = strchr (local_error->message, ':');
       const char *what = where != NULL ? strstr (where, ": Parse error: ") : NULL;
 
       if (what != NULL)
@@ -285,7 +283,7 @@ read_file (GFile         *directory,
                      (int) (what - where), where, what + strlen (": Parse error: "));
       else
         g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s:%s", shown,
-                     where != NULL ? where + 1 : valid);
+                     where != NULL ? where + 1 : local_error->message);
       return NULL;
     }
 
