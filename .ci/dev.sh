@@ -25,13 +25,14 @@ cd "$here"
 build_packages=(
     meson ninja-build pkg-config gcc gettext
     libglib2.0-dev libglib2.0-bin libgtk-4-dev libgnutls28-dev libjson-glib-dev libgmime-3.0-dev
-    desktop-file-utils appstream libadwaita-1-dev
+    desktop-file-utils appstream libadwaita-1-dev libsecret-1-dev
 )
 # dbus-x11 and dbus-daemon: dbus-run-session and dbus-daemon for the private session buses of
 # the e2e and application tests, and dbus-launch, with which GLib starts a session bus for the
-# window test (one per Xvfb display).
+# window test (one per Xvfb display). gnome-keyring: the secret service of the keyring tests,
+# run privately by tests/keyring-session.sh (its own bus and folders; stopped after the test).
 test_packages=(
-    python3-aiosmtpd gnutls-bin xvfb xauth xdotool
+    python3-aiosmtpd gnutls-bin xvfb xauth xdotool gnome-keyring
     python3-gi gir1.2-atspi-2.0 at-spi2-core dbus-x11 dbus-daemon fonts-dejavu-core
     libnss-wrapper
     clang libclang-rt-14-dev
@@ -105,8 +106,8 @@ case "${1:-}" in
             bash tests/interop/fetch-exim.sh _build-test/exim >/dev/null
         fi
         # The engine and the command line alone, without GTK (-Dgui=disabled): it must build,
-        # must not link GTK, and its settings, message, trust, hints and headless --send and
-        # --test-connection suites must pass.
+        # must not link GTK, and its settings, message, trust, hints, keyring and headless
+        # --send and --test-connection suites must pass.
         build _build-nogui -Dgui=disabled --werror
         if ldd _build-nogui/src/smtp-client | grep -q -e libgtk -e libadwaita; then
             echo "-Dgui=disabled: smtp-client links GTK" >&2
@@ -127,7 +128,8 @@ case "${1:-}" in
         # No --num-processes: the suites pick their own ports and folders, so meson runs them
         # on every core.
         meson test -C _build-test --print-errorlogs || status=$?
-        meson test -C _build-nogui --print-errorlogs settings message trust hints cli faults || status=$?
+        meson test -C _build-nogui --print-errorlogs settings message trust hints cli faults \
+            keyring || status=$?
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
         export LSAN_OPTIONS=suppressions=$here/tests/lsan.supp
         ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 meson test -C _build-asan --print-errorlogs \

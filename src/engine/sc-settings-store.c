@@ -18,10 +18,21 @@
 
 #include "sc-engine-resources.h"
 #include "sc-error.h"
+#include "sc-keyring.h"
 #include "sc-settings-private.h"
 #include "sc-util.h"
 
 #define N_FILES 3          /* the settings files: the first three of files[] */
+#define CONFIG 0           /* their places in files[] */
+#define CREDENTIALS 1
+
+/* The key of a password in the keyring (sc-keyring.h). */
+typedef struct
+{
+  char  *host;
+  guint  port;
+  char  *login;
+} Account;
 
 struct _ScSettingsStore
 {
@@ -36,7 +47,12 @@ struct _ScSettingsStore
    * never overwritten (the user fixes it, then loads again). */
   GError     *unreadable[N_FILES];
 
-  GStrv       warnings;     /* from the last load: what is wrong but not an error */
+  GStrv       warnings;     /* from the last load or save: what is wrong but not an error */
+
+  /* The account whose password the keyring holds, as far as the last load or save knows
+   * (from it, or put there): a save clears it when the account changes or the keyring is
+   * switched off. NULL: none. */
+  Account    *keyring_account;
 };
 
 G_DEFINE_FINAL_TYPE (ScSettingsStore, sc_settings_store, G_TYPE_OBJECT)
@@ -65,12 +81,72 @@ typedef struct
   GError   *errors[N_FILES];
   gboolean  missing[N_FILES];    /* the file does not exist (a save makes it) */
   gboolean  keep[N_FILES];       /* a reload leaves these files' values in the model as they are */
-  GPtrArray *warnings;           /* char*: what a load found wrong but not fatal */
+  GPtrArray *warnings;           /* char*: what a load or save found wrong but not fatal */
+
+  /* The keyring. A load looks the password up when credentials.json says "keyring" and has
+   * none; a save stores it there (contents without it) or, failing that, writes
+   * @with_password instead, and clears the item of @old_account when it is not the account. */
+  Account  *account;             /* load: as read, when "keyring"; save: where it goes, or NULL */
+  GError   *keyring_error;       /* load: why the keyring gave no password */
+  char     *password;            /* save: to store; wiped when freed */
+  char     *with_password;       /* save: credentials.json with it; wiped when freed */
+  Account  *old_account;         /* save: the store's keyring_account when the job was made */
+  Account  *keyring_after;       /* save: the account whose password the keyring holds after */
 } Job;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
+
+static void
+account_free (Account *account)
+{
+  if (account == NULL)
+    return;
+  g_free (account->host);
+  g_free (account->login);
+  g_free (account);
+}
+
+static Account *
+account_new (const char *host,
+             guint       port,
+             const char *login)
+{
+  Account *account = g_new0 (Account, 1);
+
+  account->host = g_strdup (host);
+  account->port = port;
+  account->login = g_strdup (login);
+  return account;
+}
+
+static Account *
+account_copy (const Account *account)
+{
+  return account != NULL ? account_new (account->host, account->port, account->login) : NULL;
+}
+
+static gboolean
+account_equal (const Account *a,
+               const Account *b)
+{
+  return a != NULL && b != NULL && g_str_equal (a->host, b->host) && a->port == b->port &&
+         g_str_equal (a->login, b->login);
+}
+
+/* @name's value in @object if it is a string, else NULL. */
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
 
 static void
 job_free (Job *job)
@@ -83,6 +159,12 @@ job_free (Job *job)
       g_clear_error (&job->errors[i]);
     }
   g_clear_pointer (&job->warnings, g_ptr_array_unref);
+  g_clear_pointer (&job->account, account_free);
+  g_clear_error (&job->keyring_error);
+  sc_secret_clear (&job->password);
+  sc_secret_clear (&job->with_password);
+  g_clear_pointer (&job->old_account, account_free);
+  g_clear_pointer (&job->keyring_after, account_free);
   g_free (job);
 }
 
@@ -221,6 +303,80 @@ read_file (GFile         *directory,
   return g_steal_pointer (&root);
 }
 
+/* credentials.json says "keyring" and has no password: it is looked up there, and put in the
+ * file's root as if the file held it (a save takes it out again). Runs in the worker. */
+static void
+job_lookup_password (Job          *job,
+                     GCancellable *cancellable)
+{
+  JsonObject *config;
+  JsonObject *credentials;
+  JsonNode *port_node;
+  const char *host;
+  const char *login;
+  gint64 port = 0;
+  g_autoptr(ScSecret) password = NULL;
+
+  if (job->roots[CONFIG] == NULL || job->roots[CREDENTIALS] == NULL)
+    return;
+  config = json_node_get_object (job->roots[CONFIG]);
+  credentials = json_node_get_object (job->roots[CREDENTIALS]);
+  if (g_strcmp0 (get_string_member (credentials, "password_storage"),
+                 SC_SETTINGS_PASSWORD_IN_KEYRING) != 0)
+    return;
+
+  /* The account as the files have it; what is wrong with it is the model's to say. */
+  host = get_string_member (config, "smtp_host");
+  login = get_string_member (credentials, "login");
+  port_node = json_object_get_member (config, "smtp_port");
+  if (port_node != NULL && JSON_NODE_HOLDS_VALUE (port_node) &&
+      json_node_get_value_type (port_node) == G_TYPE_INT64)
+    port = json_node_get_int (port_node);
+  if (host == NULL || login == NULL || *login == '\0' || port < 1 || port > 65535)
+    return;
+  job->account = account_new (host, (guint) port, login);
+
+  /* A password in the file wins: the keyring was not there when it was saved. */
+  if (json_object_has_member (credentials, "password"))
+    {
+      g_autoptr(GFile) file = g_file_get_child (job->directory, files[CREDENTIALS].name);
+      g_autofree char *shown = _sc_display_path (file);
+
+      g_ptr_array_add (job->warnings,
+                       g_strdup_printf (
+                         /* Translators: %s is the file; "password_storage" and "keyring" are
+                          * a setting and its value: keep them as they are. */
+                         _("%s holds the password, although \"password_storage\" is "
+                           "\"keyring\": no keyring was available when it was saved. Save the "
+                           "settings again with a keyring to move the password there."),
+                         shown));
+      return;
+    }
+
+  password = sc_keyring_lookup (host, (guint) port, login, cancellable, &job->keyring_error);
+  if (password != NULL)
+    json_object_set_string_member (credentials, "password", password);
+}
+
+/* The load error when the keyring had no password to give: about "password". */
+static GError *
+password_not_found_error (ScSettingsStore *self,
+                          const GError    *keyring_error)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *text = NULL;
+  GError *error;
+
+  /* Translators: follows 'credentials.json: "password"'; %s says why, e.g. "The keyring is
+   * locked." */
+  what = g_strdup_printf (_("is not in the file, and the keyring cannot give it: %s"),
+                          keyring_error->message);
+  text = _sc_settings_describe_key (self->settings, "password", what);
+  error = g_error_new_literal (SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_INVALID, text);
+  _sc_settings_error_set_key (error, "password");
+  return error;
+}
+
 /* Made on the caller's context. A save validates, then writes the model into the roots as read
  * and prints them. */
 typedef enum { JOB_LOAD, JOB_RELOAD, JOB_SAVE } JobKind;
@@ -248,6 +404,21 @@ job_new (ScSettingsStore  *self,
 
   json_generator_set_pretty (generator, TRUE);
 
+  /* The password goes to the keyring when the user chose so and there is a login. */
+  if (save && sc_settings_get_password_in_keyring (self->settings) &&
+      sc_settings_get_login (self->settings) != NULL &&
+      sc_settings_get_login (self->settings)[0] != '\0')
+    {
+      const char *password = sc_settings_get_password (self->settings);
+
+      job->account = account_new (sc_settings_get_smtp_host (self->settings),
+                                  sc_settings_get_smtp_port (self->settings),
+                                  sc_settings_get_login (self->settings));
+      job->password = g_strdup (password != NULL ? password : "");
+    }
+  if (save)
+    job->old_account = account_copy (self->keyring_account);
+
   for (guint i = 0; save && i < N_FILES; i++)
     {
       GString *text = g_string_new (NULL);
@@ -261,6 +432,19 @@ job_new (ScSettingsStore  *self,
 
       _sc_settings_write_json (self->settings, files[i].name,
                                json_node_get_object (self->roots[i]));
+
+      /* For the keyring: the file as it would be without one, then without the password. */
+      if (i == CREDENTIALS && job->account != NULL)
+        {
+          GString *with_password = g_string_new (NULL);
+
+          json_generator_set_root (generator, self->roots[i]);
+          json_generator_to_gstring (generator, with_password);
+          g_string_append_c (with_password, '\n');
+          job->with_password = g_string_free (with_password, FALSE);
+          json_object_remove_member (json_node_get_object (self->roots[i]), "password");
+        }
+
       json_generator_set_root (generator, self->roots[i]);
       json_generator_to_gstring (generator, text);
       g_string_append_c (text, '\n');
@@ -303,7 +487,37 @@ job_run (Job           *job,
                                    "private, or run chmod 600 %s"), shown, shown));
             }
         }
+      if (!job->keep[CREDENTIALS])
+        job_lookup_password (job, cancellable);
       return !g_cancellable_set_error_if_cancelled (cancellable, error);
+    }
+
+  /* The keyring first: if it cannot take the password, the file keeps it. */
+  if (job->account != NULL)
+    {
+      g_autoptr(GError) keyring_error = NULL;
+
+      if (sc_keyring_store (job->account->host, job->account->port, job->account->login,
+                            job->password, cancellable, &keyring_error))
+        {
+          job->keyring_after = account_copy (job->account);
+        }
+      else if (g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&keyring_error));
+          return FALSE;
+        }
+      else
+        {
+          g_ptr_array_add (job->warnings,
+                           g_strdup_printf (
+                             /* Translators: %s says why, e.g. "No keyring is available: …" */
+                             _("The password is kept in credentials.json, not in the "
+                               "keyring: %s"), keyring_error->message));
+          sc_secret_clear (&job->contents[CREDENTIALS]);
+          job->contents[CREDENTIALS] = g_steal_pointer (&job->with_password);
+          job->keyring_after = account_copy (job->old_account);
+        }
     }
 
   if (dir_path == NULL || g_mkdir_with_parents (dir_path, 0755) != 0)
@@ -340,6 +554,25 @@ job_run (Job           *job,
         }
     }
 
+  /* The files are written: the password of an account that is not this one any more, or
+   * that the user no longer keeps in the keyring, leaves it. */
+  if (job->old_account != NULL && !account_equal (job->old_account, job->account))
+    {
+      g_autoptr(GError) keyring_error = NULL;
+
+      if (sc_keyring_clear (job->old_account->host, job->old_account->port,
+                            job->old_account->login, cancellable, &keyring_error))
+        g_clear_pointer (&job->keyring_after, account_free);
+      else
+        g_ptr_array_add (job->warnings,
+                         g_strdup_printf (
+                           /* Translators: the first %s is a login, the second a server, %u
+                            * its port; the last %s says why, e.g. "The keyring is locked". */
+                           _("The keyring still holds the password of %s on %s:%u: %s"),
+                           job->old_account->login, job->old_account->host,
+                           job->old_account->port, keyring_error->message));
+    }
+
   return TRUE;
 }
 
@@ -356,14 +589,24 @@ job_finish (ScSettingsStore  *self,
   if (job->save && _sc_settings_get_change_count (self->settings) == job->change_count)
     g_object_set (self->settings, "modified", FALSE, NULL);
 
-  if (job->save)
-    return TRUE;
-
-  g_object_freeze_notify (G_OBJECT (self->settings));
-
   g_clear_pointer (&self->warnings, g_strfreev);
   g_ptr_array_add (job->warnings, NULL);
   self->warnings = (GStrv) g_ptr_array_steal (job->warnings, NULL);
+
+  if (job->save)
+    {
+      g_clear_pointer (&self->keyring_account, account_free);
+      self->keyring_account = g_steal_pointer (&job->keyring_after);
+      return TRUE;
+    }
+
+  if (!job->keep[CREDENTIALS])
+    {
+      g_clear_pointer (&self->keyring_account, account_free);
+      self->keyring_account = g_steal_pointer (&job->account);
+    }
+
+  g_object_freeze_notify (G_OBJECT (self->settings));
 
   for (guint i = 0; i < N_FILES; i++)
     {
@@ -381,6 +624,8 @@ job_finish (ScSettingsStore  *self,
 
       if (first_error == NULL)
         first_error = g_steal_pointer (&job->errors[i]);
+      if (first_error == NULL && i == CREDENTIALS && job->keyring_error != NULL)
+        first_error = password_not_found_error (self, job->keyring_error);
       _sc_settings_apply_json (self->settings, files[i].name,
                                self->roots[i] != NULL ? json_node_get_object (self->roots[i])
                                                       : NULL,
@@ -568,6 +813,7 @@ sc_settings_store_finalize (GObject *object)
       g_clear_error (&self->unreadable[i]);
     }
   g_clear_pointer (&self->warnings, g_strfreev);
+  g_clear_pointer (&self->keyring_account, account_free);
 
   G_OBJECT_CLASS (sc_settings_store_parent_class)->finalize (object);
 }
@@ -677,8 +923,9 @@ sc_settings_store_check_writable (ScSettingsStore  *self,
  * sc_settings_store_get_warnings:
  * @self: a store
  *
- * What the last load found wrong that is not an error, e.g. a credentials.json that other
- * users can read. The window shows them, `--send` prints them on stderr.
+ * What the last load or save found wrong that is not an error, e.g. a credentials.json that
+ * other users can read, or a password kept in the file because no keyring was available. The
+ * window shows them, `--send` prints them on stderr.
  *
  * Returns: (transfer none) (array zero-terminated=1): translated sentences, maybe none
  */
@@ -697,7 +944,10 @@ sc_settings_store_get_warnings (ScSettingsStore *self)
  *
  * Reads the three files into the model. Every good value is taken, whatever is wrong
  * elsewhere; the first problem is reported ("file:line:column: …" or "file: "key" …").
- * Nothing is written. Blocking; see sc_settings_store_load_async().
+ * When credentials.json says "password_storage": "keyring" and holds no password, it is
+ * looked up in the keyring (sc-keyring.h) by host, port and login; if the keyring cannot give
+ * it, that is the error about "password". Nothing is written. Blocking (the keyring too); see
+ * sc_settings_store_load_async().
  *
  * Returns: %TRUE if all three files were read and every value is good
  */
@@ -772,6 +1022,12 @@ sc_settings_store_load_finish (ScSettingsStore  *self,
  * Validates and takes the values now, then writes the three files in a worker thread, each
  * atomically, keeping keys this program does not know. credentials.json is readable by its
  * owner only. Nothing is written if a value is wrong.
+ *
+ * With "password-storage" "keyring" (and a login), the password is stored in the keyring
+ * first and left out of credentials.json; without a usable keyring (no secret service, or
+ * locked) the file keeps it, and a warning says so (sc_settings_store_get_warnings ()). The
+ * password of an account the keyring held before, and that is not this one any more (another
+ * host, port or login, or the keyring switched off), is then removed from it.
  */
 void
 sc_settings_store_save_async (ScSettingsStore     *self,

@@ -30,6 +30,7 @@ typedef enum
   KEY_TIMEOUT_SECONDS,
   KEY_LOGIN,
   KEY_PASSWORD,
+  KEY_PASSWORD_STORAGE,
   KEY_TO_ADDRS,
   KEY_CC_ADDRS,
   KEY_BCC_ADDRS,
@@ -118,6 +119,13 @@ static const KeyInfo keys[N_KEYS] = {
   /* The password itself never goes into a message. */
   [KEY_PASSWORD] = { CREDENTIALS, "password", "password", KIND_STRING, TRUE, FALSE,
                      N_("must be a text string"), TRUE },
+  /* Where the password is kept: "file" (absent or empty too: in "password") or "keyring"
+   * (ScSettingsStore keeps it in the keyring and leaves "password" out of the file). */
+  [KEY_PASSWORD_STORAGE] = { CREDENTIALS, "password_storage", "password-storage", KIND_STRING,
+                             FALSE, FALSE,
+                             /* Translators: "file" and "keyring" are setting values: keep
+                              * them as they are. */
+                             .if_break = N_("must be \"file\" or \"keyring\"") },
   /* Each entry is one address, bare or with a display name (sc_address_parse ()). */
   [KEY_TO_ADDRS] = { DATA, "to_addrs", "recipients", KIND_STRV, TRUE, FALSE },
   /* Absent or empty means none; written only when not empty or already present. */
@@ -262,8 +270,9 @@ set_key (ScSettings   *self,
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  /* An empty "ca_file" means the system trust store too, an empty "tls_fingerprint" none. */
-  if ((key == KEY_CA_FILE || key == KEY_TLS_FINGERPRINT) &&
+  /* An empty "ca_file" means the system trust store too, an empty "tls_fingerprint" none, an
+   * empty "password_storage" the file. */
+  if ((key == KEY_CA_FILE || key == KEY_TLS_FINGERPRINT || key == KEY_PASSWORD_STORAGE) &&
       g_strcmp0 (g_value_get_string (value), "") == 0)
     value = g_param_spec_get_default_value (KEY_PSPEC (key));
 
@@ -327,6 +336,10 @@ check_value (ScSettings   *self,
       if (fingerprint == NULL)
         return g_strdup (_(info->if_break));
     }
+
+  if (key == KEY_PASSWORD_STORAGE && str != NULL && *str != '\0' &&
+      !g_str_equal (str, "file") && !g_str_equal (str, SC_SETTINGS_PASSWORD_IN_KEYRING))
+    return g_strdup (_(info->if_break));
 
   if (info->kind == KIND_UINT && (g_value_get_uint (value) < 1 ||
                                   g_value_get_uint (value) > info->maximum))
@@ -1114,6 +1127,23 @@ GETTER (guint, timeout_seconds, g_value_get_uint, KEY_TIMEOUT_SECONDS)
 GETTER (const char *, login, g_value_get_string, KEY_LOGIN)
 /** sc_settings_get_password: (get-property password) */
 GETTER (const char *, password, g_value_get_string, KEY_PASSWORD)
+/** sc_settings_get_password_storage: (get-property password-storage) */
+GETTER (const char *, password_storage, g_value_get_string, KEY_PASSWORD_STORAGE)
+
+/**
+ * sc_settings_get_password_in_keyring:
+ *
+ * Whether the password is to be kept in the keyring ("password_storage" is "keyring"), not
+ * in credentials.json: ScSettingsStore then stores it there on save and looks it up on load.
+ */
+gboolean
+sc_settings_get_password_in_keyring (ScSettings *self)
+{
+  g_return_val_if_fail (SC_IS_SETTINGS (self), FALSE);
+
+  return g_strcmp0 (g_value_get_string (&self->values[KEY_PASSWORD_STORAGE]),
+                    SC_SETTINGS_PASSWORD_IN_KEYRING) == 0;
+}
 /**
  * sc_settings_get_recipients: (get-property recipients)
  * Returns: (nullable) (array zero-terminated=1): the recipient addresses

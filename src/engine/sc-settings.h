@@ -33,6 +33,9 @@ ScSecurity   sc_security_default_for_port (guint port);
  * nothing answers for; see sc_settings_uses_example_server (). */
 #define SC_SETTINGS_EXAMPLE_HOST "smtp.example.com"
 
+/* The "password_storage" that keeps the password in the keyring, not in credentials.json. */
+#define SC_SETTINGS_PASSWORD_IN_KEYRING "keyring"
+
 #define SC_TYPE_SETTINGS (sc_settings_get_type ())
 G_DECLARE_FINAL_TYPE (ScSettings, sc_settings, SC, SETTINGS, GObject)
 
@@ -47,7 +50,9 @@ G_DECLARE_FINAL_TYPE (ScSettings, sc_settings, SC, SETTINGS, GObject)
  *   "tls-fingerprint"        char*    config.json      tls_fingerprint (NULL: none pinned)
  *   "timeout-seconds"        uint     config.json      timeout_seconds (default 60)
  *   "login"                  char*    credentials.json login
- *   "password"               char*    credentials.json password
+ *   "password"               char*    credentials.json password (absent when in the keyring)
+ *   "password-storage"       char*    credentials.json password_storage: "file" (NULL too) or
+ *                                     SC_SETTINGS_PASSWORD_IN_KEYRING ("keyring")
  *   "recipients"             GStrv    data.json        to_addrs (names allowed: "Name <a@b.c>")
  *   "cc-recipients"          GStrv    data.json        cc_addrs (optional)
  *   "bcc-recipients"         GStrv    data.json        bcc_addrs (optional; never in a header)
@@ -99,6 +104,8 @@ const char  *sc_settings_get_tls_fingerprint   (ScSettings   *self);
 guint        sc_settings_get_timeout_seconds   (ScSettings   *self);
 const char  *sc_settings_get_login             (ScSettings   *self);
 const char  *sc_settings_get_password          (ScSettings   *self);
+const char  *sc_settings_get_password_storage  (ScSettings   *self);
+gboolean     sc_settings_get_password_in_keyring (ScSettings *self);
 const char * const *
              sc_settings_get_recipients        (ScSettings   *self);
 const char * const *

@@ -44,6 +44,8 @@ struct _ScAccountDialog
   AdwEntryRow          *login_row;
   AdwPasswordEntryRow  *password_row;
   ScPasswordBuffer     *password_buffer;   /* the row's, which keeps the password from AT-SPI */
+  AdwActionRow         *keyring_row;
+  GtkSwitch            *keyring_switch;
   GtkLabel             *login_hint;
   AdwActionRow         *ca_file_row;
   GtkButton            *ca_file_clear_button;
@@ -313,6 +315,28 @@ is_set (GBinding     *binding,
   const char *path = g_value_get_string (from);
 
   g_value_set_boolean (to, path != NULL && path[0] != '\0');
+  return TRUE;
+}
+
+/* "password-storage": the switch is on for the keyring; off, the password is in the file. */
+static gboolean
+storage_to_active (GBinding     *binding,
+                   const GValue *from,
+                   GValue       *to,
+                   gpointer      user_data)
+{
+  g_value_set_boolean (to, g_strcmp0 (g_value_get_string (from),
+                                      SC_SETTINGS_PASSWORD_IN_KEYRING) == 0);
+  return TRUE;
+}
+
+static gboolean
+active_to_storage (GBinding     *binding,
+                   const GValue *from,
+                   GValue       *to,
+                   gpointer      user_data)
+{
+  g_value_set_string (to, g_value_get_boolean (from) ? SC_SETTINGS_PASSWORD_IN_KEYRING : "file");
   return TRUE;
 }
 
@@ -819,6 +843,8 @@ bind_settings (ScAccountDialog *self)
     { G_OBJECT (self->security_row), "security", "selected", NULL, NULL },
     { G_OBJECT (self->login_row), "login", "text", setup_string_to_text, text_to_stripped },
     { G_OBJECT (self->password_buffer), "password", "password", setup_string_to_text, NULL },
+    { G_OBJECT (self->keyring_switch), "password-storage", "active", storage_to_active,
+      active_to_storage },
     { G_OBJECT (self->timeout_adjustment), "timeout-seconds", "value", uint_to_double,
       double_to_uint },
   };
@@ -1052,6 +1078,8 @@ sc_account_dialog_class_init (ScAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, server_hint);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, login_row);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, keyring_row);
+  gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, keyring_switch);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, login_hint);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, ca_file_row);
   gtk_widget_class_bind_template_child (widget_class, ScAccountDialog, ca_file_clear_button);

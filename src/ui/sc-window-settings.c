@@ -371,6 +371,8 @@ static void
 save_finished (ScWindow     *self,
                const GError *error)
 {
+  const char * const *warnings;
+
   self->saving = FALSE;
   _sc_window_update_state (self);
 
@@ -381,7 +383,12 @@ save_finished (ScWindow     *self,
       return;
     }
 
-  _sc_window_set_status (self, _("Saved"), FALSE);
+  /* Saved, but not as asked: e.g. the password in the file, for want of a keyring. */
+  warnings = sc_settings_store_get_warnings (self->store);
+  if (warnings[0] != NULL)
+    _sc_window_set_status (self, warnings[0], TRUE);
+  else
+    _sc_window_set_status (self, _("Saved"), FALSE);
   if (self->close_after_save)
     _sc_window_close_later (self, TRUE);
 }

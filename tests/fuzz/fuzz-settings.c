@@ -77,6 +77,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   if (directory_path == NULL)
     {
       sc_fuzz_setup ();
+      /* "password_storage": "keyring" would reach the user's keyring: no bus here, so the
+       * store falls back to the file (as it does without a secret service). */
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sc-fuzz-settings-no-bus",
+                TRUE);
       directory_path = g_dir_make_tmp ("sc-fuzz-settings-XXXXXX", NULL);
       g_assert_nonnull (directory_path);
       atexit (remove_directory);

@@ -13,12 +13,16 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "sc-account-dialog.h"
 #include "sc-certificate-dialog.h"
+#include "sc-keyring.h"
 #include "sc-provider.h"
 #include "sc-settings.h"
+#include "sc-settings-store.h"
 #include "sc-test-server.h"
 #include "sc-ui-test-utils.h"
 
@@ -1008,6 +1012,150 @@ test_connection_certificate_changed (Fixture       *fixture,
   g_assert_cmpstr (sc_settings_get_tls_fingerprint (fixture->settings), ==, pinned);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* The password in the keyring                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+#define KEYRING_PASSWORD "пароль в связке ключей"
+
+static void
+keyring_save_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sc_settings_store_save_finish (SC_SETTINGS_STORE (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Saves as the window does (the keyring is asked in the store's worker). */
+static void
+keyring_save (ScSettingsStore *store)
+{
+  gboolean done = FALSE;
+
+  sc_settings_store_save_async (store, NULL, keyring_save_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_strv_length ((char **) sc_settings_store_get_warnings (store)), ==, 0);
+}
+
+static JsonObject *
+keyring_read_credentials (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "credentials.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static gboolean
+switch_on (gpointer data)
+{
+  return gtk_switch_get_active (data);
+}
+
+static gboolean
+switch_off (gpointer data)
+{
+  return !gtk_switch_get_active (data);
+}
+
+/* The switch "Remember password in the keyring", against a real keyring (this test runs under
+ * tests/keyring-session.sh): on, Save puts the password there and out of credentials.json, and
+ * the next load takes it from there; off, it goes back into the file. */
+static void
+test_keyring_switch (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (fixture->dir);
+  g_autoptr(ScSettingsStore) store = sc_settings_store_new (dir);
+  g_autoptr(ScSettingsStore) again = NULL;
+  g_autoptr(JsonObject) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+  ScSettings *settings = sc_settings_store_get_settings (store);
+  GtkWidget *keyring_row;
+  GtkWidget *keyring_switch;
+
+  g_assert_nonnull (g_getenv ("SC_TEST_KEYRING_PASSWORD"));
+  sc_test_write_file (fixture->dir, "config.json",
+                      "{ \"smtp_host\": \"localhost\", \"smtp_port\": 2526 }", -1);
+  sc_test_write_file (fixture->dir, "credentials.json",
+                      "{ \"login\": \"dialog@example.com\", \"password\": \""
+                      KEYRING_PASSWORD "\" }", -1);
+  sc_test_write_file (fixture->dir, "data.json",
+                      "{ \"to_addrs\": [\"to@example.com\"], \"message\": { \"subject\": \"s\", "
+                      "\"message_file_path\": \"body.txt\" } }", -1);
+  g_assert_true (sc_settings_store_load (store, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->dialog = sc_account_dialog_new (NULL, settings, FALSE);
+  gtk_window_present (GTK_WINDOW (fixture->dialog));
+  g_assert_true (sc_ui_test_wait_until (dialog_mapped, fixture, SC_UI_TEST_WAIT_MS));
+
+  keyring_row = row (fixture, "_Remember password in the keyring");
+  keyring_switch = sc_ui_test_find_type (keyring_row, GTK_TYPE_SWITCH);
+  g_assert_nonnull (keyring_switch);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (keyring_switch)));
+  g_assert_false (sc_settings_get_modified (settings));
+
+  /* On, as a click on the row does (the switch may slide first). */
+  adw_action_row_activate (ADW_ACTION_ROW (keyring_row));
+  g_assert_true (sc_ui_test_wait_until (switch_on, keyring_switch, SC_UI_TEST_WAIT_MS));
+  g_assert_true (sc_settings_get_password_in_keyring (settings));
+  g_assert_true (sc_settings_get_modified (settings));
+  keyring_save (store);
+
+  credentials = keyring_read_credentials (fixture);
+  g_assert_false (json_object_has_member (credentials, "password"));
+  g_assert_cmpstr (json_object_get_string_member (credentials, "password_storage"), ==,
+                   "keyring");
+  password = sc_keyring_lookup ("localhost", 2526, "dialog@example.com", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, KEYRING_PASSWORD);
+
+  /* Read again (as the next start does): from the keyring, and the switch is on. */
+  gtk_window_destroy (GTK_WINDOW (fixture->dialog));
+  fixture->dialog = NULL;
+  again = sc_settings_store_new (dir);
+  g_assert_true (sc_settings_store_load (again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sc_settings_get_password (sc_settings_store_get_settings (again)), ==,
+                   KEYRING_PASSWORD);
+  fixture->dialog = sc_account_dialog_new (NULL, sc_settings_store_get_settings (again), FALSE);
+  gtk_window_present (GTK_WINDOW (fixture->dialog));
+  g_assert_true (sc_ui_test_wait_until (dialog_mapped, fixture, SC_UI_TEST_WAIT_MS));
+  keyring_row = row (fixture, "_Remember password in the keyring");
+  keyring_switch = sc_ui_test_find_type (keyring_row, GTK_TYPE_SWITCH);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (keyring_switch)));
+
+  /* Off: back into the file, and out of the keyring. */
+  adw_action_row_activate (ADW_ACTION_ROW (keyring_row));
+  g_assert_true (sc_ui_test_wait_until (switch_off, keyring_switch, SC_UI_TEST_WAIT_MS));
+  g_assert_false (sc_settings_get_password_in_keyring (sc_settings_store_get_settings (again)));
+  keyring_save (again);
+  g_clear_pointer (&credentials, json_object_unref);
+  credentials = keyring_read_credentials (fixture);
+  g_assert_cmpstr (json_object_get_string_member (credentials, "password"), ==,
+                   KEYRING_PASSWORD);
+  g_clear_pointer (&password, g_free);
+  password = sc_keyring_lookup ("localhost", 2526, "dialog@example.com", NULL, &error);
+  g_assert_null (password);
+  g_assert_error (error, SC_KEYRING_ERROR, SC_KEYRING_ERROR_NOT_FOUND);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->dialog));
+  fixture->dialog = NULL;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1037,6 +1185,7 @@ main (int   argc,
   ADD ("connection-cancel", test_connection_cancel);
   ADD ("connection-trust", test_connection_trust);
   ADD ("connection-certificate-changed", test_connection_certificate_changed);
+  ADD ("keyring-switch", test_keyring_switch);
 
 #undef ADD
 
