@@ -500,6 +500,25 @@ test_outbox_uncertain (void)
   kept = list (outbox, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (kept), ==, 1);
 
+  /* A confirmed retry that fails (refused) does not make it safe: it stays uncertain */
+  {
+    ScTestServerOptions refusing = { .mode = SC_TEST_SERVER_PLAIN, .script = "rcpt-all" };
+    g_autoptr(ScTestServer) refuser = start_server (&refusing);
+    g_autoptr(ScSettings) refuser_settings = NULL;
+    g_autoptr(ScOutboxEntry) still = NULL;
+
+    sc_test_write_settings (refuser, settings_dir, NULL, "Uncertain", "Maybe\n");
+    refuser_settings = load_settings (settings_dir);
+    result = outbox_retry (outbox, refuser_settings, id, TRUE, &error);
+    g_assert_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED);
+    g_clear_error (&error);
+    g_clear_object (&kept);
+    kept = list (outbox, TRUE);
+    g_assert_cmpuint (g_list_model_get_n_items (kept), ==, 1);
+    still = g_list_model_get_item (kept, 0);
+    g_assert_cmpint (sc_outbox_entry_get_state (still), ==, SC_OUTBOX_STATE_UNCERTAIN);
+  }
+
   result = outbox_retry (outbox, good_settings, id, TRUE, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);

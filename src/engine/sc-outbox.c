@@ -1099,7 +1099,13 @@ sc_outbox_record_finish (ScOutbox      *self,
 
   /* Outside the lock: the message may be large. Written before any record points at it. */
   if (keep && !g_file_test (eml, G_FILE_TEST_EXISTS))
-    write_eml (self, id, message, &eml_error);
+    {
+      if (sc_message_get_size (message) >= 0)
+        write_eml (self, id, message, &eml_error);
+      else
+        g_set_error (&eml_error, SC_OUTBOX_ERROR, SC_OUTBOX_ERROR_IO,
+                     _("The message could not be read"));
+    }
 
   lock = lock_acquire (self, error);
   if (lock < 0)
@@ -1119,6 +1125,14 @@ sc_outbox_record_finish (ScOutbox      *self,
                    _("The record of this message is missing"));
       goto out;
     }
+
+  /* A retry of a message the server may already have that fails does not make it safe to
+   * send: it stays uncertain. */
+  if (state == SC_OUTBOX_STATE_FAILED &&
+      json_object_get_boolean_member_with_default (record, "maybe_delivered", FALSE))
+    state = SC_OUTBOX_STATE_UNCERTAIN;
+  if (state == SC_OUTBOX_STATE_SENT || state == SC_OUTBOX_STATE_PARTIAL)
+    json_object_remove_member (record, "maybe_delivered");
 
   json_object_remove_member (record, "pid");
   json_object_remove_member (record, "boot_id");
@@ -1437,6 +1451,8 @@ retry_begin (ScOutbox      *self,
       goto fail;
     }
 
+  if (state == SC_OUTBOX_STATE_UNCERTAIN || state == SC_OUTBOX_STATE_INTERRUPTED)
+    json_object_set_boolean_member (record, "maybe_delivered", TRUE);
   record_mark_sending (record);
   json_object_set_int_member (record, "attempts",
                               json_object_get_int_member_with_default (record, "attempts", 1)
