@@ -1596,8 +1596,12 @@ start_send (ScOutbox            *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+  /* The outcome as it is: a cancel after the final dot is "delivery uncertain", not
+   * "cancelled", and a record that was begun is always finished. */
+  g_task_set_check_cancellable (task, FALSE);
 
   begin = g_task_new (self, cancellable, begin_done_cb, task);
+  g_task_set_check_cancellable (begin, FALSE);
   g_task_set_task_data (begin, data, NULL);
   g_task_run_in_thread (begin, begin_thread);
 }
