@@ -600,6 +600,65 @@ test_outbox_killed (void)
   sc_test_rm_rf (dir);
 }
 
+/* A process killed after it kept a failed message, before it wrote that message's outbox
+ * record (here: a child that begins a record, writes the .eml, and exits): the next open puts
+ * the message in the outbox as interrupted, not lost. */
+static void
+test_outbox_killed_after_eml (void)
+{
+  const char *dir = g_getenv ("SC_TEST_OUTBOX_DIR");
+  const char *to[] = { "a@example.com", NULL };
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(ScOutbox) outbox = outbox_in (dir);
+      g_autoptr(ScMessage) message = sc_message_new ("sender@example.com", to, "Orphan", "x",
+                                                     NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(GFileOutputStream) stream = NULL;
+
+      sc_message_prepare (message, NULL, &error);
+      g_assert_no_error (error);
+      id = sc_outbox_record_begin (outbox, message, NULL, &error);
+      g_assert_no_error (error);
+      name = g_strconcat (id, ".eml", NULL);
+      path = g_build_filename (dir, "data", "outbox", name, NULL);
+      file = g_file_new_for_path (path);
+      stream = g_file_create (file, G_FILE_CREATE_NONE, NULL, &error);
+      g_assert_no_error (error);
+      sc_message_write_eml (message, G_OUTPUT_STREAM (stream), NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error);
+      g_assert_no_error (error);
+      _exit (0);   /* no finish: as if killed */
+    }
+  else
+    {
+      g_autofree char *tmp = sc_test_make_tmpdir ();
+      g_autoptr(ScOutbox) outbox = outbox_in (tmp);
+      g_autoptr(GListModel) kept = NULL;
+      g_autoptr(ScOutboxEntry) entry = NULL;
+
+      g_setenv ("SC_TEST_OUTBOX_DIR", tmp, TRUE);
+      g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      g_unsetenv ("SC_TEST_OUTBOX_DIR");
+
+      kept = list (outbox, TRUE);
+      g_assert_cmpuint (g_list_model_get_n_items (kept), ==, 1);
+      entry = g_list_model_get_item (kept, 0);
+      g_assert_cmpint (sc_outbox_entry_get_state (entry), ==, SC_OUTBOX_STATE_INTERRUPTED);
+      g_assert_cmpstr (sc_outbox_entry_get_subject (entry), ==, "Orphan");
+      g_assert_true (sc_outbox_entry_get_has_message (entry));
+
+      sc_test_rm_rf (tmp);
+    }
+}
+
 /* The history keeps the newest SC_OUTBOX_HISTORY_LIMIT records. */
 static void
 test_outbox_bounded (void)
@@ -732,6 +791,7 @@ main (int    argc,
   g_test_add_func ("/outbox/failed-retry", test_outbox_failed_retry);
   g_test_add_func ("/outbox/uncertain", test_outbox_uncertain);
   g_test_add_func ("/outbox/killed", test_outbox_killed);
+  g_test_add_func ("/outbox/killed-after-eml", test_outbox_killed_after_eml);
   g_test_add_func ("/outbox/bounded", test_outbox_bounded);
   g_test_add_func ("/outbox/large-no-eml", test_outbox_large_no_eml);
   g_test_add_func ("/outbox/skipped-files", test_outbox_skipped_files);

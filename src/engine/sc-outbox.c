@@ -680,6 +680,16 @@ history_load (ScOutbox  *self,
   root = read_json_object (path, &local_error);
   if (root == NULL && local_error != NULL)
     {
+      g_autofree char *aside = g_strconcat (path, ".broken", NULL);
+
+      /* Not written by us (every write is whole): set aside, not lost, and not in the way of
+       * sending. One that cannot even be read is an error. */
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && access (path, R_OK) == 0 &&
+          g_rename (path, aside) == 0)
+        {
+          g_warning ("%s (set aside as %s)", local_error->message, aside);
+          return json_array_new ();
+        }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
@@ -839,8 +849,23 @@ load_repaired (ScOutbox  *self,
       record = json_node_get_object (node);
       if (record_state (record) == SC_OUTBOX_STATE_SENDING && !record_sender_alive (record))
         {
+          const char *id = record_get_string (record, "id");
+
           record_mark_interrupted (record);
           changed = TRUE;
+
+          /* Killed after its message was kept, before its outbox record was written: the
+           * message is not lost, it joins the outbox. */
+          if (id_is_valid (id))
+            {
+              g_autofree char *eml = entry_path (self, id, ".eml");
+              g_autofree char *sidecar = entry_path (self, id, ".json");
+
+              if (g_file_test (eml, G_FILE_TEST_IS_REGULAR) &&
+                  !g_file_test (sidecar, G_FILE_TEST_EXISTS) &&
+                  !write_json_object (sidecar, record, error))
+                return NULL;
+            }
         }
     }
 
