@@ -1,4 +1,5 @@
-/* sc-cli.c — smtp-client --send and --test-connection: read the settings, send or test, report
+/* sc-cli.c — smtp-client --send, --test-connection and the outbox: read the settings, send or
+ * test, report
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -652,8 +653,9 @@ option_error_cb (GOptionContext *context,
  * sc_cli_add_options:
  * @application: the application
  *
- * Adds `--send`, `--test-connection`, `--settings DIR` and `--verbose` to @application's
- * options; a usage error in them exits with %SC_EXIT_USAGE.
+ * Adds `--send`, `--test-connection`, `--send-outbox`, `--include-uncertain`, `--list-sent`,
+ * `--list-outbox`, `--settings DIR` and `--verbose` to @application's options; a usage error in
+ * them exits with %SC_EXIT_USAGE.
  */
 void
 sc_cli_add_options (GApplication *application)
@@ -708,11 +710,12 @@ sc_cli_add_options (GApplication *application)
  *
  * With `--send`, loads the settings, sends the message, prints the outcome and returns the
  * exit code; SIGINT and SIGTERM cancel the send. With `--test-connection`, connects and logs in
- * as a send would, sends nothing, and prints what the server offers. Call it from
- * #GApplication::handle-local-options.
+ * as a send would, sends nothing, and prints what the server offers. Every send is recorded
+ * (#ScOutbox); `--send-outbox` sends the kept messages again, `--list-sent` and `--list-outbox`
+ * print the record. Call it from #GApplication::handle-local-options.
  *
- * Returns: an #ScExitCode, or -1 when there is neither `--send` nor `--test-connection` (the
- *   application goes on)
+ * Returns: an #ScExitCode, or -1 when none of these options is given (the application goes
+ *   on)
  */
 int
 sc_cli_handle_local_options (GApplication *application,

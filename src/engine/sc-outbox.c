@@ -1237,6 +1237,10 @@ sc_outbox_list_history (ScOutbox      *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  /* Nothing recorded yet: nothing to make */
+  if (!g_file_test (self->path, G_FILE_TEST_IS_DIR))
+    return G_LIST_MODEL (g_steal_pointer (&store));
+
   lock = lock_acquire (self, error);
   if (lock < 0)
     return NULL;
@@ -1283,6 +1287,10 @@ sc_outbox_list_outbox (ScOutbox      *self,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
+
+  /* Nothing recorded yet: nothing to make */
+  if (!g_file_test (self->path, G_FILE_TEST_IS_DIR))
+    return G_LIST_MODEL (g_steal_pointer (&store));
 
   lock = lock_acquire (self, error);
   if (lock < 0)
