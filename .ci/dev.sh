@@ -106,8 +106,8 @@ case "${1:-}" in
             bash tests/interop/fetch-exim.sh _build-test/exim >/dev/null
         fi
         # The engine and the command line alone, without GTK (-Dgui=disabled): it must build,
-        # must not link GTK, and its settings, message, trust, hints, keyring and headless
-        # --send and --test-connection suites must pass.
+        # must not link GTK, and its settings, message, trust, hints, keyring, outbox and
+        # headless --send and --test-connection suites must pass.
         build _build-nogui -Dgui=disabled --werror
         if ldd _build-nogui/src/smtp-client | grep -q -e libgtk -e libadwaita; then
             echo "-Dgui=disabled: smtp-client links GTK" >&2
@@ -129,7 +129,7 @@ case "${1:-}" in
         # on every core.
         meson test -C _build-test --print-errorlogs || status=$?
         meson test -C _build-nogui --print-errorlogs settings message trust hints cli faults \
-            keyring || status=$?
+            keyring outbox || status=$?
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
         export LSAN_OPTIONS=suppressions=$here/tests/lsan.supp
         ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 meson test -C _build-asan --print-errorlogs \

@@ -1,4 +1,5 @@
-/* sc-cli.c — smtp-client --send and --test-connection: read the settings, send or test, report
+/* sc-cli.c — smtp-client --send, --test-connection and the outbox: read the settings, send or
+ * test, report
  *
  * Copyright 2026 The SMTP Client authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -18,6 +19,7 @@
 
 #include "sc-error.h"
 #include "sc-message.h"
+#include "sc-outbox.h"
 #include "sc-settings-store.h"
 #include "sc-settings.h"
 #include "sc-smtp-session.h"
@@ -208,6 +210,7 @@ typedef struct
   ScSendResult *result;
   GError       *error;
   ScConnectionReport *report;   /* --test-connection */
+  char         *id;             /* the send's record in the outbox */
 } ScCliSend;
 
 static void
@@ -242,8 +245,51 @@ send_cb (GObject      *object,
 {
   ScCliSend *send = user_data;
 
-  send->result = sc_smtp_session_send_finish (SC_SMTP_SESSION (object), result, &send->error);
+  send->result = sc_outbox_send_finish (SC_OUTBOX (object), result, &send->id, &send->error);
   g_main_loop_quit (send->loop);
+}
+
+static void
+retry_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ScCliSend *send = user_data;
+
+  send->result = sc_outbox_retry_finish (SC_OUTBOX (object), result, &send->error);
+  g_main_loop_quit (send->loop);
+}
+
+/* Sends @message (or, with @retry_id, the outbox entry of that id) with the record of
+ * @outbox; Ctrl+C and SIGTERM cancel. Fills @send; the caller reports. */
+static void
+run_send (ScOutbox      *outbox,
+          ScSmtpSession *session,
+          ScMessage     *message,
+          const char    *retry_id,
+          gboolean       include_uncertain,
+          gboolean       verbose,
+          ScCliSend     *send)
+{
+  guint sigint_id;
+  guint sigterm_id;
+
+  if (verbose)
+    g_signal_connect (session, "transcript", G_CALLBACK (transcript_cb), send);
+
+  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, send);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, send);
+
+  if (retry_id != NULL)
+    sc_outbox_retry_async (outbox, session, retry_id, include_uncertain, send->cancellable,
+                           retry_cb, send);
+  else
+    sc_outbox_send_async (outbox, session, message, send->cancellable, send_cb, send);
+  g_main_loop_run (send->loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_signal_handlers_disconnect_by_data (session, send);
 }
 
 /* Sends @message and returns its exit code, after printing the outcome. */
@@ -252,31 +298,34 @@ send_message (ScSettings *settings,
               ScMessage  *message,
               gboolean    verbose)
 {
+  g_autoptr(ScOutbox) outbox = sc_outbox_new (NULL);
   g_autoptr(ScSmtpSession) session = sc_smtp_session_new (settings);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(ScSecret) password = g_strdup (sc_settings_get_password (settings));
-  ScCliSend send = { loop, cancellable, password, NULL, NULL, NULL };
-  guint sigint_id;
-  guint sigterm_id;
+  ScCliSend send = { loop, cancellable, password, NULL, NULL, NULL, NULL };
   int status;
 
-  if (verbose)
-    g_signal_connect (session, "transcript", G_CALLBACK (transcript_cb), &send);
-
-  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &send);
-  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &send);
-
-  sc_smtp_session_send_async (session, message, cancellable, send_cb, &send);
-  g_main_loop_run (loop);
-
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
-  g_signal_handlers_disconnect_by_data (session, &send);
+  run_send (outbox, session, message, NULL, FALSE, verbose, &send);
 
   if (send.result == NULL)
-    status = report_send_error (send.error, sc_smtp_session_get_peer_certificate (session),
-                                FALSE);
+    {
+      status = report_send_error (send.error, sc_smtp_session_get_peer_certificate (session),
+                                  FALSE);
+      /* Recorded: then it was kept in the outbox (unless even that failed, which was said) */
+      if (send.id != NULL)
+        {
+          if (g_error_matches (send.error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN))
+            /* Translators: the command line is an example: keep it as it is. */
+            g_printerr ("%s\n", _("The message is kept in the outbox: if it does not arrive, "
+                                   "“smtp-client --send-outbox --include-uncertain” sends it "
+                                   "again."));
+          else
+            /* Translators: the command line is an example: keep it as it is. */
+            g_printerr ("%s\n", _("The message is kept in the outbox: "
+                                   "“smtp-client --send-outbox” sends it again."));
+        }
+    }
   else
     /* Sent: the message was prepared, and To, Cc and Bcc are in its envelope. */
     status = report_result (send.result,
@@ -284,8 +333,178 @@ send_message (ScSettings *settings,
 
   g_clear_pointer (&send.result, sc_send_result_unref);
   g_clear_error (&send.error);
+  g_free (send.id);
 
   return status;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * --send-outbox, --list-sent, --list-outbox
+ * ------------------------------------------------------------------------------------------ */
+
+/* "“Subject” <message-id>" for one line about @entry */
+static char *
+describe_entry (ScOutboxEntry *entry)
+{
+  /* Translators: the first %s is a message's subject, the second its Message-ID */
+  return g_strdup_printf (_("“%s” <%s>"), sc_outbox_entry_get_subject (entry),
+                          sc_outbox_entry_get_message_id (entry) != NULL
+                          ? sc_outbox_entry_get_message_id (entry) : "");
+}
+
+static gboolean
+entry_is_uncertain (ScOutboxEntry *entry)
+{
+  return sc_outbox_entry_get_state (entry) == SC_OUTBOX_STATE_UNCERTAIN ||
+         sc_outbox_entry_get_state (entry) == SC_OUTBOX_STATE_INTERRUPTED;
+}
+
+/* Retries every entry of the outbox, one line each; returns the exit code of the first that
+ * failed (as --send would), else 0. An interrupt stops there. */
+static int
+send_outbox (ScSettings *settings,
+             gboolean    include_uncertain,
+             gboolean    verbose)
+{
+  g_autoptr(ScOutbox) outbox = sc_outbox_new (NULL);
+  g_autoptr(GListModel) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = SC_EXIT_OK;
+  guint n;
+
+  entries = sc_outbox_list_outbox (outbox, NULL, &error);
+  if (entries == NULL)
+    {
+      print_error_line (error->message);
+      return SC_EXIT_USAGE;
+    }
+
+  n = g_list_model_get_n_items (entries);
+  if (n == 0)
+    {
+      g_print ("%s\n", _("The outbox is empty"));
+      return SC_EXIT_OK;
+    }
+
+  /* Oldest first, as they were written */
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(ScOutboxEntry) entry = g_list_model_get_item (entries, i - 1);
+      g_autofree char *what = describe_entry (entry);
+      g_autoptr(ScSmtpSession) session = NULL;
+      g_autoptr(GMainLoop) loop = NULL;
+      g_autoptr(GCancellable) cancellable = NULL;
+      g_autoptr(ScSecret) password = NULL;
+      ScCliSend send = { NULL };
+      int entry_status;
+
+      if (entry_is_uncertain (entry) && !include_uncertain)
+        {
+          /* Translators: %s is "“Subject” <message-id>"; --include-uncertain is an option */
+          g_print (_("%s: skipped: the server may already have it (--include-uncertain sends it "
+                     "again)\n"), what);
+          continue;
+        }
+
+      session = sc_smtp_session_new (settings);
+      loop = g_main_loop_new (NULL, FALSE);
+      cancellable = g_cancellable_new ();
+      password = g_strdup (sc_settings_get_password (settings));
+      send = (ScCliSend) { loop, cancellable, password, NULL, NULL, NULL, NULL };
+
+      run_send (outbox, session, NULL, sc_outbox_entry_get_id (entry), include_uncertain,
+                verbose, &send);
+
+      if (send.result != NULL && sc_send_result_get_refused (send.result)->len == 0)
+        {
+          /* Translators: %s is "“Subject” <message-id>" */
+          g_print (_("%s: sent\n"), what);
+          entry_status = SC_EXIT_OK;
+        }
+      else if (send.result != NULL)
+        {
+          GPtrArray *list = sc_send_result_get_refused (send.result);
+          g_autoptr(GString) text = g_string_new (NULL);
+
+          for (guint j = 0; j < list->len; j++)
+            {
+              ScRefusedRecipient *recipient = g_ptr_array_index (list, j);
+
+              g_string_append_printf (text, "%s%s (%s)", j > 0 ? ", " : "", recipient->address,
+                                      recipient->reply);
+            }
+          /* Translators: the first %s is "“Subject” <message-id>", the second lists the refused
+           * recipients with the server's replies */
+          g_print (_("%s: sent, but refused for %s\n"), what, text->str);
+          entry_status = SC_EXIT_PARTIAL;
+        }
+      else
+        {
+          /* Translators: the first %s is "“Subject” <message-id>", the second the reason */
+          g_print (_("%s: not sent: %s\n"), what, send.error->message);
+          if (g_error_matches (send.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            entry_status = SC_EXIT_INTERRUPTED;
+          else if (send.error->domain == SC_OUTBOX_ERROR)
+            entry_status = SC_EXIT_USAGE;
+          else
+            entry_status = exit_code_for_error (send.error);
+        }
+
+      g_clear_pointer (&send.result, sc_send_result_unref);
+      g_clear_error (&send.error);
+
+      if (status == SC_EXIT_OK)
+        status = entry_status;
+      if (entry_status == SC_EXIT_INTERRUPTED)
+        break;
+    }
+
+  return status;
+}
+
+/* One tab-separated line per entry: time, state, Message-ID, subject, recipients (To, Cc,
+ * Bcc), the server's reply or the reason. */
+static int
+list_entries (gboolean outbox_only)
+{
+  g_autoptr(ScOutbox) outbox = sc_outbox_new (NULL);
+  g_autoptr(GListModel) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  entries = outbox_only ? sc_outbox_list_outbox (outbox, NULL, &error)
+                        : sc_outbox_list_history (outbox, NULL, &error);
+  if (entries == NULL)
+    {
+      print_error_line (error->message);
+      return SC_EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(ScOutboxEntry) entry = g_list_model_get_item (entries, i);
+      g_autoptr(GEnumClass) states = g_type_class_ref (SC_TYPE_OUTBOX_STATE);
+      GEnumValue *state = g_enum_get_value (states, sc_outbox_entry_get_state (entry));
+      g_autofree char *time = sc_outbox_entry_get_time (entry) != NULL
+        ? g_date_time_format_iso8601 (sc_outbox_entry_get_time (entry)) : g_strdup ("");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) recipients = NULL;
+      g_autofree char *joined = NULL;
+      const char *detail = sc_outbox_entry_get_reason (entry) != NULL
+        ? sc_outbox_entry_get_reason (entry) : sc_outbox_entry_get_reply (entry);
+
+      g_strv_builder_addv (builder, (const char **) sc_outbox_entry_get_to (entry));
+      g_strv_builder_addv (builder, (const char **) sc_outbox_entry_get_cc (entry));
+      g_strv_builder_addv (builder, (const char **) sc_outbox_entry_get_bcc (entry));
+      recipients = g_strv_builder_end (builder);
+      joined = g_strjoinv (", ", recipients);
+
+      g_print ("%s\t%s\t%s\t%s\t%s\t%s\n", time, state != NULL ? state->value_nick : "",
+               sc_outbox_entry_get_message_id (entry) != NULL
+               ? sc_outbox_entry_get_message_id (entry) : "",
+               sc_outbox_entry_get_subject (entry), joined, detail != NULL ? detail : "");
+    }
+
+  return SC_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -359,7 +578,7 @@ test_connection (ScSettings *settings,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(ScSecret) password = g_strdup (sc_settings_get_password (settings));
-  ScCliSend send = { loop, cancellable, password, NULL, NULL, NULL };
+  ScCliSend send = { loop, cancellable, password, NULL, NULL, NULL, NULL };
   guint sigint_id;
   guint sigterm_id;
   int status;
@@ -434,8 +653,9 @@ option_error_cb (GOptionContext *context,
  * sc_cli_add_options:
  * @application: the application
  *
- * Adds `--send`, `--test-connection`, `--settings DIR` and `--verbose` to @application's
- * options; a usage error in them exits with %SC_EXIT_USAGE.
+ * Adds `--send`, `--test-connection`, `--send-outbox`, `--include-uncertain`, `--list-sent`,
+ * `--list-outbox`, `--settings DIR` and `--verbose` to @application's options; a usage error in
+ * them exits with %SC_EXIT_USAGE.
  */
 void
 sc_cli_add_options (GApplication *application)
@@ -449,9 +669,23 @@ sc_cli_add_options (GApplication *application)
     { "settings", 's', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The settings folder (default: ./settings, else the user configuration folder)"),
       N_("DIR") },
+    { "send-outbox", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Send again the messages kept in the outbox (those that failed), oldest first, one "
+         "line each; a message the server may already have (the connection ended after the "
+         "end of the message, or the program was stopped) is skipped unless "
+         "--include-uncertain is given"), NULL },
+    { "include-uncertain", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("With --send-outbox, also send again the messages the server may already have: their "
+         "recipients may get them twice"), NULL },
+    { "list-sent", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the history of sent messages, newest first, one tab-separated line each: time, "
+         "state, Message-ID, subject, recipients, and the server’s reply or the reason"), NULL },
+    { "list-outbox", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the messages kept in the outbox, as --list-sent does"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, NULL,
-      N_("With --send or --test-connection, print the SMTP dialogue on standard error "
-         "(passwords are never shown)"),
+      N_("With --send, --send-outbox or --test-connection, print the SMTP dialogue on standard "
+         "error (passwords are never shown) and name what the attachment folder holds that is "
+         "not a file"),
       NULL },
     { G_OPTION_REMAINING, 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL,
       NULL },
@@ -476,11 +710,12 @@ sc_cli_add_options (GApplication *application)
  *
  * With `--send`, loads the settings, sends the message, prints the outcome and returns the
  * exit code; SIGINT and SIGTERM cancel the send. With `--test-connection`, connects and logs in
- * as a send would, sends nothing, and prints what the server offers. Call it from
- * #GApplication::handle-local-options.
+ * as a send would, sends nothing, and prints what the server offers. Every send is recorded
+ * (#ScOutbox); `--send-outbox` sends the kept messages again, `--list-sent` and `--list-outbox`
+ * print the record. Call it from #GApplication::handle-local-options.
  *
- * Returns: an #ScExitCode, or -1 when there is neither `--send` nor `--test-connection` (the
- *   application goes on)
+ * Returns: an #ScExitCode, or -1 when none of these options is given (the application goes
+ *   on)
  */
 int
 sc_cli_handle_local_options (GApplication *application,
@@ -488,6 +723,10 @@ sc_cli_handle_local_options (GApplication *application,
 {
   gboolean send = FALSE;
   gboolean test = FALSE;
+  gboolean send_outbox_arg = FALSE;
+  gboolean include_uncertain = FALSE;
+  gboolean list_sent = FALSE;
+  gboolean list_outbox = FALSE;
   gboolean verbose = FALSE;
   const char *settings_arg = NULL;
   g_autofree const char **rest = NULL;
@@ -509,11 +748,22 @@ sc_cli_handle_local_options (GApplication *application,
 
   g_variant_dict_lookup (options, "send", "b", &send);
   g_variant_dict_lookup (options, "test-connection", "b", &test);
-  if (!send && !test)
+  g_variant_dict_lookup (options, "send-outbox", "b", &send_outbox_arg);
+  g_variant_dict_lookup (options, "include-uncertain", "b", &include_uncertain);
+  g_variant_dict_lookup (options, "list-sent", "b", &list_sent);
+  g_variant_dict_lookup (options, "list-outbox", "b", &list_outbox);
+  if (include_uncertain && !send_outbox_arg)
+    /* Translators: --include-uncertain and --send-outbox are options: keep them. */
+    return usage_error (_("--include-uncertain is used with --send-outbox only"));
+  if (!send && !test && !send_outbox_arg && !list_sent && !list_outbox)
     return -1;
-  if (send && test)
-    /* Translators: --send and --test-connection are options: keep them. */
-    return usage_error (_("--send and --test-connection cannot be used together"));
+  if (send + test + send_outbox_arg + list_sent + list_outbox > 1)
+    /* Translators: these are options: keep them. */
+    return usage_error (_("Use only one of --send, --test-connection, --send-outbox, "
+                          "--list-sent and --list-outbox"));
+
+  if (list_sent || list_outbox)
+    return list_entries (list_outbox);
 
   g_variant_dict_lookup (options, "verbose", "b", &verbose);
   g_variant_dict_lookup (options, "settings", "^&ay", &settings_arg);
@@ -532,6 +782,15 @@ sc_cli_handle_local_options (GApplication *application,
     /* Translators: the program name, then a warning about the settings */
     g_printerr (_("smtp-client: warning: %s\n"), *warning);
 
+  if (send_outbox_arg)
+    {
+      /* The account only: each message is the one kept. */
+      if (!sc_settings_validate_account (settings, &error))
+        return report_usage_error (error);
+
+      return send_outbox (settings, include_uncertain, verbose);
+    }
+
   if (test)
     {
       /* Only what the connection needs: the message may still be a draft. */
@@ -545,6 +804,19 @@ sc_cli_handle_local_options (GApplication *application,
     return report_usage_error (error);
 
   message = sc_message_new_from_settings (settings, NULL, &error);
+  if (message != NULL && verbose)
+    {
+      GPtrArray *skipped = sc_message_get_skipped_files (message);
+
+      for (guint i = 0; i < skipped->len; i++)
+        {
+          g_autofree char *shown = g_file_get_parse_name (skipped->pdata[i]);
+
+          /* Translators: the program name, then a path in the attachment folder */
+          g_printerr (_("smtp-client: %s was left out: it is not a regular file (a folder, a "
+                        "pipe, a socket, a device or a broken link)\n"), shown);
+        }
+    }
   if (message == NULL || !sc_message_prepare (message, NULL, &error))
     return report_usage_error (error);
 

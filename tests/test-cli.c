@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sc-certificate-info.h"
 #include "sc-cli.h"
@@ -347,6 +348,7 @@ run_client_mode (const char          *cwd,
   g_autoptr(GSource) timeout = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *xdg = NULL;
+  g_autofree char *xdg_data = NULL;
   const char *binary = g_getenv ("SC_CLIENT_BIN");
   RunWaiter waiter = { 0 };
   int status;
@@ -365,6 +367,9 @@ run_client_mode (const char          *cwd,
   /* Never the user's real configuration folder. */
   xdg = g_build_filename (cwd, "xdg-config", NULL);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", xdg, TRUE);
+  /* Nor its data folder: the record of sends goes into @cwd/xdg-data/smtp-client. */
+  xdg_data = g_build_filename (cwd, "xdg-data", NULL);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", xdg_data, TRUE);
 
   g_main_context_push_thread_default (context);
 
@@ -1254,6 +1259,11 @@ test_cli_interrupt (void)
       launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                             | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
       g_subprocess_launcher_set_cwd (launcher, fixture.dir);
+      {
+        g_autofree char *xdg_data = g_build_filename (fixture.dir, "xdg-data", NULL);
+
+        g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", xdg_data, TRUE);
+      }
       process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SC_CLIENT_BIN"),
                                              "--send", "--settings", fixture.settings, NULL);
       g_assert_no_error (error);
@@ -1293,6 +1303,157 @@ test_cli_interrupt (void)
 
       fixture_stop (&fixture);
     }
+}
+
+/* smtp-client MODE --settings DIR [EXTRA] for the fixture (MODE e.g. "--send-outbox") */
+static int
+fixture_run_mode (Fixture    *fixture,
+                  const char *mode,
+                  const char *extra_arg)
+{
+  const char *args[] = { "--settings", fixture->settings, extra_arg, NULL };
+
+  g_clear_pointer (&fixture->out, g_free);
+  g_clear_pointer (&fixture->err, g_free);
+
+  return run_client_mode (fixture->dir, mode, args, &fixture->out, &fixture->err);
+}
+
+/* --send records the send: --list-sent shows it sent, with the Message-ID the server got and
+ * the server's reply with its queue id; the outbox stays empty. */
+static void
+test_cli_list_sent (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS };
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) emls = NULL;
+  g_autofree char *message_id = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  fixture_start (&fixture, &options, NULL, "Listed", NULL);
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
+  emls = sc_test_server_assert_received (fixture.server, 1);
+  message_id = sc_test_eml_get_header (emls->pdata[0], "Message-ID");
+  g_strstrip (message_id);
+
+  g_assert_cmpint (fixture_run_mode (&fixture, "--list-sent", NULL), ==, SC_EXIT_OK);
+  lines = g_strsplit (fixture.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);   /* one line and the empty rest */
+  fields = g_strsplit (lines[0], "\t", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 6);
+  g_assert_cmpstr (fields[1], ==, "sent");
+  g_assert_true (g_str_has_prefix (message_id, "<"));
+  g_assert_nonnull (strstr (message_id, fields[2]));
+  g_assert_cmpuint (strlen (message_id), ==, strlen (fields[2]) + 2);
+  g_assert_cmpstr (fields[3], ==, "Listed");
+  g_assert_nonnull (strstr (fields[5], "queued as 0001"));
+
+  g_assert_cmpint (fixture_run_mode (&fixture, "--list-outbox", NULL), ==, SC_EXIT_OK);
+  g_assert_cmpstr (fixture.out, ==, "");
+
+  fixture_stop (&fixture);
+}
+
+/* A failed --send keeps the message; --send-outbox sends it (same Message-ID) and empties the
+ * outbox; a second --send-outbox has nothing to do. */
+static void
+test_cli_send_outbox (void)
+{
+  ScTestServerOptions refusing = { .mode = SC_TEST_SERVER_PLAIN, .script = "rcpt-all" };
+  ScTestServerOptions working = { .mode = SC_TEST_SERVER_PLAIN };
+  Fixture fixture = { 0 };
+  g_autoptr(ScTestServer) good = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) emls = NULL;
+  g_autofree char *message_id = NULL;
+
+  fixture_start (&fixture, &refusing, NULL, "Kept by the CLI", NULL);
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_REFUSED);
+  g_assert_nonnull (strstr (fixture.err, "--send-outbox"));
+
+  g_assert_cmpint (fixture_run_mode (&fixture, "--list-outbox", NULL), ==, SC_EXIT_OK);
+  g_assert_nonnull (strstr (fixture.out, "\tfailed\t"));
+  g_assert_nonnull (strstr (fixture.out, "Kept by the CLI"));
+
+  good = sc_test_server_start (&working, &error);
+  g_assert_no_error (error);
+  sc_test_write_settings (good, fixture.settings, NULL, "Other settings", NULL);
+  g_assert_cmpint (fixture_run_mode (&fixture, "--send-outbox", NULL), ==, SC_EXIT_OK);
+  g_assert_nonnull (strstr (fixture.out, "“Kept by the CLI”"));
+  g_assert_nonnull (strstr (fixture.out, ": sent\n"));
+  emls = sc_test_server_assert_received (good, 1);
+  message_id = sc_test_eml_get_header (emls->pdata[0], "Subject");
+  g_assert_cmpstr (g_strstrip (message_id), ==, "Kept by the CLI");
+
+  g_assert_cmpint (fixture_run_mode (&fixture, "--list-outbox", NULL), ==, SC_EXIT_OK);
+  g_assert_cmpstr (fixture.out, ==, "");
+  g_assert_cmpint (fixture_run_mode (&fixture, "--send-outbox", NULL), ==, SC_EXIT_OK);
+  g_assert_nonnull (strstr (fixture.out, "The outbox is empty"));
+  g_assert_cmpint (fixture_run_mode (&fixture, "--list-sent", NULL), ==, SC_EXIT_OK);
+  g_assert_nonnull (strstr (fixture.out, "\tsent\t"));
+  g_assert_null (strstr (fixture.out, "\tfailed\t"));
+
+  fixture_stop (&fixture);
+}
+
+/* Dropped after the dot: --send-outbox skips it (nothing is sent) until --include-uncertain. */
+static void
+test_cli_send_outbox_uncertain (void)
+{
+  ScTestServerOptions dropping = { .mode = SC_TEST_SERVER_PLAIN, .script = "drop-after-dot" };
+  ScTestServerOptions working = { .mode = SC_TEST_SERVER_PLAIN };
+  Fixture fixture = { 0 };
+  g_autoptr(ScTestServer) good = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+
+  fixture_start (&fixture, &dropping, NULL, "Maybe delivered", NULL);
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_CONNECTION);
+  g_assert_nonnull (strstr (fixture.err, "--include-uncertain"));
+
+  good = sc_test_server_start (&working, &error);
+  g_assert_no_error (error);
+  sc_test_write_settings (good, fixture.settings, NULL, NULL, NULL);
+  g_assert_cmpint (fixture_run_mode (&fixture, "--send-outbox", NULL), ==, SC_EXIT_OK);
+  g_assert_nonnull (strstr (fixture.out, "skipped"));
+  /* The client has exited without connecting: nothing can arrive from it */
+  log = sc_test_server_get_log (good);
+  g_assert_cmpstr (log, ==, "");
+
+  g_assert_cmpint (fixture_run_mode (&fixture, "--include-uncertain", NULL), ==, SC_EXIT_USAGE);
+  g_assert_cmpint (fixture_run_mode (&fixture, "--send-outbox", "--include-uncertain"), ==,
+                   SC_EXIT_OK);
+  g_assert_nonnull (strstr (fixture.out, ": sent\n"));
+  g_ptr_array_unref (sc_test_server_assert_received (good, 1));
+
+  fixture_stop (&fixture);
+}
+
+/* --verbose names what the attachment folder holds that is not a file; the send goes on. */
+static void
+test_cli_verbose_skipped (void)
+{
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_PLAIN };
+  Fixture fixture = { 0 };
+  g_autofree char *fifo = NULL;
+  g_autofree char *sub = NULL;
+
+  fixture_start (&fixture, &options, NULL, NULL, NULL);
+  fifo = g_build_filename (fixture.settings, "attachments", "a-pipe", NULL);
+  sub = g_build_filename (fixture.settings, "attachments", "a-folder", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+
+  g_assert_cmpint (fixture_run (&fixture, "--verbose"), ==, SC_EXIT_OK);
+  g_assert_nonnull (strstr (fixture.err, "a-pipe was left out"));
+  g_assert_nonnull (strstr (fixture.err, "a-folder was left out"));
+
+  /* Without --verbose, not a word about them */
+  g_assert_cmpint (fixture_run (&fixture, NULL), ==, SC_EXIT_OK);
+  g_assert_null (strstr (fixture.err, "left out"));
+
+  fixture_stop (&fixture);
 }
 
 /* The SHA-256 fingerprint of a PEM file as certtool computes it, as "AB:01:…". */
@@ -1558,6 +1719,10 @@ main (int   argc,
   g_test_add_func ("/cli/verbose", test_cli_verbose);
   g_test_add_func ("/cli/verbose-wrong-password", test_cli_verbose_wrong_password);
   g_test_add_func ("/cli/interrupt", test_cli_interrupt);
+  g_test_add_func ("/cli/outbox/list-sent", test_cli_list_sent);
+  g_test_add_func ("/cli/outbox/send-outbox", test_cli_send_outbox);
+  g_test_add_func ("/cli/outbox/uncertain", test_cli_send_outbox_uncertain);
+  g_test_add_func ("/cli/verbose-skipped", test_cli_verbose_skipped);
   g_test_add_func ("/cli/test-connection/report", test_cli_test_connection);
   g_test_add_func ("/cli/test-connection/wrong-password", test_cli_test_connection_wrong_password);
   g_test_add_func ("/cli/test-connection/self-signed", test_cli_test_connection_self_signed);

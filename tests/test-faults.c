@@ -237,6 +237,12 @@ run_row (const FaultRow *row,
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_cwd (launcher, dir);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", xdg, TRUE);
+  /* The record of sends (and a kept message) goes into @dir too, removed with it */
+  {
+    g_autofree char *xdg_data = g_build_filename (dir, "xdg-data", NULL);
+
+    g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", xdg_data, TRUE);
+  }
 
   g_main_context_push_thread_default (context);
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);

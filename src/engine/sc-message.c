@@ -55,7 +55,15 @@ struct _ScMessage
   GMimeFormatOptions *format;
   goffset             size;
   GArray             *sources;   /* ScAttachmentSource: each attachment as it was prepared */
+
+  /* Raw mode (sc_message_new_from_eml ()): the message is a stored file, sent as it is */
+  GFile              *eml;
+  GMimeStream        *raw;       /* set by prepare; owns the file descriptor */
+
+  GPtrArray          *skipped;   /* GFile: what the attachment folder held that is not a file */
 };
+
+#define IS_PREPARED(self) ((self)->mime != NULL || (self)->raw != NULL)
 
 /* An attachment's file as it was when the message was prepared: checked again after each
  * upload, so that a file that changed meanwhile never goes out cut short or mixed. */
@@ -381,11 +389,14 @@ build_attachment_part (GFile         *file,
   return GMIME_OBJECT (part);
 }
 
-/* Writes the message in its DATA form (CRLF line ends, dot-stuffed) into @output, or only
- * counts the bytes when @output is NULL. */
+/* Writes the message with CRLF line ends into @output, dot-stuffed when @stuff (its DATA
+ * form), or only counts the bytes when @output is NULL. A raw message (from an .eml) goes
+ * through the same filters: its CRLF stay as they are, so the DATA bytes are the same as those
+ * of the message that was first rendered into that .eml. */
 static gboolean
 write_message (ScMessage      *self,
                GOutputStream  *output,
+               gboolean        stuff,
                GCancellable   *cancellable,
                goffset        *out_written,
                GError        **error)
@@ -397,18 +408,26 @@ write_message (ScMessage      *self,
   g_autoptr(GError) sink_error = NULL;
   gboolean ok;
 
-  g_assert (self->mime != NULL);
+  g_assert (IS_PREPARED (self));
 
   sink = sc_mime_output_stream_new (output, cancellable);
 
   filtered = g_mime_stream_filter_new (sink);
   crlf = g_mime_filter_unix2dos_new (TRUE);
   g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), crlf);
-  stuffing = g_mime_filter_smtp_data_new ();
-  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), stuffing);
+  if (stuff)
+    {
+      stuffing = g_mime_filter_smtp_data_new ();
+      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), stuffing);
+    }
 
   errno = 0;
-  ok = g_mime_object_write_to_stream (GMIME_OBJECT (self->mime), self->format, filtered) != -1 &&
+  if (self->raw != NULL)
+    ok = g_mime_stream_reset (self->raw) != -1 &&
+         g_mime_stream_write_to_stream (self->raw, filtered) != -1;
+  else
+    ok = g_mime_object_write_to_stream (GMIME_OBJECT (self->mime), self->format, filtered) != -1;
+  ok = ok &&
        g_mime_stream_flush (filtered) != -1 &&
        g_mime_stream_flush (sink) != -1;
 
@@ -443,8 +462,11 @@ sc_message_dispose (GObject *object)
   ScMessage *self = (ScMessage *) object;
 
   g_clear_object (&self->mime);
+  g_clear_object (&self->raw);
+  g_clear_object (&self->eml);
   g_clear_pointer (&self->sources, g_array_unref);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
+  g_clear_pointer (&self->skipped, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sc_message_parent_class)->dispose (object);
 }
@@ -482,6 +504,7 @@ static void
 sc_message_init (ScMessage *self)
 {
   self->attachments = g_ptr_array_new_with_free_func (g_object_unref);
+  self->skipped = g_ptr_array_new_with_free_func (g_object_unref);
   self->size = -1;
 }
 
@@ -548,6 +571,7 @@ sc_message_new_from_settings (ScSettings    *settings,
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GPtrArray) attachments = NULL;
   g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
   g_autofree char *body = NULL;
   ScMessage *message;
 
@@ -571,7 +595,7 @@ sc_message_new_from_settings (ScSettings    *settings,
   folder = sc_settings_get_attachment_folder (settings);
   if (folder != NULL)
     {
-      attachments = sc_attachment_folder_list (folder, cancellable, error);
+      attachments = sc_attachment_folder_list_full (folder, &skipped, cancellable, error);
       if (attachments == NULL)
         return NULL;
     }
@@ -614,8 +638,196 @@ sc_message_new_from_settings (ScSettings    *settings,
                             attachments);
   sc_message_set_cc (message, sc_settings_get_cc_recipients (settings));
   sc_message_set_bcc (message, sc_settings_get_bcc_recipients (settings));
+  if (skipped != NULL)
+    g_ptr_array_extend (message->skipped, skipped, (GCopyFunc) g_object_ref, NULL);
 
   return message;
+}
+
+/* Raw mode: opens the stored message, which must be a regular file, and measures it. */
+static gboolean
+prepare_raw (ScMessage     *self,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autofree char *path = g_file_get_path (self->eml);
+  g_autofree char *shown = _sc_display_path (self->eml);
+  g_autoptr(GArray) sources = g_array_new (FALSE, FALSE, sizeof (ScAttachmentSource));
+  struct stat st;
+  goffset size = 0;
+  int fd;
+
+  g_array_set_clear_func (sources, sc_attachment_source_clear);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  fd = path != NULL ? g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW, 0) : -1;
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      int saved_errno = fd < 0 ? errno : EINVAL;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                   /* Translators: the first %s is a file name, the second the system's
+                    * reason. */
+                   _("%s: cannot read the stored message: %s"), shown,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* Checked after each upload like an attachment: a stored message changed meanwhile is not
+   * ended with the final dot. */
+  g_array_append_vals (sources,
+                       &(ScAttachmentSource) { fd, g_strdup (shown), st.st_size, st.st_mtim },
+                       1);
+  self->raw = g_mime_stream_fs_new (fd);
+  g_clear_pointer (&self->sources, g_array_unref);
+  self->sources = g_steal_pointer (&sources);
+
+  if (!write_message (self, NULL, TRUE, cancellable, &size, error))
+    {
+      g_clear_object (&self->raw);
+      return FALSE;
+    }
+
+  self->size = size;
+
+  return TRUE;
+}
+
+/**
+ * sc_message_new_from_eml:
+ * @eml: a stored message (RFC 5322, CRLF line ends, not dot-stuffed), as written by
+ *   sc_message_write_eml()
+ * @envelope_from: the sender for MAIL FROM, bare
+ * @envelope_recipients: (array zero-terminated=1): every recipient for RCPT TO (To, Cc and
+ *   Bcc), bare
+ *
+ * A message that is sent as it is stored, through the same DATA path (CRLF, dot-stuffing) as
+ * any other: the same bytes, the same Message-ID and Date. sc_message_prepare() opens and
+ * measures the file; does no I/O itself.
+ *
+ * Returns: (transfer full): a new #ScMessage
+ */
+ScMessage *
+sc_message_new_from_eml (GFile              *eml,
+                         const char         *envelope_from,
+                         const char * const *envelope_recipients)
+{
+  ScMessage *self;
+
+  g_return_val_if_fail (G_IS_FILE (eml), NULL);
+  g_return_val_if_fail (envelope_from != NULL, NULL);
+  g_return_val_if_fail (envelope_recipients != NULL, NULL);
+
+  self = sc_message_new (envelope_from, NULL, NULL, NULL, NULL);
+  self->eml = g_object_ref (eml);
+  self->envelope_from = g_strdup (envelope_from);
+  self->envelope_recipients = g_strdupv ((char **) envelope_recipients);
+
+  return self;
+}
+
+/**
+ * sc_message_write_eml:
+ * @self: a prepared #ScMessage
+ * @stream: where to write
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Writes the message as a file (.eml): the bytes sc_message_write_data() sends, with CRLF
+ * line ends, but not dot-stuffed. sc_message_new_from_eml() of that file sends the same DATA
+ * again. Blocking.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sc_message_write_eml (ScMessage      *self,
+                      GOutputStream  *stream,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (IS_PREPARED (self), FALSE);
+
+  return write_message (self, stream, FALSE, cancellable, NULL, error);
+}
+
+/**
+ * sc_message_get_message_id:
+ * @self: a prepared #ScMessage
+ *
+ * Returns: (nullable): the Message-ID, without angle brackets, fixed by sc_message_prepare();
+ *   %NULL for a message from an .eml
+ */
+const char *
+sc_message_get_message_id (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return self->mime != NULL ? g_mime_message_get_message_id (self->mime) : NULL;
+}
+
+/**
+ * sc_message_get_subject:
+ * @self: an #ScMessage
+ *
+ * Returns: the subject, as given ("" for a message from an .eml)
+ */
+const char *
+sc_message_get_subject (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return self->subject;
+}
+
+/**
+ * sc_message_get_cc:
+ * @self: an #ScMessage
+ *
+ * Returns: (array zero-terminated=1): the Cc recipients, as given
+ */
+const char * const *
+sc_message_get_cc (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return (const char * const *) self->cc;
+}
+
+/**
+ * sc_message_get_bcc:
+ * @self: an #ScMessage
+ *
+ * Returns: (array zero-terminated=1): the Bcc recipients, as given (never in a header)
+ */
+const char * const *
+sc_message_get_bcc (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return (const char * const *) self->bcc;
+}
+
+/**
+ * sc_message_get_skipped_files:
+ * @self: an #ScMessage
+ *
+ * What sc_message_new_from_settings() found in the attachment folder and left out because it
+ * is not a regular file (a folder, a named pipe, a socket, a device, a broken link).
+ *
+ * Returns: (transfer none) (element-type GFile): the entries left out, sorted by name
+ */
+GPtrArray *
+sc_message_get_skipped_files (ScMessage *self)
+{
+  g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
+
+  return self->skipped;
 }
 
 /**
@@ -657,8 +869,11 @@ sc_message_prepare (ScMessage     *self,
   sources = g_array_new (FALSE, FALSE, sizeof (ScAttachmentSource));
   g_array_set_clear_func (sources, sc_attachment_source_clear);
 
-  if (self->mime != NULL)
+  if (IS_PREPARED (self))
     return TRUE;
+
+  if (self->eml != NULL)
+    return prepare_raw (self, cancellable, error);
 
   if (!check_header_address (TRUE, self->from, &from_name, &from_addr,
                              error))
@@ -794,7 +1009,7 @@ sc_message_prepare (ScMessage     *self,
   g_ptr_array_add (envelope, NULL);
   self->envelope_recipients = (char **) g_ptr_array_steal (envelope, NULL);
 
-  if (!write_message (self, NULL, cancellable, &size, error))
+  if (!write_message (self, NULL, TRUE, cancellable, &size, error))
     {
       g_clear_object (&self->mime);
       return FALSE;
@@ -830,9 +1045,9 @@ sc_message_write_data (ScMessage      *self,
 
   g_return_val_if_fail (SC_IS_MESSAGE (self), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
-  g_return_val_if_fail (self->mime != NULL, FALSE);
+  g_return_val_if_fail (IS_PREPARED (self), FALSE);
 
-  if (!write_message (self, stream, cancellable, &written, error))
+  if (!write_message (self, stream, TRUE, cancellable, &written, error))
     return FALSE;
 
   /* A file cut short, grown or rewritten since it was prepared: what went out is not the file,
@@ -939,7 +1154,7 @@ const char *
 sc_message_get_envelope_from (ScMessage *self)
 {
   g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
-  g_return_val_if_fail (self->mime != NULL, NULL);
+  g_return_val_if_fail (IS_PREPARED (self), NULL);
 
   return self->envelope_from;
 }
@@ -955,7 +1170,7 @@ const char * const *
 sc_message_get_envelope_recipients (ScMessage *self)
 {
   g_return_val_if_fail (SC_IS_MESSAGE (self), NULL);
-  g_return_val_if_fail (self->mime != NULL, NULL);
+  g_return_val_if_fail (IS_PREPARED (self), NULL);
 
   return (const char * const *) self->envelope_recipients;
 }
@@ -1004,7 +1219,7 @@ compare_by_name (gconstpointer a,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Lists the regular files of @folder sorted by name, skipping hidden files and sub-folders.
+ * As sc_attachment_folder_list_full(), without the list of what was left out.
  *
  * Returns: (transfer container) (element-type GFile): the files, or %NULL with @error set
  */
@@ -1013,8 +1228,32 @@ sc_attachment_folder_list (GFile         *folder,
                            GCancellable  *cancellable,
                            GError       **error)
 {
+  return sc_attachment_folder_list_full (folder, NULL, cancellable, error);
+}
+
+/**
+ * sc_attachment_folder_list_full:
+ * @folder: a folder
+ * @out_skipped: (out) (optional) (transfer container) (element-type GFile): the entries that
+ *   are not hidden but were left out because they are not regular files (sub-folders, named
+ *   pipes, sockets, devices, broken links), sorted by name
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Lists the regular files of @folder (following links) sorted by name, skipping hidden files.
+ * Blocking.
+ *
+ * Returns: (transfer container) (element-type GFile): the files, or %NULL with @error set
+ */
+GPtrArray *
+sc_attachment_folder_list_full (GFile         *folder,
+                                GPtrArray    **out_skipped,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
   g_autoptr(GFileEnumerator) enumerator = NULL;
   g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *shown = NULL;
 
@@ -1048,12 +1287,18 @@ sc_attachment_folder_list (GFile         *folder,
       if (name[0] == '.' || g_file_info_get_is_hidden (info))
         continue;
       if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-        continue;
+        {
+          g_ptr_array_add (skipped, g_object_ref (child));
+          continue;
+        }
 
       g_ptr_array_add (files, g_object_ref (child));
     }
 
   g_ptr_array_sort (files, compare_by_name);
+  g_ptr_array_sort (skipped, compare_by_name);
+  if (out_skipped != NULL)
+    *out_skipped = g_steal_pointer (&skipped);
 
   return g_steal_pointer (&files);
 

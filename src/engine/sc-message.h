@@ -30,6 +30,10 @@ ScMessage   *sc_message_new                 (const char          *from,
 ScMessage   *sc_message_new_from_settings   (ScSettings          *settings,
                                              GCancellable        *cancellable,
                                              GError             **error);
+/* Raw mode: a stored message, sent byte for byte as it was first sent (see sc-outbox.h) */
+ScMessage   *sc_message_new_from_eml        (GFile               *eml,
+                                             const char          *envelope_from,
+                                             const char * const  *envelope_recipients);
 
 gboolean     sc_message_prepare             (ScMessage           *self,
                                              GCancellable        *cancellable,
@@ -38,6 +42,17 @@ gboolean     sc_message_write_data          (ScMessage           *self,
                                              GOutputStream       *stream,
                                              GCancellable        *cancellable,
                                              GError             **error);
+gboolean     sc_message_write_eml           (ScMessage           *self,
+                                             GOutputStream       *stream,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+const char  *sc_message_get_message_id      (ScMessage           *self);
+const char  *sc_message_get_subject         (ScMessage           *self);
+const char * const *
+             sc_message_get_cc              (ScMessage           *self);
+const char * const *
+             sc_message_get_bcc             (ScMessage           *self);
+GPtrArray   *sc_message_get_skipped_files   (ScMessage           *self);
 
 const char  *sc_message_get_from            (ScMessage           *self);
 const char * const *
@@ -53,6 +68,10 @@ GPtrArray   *sc_message_get_attachments     (ScMessage           *self);
 goffset      sc_message_get_size            (ScMessage           *self);
 
 GPtrArray   *sc_attachment_folder_list      (GFile               *folder,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+GPtrArray   *sc_attachment_folder_list_full (GFile               *folder,
+                                             GPtrArray          **out_skipped,
                                              GCancellable        *cancellable,
                                              GError             **error);
 
