@@ -173,9 +173,12 @@ send_cb (GObject      *object,
   g_autoptr(ScWindow) self = user_data;
   g_autoptr(ScSendResult) send_result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(ScSmtpSession) session = g_steal_pointer (&self->send_session);
   GPtrArray *refused;
 
-  send_result = sc_smtp_session_send_finish (SC_SMTP_SESSION (object), result, &error);
+  /* The outbox recorded the send, and keeps the message when it failed or may not have
+   * arrived (see sc-outbox.c). */
+  send_result = sc_outbox_send_finish (SC_OUTBOX (object), result, NULL, &error);
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -194,8 +197,7 @@ send_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _sc_window_set_status (self, _("Sending cancelled"), FALSE);
   else if (error != NULL)
-    _sc_window_show_error (self, error,
-                           sc_smtp_session_get_peer_certificate (SC_SMTP_SESSION (object)));
+    _sc_window_show_error (self, error, sc_smtp_session_get_peer_certificate (session));
   else if (refused != NULL && refused->len > 0)
     show_refused (self, refused);
   else
@@ -248,8 +250,11 @@ start_send (ScWindow *self)
   self->send_cancellable = g_cancellable_new ();
   set_sending (self, TRUE);
   _sc_window_set_status (self, _("Sending…"), FALSE);
-  sc_smtp_session_send_async (session, message, self->send_cancellable,
-                              send_cb, g_object_ref (self));
+  if (self->outbox == NULL)
+    self->outbox = sc_outbox_new (NULL);
+  g_set_object (&self->send_session, session);
+  sc_outbox_send_async (self->outbox, session, message, self->send_cancellable,
+                        send_cb, g_object_ref (self));
 }
 
 static void

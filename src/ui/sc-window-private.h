@@ -11,6 +11,8 @@
 #include "sc-attachment-row.h"
 #include "sc-certificate-info.h"
 #include "sc-error-hint.h"
+#include "sc-outbox.h"
+#include "sc-smtp-session.h"
 #include "sc-settings-store.h"
 #include "sc-settings.h"
 #include "sc-window.h"
@@ -64,6 +66,8 @@ struct _ScWindow
   char                 *status_text;
   GCancellable         *cancellable;       /* the window's; cancelled on close and dispose */
   GCancellable         *send_cancellable;  /* the send in flight, if any (NULL: not sending) */
+  ScSmtpSession        *send_session;      /* its session (for the certificate it saw) */
+  ScOutbox             *outbox;            /* the record of sends, made at the first send */
   GError               *address_errors[3]; /* what is wrong with To, Cc, Bcc (NULL: nothing) */
   GPtrArray            *attachments;       /* ScAttachmentRow*, in order */
   GtkNativeDialog      *chooser;

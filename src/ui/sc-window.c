@@ -334,6 +334,8 @@ sc_window_finalize (GObject *object)
   g_clear_pointer (&self->fix_hint, g_free);
   g_clear_pointer (&self->fix_certificate, sc_certificate_info_unref);
   g_clear_object (&self->fix_file);
+  g_clear_object (&self->send_session);
+  g_clear_object (&self->outbox);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);

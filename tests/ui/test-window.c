@@ -22,6 +22,7 @@
 
 #include "sc-account-dialog.h"
 #include "sc-certificate-info.h"
+#include "sc-outbox.h"
 #include "sc-attachment-row.h"
 #include "sc-settings.h"
 #include "sc-test-server.h"
@@ -266,10 +267,13 @@ assert_nothing_arrived (Fixture *fixture,
  * opens (see set_up_default_app ()). */
 static char *opened_dir;
 
+/* The copy is there and written: cp creates it empty, then writes the small file at once. */
 static gboolean
 file_opened (gpointer data)
 {
-  return g_file_test ((const char *) data, G_FILE_TEST_EXISTS);
+  GStatBuf st;
+
+  return g_stat ((const char *) data, &st) == 0 && st.st_size > 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1170,15 +1174,30 @@ static void
 test_window_send_error (Fixture       *fixture,
                         gconstpointer  data)
 {
+  g_autoptr(ScOutbox) outbox = NULL;
+  g_autoptr(GListModel) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  guint kept_before;
   GtkWindow *dialog;
   GtkWidget *password;
   ScWindow *window;
+
+  outbox = sc_outbox_new (NULL);
+  kept = sc_outbox_list_outbox (outbox, NULL, &error);
+  g_assert_no_error (error);
+  kept_before = g_list_model_get_n_items (kept);
+  g_clear_object (&kept);
 
   fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
   g_object_set (settings_of (window), "password", "wrong password", NULL);
   activate (window, "win.send");
   g_assert_true (sc_ui_test_wait_idle (window));
   g_test_message ("status: %s", status (window));
+
+  /* The failed message is kept in the outbox, to be sent again (smtp-client --send-outbox). */
+  kept = sc_outbox_list_outbox (outbox, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (kept), ==, kept_before + 1);
   g_assert_true (status_is_error (window));
   g_assert_cmpstr (status (window), !=, "");
   g_assert_cmpstr (status (window), !=, "Message sent successfully");
