@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "sc-account-dialog.h"
+#include "sc-outbox-dialog.h"
 #include "sc-message.h"
 #include "sc-smtp-session.h"
 #include "sc-window-private.h"
@@ -330,6 +331,20 @@ _sc_window_open_account (ScWindow *self,
   return self->account_dialog;
 }
 
+/* The messages kept to be sent again, and what was sent. */
+static void
+outbox_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+
+  if (self->outbox == NULL)
+    self->outbox = sc_outbox_new (NULL);
+  gtk_window_present (GTK_WINDOW (sc_outbox_dialog_new (GTK_WINDOW (self), self->outbox,
+                                                        self->settings)));
+}
+
 static void
 account_action (GtkWidget  *widget,
                 const char *action_name,
@@ -349,6 +364,7 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
+  gtk_widget_class_install_action (widget_class, "win.outbox", NULL, outbox_action);
   _sc_window_class_init_attachments (widget_class);
   _sc_window_class_init_errors (widget_class);
 

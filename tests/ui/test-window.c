@@ -22,6 +22,7 @@
 
 #include "sc-account-dialog.h"
 #include "sc-certificate-info.h"
+#include "sc-outbox-dialog.h"
 #include "sc-outbox.h"
 #include "sc-attachment-row.h"
 #include "sc-settings.h"
@@ -1743,6 +1744,79 @@ close_gone (Fixture  *fixture,
   g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
 }
 
+static GtkWindow *
+outbox_dialog_shown (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SC_IS_OUTBOX_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static gboolean
+send_again_shown (gpointer data)
+{
+  GtkWindow *dialog = outbox_dialog_shown ();
+
+  return dialog != NULL && sc_ui_test_find_button (GTK_WIDGET (dialog), "Send _Again") != NULL;
+}
+
+static gboolean
+one_more_message (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return sc_test_server_count_messages (fixture->server) > fixture->messages_before;
+}
+
+/* A failed send is kept in the outbox; Sent and Outbox sends it again (the same message). */
+static void
+test_window_outbox_send_again (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(ScOutbox) outbox = sc_outbox_new (NULL);
+  g_autoptr(GListModel) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message_id = NULL;
+  g_autofree char *delivered = NULL;
+  g_autofree char *path = NULL;
+  ScOutboxEntry *entry;
+  GtkWindow *dialog;
+  ScWindow *window;
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_object_set (settings_of (window), "password", "wrong password", NULL);
+  activate (window, "win.send");
+  g_assert_true (sc_ui_test_wait_idle (window));
+  g_assert_true (status_is_error (window));
+
+  kept = sc_outbox_list_outbox (outbox, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (kept), >=, 1);
+  entry = g_list_model_get_item (kept, 0);
+  message_id = g_strdup (sc_outbox_entry_get_message_id (entry));
+  g_object_unref (entry);
+
+  /* The password fixed, then Send Again from the dialog: the kept message arrives. */
+  g_object_set (settings_of (window), "password", SC_TEST_PASSWORD, NULL);
+  activate (window, "win.outbox");
+  g_assert_true (sc_ui_test_wait_until (send_again_shown, NULL, SC_UI_TEST_WAIT_MS));
+  dialog = outbox_dialog_shown ();
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "Send _Again"), "clicked");
+  g_assert_true (sc_ui_test_wait_until (one_more_message, fixture, SC_UI_TEST_WAIT_MS));
+  path = wait_new_message (fixture);
+  delivered = sc_test_read_file (path, NULL, NULL);
+  g_assert_nonnull (strstr (delivered, message_id));
+  gtk_window_destroy (dialog);
+}
+
 /* An untrusted certificate: reviewed and trusted from the window, pinned in config.json, and
  * the next send goes through. */
 static void
@@ -2358,6 +2432,7 @@ test_window_primary_menu (Fixture       *fixture,
 {
   static const char *expected[][2] = {
     { "_Account…", "win.account" },
+    { "_Sent and Outbox", "win.outbox" },
     { "_Keyboard Shortcuts", "win.show-help-overlay" },
     { "_About SMTP Client", "app.about" },
   };
@@ -2493,6 +2568,7 @@ main (int   argc,
   ADD ("attachments-kept", NULL, test_window_attachments_kept);
   ADD ("send-error", &own_plain, test_window_send_error);
   ADD ("trust-certificate", &own_self_signed, test_window_trust_certificate);
+  ADD ("outbox-send-again", &own_plain, test_window_outbox_send_again);
   ADD ("first-run", &own_plain, test_window_first_run);
   ADD ("example-server", &own_plain, test_window_example_server);
   ADD ("send-100mb", NULL, test_window_send_100mb);
