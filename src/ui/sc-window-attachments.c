@@ -206,8 +206,9 @@ forget_added_file (ScWindow *self,
 
 typedef struct
 {
-  GFile  *file;
-  gint64  size;
+  GFile    *file;
+  gboolean  skipped;   /* in the folder but not a regular file: left out, and named */
+  gint64    size;
 } ListedFile;
 
 static void
@@ -225,14 +226,26 @@ list_folder_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
   g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func ((GDestroyNotify) listed_file_free);
   GError *error = NULL;
 
-  files = sc_attachment_folder_list (G_FILE (task_data), cancellable, &error);
+  files = sc_attachment_folder_list_full (G_FILE (task_data), &skipped, cancellable, &error);
   if (files == NULL)
     {
       g_task_return_error (task, error);
       return;
+    }
+
+  /* What is left out is named, not dropped silently (size -1, skipped set). */
+  for (guint i = 0; skipped != NULL && i < skipped->len; i++)
+    {
+      ListedFile *item = g_new0 (ListedFile, 1);
+
+      item->file = g_object_ref (skipped->pdata[i]);
+      item->size = -1;
+      item->skipped = TRUE;
+      g_ptr_array_add (listed, item);
     }
 
   for (guint i = 0; i < files->len; i++)
@@ -266,6 +279,7 @@ list_folder_cb (GObject      *object,
   ScWindow *self = SC_WINDOW (object);
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) skipped_names = NULL;
   guint serial = GPOINTER_TO_UINT (user_data);
 
   listed = g_task_propagate_pointer (G_TASK (result), &error);
@@ -283,10 +297,19 @@ list_folder_cb (GObject      *object,
 
   /* Replace what the folder gave before, but the excluded files; hand-added files stay. */
   remove_folder_attachments (self);
+  skipped_names = g_string_new (NULL);
   for (guint i = 0; i < listed->len; i++)
     {
       ListedFile *item = listed->pdata[i];
 
+      if (item->skipped)
+        {
+          g_autofree char *name = g_file_get_basename (item->file);
+
+          g_string_append_printf (skipped_names, "%s%s", skipped_names->len > 0 ? ", " : "",
+                                  name);
+          continue;
+        }
       if (sc_settings_is_attachment_excluded (self->settings, item->file))
         continue;
       if (find_attachment (self, item->file) == NULL)
@@ -307,6 +330,17 @@ list_folder_cb (GObject      *object,
       gtk_list_box_remove (self->attachments_list, GTK_WIDGET (row));
       g_ptr_array_add (self->attachments, row);
       gtk_list_box_append (self->attachments_list, GTK_WIDGET (row));
+    }
+
+  if (skipped_names->len > 0)
+    {
+      g_autofree char *text =
+        /* Translators: %s is a list of names in the attachment folder, e.g. "a, b" */
+        g_strdup_printf (_("Left out of the attachments, as they are not regular files "
+                           "(folders, pipes, sockets, devices or broken links): %s"),
+                         skipped_names->str);
+
+      _sc_window_set_status (self, text, FALSE);
     }
 }
 

@@ -1817,6 +1817,34 @@ test_window_outbox_send_again (Fixture       *fixture,
   gtk_window_destroy (dialog);
 }
 
+static gboolean
+status_names_skipped (gpointer data)
+{
+  return strstr (status (data), "Left out of the attachments") != NULL;
+}
+
+/* A pipe and a folder in the attachment folder are not attached, and are named. */
+static void
+test_window_folder_skips_named (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (fixture->dir, "attachments", "a-pipe", NULL);
+  g_autofree char *sub = g_build_filename (fixture->dir, "attachments", "a-folder", NULL);
+  g_autoptr(GPtrArray) rows = NULL;
+  ScWindow *window;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  sc_test_write_file (fixture->dir, "attachments/notes.txt", "Notes\n", -1);
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  g_assert_true (sc_ui_test_wait_until (status_names_skipped, window, SC_UI_TEST_WAIT_MS));
+  g_assert_nonnull (strstr (status (window), "a-pipe"));
+  g_assert_nonnull (strstr (status (window), "a-folder"));
+  rows = attachment_rows (window);
+  g_assert_cmpuint (rows->len, ==, 1);
+}
+
 /* An untrusted certificate: reviewed and trusted from the window, pinned in config.json, and
  * the next send goes through. */
 static void
@@ -2569,6 +2597,7 @@ main (int   argc,
   ADD ("send-error", &own_plain, test_window_send_error);
   ADD ("trust-certificate", &own_self_signed, test_window_trust_certificate);
   ADD ("outbox-send-again", &own_plain, test_window_outbox_send_again);
+  ADD ("folder-skips-named", NULL, test_window_folder_skips_named);
   ADD ("first-run", &own_plain, test_window_first_run);
   ADD ("example-server", &own_plain, test_window_example_server);
   ADD ("send-100mb", NULL, test_window_send_100mb);
