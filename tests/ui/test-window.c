@@ -22,6 +22,8 @@
 
 #include "sc-account-dialog.h"
 #include "sc-certificate-info.h"
+#include "sc-error.h"
+#include "sc-message.h"
 #include "sc-outbox-dialog.h"
 #include "sc-outbox.h"
 #include "sc-attachment-row.h"
@@ -1817,6 +1819,52 @@ test_window_outbox_send_again (Fixture       *fixture,
   gtk_window_destroy (dialog);
 }
 
+/* A message the server may already have (the connection ended after the final dot): Send
+ * Again asks first, and only "Send Again" sends it. */
+static void
+test_window_outbox_asks_for_uncertain (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  static const char * const to[] = { "alice@example.com", NULL };
+  g_autoptr(ScOutbox) outbox = sc_outbox_new (NULL);
+  g_autoptr(ScMessage) message = sc_message_new (SC_TEST_LOGIN, to, "Maybe delivered",
+                                                 "Body\n", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) lost = g_error_new_literal (SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN,
+                                                "the connection ended after the final dot");
+  g_autofree char *id = NULL;
+  DialogWait wait = { "Send Again?", NULL };
+  GtkWindow *dialog;
+  ScWindow *window;
+
+  /* Recorded as a send whose outcome is unknown. */
+  sc_message_prepare (message, NULL, &error);
+  g_assert_no_error (error);
+  id = sc_outbox_record_begin (outbox, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_outbox_record_finish (outbox, id, message, NULL, lost, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->window = window = sc_ui_test_open_window (fixture->dir, -1, -1);
+  activate (window, "win.outbox");
+  g_assert_true (sc_ui_test_wait_until (send_again_shown, NULL, SC_UI_TEST_WAIT_MS));
+  dialog = outbox_dialog_shown ();
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "Send _Again"), "clicked");
+
+  /* Asked first; Cancel sends nothing (the server's sessions are all over: none began). */
+  g_assert_true (sc_ui_test_wait_until (dialog_shown, &wait, SC_UI_TEST_WAIT_MS));
+  click_response (wait.dialog, "cancel");
+  g_assert_true (sc_ui_test_wait_until (no_message_dialog, NULL, SC_UI_TEST_WAIT_MS));
+  assert_nothing_arrived (fixture, 0);
+
+  /* Send Again: it goes. */
+  g_signal_emit_by_name (sc_ui_test_find_button (GTK_WIDGET (dialog), "Send _Again"), "clicked");
+  g_assert_true (sc_ui_test_wait_until (dialog_shown, &wait, SC_UI_TEST_WAIT_MS));
+  click_response (wait.dialog, "send");
+  g_assert_true (sc_ui_test_wait_until (one_more_message, fixture, SC_UI_TEST_WAIT_MS));
+  gtk_window_destroy (dialog);
+}
+
 static gboolean
 status_names_skipped (gpointer data)
 {
@@ -2598,6 +2646,7 @@ main (int   argc,
   ADD ("trust-certificate", &own_self_signed, test_window_trust_certificate);
   ADD ("outbox-send-again", &own_plain, test_window_outbox_send_again);
   ADD ("folder-skips-named", NULL, test_window_folder_skips_named);
+  ADD ("outbox-asks-for-uncertain", &own_plain, test_window_outbox_asks_for_uncertain);
   ADD ("first-run", &own_plain, test_window_first_run);
   ADD ("example-server", &own_plain, test_window_example_server);
   ADD ("send-100mb", NULL, test_window_send_100mb);
