@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sc-engine-resources.h"
@@ -273,19 +274,26 @@ read_file (GFile         *directory,
 
   if (!json_parser_load_from_data (parser, contents, length, &local_error))
     {
-      /* json-glib says "<data>:LINE:COLUMN: Parse error: what"; the user reads
-       * "FILE:LINE:COLUMN: what". It quotes the text it stopped at, cut at a byte count that
-       * may split a character: made valid UTF-8 first. */
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: what" (the label "Parse error" and
+       * "what" in the user's language); the user reads "FILE:LINE:COLUMN: what". Only the
+       * untranslated position and the ": " after the label are relied on, not the words. It
+       * quotes the text it stopped at, cut at a byte count that may split a character: made
+       * valid UTF-8 first. */
       g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
-      const char *where = strchr (message, ':');
-      const char *what = where != NULL ? strstr (where, ": Parse error: ") : NULL;
+      const char *what = NULL;
+      int consumed = 0;
 
-      if (what != NULL)
-        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s%.*s: %s", shown,
-                     (int) (what - where), where, what + strlen (": Parse error: "));
+      if (sscanf (message, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
+        {
+          const char *label_end = strstr (message + consumed, ": ");
+
+          what = label_end != NULL ? label_end + 2 : message + consumed;
+          g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s:%u:%u: %s", shown,
+                       line, column, what);
+        }
       else
-        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s:%s", shown,
-                     where != NULL ? where + 1 : message);
+        g_set_error (error, SC_SETTINGS_ERROR, SC_SETTINGS_ERROR_PARSE, "%s: %s", shown,
+                     message);
       return NULL;
     }
 

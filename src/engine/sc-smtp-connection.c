@@ -99,17 +99,27 @@ waiting_for_phrase (const char *command,
 }
 
 /* GSocketClient says "Could not connect to 127.0.0.1: Connection refused"; we say the host and
- * port ourselves, so keep only the reason. */
+ * port ourselves, so for the usual failures we give the reason from the error code (the
+ * system's own words for it, as GIO does), not by cutting GIO's text, which is translated. */
 static const char *
-connect_reason (const char *message)
+connect_reason (const GError *error)
 {
-  const char *colon;
+  static const struct
+  {
+    GIOErrorEnum code;
+    int          errno_value;
+  } reasons[] = {
+    { G_IO_ERROR_CONNECTION_REFUSED, ECONNREFUSED },
+    { G_IO_ERROR_HOST_UNREACHABLE, EHOSTUNREACH },
+    { G_IO_ERROR_NETWORK_UNREACHABLE, ENETUNREACH },
+    { G_IO_ERROR_TIMED_OUT, ETIMEDOUT },
+  };
 
-  if (g_str_has_prefix (message, "Could not connect to ") &&
-      (colon = strstr (message, ": ")) != NULL)
-    return colon + 2;
+  for (guint i = 0; error->domain == G_IO_ERROR && i < G_N_ELEMENTS (reasons); i++)
+    if (error->code == (int) reasons[i].code)
+      return g_strerror (reasons[i].errno_value);
 
-  return message;
+  return error->message;
 }
 
 const char *
@@ -571,7 +581,7 @@ connect_to_server (ScSmtpConnection  *c,
       g_set_error (error, local_error->domain, local_error->code,
                    /* Translators: "%s:%u" is the server and port, the last %s the reason. */
                    _("Could not connect to %s:%u: %s"),
-                   config->host, config->port, connect_reason (local_error->message));
+                   config->host, config->port, connect_reason (local_error));
       return FALSE;
     }
 
