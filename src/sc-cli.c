@@ -260,10 +260,23 @@ retry_cb (GObject      *object,
   g_main_loop_quit (send->loop);
 }
 
-/* Sends @message (or, with @retry_id, the outbox entry of that id) with the record of
- * @outbox; Ctrl+C and SIGTERM cancel. Fills @send; the caller reports. */
 static void
-run_send (ScOutbox      *outbox,
+test_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  ScCliSend *send = user_data;
+
+  send->report = sc_smtp_session_test_connection_finish (SC_SMTP_SESSION (object), result,
+                                                         &send->error);
+  g_main_loop_quit (send->loop);
+}
+
+/* Runs @session in a main loop until it is done: sends @message (or, with @retry_id, the
+ * outbox entry of that id) with the record of @outbox, or, with no @outbox, tests the
+ * connection. Ctrl+C and SIGTERM cancel. Fills @send; the caller reports. */
+static void
+run_session (ScOutbox      *outbox,
           ScSmtpSession *session,
           ScMessage     *message,
           const char    *retry_id,
@@ -280,7 +293,9 @@ run_send (ScOutbox      *outbox,
   sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, send);
   sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, send);
 
-  if (retry_id != NULL)
+  if (outbox == NULL)
+    sc_smtp_session_test_connection_async (session, send->cancellable, test_cb, send);
+  else if (retry_id != NULL)
     sc_outbox_retry_async (outbox, session, retry_id, include_uncertain, send->cancellable,
                            retry_cb, send);
   else
@@ -306,7 +321,7 @@ send_message (ScSettings *settings,
   ScCliSend send = { loop, cancellable, password, NULL, NULL, NULL, NULL };
   int status;
 
-  run_send (outbox, session, message, NULL, FALSE, verbose, &send);
+  run_session (outbox, session, message, NULL, FALSE, verbose, &send);
 
   if (send.result == NULL)
     {
@@ -412,7 +427,7 @@ send_outbox (ScSettings *settings,
       password = g_strdup (sc_settings_get_password (settings));
       send = (ScCliSend) { loop, cancellable, password, NULL, NULL, NULL, NULL };
 
-      run_send (outbox, session, NULL, sc_outbox_entry_get_id (entry), include_uncertain,
+      run_session (outbox, session, NULL, sc_outbox_entry_get_id (entry), include_uncertain,
                 verbose, &send);
 
       if (send.result != NULL && sc_send_result_get_refused (send.result)->len == 0)
@@ -557,18 +572,6 @@ print_report (ScConnectionReport *report)
     g_print ("%s\n", _("No login is set, so none was tried"));
 }
 
-static void
-test_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ScCliSend *send = user_data;
-
-  send->report = sc_smtp_session_test_connection_finish (SC_SMTP_SESSION (object), result,
-                                                         &send->error);
-  g_main_loop_quit (send->loop);
-}
-
 /* Test Connection with @settings; prints the report or the error and returns the exit code. */
 static int
 test_connection (ScSettings *settings,
@@ -579,22 +582,9 @@ test_connection (ScSettings *settings,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(ScSecret) password = g_strdup (sc_settings_get_password (settings));
   ScCliSend send = { loop, cancellable, password, NULL, NULL, NULL, NULL };
-  guint sigint_id;
-  guint sigterm_id;
   int status;
 
-  if (verbose)
-    g_signal_connect (session, "transcript", G_CALLBACK (transcript_cb), &send);
-
-  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &send);
-  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &send);
-
-  sc_smtp_session_test_connection_async (session, cancellable, test_cb, &send);
-  g_main_loop_run (loop);
-
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
-  g_signal_handlers_disconnect_by_data (session, &send);
+  run_session (NULL, session, NULL, NULL, FALSE, verbose, &send);
 
   if (send.report == NULL)
     {

@@ -1212,6 +1212,38 @@ out:
 /* Lists                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The reading side of both lists: the records, repaired, under the lock (*out_lock, to release
+ * with lock_release (); -1 and no records when nothing was recorded yet: nothing is made). */
+static gboolean
+open_records (ScOutbox      *self,
+              GCancellable  *cancellable,
+              int           *out_lock,
+              JsonArray    **out_records,
+              GError       **error)
+{
+  *out_lock = -1;
+  *out_records = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (!g_file_test (self->path, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  *out_lock = lock_acquire (self, error);
+  if (*out_lock < 0)
+    return FALSE;
+  *out_records = load_repaired (self, error);
+  if (*out_records == NULL)
+    {
+      lock_release (*out_lock);
+      *out_lock = -1;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * sc_outbox_list_history:
  * @self: an #ScOutbox
@@ -1234,22 +1266,11 @@ sc_outbox_list_history (ScOutbox      *self,
 
   g_return_val_if_fail (SC_IS_OUTBOX (self), NULL);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (!open_records (self, cancellable, &lock, &records, error))
     return NULL;
-
-  /* Nothing recorded yet: nothing to make */
-  if (!g_file_test (self->path, G_FILE_TEST_IS_DIR))
-    return G_LIST_MODEL (g_steal_pointer (&store));
-
-  lock = lock_acquire (self, error);
-  if (lock < 0)
-    return NULL;
-  records = load_repaired (self, error);
   lock_release (lock);
-  if (records == NULL)
-    return NULL;
 
-  for (guint i = json_array_get_length (records); i > 0; i--)
+  for (guint i = records != NULL ? json_array_get_length (records) : 0; i > 0; i--)
     {
       JsonNode *node = json_array_get_element (records, i - 1);
       g_autoptr(ScOutboxEntry) entry = NULL;
@@ -1285,17 +1306,8 @@ sc_outbox_list_outbox (ScOutbox      *self,
 
   g_return_val_if_fail (SC_IS_OUTBOX (self), NULL);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (!open_records (self, cancellable, &lock, &records, error))
     return NULL;
-
-  /* Nothing recorded yet: nothing to make */
-  if (!g_file_test (self->path, G_FILE_TEST_IS_DIR))
-    return G_LIST_MODEL (g_steal_pointer (&store));
-
-  lock = lock_acquire (self, error);
-  if (lock < 0)
-    return NULL;
-  records = load_repaired (self, error);
   if (records != NULL)
     ids = outbox_ids (self);
   for (guint i = ids != NULL ? ids->len : 0; i > 0; i--)
@@ -1310,9 +1322,6 @@ sc_outbox_list_outbox (ScOutbox      *self,
       g_list_store_append (store, entry);
     }
   lock_release (lock);
-
-  if (records == NULL)
-    return NULL;
 
   return G_LIST_MODEL (g_steal_pointer (&store));
 }
