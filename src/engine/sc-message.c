@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "sc-address.h"
+#include "sc-base64.h"
 #include "sc-body.h"
 #include "sc-error.h"
 #include "sc-mime-output-stream.h"
@@ -28,6 +29,11 @@
 
 /* Longest body line (without CRLF) that we send as 7bit; longer lines get quoted-printable. */
 #define MAX_7BIT_LINE 990
+
+/* An attachment is read in blocks of this many bytes: whole base64 lines of 57 bytes, and its
+ * encoding fits what the output stream reserves at once. */
+#define READ_SIZE (57 * 6144)
+G_STATIC_ASSERT (SC_BASE64_STEP_MAX (READ_SIZE) <= SC_MIME_OUTPUT_STREAM_RESERVE_MAX);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
@@ -51,14 +57,17 @@ struct _ScMessage
   /* Set by prepare */
   char               *envelope_from;
   char              **envelope_recipients;  /* To, Cc and Bcc, bare, domains in ASCII, once each */
-  GMimeMessage       *mime;
+  GMimeMessage       *mime;      /* each attachment's content is a marker line */
   GMimeFormatOptions *format;
+  char               *marker;    /* the markers' random stem */
+  GByteArray         *skeleton;  /* the DATA form without the attachments' content */
+  GArray             *slots;     /* gsize: where each attachment's content goes in it */
   goffset             size;
   GArray             *sources;   /* ScAttachmentSource: each attachment as it was prepared */
 
   /* Raw mode (sc_message_new_from_eml ()): the message is a stored file, sent as it is */
   GFile              *eml;
-  GMimeStream        *raw;       /* set by prepare; owns the file descriptor */
+  GMimeStream        *raw;       /* set by prepare; reads the descriptor of sources[0] */
 
   GPtrArray          *skipped;   /* GFile: what the attachment folder held that is not a file */
 };
@@ -69,7 +78,7 @@ struct _ScMessage
  * upload, so that a file that changed meanwhile never goes out cut short or mixed. */
 typedef struct
 {
-  int              fd;       /* owned by the part's GMime stream, which lives as long as mime */
+  int              fd;
   char            *shown;
   goffset          size;
   struct timespec  mtime;
@@ -80,6 +89,7 @@ sc_attachment_source_clear (gpointer data)
 {
   ScAttachmentSource *source = data;
 
+  close (source->fd);
   g_free (source->shown);
 }
 
@@ -281,8 +291,11 @@ set_filename_headers (GMimePart        *part,
     }
 }
 
+/* The part of @file, whose content is the line @marker: sc_message_write_data () writes the
+ * file's base64 in its place (see render_skeleton ()). */
 static GMimeObject *
 build_attachment_part (GFile         *file,
+                       const char    *marker,
                        GArray        *sources,
                        GCancellable  *cancellable,
                        GError       **error)
@@ -332,8 +345,7 @@ build_attachment_part (GFile         *file,
       return NULL;
     }
 
-  /* The stream owns the file descriptor; the content is read only when written. */
-  stream = g_mime_stream_fs_new (fd);
+  /* The content is read only when written. */
   g_array_append_vals (sources,
                        &(ScAttachmentSource) { fd, g_strdup (shown), st.st_size, st.st_mtim },
                        1);
@@ -354,7 +366,9 @@ build_attachment_part (GFile         *file,
   part = g_mime_part_new_with_type (g_mime_content_type_get_media_type (type),
                                     g_mime_content_type_get_media_subtype (type));
 
-  content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  /* Declared as base64 already, so GMime copies it as it is. */
+  stream = g_mime_stream_mem_new_with_buffer (marker, strlen (marker));
+  content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_BASE64);
   g_mime_part_set_content (part, content);
   g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
 
@@ -389,10 +403,190 @@ build_attachment_part (GFile         *file,
   return GMIME_OBJECT (part);
 }
 
+/* The filters of every rendering: CRLF line ends, and dot-stuffing when @stuff (the DATA
+ * form), in front of @sink. A raw message (from an .eml) goes through them too: its CRLF stay
+ * as they are, so its DATA bytes are those of the message first rendered into that .eml. */
+static GMimeStream *
+new_filtered_stream (GMimeStream *sink,
+                     gboolean     stuff)
+{
+  GMimeStream *filtered = g_mime_stream_filter_new (sink);
+  g_autoptr(GMimeFilter) crlf = g_mime_filter_unix2dos_new (TRUE);
+
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), crlf);
+  if (stuff)
+    {
+      g_autoptr(GMimeFilter) stuffing = g_mime_filter_smtp_data_new ();
+
+      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), stuffing);
+    }
+
+  return filtered;
+}
+
+/* The line that stands for attachment @index in the MIME tree, "\n" or "\r\n" ended. */
+static char *
+marker_line (ScMessage  *self,
+             guint       index,
+             const char *newline)
+{
+  return g_strdup_printf ("%s-%u%s", self->marker, index, newline);
+}
+
+static const guint8 *
+find_bytes (const guint8 *haystack,
+            gsize         len,
+            const char   *needle)
+{
+  gsize needle_len = strlen (needle);
+  const guint8 *end = haystack + len;
+
+  for (const guint8 *p = haystack; (gsize) (end - p) >= needle_len; p++)
+    {
+      p = memchr (p, needle[0], end - p - needle_len + 1);
+      if (p == NULL)
+        break;
+      if (memcmp (p, needle, needle_len) == 0)
+        return p;
+    }
+
+  return NULL;
+}
+
+/* Renders the MIME tree through the filters, in memory, and cuts out each attachment's marker
+ * line: the bytes that go out as they are (headers, text, boundaries: small), and in
+ * @out_slots where each attachment's base64 goes. Base64 lines need neither filter: they never
+ * start with "." and hold no bare LF; and an empty file has no line at all, like its marker
+ * once it is cut out. */
+static GByteArray *
+render_skeleton (ScMessage  *self,
+                 gboolean    stuff,
+                 GArray    **out_slots)
+{
+  g_autoptr(GMimeStream) mem = g_mime_stream_mem_new ();
+  g_autoptr(GMimeStream) filtered = new_filtered_stream (mem, stuff);
+  g_autoptr(GArray) slots = g_array_new (FALSE, FALSE, sizeof (gsize));
+  GByteArray *rendered;
+  GByteArray *skeleton;
+  gsize pos = 0;
+
+  /* Writing into memory does not fail. */
+  if (g_mime_object_write_to_stream (GMIME_OBJECT (self->mime), self->format, filtered) == -1 ||
+      g_mime_stream_flush (filtered) == -1)
+    g_assert_not_reached ();
+
+  rendered = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+  skeleton = g_byte_array_sized_new (rendered->len);
+
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      g_autofree char *marker = marker_line (self, i, "\r\n");
+      const guint8 *at = find_bytes (rendered->data + pos, rendered->len - pos, marker);
+      gsize slot;
+
+      g_assert (at != NULL);
+      g_byte_array_append (skeleton, rendered->data + pos, at - (rendered->data + pos));
+      slot = skeleton->len;
+      g_array_append_val (slots, slot);
+      pos = at - rendered->data + strlen (marker);
+    }
+  g_byte_array_append (skeleton, rendered->data + pos, rendered->len - pos);
+
+  *out_slots = g_steal_pointer (&slots);
+  return skeleton;
+}
+
+/* Reads the file of @fd from its start in large blocks and writes its base64 straight into the
+ * buffer of @sink. */
+static gboolean
+write_attachment (ScMimeOutputStream *sink,
+                  int                 fd,
+                  guint8             *buffer,
+                  int                *out_errno)
+{
+  ScBase64Encoder encoder;
+  goffset offset = 0;
+  char *out;
+
+  sc_base64_encoder_init (&encoder);
+  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+
+  for (;;)
+    {
+      gssize n;
+
+      do
+        n = pread (fd, buffer, READ_SIZE, offset);
+      while (n < 0 && errno == EINTR);
+
+      if (n < 0)
+        {
+          *out_errno = errno;
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      offset += n;
+
+      out = sc_mime_output_stream_reserve (sink, SC_BASE64_STEP_MAX (n));
+      if (out == NULL)
+        return FALSE;
+      sc_mime_output_stream_commit (sink, sc_base64_encoder_step (&encoder, buffer, n, out));
+    }
+
+  out = sc_mime_output_stream_reserve (sink, SC_BASE64_FINISH_MAX);
+  if (out == NULL)
+    return FALSE;
+  sc_mime_output_stream_commit (sink, sc_base64_encoder_finish (&encoder, out));
+
+  return TRUE;
+}
+
+/* The skeleton's bytes, each attachment's base64 in its slot. */
+static gboolean
+write_parts (ScMessage   *self,
+             GMimeStream *sink,
+             gboolean     stuff,
+             int         *out_errno)
+{
+  g_autoptr(GByteArray) eml_skeleton = NULL;
+  g_autoptr(GArray) eml_slots = NULL;
+  GByteArray *skeleton = self->skeleton;
+  GArray *slots = self->slots;
+  g_autofree guint8 *buffer = NULL;
+  gsize pos = 0;
+
+  if (!stuff)
+    {
+      eml_skeleton = render_skeleton (self, FALSE, &eml_slots);
+      skeleton = eml_skeleton;
+      slots = eml_slots;
+    }
+
+  if (slots->len > 0)
+    buffer = g_malloc (READ_SIZE);
+
+  for (guint i = 0; i <= slots->len; i++)
+    {
+      gsize end = i < slots->len ? g_array_index (slots, gsize, i) : skeleton->len;
+
+      if (end > pos &&
+          g_mime_stream_write (sink, (const char *) skeleton->data + pos, end - pos) == -1)
+        return FALSE;
+      pos = end;
+
+      if (i < slots->len &&
+          !write_attachment (SC_MIME_OUTPUT_STREAM (sink),
+                             g_array_index (self->sources, ScAttachmentSource, i).fd,
+                             buffer, out_errno))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Writes the message with CRLF line ends into @output, dot-stuffed when @stuff (its DATA
- * form), or only counts the bytes when @output is NULL. A raw message (from an .eml) goes
- * through the same filters: its CRLF stay as they are, so the DATA bytes are the same as those
- * of the message that was first rendered into that .eml. */
+ * form), or, for a raw message only, counts the bytes when @output is NULL. */
 static gboolean
 write_message (ScMessage      *self,
                GOutputStream  *output,
@@ -402,39 +596,30 @@ write_message (ScMessage      *self,
                GError        **error)
 {
   g_autoptr(GMimeStream) sink = NULL;
-  g_autoptr(GMimeStream) filtered = NULL;
-  g_autoptr(GMimeFilter) crlf = NULL;
-  g_autoptr(GMimeFilter) stuffing = NULL;
   g_autoptr(GError) sink_error = NULL;
+  int read_errno = 0;
   gboolean ok;
 
   g_assert (IS_PREPARED (self));
 
   sink = sc_mime_output_stream_new (output, cancellable);
 
-  filtered = g_mime_stream_filter_new (sink);
-  crlf = g_mime_filter_unix2dos_new (TRUE);
-  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), crlf);
-  if (stuff)
-    {
-      stuffing = g_mime_filter_smtp_data_new ();
-      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), stuffing);
-    }
-
-  errno = 0;
   if (self->raw != NULL)
-    ok = g_mime_stream_reset (self->raw) != -1 &&
-         g_mime_stream_write_to_stream (self->raw, filtered) != -1;
+    {
+      g_autoptr(GMimeStream) filtered = new_filtered_stream (sink, stuff);
+
+      errno = 0;
+      ok = g_mime_stream_reset (self->raw) != -1 &&
+           g_mime_stream_write_to_stream (self->raw, filtered) != -1 &&
+           g_mime_stream_flush (filtered) != -1;
+      read_errno = errno;
+    }
   else
-    ok = g_mime_object_write_to_stream (GMIME_OBJECT (self->mime), self->format, filtered) != -1;
-  ok = ok &&
-       g_mime_stream_flush (filtered) != -1 &&
-       g_mime_stream_flush (sink) != -1;
+    ok = write_parts (self, sink, stuff, &read_errno);
+  ok = ok && g_mime_stream_flush (sink) != -1;
 
   if (!ok)
     {
-      int saved_errno = errno;
-
       sink_error = sc_mime_output_stream_steal_error (SC_MIME_OUTPUT_STREAM (sink));
       if (sink_error != NULL)
         g_propagate_error (error, g_steal_pointer (&sink_error));
@@ -442,7 +627,7 @@ write_message (ScMessage      *self,
         g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
                      /* Translators: %s is the system's reason, or "read error". */
                      _("Cannot read an attachment while sending: %s"),
-                     saved_errno != 0 ? g_strerror (saved_errno) : _("read error"));
+                     read_errno != 0 ? g_strerror (read_errno) : _("read error"));
       return FALSE;
     }
 
@@ -464,6 +649,9 @@ sc_message_dispose (GObject *object)
   g_clear_object (&self->mime);
   g_clear_object (&self->raw);
   g_clear_object (&self->eml);
+  g_clear_pointer (&self->skeleton, g_byte_array_unref);
+  g_clear_pointer (&self->slots, g_array_unref);
+  /* After raw, which reads its descriptor */
   g_clear_pointer (&self->sources, g_array_unref);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
   g_clear_pointer (&self->skipped, g_ptr_array_unref);
@@ -485,6 +673,7 @@ sc_message_finalize (GObject *object)
   g_clear_pointer (&self->subject, g_free);
   g_clear_pointer (&self->body, g_free);
   g_clear_pointer (&self->format, g_mime_format_options_free);
+  g_clear_pointer (&self->marker, g_free);
 
   G_OBJECT_CLASS (sc_message_parent_class)->finalize (object);
 }
@@ -683,6 +872,7 @@ prepare_raw (ScMessage     *self,
                        &(ScAttachmentSource) { fd, g_strdup (shown), st.st_size, st.st_mtim },
                        1);
   self->raw = g_mime_stream_fs_new (fd);
+  g_mime_stream_fs_set_owner (GMIME_STREAM_FS (self->raw), FALSE);
   g_clear_pointer (&self->sources, g_array_unref);
   self->sources = g_steal_pointer (&sources);
 
@@ -976,14 +1166,20 @@ sc_message_prepare (ScMessage     *self,
   else
     {
       g_autoptr(GMimeMultipart) multipart = g_mime_multipart_new_with_subtype ("mixed");
+      g_autofree char *uuid = g_uuid_string_random ();
 
       g_mime_multipart_add (multipart, body);
+
+      /* Random, so that no text of the message can look like a marker. */
+      g_free (self->marker);
+      self->marker = g_strconcat ("SC-ATTACHMENT-", uuid, NULL);
 
       for (guint i = 0; i < self->attachments->len; i++)
         {
           g_autoptr(GMimeObject) part = NULL;
+          g_autofree char *marker = marker_line (self, i, "\n");
 
-          part = build_attachment_part (g_ptr_array_index (self->attachments, i),
+          part = build_attachment_part (g_ptr_array_index (self->attachments, i), marker,
                                         sources, cancellable, error);
           if (part == NULL)
             return FALSE;
@@ -1009,11 +1205,13 @@ sc_message_prepare (ScMessage     *self,
   g_ptr_array_add (envelope, NULL);
   self->envelope_recipients = (char **) g_ptr_array_steal (envelope, NULL);
 
-  if (!write_message (self, NULL, TRUE, cancellable, &size, error))
-    {
-      g_clear_object (&self->mime);
-      return FALSE;
-    }
+  /* The size without reading the files: the skeleton's bytes and each file's base64. */
+  g_clear_pointer (&self->slots, g_array_unref);
+  g_clear_pointer (&self->skeleton, g_byte_array_unref);
+  self->skeleton = render_skeleton (self, TRUE, &self->slots);
+  size = self->skeleton->len;
+  for (guint i = 0; i < self->sources->len; i++)
+    size += sc_base64_encoded_size (g_array_index (self->sources, ScAttachmentSource, i).size);
 
   self->size = size;
 

@@ -13,9 +13,9 @@
 
 #include <string.h>
 
-/* Output reaches the GOutputStream in blocks of this size, so that a TLS stream below does not
- * make a record per line. */
-#define BUFFER_SIZE (64 * 1024)
+/* Output reaches the GOutputStream in blocks of up to this size, so that a TLS stream below
+ * fills whole records and each write costs little beside the bytes it carries. */
+#define BUFFER_SIZE (1024 * 1024)
 
 struct _ScMimeOutputStream
 {
@@ -73,8 +73,7 @@ sc_mime_output_stream_write (GMimeStream *stream,
     {
       size_t chunk = MIN (len - done, BUFFER_SIZE - self->buffer_len);
 
-      if (self->output != NULL)
-        memcpy (self->buffer + self->buffer_len, buf + done, chunk);
+      memcpy (self->buffer + self->buffer_len, buf + done, chunk);
       self->buffer_len += chunk;
       done += chunk;
 
@@ -156,8 +155,8 @@ sc_mime_output_stream_new (GOutputStream *output,
   g_mime_stream_construct (GMIME_STREAM (self), 0, -1);
   self->output = output != NULL ? g_object_ref (output) : NULL;
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  if (output != NULL)
-    self->buffer = g_malloc (BUFFER_SIZE);
+  /* Pages of it that are never written are never touched. */
+  self->buffer = g_malloc (BUFFER_SIZE);
 
   return GMIME_STREAM (self);
 }
@@ -175,4 +174,51 @@ sc_mime_output_stream_steal_error (ScMimeOutputStream *self)
   g_return_val_if_fail (SC_IS_MIME_OUTPUT_STREAM (self), NULL);
 
   return g_steal_pointer (&self->error);
+}
+
+/**
+ * sc_mime_output_stream_reserve:
+ * @self: a #ScMimeOutputStream
+ * @len: how many bytes the caller wants to write, at most %SC_MIME_OUTPUT_STREAM_RESERVE_MAX
+ *
+ * Room in the buffer to write into directly, without a copy; hand what was written on with
+ * sc_mime_output_stream_commit (). Drains the buffer first when it has less room than @len.
+ *
+ * Returns: (nullable): where to write at least @len bytes, or %NULL after an error of the
+ *   output stream or a cancellation (see sc_mime_output_stream_steal_error ())
+ */
+char *
+sc_mime_output_stream_reserve (ScMimeOutputStream *self,
+                               gsize               len)
+{
+  g_return_val_if_fail (SC_IS_MIME_OUTPUT_STREAM (self), NULL);
+  g_return_val_if_fail (len <= SC_MIME_OUTPUT_STREAM_RESERVE_MAX, NULL);
+
+  if (self->error != NULL ||
+      g_cancellable_set_error_if_cancelled (self->cancellable, &self->error))
+    return NULL;
+
+  if (BUFFER_SIZE - self->buffer_len < len && !sc_mime_output_stream_drain (self))
+    return NULL;
+
+  return self->buffer + self->buffer_len;
+}
+
+/**
+ * sc_mime_output_stream_commit:
+ * @self: a #ScMimeOutputStream
+ * @len: how many bytes were written where sc_mime_output_stream_reserve () pointed, at most
+ *   what it reserved
+ *
+ * Adds the bytes written into the buffer to the stream.
+ */
+void
+sc_mime_output_stream_commit (ScMimeOutputStream *self,
+                              gsize               len)
+{
+  g_return_if_fail (SC_IS_MIME_OUTPUT_STREAM (self));
+  g_return_if_fail (len <= BUFFER_SIZE - self->buffer_len);
+
+  self->buffer_len += len;
+  GMIME_STREAM (self)->position += len;
 }
