@@ -17,7 +17,6 @@
 #include "sc-smtp-connection-private.h"
 #include "sc-smtp-data-stream.h"
 
-#define DATA_BUFFER_SIZE      (128 * 1024)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Types                                                                                      */
@@ -419,7 +418,6 @@ send_data (ScSmtpConnection  *c,
   const ScSmtpConfig *config = c->config;
   g_autoptr(ScSmtpReply) reply = NULL;
   g_autoptr(ScSmtpDataStream) counter = NULL;
-  g_autoptr(GOutputStream) buffered = NULL;
   g_autoptr(GError) local_error = NULL;
   goffset total = sc_message_get_size (message);
 
@@ -428,16 +426,16 @@ send_data (ScSmtpConnection  *c,
     return FALSE;
   g_clear_pointer (&reply, _sc_smtp_reply_free);
 
+  /* The message comes in large blocks already: no buffer of our own in between. */
   counter = _sc_smtp_data_stream_new (c, total);
-  buffered = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (counter), DATA_BUFFER_SIZE);
-  g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (buffered), FALSE);
 
   _sc_smtp_session_emit_progress (c, 0, total);
 
   /* The message is dot-stuffed and ends with CRLF; ".\r\n" ends DATA (RFC 5321 §4.1.1.4). */
-  if (!sc_message_write_data (message, buffered, c->cancellable, &local_error) ||
-      !g_output_stream_write_all (buffered, ".\r\n", 3, NULL, c->cancellable, &local_error) ||
-      !g_output_stream_flush (buffered, c->cancellable, &local_error))
+  if (!sc_message_write_data (message, G_OUTPUT_STREAM (counter), c->cancellable,
+                              &local_error) ||
+      !g_output_stream_write_all (G_OUTPUT_STREAM (counter), ".\r\n", 3, NULL, c->cancellable,
+                                  &local_error))
     {
       g_autoptr(ScSmtpReply) early = NULL;
       g_autoptr(GError) read_error = NULL;
@@ -480,8 +478,6 @@ send_data (ScSmtpConnection  *c,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-
-  g_output_stream_close (buffered, NULL, NULL);
 
   _sc_smtp_session_emit_transcript (c, TRUE, ".");
   _sc_smtp_session_emit_progress (c, total, total);
