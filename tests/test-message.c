@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <string.h>
@@ -21,6 +22,9 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeFilter, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimePartIter, g_mime_part_iter_free)
 
 #define FROM          "sender@example.com"
 #define SUBJECT       "Отчёт о работе за март — итоги и планы на следующий квартал"
@@ -843,6 +847,115 @@ test_large_writes (Fixture       *fixture,
     g_assert_cmpuint (g_array_index (stream->sizes, gsize, i), >=, 16 * 1024);
 }
 
+/* What GMime itself makes of @data (our DATA bytes): parsed back, each attachment's content
+ * replaced by its file, re-encoded by GMime's base64 encoder, and the whole message written by
+ * g_mime_object_write_to_stream () through GMime's CRLF and dot-stuffing filters. Headers,
+ * boundaries and the text part stay as parsed, which GMime writes back as they were. */
+static GBytes *
+gmime_rendering (GBytes    *data,
+                 GPtrArray *files)
+{
+  g_autoptr(GBytes) unstuffed = unstuff (data);
+  g_autoptr(GMimeMessage) parsed = parse (unstuffed);
+  g_autoptr(GMimePartIter) iter = g_mime_part_iter_new (GMIME_OBJECT (parsed));
+  g_autoptr(GMimeStream) mem = g_mime_stream_mem_new ();
+  g_autoptr(GMimeStream) filtered = g_mime_stream_filter_new (mem);
+  g_autoptr(GMimeFilter) crlf = g_mime_filter_unix2dos_new (TRUE);
+  g_autoptr(GMimeFilter) stuffing = g_mime_filter_smtp_data_new ();
+  GMimeFormatOptions *format = g_mime_format_options_new ();
+  GByteArray *array;
+  guint n_files = 0;
+
+  do
+    {
+      GMimeObject *object = g_mime_part_iter_get_current (iter);
+      g_autoptr(GMimeStream) file = NULL;
+      g_autoptr(GMimeDataWrapper) content = NULL;
+      g_autofree char *path = NULL;
+
+      if (object == NULL || !GMIME_IS_PART (object) || GMIME_IS_TEXT_PART (object))
+        continue;
+
+      g_assert_cmpuint (n_files, <, files->len);
+      g_assert_cmpint (g_mime_part_get_content_encoding (GMIME_PART (object)), ==,
+                       GMIME_CONTENT_ENCODING_BASE64);
+      path = g_file_get_path (files->pdata[n_files++]);
+      file = g_mime_stream_fs_open (path, O_RDONLY, 0, NULL);
+      g_assert_nonnull (file);
+      content = g_mime_data_wrapper_new_with_stream (file, GMIME_CONTENT_ENCODING_DEFAULT);
+      g_mime_part_set_content (GMIME_PART (object), content);
+    }
+  while (g_mime_part_iter_next (iter));
+  g_assert_cmpuint (n_files, ==, files->len);
+
+  g_mime_format_options_set_newline_format (format, GMIME_NEWLINE_FORMAT_UNIX);
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), crlf);
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), stuffing);
+  g_assert_cmpint (g_mime_object_write_to_stream (GMIME_OBJECT (parsed), format, filtered), !=,
+                   -1);
+  g_assert_cmpint (g_mime_stream_flush (filtered), ==, 0);
+  g_mime_format_options_free (format);
+
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+  return g_bytes_new (array->data, array->len);
+}
+
+/* Writes @files (in @dir, of the given sizes) as attachments of one message: its DATA must be
+ * what GMime makes of it, of the announced size. */
+static void
+check_against_gmime (const char   *dir,
+                     const char  **names,
+                     const gsize  *sizes,
+                     guint         n)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ScMessage) message = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree guint8 *contents = g_malloc (sizes[i] + 1);
+
+      for (gsize j = 0; j < sizes[i]; j++)
+        contents[j] = g_random_int_range (0, 256);
+      sc_test_write_file (dir, names[i], contents, sizes[i]);
+      g_ptr_array_add (files, g_file_new_build_filename (dir, names[i], NULL));
+    }
+
+  message = sc_message_new (FROM, recipients, SUBJECT, ".first line\n" BODY ".\n", files);
+  sc_message_prepare (message, NULL, &error);
+  g_assert_no_error (error);
+
+  data = write_data (message);
+  g_assert_cmpint (sc_message_get_size (message), ==, g_bytes_get_size (data));
+  assert_lines_ok (data);
+
+  expected = gmime_rendering (data, files);
+  g_assert_cmpmem (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                   g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+}
+
+/* Our base64 writer against GMime's: every size around a line and a group, one by one and all
+ * in one message, a Cyrillic name, and text lines that start with "." (dot-stuffed). */
+static void
+test_same_as_gmime (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  const gsize sizes[] = { 0, 1, 2, 3, 56, 57, 58, 1000, 1024 * 1024 + 7 };
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_ptr_array_add (names, g_strdup_printf ("Файл %" G_GSIZE_FORMAT ".bin", sizes[i]));
+      check_against_gmime (fixture->tmpdir, (const char **) &names->pdata[i], &sizes[i], 1);
+    }
+
+  check_against_gmime (fixture->tmpdir, (const char **) names->pdata, sizes,
+                       G_N_ELEMENTS (sizes));
+}
+
 static void
 test_stream_errors (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -894,6 +1007,7 @@ main (int   argc,
   ADD ("/message/from-settings", test_from_settings);
   ADD ("/message/large-writes", test_large_writes);
   ADD ("/message/stream-errors", test_stream_errors);
+  ADD ("/message/same-as-gmime", test_same_as_gmime);
 
 #undef ADD
 
