@@ -956,6 +956,29 @@ test_same_as_gmime (Fixture       *fixture,
                        G_N_ELEMENTS (sizes));
 }
 
+/* A file that fails to read while the message is written (/proc/self/mem is a regular file
+ * whose first page is unmapped: EIO) is named, with the reason. */
+static void
+test_read_error (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(ScMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = g_strdup_printf ("mem: cannot read the attachment: %s",
+                                               g_strerror (EIO));
+
+  g_ptr_array_add (attachments, g_file_new_for_path ("/proc/self/mem"));
+  message = sc_message_new (FROM, recipients, "Subject", "body", attachments);
+  g_assert_true (sc_message_prepare (message, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (sc_message_write_data (message, out, NULL, &error));
+  g_assert_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT);
+  g_assert_nonnull (strstr (error->message, expected));
+}
+
 static void
 test_stream_errors (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -1008,6 +1031,7 @@ main (int   argc,
   ADD ("/message/large-writes", test_large_writes);
   ADD ("/message/stream-errors", test_stream_errors);
   ADD ("/message/same-as-gmime", test_same_as_gmime);
+  ADD ("/message/read-error", test_read_error);
 
 #undef ADD
 

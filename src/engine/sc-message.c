@@ -542,12 +542,14 @@ write_attachment (ScMimeOutputStream *sink,
   return TRUE;
 }
 
-/* The skeleton's bytes, each attachment's base64 in its slot. */
+/* The skeleton's bytes, each attachment's base64 in its slot. On a read error, sets
+ * @out_failed to the attachment and @out_errno to the reason. */
 static gboolean
-write_parts (ScMessage   *self,
-             GMimeStream *sink,
-             gboolean     stuff,
-             int         *out_errno)
+write_parts (ScMessage                 *self,
+             GMimeStream               *sink,
+             gboolean                   stuff,
+             const ScAttachmentSource **out_failed,
+             int                       *out_errno)
 {
   g_autoptr(GByteArray) eml_skeleton = NULL;
   g_autoptr(GArray) eml_slots = NULL;
@@ -575,11 +577,17 @@ write_parts (ScMessage   *self,
         return FALSE;
       pos = end;
 
-      if (i < slots->len &&
-          !write_attachment (SC_MIME_OUTPUT_STREAM (sink),
-                             g_array_index (self->sources, ScAttachmentSource, i).fd,
-                             buffer, out_errno))
-        return FALSE;
+      if (i < slots->len)
+        {
+          const ScAttachmentSource *source = &g_array_index (self->sources,
+                                                             ScAttachmentSource, i);
+
+          if (!write_attachment (SC_MIME_OUTPUT_STREAM (sink), source->fd, buffer, out_errno))
+            {
+              *out_failed = source;
+              return FALSE;
+            }
+        }
     }
 
   return TRUE;
@@ -597,6 +605,7 @@ write_message (ScMessage      *self,
 {
   g_autoptr(GMimeStream) sink = NULL;
   g_autoptr(GError) sink_error = NULL;
+  const ScAttachmentSource *failed = NULL;
   int read_errno = 0;
   gboolean ok;
 
@@ -613,9 +622,10 @@ write_message (ScMessage      *self,
            g_mime_stream_write_to_stream (self->raw, filtered) != -1 &&
            g_mime_stream_flush (filtered) != -1;
       read_errno = errno;
+      failed = &g_array_index (self->sources, ScAttachmentSource, 0);
     }
   else
-    ok = write_parts (self, sink, stuff, &read_errno);
+    ok = write_parts (self, sink, stuff, &failed, &read_errno);
   ok = ok && g_mime_stream_flush (sink) != -1;
 
   if (!ok)
@@ -624,10 +634,19 @@ write_message (ScMessage      *self,
       if (sink_error != NULL)
         g_propagate_error (error, g_steal_pointer (&sink_error));
       else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-        g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
-                     /* Translators: %s is the system's reason, or "read error". */
-                     _("Cannot read an attachment while sending: %s"),
-                     read_errno != 0 ? g_strerror (read_errno) : _("read error"));
+        {
+          /* Neither the output stream nor a cancellation: a file could not be read. */
+          g_assert (failed != NULL);
+          g_set_error (error, SC_MESSAGE_ERROR, SC_MESSAGE_ERROR_ATTACHMENT,
+                       self->raw != NULL
+                       /* Translators: the first %s is a file name, the second the system's
+                        * reason. */
+                       ? _("%s: cannot read the stored message: %s")
+                       /* Translators: the first %s is a file name, the second the system's
+                        * reason. */
+                       : _("%s: cannot read the attachment: %s"),
+                       failed->shown, g_strerror (read_errno != 0 ? read_errno : EIO));
+        }
       return FALSE;
     }
 
