@@ -1045,8 +1045,9 @@ sc_message_get_skipped_files (ScMessage *self)
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Validates the headers, opens every attachment, builds the MIME tree and measures it; does
- * nothing once it succeeded. Blocking: call it on a worker thread.
+ * Validates the headers, opens every attachment, builds the MIME tree and measures it (from
+ * the files' sizes: the attachments are read only when the message is written); does nothing
+ * once it succeeded. Blocking: call it on a worker thread.
  *
  * Returns: %TRUE on success
  */
