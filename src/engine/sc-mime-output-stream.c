@@ -91,8 +91,7 @@ sc_mime_output_stream_flush (GMimeStream *stream)
 {
   ScMimeOutputStream *self = (ScMimeOutputStream *) stream;
 
-  /* Hand everything to the output stream, but leave flushing it to the caller, so that the
-   * SMTP code can add ".\r\n" to the same TLS record. */
+  /* Hand everything to the output stream; flushing that one is the caller's business. */
   return sc_mime_output_stream_drain (self) ? 0 : -1;
 }
 
