@@ -13,6 +13,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -638,6 +639,27 @@ option_error_cb (GOptionContext *context,
 /* ------------------------------------------------------------------------------------------
  * Public API
  * ------------------------------------------------------------------------------------------ */
+
+/**
+ * sc_cli_bind_text_domain:
+ *
+ * Sets the locale from the environment and binds the program's translations: those of
+ * LOCALEDIR, or of `$SC_LOCALEDIR` when it is set (the tests and `meson devenv` run the built
+ * programs with the translations of the build folder, which has the same layout:
+ * ru/LC_MESSAGES/smtp-client.mo). Both programs, smtp-client and smtp-client-window, call it
+ * first thing in main().
+ */
+void
+sc_cli_bind_text_domain (void)
+{
+  const char *localedir = g_getenv ("SC_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE,
+                  localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
 
 /**
  * sc_cli_add_options:
