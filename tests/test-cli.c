@@ -1773,7 +1773,7 @@ test_cli_test_connection_self_signed (void)
 
 /* ------------------------------------------------------------------------------------------
  * Russian: LANGUAGE=ru (with LC_ALL=C.UTF-8, which glibc's gettext does not treat as "C"),
- * and the translation built into the build folder (SC_LOCALEDIR, see src/main.c).
+ * and the translation built into the build folder (SC_LOCALEDIR, see sc_cli_bind_text_domain ()).
  */
 
 /* Sets LANGUAGE=ru and SC_LOCALEDIR for the clients this process starts (they inherit the
