@@ -1239,6 +1239,23 @@ test_cli_help (void)
  * smtp-client is the command line alone; the window is smtp-client-window
  * ------------------------------------------------------------------------------------------ */
 
+/* Waits (bounded) until @server has received DATA: the client is sending the message. */
+static void
+wait_for_data (ScTestServer *server)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *log = sc_test_server_get_log (server);
+
+      if (strstr (log, "DATA\n") != NULL)
+        return;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+}
+
 /* A listening socket at @path, standing in for a D-Bus bus. */
 static GSocket *
 listen_unix (const char *path)
@@ -1294,7 +1311,6 @@ test_cli_no_gtk (void)
   g_autofree char *xdg_config = NULL;
   g_autofree char *maps_path = NULL;
   g_autofree char *maps = NULL;
-  gint64 deadline;
 
   fixture_start (&fixture, &options, NULL, "no GTK", NULL);
   session_path = g_build_filename (fixture.dir, "session-bus", NULL);
@@ -1318,17 +1334,8 @@ test_cli_no_gtk (void)
   g_assert_no_error (error);
   maps_path = g_strdup_printf ("/proc/%s/maps", g_subprocess_get_identifier (process));
 
-  /* Wait (bounded) until the message is on its way: every library is loaded by then. */
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  for (;;)
-    {
-      g_autofree char *log = sc_test_server_get_log (fixture.server);
-
-      if (strstr (log, "DATA\n") != NULL)
-        break;
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (20000);
-    }
+  /* Every library is loaded once the message is on its way. */
+  wait_for_data (fixture.server);
   g_file_get_contents (maps_path, &maps, NULL, &error);
   g_assert_no_error (error);
 
@@ -1447,17 +1454,8 @@ test_cli_interrupt (void)
                                              "--send", "--settings", fixture.settings, NULL);
       g_assert_no_error (error);
 
-      /* Wait (bounded) until the upload has begun, then interrupt. */
-      deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-      for (;;)
-        {
-          g_autofree char *log = sc_test_server_get_log (fixture.server);
-
-          if (strstr (log, "DATA\n") != NULL)
-            break;
-          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-          g_usleep (20000);
-        }
+      /* Once the upload has begun, interrupt. */
+      wait_for_data (fixture.server);
       g_usleep (300000);
       g_subprocess_send_signal (process, signals[i]);
 
