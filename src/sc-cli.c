@@ -769,6 +769,10 @@ sc_cli_handle_local_options (GApplication *application,
     return usage_error (_("--include-uncertain is used with --send-outbox only"));
   if (!send && !test && !send_outbox_arg && !list_sent && !list_outbox)
     return -1;
+
+  /* Local files only: GVfs (gvfs's GIO module, where it is installed) would connect to the
+   * D-Bus session bus as soon as a GFile is made. Nothing has made one yet. */
+  g_setenv ("GIO_USE_VFS", "local", FALSE);
   if (send + test + send_outbox_arg + list_sent + list_outbox > 1)
     /* Translators: these are options: keep them. */
     return usage_error (_("Use only one of --send, --test-connection, --send-outbox, "
