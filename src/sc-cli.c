@@ -13,6 +13,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -640,6 +641,27 @@ option_error_cb (GOptionContext *context,
  * ------------------------------------------------------------------------------------------ */
 
 /**
+ * sc_cli_bind_text_domain:
+ *
+ * Sets the locale from the environment and binds the program's translations: those of
+ * LOCALEDIR, or of `$SC_LOCALEDIR` when it is set (the tests and `meson devenv` run the built
+ * programs with the translations of the build folder, which has the same layout:
+ * ru/LC_MESSAGES/smtp-client.mo). Both programs, smtp-client and smtp-client-window, call it
+ * first thing in main().
+ */
+void
+sc_cli_bind_text_domain (void)
+{
+  const char *localedir = g_getenv ("SC_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE,
+                  localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+/**
  * sc_cli_add_options:
  * @application: the application
  *
@@ -747,6 +769,10 @@ sc_cli_handle_local_options (GApplication *application,
     return usage_error (_("--include-uncertain is used with --send-outbox only"));
   if (!send && !test && !send_outbox_arg && !list_sent && !list_outbox)
     return -1;
+
+  /* Local files only: GVfs (gvfs's GIO module, where it is installed) would connect to the
+   * D-Bus session bus as soon as a GFile is made. Nothing has made one yet. */
+  g_setenv ("GIO_USE_VFS", "local", FALSE);
   if (send + test + send_outbox_arg + list_sent + list_outbox > 1)
     /* Translators: these are options: keep them. */
     return usage_error (_("Use only one of --send, --test-connection, --send-outbox, "

@@ -22,6 +22,7 @@ typedef enum
   SC_EXIT_INTERRUPTED = 130,/* interrupted by SIGINT or SIGTERM before the message was sent */
 } ScExitCode;
 
+void sc_cli_bind_text_domain     (void);
 void sc_cli_add_options          (GApplication *application);
 int  sc_cli_handle_local_options (GApplication *application,
                                   GVariantDict *options);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <json-glib/json-glib.h>
@@ -1234,6 +1235,191 @@ test_cli_help (void)
   sc_test_rm_rf (dir);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * smtp-client is the command line alone; the window is smtp-client-window
+ * ------------------------------------------------------------------------------------------ */
+
+/* Waits (bounded) until @server has received DATA: the client is sending the message. */
+static void
+wait_for_data (ScTestServer *server)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *log = sc_test_server_get_log (server);
+
+      if (strstr (log, "DATA\n") != NULL)
+        return;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+}
+
+/* A listening socket at @path, standing in for a D-Bus bus. */
+static GSocket *
+listen_unix (const char *path)
+{
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr(GError) error = NULL;
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+
+  return socket;
+}
+
+/* Nobody connected to @socket (a connection would wait in its backlog). */
+static void
+assert_no_connection (GSocket *socket)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) accepted = g_socket_accept (socket, NULL, &error);
+
+  g_assert_null (accepted);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+}
+
+/* A headless send maps no library of GTK (its /proc/PID/maps, read while the server keeps it
+ * waiting), and, the password being in the settings, talks to no D-Bus bus. */
+static void
+test_cli_no_gtk (void)
+{
+  /* The server waits 2 s before it reads the message: meanwhile the client runs. */
+  ScTestServerOptions options = { .mode = SC_TEST_SERVER_TLS, .data_delay_ms = 2000 };
+  static const char *gtk_libraries[] = {
+    "/libgtk-4.", "/libadwaita-1.", "/libgdk", "/libpango", "/libcairo",
+  };
+  Fixture fixture = { 0 };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GSocket) session_bus = NULL;
+  g_autoptr(GSocket) system_bus = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *session_path = NULL;
+  g_autofree char *system_path = NULL;
+  g_autofree char *session_address = NULL;
+  g_autofree char *system_address = NULL;
+  g_autofree char *xdg_data = NULL;
+  g_autofree char *xdg_config = NULL;
+  g_autofree char *maps_path = NULL;
+  g_autofree char *maps = NULL;
+
+  fixture_start (&fixture, &options, NULL, "no GTK", NULL);
+  session_path = g_build_filename (fixture.dir, "session-bus", NULL);
+  system_path = g_build_filename (fixture.dir, "system-bus", NULL);
+  session_bus = listen_unix (session_path);
+  system_bus = listen_unix (system_path);
+  session_address = g_strconcat ("unix:path=", session_path, NULL);
+  system_address = g_strconcat ("unix:path=", system_path, NULL);
+  xdg_data = g_build_filename (fixture.dir, "xdg-data", NULL);
+  xdg_config = g_build_filename (fixture.dir, "xdg-config", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_cwd (launcher, fixture.dir);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", xdg_data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", xdg_config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", session_address, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SYSTEM_BUS_ADDRESS", system_address, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SC_CLIENT_BIN"),
+                                         "--send", "--settings", fixture.settings, NULL);
+  g_assert_no_error (error);
+  maps_path = g_strdup_printf ("/proc/%s/maps", g_subprocess_get_identifier (process));
+
+  /* Every library is loaded once the message is on its way. */
+  wait_for_data (fixture.server);
+  g_file_get_contents (maps_path, &maps, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The engine's libraries are there, GTK's are not. */
+  g_assert_nonnull (strstr (maps, "/libgnutls.so"));
+  for (guint i = 0; i < G_N_ELEMENTS (gtk_libraries); i++)
+    if (strstr (maps, gtk_libraries[i]) != NULL)
+      g_error ("smtp-client --send maps %s*:\n%s", gtk_libraries[i], maps);
+
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, SC_EXIT_OK);
+  g_assert_cmpuint (sc_test_server_count_messages (fixture.server), ==, 1);
+  assert_no_connection (session_bus);
+  assert_no_connection (system_bus);
+
+  fixture_stop (&fixture);
+}
+
+/* Without a headless option, smtp-client becomes the window's program, smtp-client-window
+ * beside it: the same arguments, in the same process, before it looks at the settings (the
+ * folder need not exist). Built without the window (SC_CLIENT_WINDOW_BIN unset), it says so
+ * instead, even with such a program beside it. A script stands in for the window here. */
+static void
+test_cli_window_program (void)
+{
+  const char *window_bin = g_getenv ("SC_CLIENT_WINDOW_BIN");
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autofree char *client = g_build_filename (dir, "smtp-client", NULL);
+  g_autofree char *window = g_build_filename (dir, "smtp-client-window", NULL);
+  g_autofree char *settings = g_build_filename (dir, "no such settings", NULL);
+  g_autofree char *args_path = g_build_filename (dir, "args", NULL);
+  g_autofree char *script = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GFile) source = g_file_new_for_path (g_getenv ("SC_CLIENT_BIN"));
+  g_autoptr(GFile) copy = g_file_new_for_path (client);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A copy of smtp-client, so that the program beside it is the script. */
+  g_file_copy (source, copy, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (client, 0755), ==, 0);
+  if (window_bin != NULL)
+    g_assert_cmpstr (strrchr (window_bin, G_DIR_SEPARATOR) + 1, ==, "smtp-client-window");
+  script = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$$\" \"$@\" > '%s'\nexit 7\n",
+                            args_path);
+  g_file_set_contents (window, script, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (window, 0755), ==, 0);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, client, "--settings", settings, "--verbose", NULL);
+  g_assert_no_error (error);
+  pid = g_strdup (g_subprocess_get_identifier (process));
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  if (window_bin != NULL)
+    {
+      g_autofree char *expected = g_strdup_printf ("%s\n--settings\n%s\n--verbose\n", pid,
+                                                   settings);
+      g_autofree char *args = NULL;
+
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 7);
+      g_file_get_contents (args_path, &args, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (args, ==, expected);
+    }
+  else
+    {
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, SC_EXIT_USAGE);
+      g_assert_cmpstr (err, ==, "smtp-client: this build has no window; use --send (see --help)\n");
+      g_assert_false (g_file_test (args_path, G_FILE_TEST_EXISTS));
+    }
+
+  sc_test_rm_rf (dir);
+}
+
 /* SIGINT (Ctrl+C) or SIGTERM during the upload: the send is cancelled, exit code 130. */
 static void
 test_cli_interrupt (void)
@@ -1268,17 +1454,8 @@ test_cli_interrupt (void)
                                              "--send", "--settings", fixture.settings, NULL);
       g_assert_no_error (error);
 
-      /* Wait (bounded) until the upload has begun, then interrupt. */
-      deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-      for (;;)
-        {
-          g_autofree char *log = sc_test_server_get_log (fixture.server);
-
-          if (strstr (log, "DATA\n") != NULL)
-            break;
-          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-          g_usleep (20000);
-        }
+      /* Once the upload has begun, interrupt. */
+      wait_for_data (fixture.server);
       g_usleep (300000);
       g_subprocess_send_signal (process, signals[i]);
 
@@ -1594,7 +1771,7 @@ test_cli_test_connection_self_signed (void)
 
 /* ------------------------------------------------------------------------------------------
  * Russian: LANGUAGE=ru (with LC_ALL=C.UTF-8, which glibc's gettext does not treat as "C"),
- * and the translation built into the build folder (SC_LOCALEDIR, see src/main.c).
+ * and the translation built into the build folder (SC_LOCALEDIR, see sc_cli_bind_text_domain ()).
  */
 
 /* Sets LANGUAGE=ru and SC_LOCALEDIR for the clients this process starts (they inherit the
@@ -1700,6 +1877,8 @@ main (int   argc,
   g_test_add_func ("/cli/example-server-refused", test_cli_example_server_refused);
   g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/cli/help", test_cli_help);
+  g_test_add_func ("/cli/no-gtk", test_cli_no_gtk);
+  g_test_add_func ("/cli/window-program", test_cli_window_program);
   g_test_add_func ("/cli/broken-json", test_cli_broken_json);
   g_test_add_func ("/cli/missing-body", test_cli_missing_body);
   g_test_add_func ("/cli/send/tls", test_cli_send_tls);

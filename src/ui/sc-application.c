@@ -213,10 +213,9 @@ sc_application_class_init (ScApplicationClass *klass)
 static void
 sc_application_init (ScApplication *self)
 {
+  /* The options of smtp-client, which runs this program with its own command line (and
+   * answers --help itself). */
   sc_cli_add_options (G_APPLICATION (self));
-  g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _("Write an e-mail in a window, or send the one "
-                                              "described by the settings folder with --send."));
 }
 
 /* ------------------------------------------------------------------------------------------ */

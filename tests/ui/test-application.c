@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Runs under Xvfb inside its own D-Bus session (dbus-run-session), so that the application id
- * is ours alone. This process is the running instance; the real smtp-client binary is launched
+ * is ours alone. This process is the running instance; the real smtp-client binary (which
+ * becomes smtp-client-window, the window's program, beside it in the build folder) is launched
  * again with --settings, as a user would, and must hand the folder over to us: a new folder
  * opens a second window, the same folder opens none.
  */
