@@ -174,13 +174,24 @@ def start_xvfb(tmp):
     if shutil.which("Xvfb") is None:
         return None, None
     r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x1024x24",
-                             "-nolisten", "tcp"], pass_fds=[w],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(os.path.join(tmp, "xvfb.log"), "wb") as errors:
+        proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x1024x24",
+                                 "-nolisten", "tcp", "-noreset"], pass_fds=[w],
+                                stdout=subprocess.DEVNULL, stderr=errors)
     os.close(w)
-    ready, _, _ = select.select([r], [], [], 20)
-    display = os.read(r, 64).decode().strip() if ready else ""
+    # Xvfb writes the number and the newline separately, and ends if the pipe is closed in
+    # between: read up to the newline.
+    got = b""
+    deadline = time.monotonic() + 20
+    while not got.endswith(b"\n") and time.monotonic() < deadline:
+        if not select.select([r], [], [], max(0, deadline - time.monotonic()))[0]:
+            break
+        more = os.read(r, 64)
+        if not more:
+            break
+        got += more
     os.close(r)
+    display = got.decode().strip() if got.endswith(b"\n") else ""
     if not display:
         proc.kill()
         proc.wait()
@@ -300,6 +311,7 @@ class Bench:
         self.procs.append(sink)
         slow, self.port_slow = start_sink(self.tmp, certs, 20, self.keep_slow)
         self.procs.append(slow)
+        self.sink_pid = {self.port: sink.pid, self.port_slow: slow.pid}
         for sub in ("xdg-data", "xdg-config", "xdg-cache", "runtime"):
             os.makedirs(os.path.join(self.tmp, sub), mode=0o700)
         self.msmtprc = os.path.join(self.tmp, "msmtprc")
@@ -371,7 +383,9 @@ class Bench:
             for name, argv, stdin in programs:
                 if argv is None or name in failed:
                     continue
+                before = cpu_seconds(self.sink_pid[setup.port])
                 run = timed(argv, env=self.env, stdin=stdin)
+                run.sink_cpu = cpu_seconds(self.sink_pid[setup.port]) - before
                 if run.code != 0:
                     failed[name] = "failed (exit %d): %s" % (run.code, last_line(run.err))
                     log("  %s %s: %s" % (workload, name, failed[name]))
@@ -394,7 +408,11 @@ class Bench:
             else:
                 wall = statistics.median(r.wall for r in runs[name])
                 rss = statistics.median(r.rss for r in runs[name])
-                self.rows.append((workload, name, wall, rss, "%d runs" % len(runs[name])))
+                sink = statistics.median(r.sink_cpu for r in runs[name])
+                note = "%d runs; sink CPU %s" % (len(runs[name]), fmt_time(sink))
+                if sink > 0.8 * wall and wall > 0.05:
+                    note += " (the sink may have slowed this one)"
+                self.rows.append((workload, name, wall, rss, note))
         return runs
 
     def check(self, setup, name):
@@ -521,8 +539,12 @@ class Bench:
         if xvfb is None:
             return None
         self.procs.append(xvfb)
+        self.xvfb = xvfb
+        # Xvfb has no GPU: GL would be Mesa's software rasteriser, which measures Mesa, not
+        # us; GTK's cairo renderer is what the UI tests use there too (override: GSK_RENDERER).
         env = dict(self.env, DISPLAY=display, GDK_BACKEND="x11",
-                   XDG_RUNTIME_DIR=os.path.join(self.tmp, "runtime"))
+                   XDG_RUNTIME_DIR=os.path.join(self.tmp, "runtime"),
+                   GSK_RENDERER=os.environ.get("GSK_RENDERER", "cairo"))
         env.pop("WAYLAND_DISPLAY", None)
         bus, address = start_bus(self.tmp)
         if bus is not None:
@@ -537,6 +559,10 @@ class Bench:
         with open(out, encoding="utf-8", errors="replace") as f:
             text = f.read().strip()
         if run.code != 0:
+            if self.xvfb.poll() is not None:
+                with open(os.path.join(self.tmp, "xvfb.log"), errors="replace") as f:
+                    return None, run, "Xvfb ended (%d): %s" % (self.xvfb.returncode,
+                                                               last_line(f.read()))
             return None, run, "exit %d: %s" % (run.code, last_line(run.err))
         try:
             result = json.loads(text.splitlines()[-1])
@@ -762,6 +788,13 @@ class Bench:
             self.load_end = " ".join(open("/proc/loadavg").read().split()[:3])
             self.teardown()
         self.report(started, time.monotonic() - t0)
+
+
+def cpu_seconds(pid):
+    """The user + system CPU time of a process so far (10 ms steps)."""
+    with open("/proc/%d/stat" % pid, encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def last_line(text):
