@@ -177,7 +177,8 @@ PY
         install_missing "${build_packages[@]}" "${bench_packages[@]}"
         build _build-bench --buildtype=release -Dgui=enabled
         # Debian's Python (standard library only), whatever python3 comes first on PATH.
-        exec /usr/bin/python3 bench/run.py --build _build-bench "${@:2}"
+        SC_BENCH_COMMAND="bash .ci/dev.sh $*" exec /usr/bin/python3 bench/run.py \
+            --build _build-bench "${@:2}"
         ;;
     *)
         echo "usage: $0 app|test|valgrind|bench" >&2

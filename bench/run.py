@@ -767,6 +767,47 @@ class Bench:
         log("")
         log("written: " + os.path.relpath(path))
 
+    def serve(self, name):
+        """Sets up one workload, starts the sinks and waits (for profiling by hand)."""
+        self.load_start = ""
+        try:
+            self.setup()
+            if name == "1kb":
+                setup = Setup(self, name, self.port, ["rcpt@example.org"], None)
+            elif name == "rcpt100":
+                setup = Setup(self, name, self.port_slow,
+                              ["rcpt%03d@example.org" % i for i in range(100)], None)
+            else:
+                size = {"50mb": 50, "100mb": 100, "500mb": 500}[name] * MiB
+                setup = Setup(self, name, self.port, ["rcpt@example.org"],
+                              self.data_file("attachment-%s.bin" % name.upper(), size),
+                              eml=name != "500mb")
+            log("The sink listens on 127.0.0.1:%d (%s); the settings folder of %s:"
+                % (setup.port, "20 ms per reply" if setup.port == self.port_slow
+                   else "no delay", name))
+            log("SETTINGS=%s" % setup.dir)
+            log("The programs, as the benchmark runs them:")
+            for prog, argv, stdin in self.programs(setup):
+                if argv is None:
+                    continue
+                if prog == "ours":
+                    argv = ["env", "XDG_DATA_HOME=" + self.env["XDG_DATA_HOME"],
+                            "XDG_CONFIG_HOME=" + self.env["XDG_CONFIG_HOME"]] + argv
+                line = " ".join(shell_quote(a) for a in argv)
+                if stdin:
+                    if not os.path.exists(stdin):
+                        continue
+                    line += " < " + shell_quote(stdin)
+                log("  %s: %s" % (prog, line))
+            log("Stop with Ctrl-C (the temporary folder is then removed).")
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.teardown()
+
     def run(self):
         started = datetime.datetime.now(datetime.timezone.utc)
         t0 = time.monotonic()
@@ -776,9 +817,6 @@ class Bench:
         for name in only:
             if name not in WORKLOADS:
                 raise SystemExit("bench: no workload %r (%s)" % (name, ", ".join(WORKLOADS)))
-        if not os.access(self.ours, os.X_OK):
-            raise SystemExit("bench: %s is not built (meson setup %s --buildtype=release; "
-                             "ninja -C %s)" % (self.ours, self.args.build, self.args.build))
         try:
             self.setup()
             for name in WORKLOADS:
@@ -788,6 +826,11 @@ class Bench:
             self.load_end = " ".join(open("/proc/loadavg").read().split()[:3])
             self.teardown()
         self.report(started, time.monotonic() - t0)
+
+
+def shell_quote(word):
+    return word if re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", word) else \
+        "'" + word.replace("'", "'\\''") + "'"
 
 
 def cpu_seconds(pid):
@@ -853,9 +896,22 @@ def main():
                         "bench/RESULTS.md; - for none)")
     parser.add_argument("--keep-temp", action="store_true",
                         help="keep the temporary folder (test data, sink summaries)")
+    parser.add_argument("--serve", metavar="WORKLOAD", choices=["1kb", "50mb", "100mb",
+                                                                "500mb", "rcpt100"],
+                        help="only set up WORKLOAD (1kb, 50mb, 100mb, 500mb, rcpt100), start "
+                        "the sinks, print the settings folder and the commands, and wait: for "
+                        "profiling (bench/README.md)")
     args = parser.parse_args()
     os.chdir(SOURCE)
-    Bench(args).run()
+    bench = Bench(args)
+    if not os.access(bench.ours, os.X_OK):
+        raise SystemExit("bench: %s is not built (meson setup %s --buildtype=release "
+                         "-Dgui=enabled; meson compile -C %s)"
+                         % (bench.ours, args.build, args.build))
+    if args.serve:
+        bench.serve(args.serve)
+    else:
+        bench.run()
 
 
 if __name__ == "__main__":
