@@ -409,7 +409,7 @@ class Bench:
                 wall = statistics.median(r.wall for r in runs[name])
                 rss = statistics.median(r.rss for r in runs[name])
                 sink = statistics.median(r.sink_cpu for r in runs[name])
-                note = "%d runs; sink CPU %s" % (len(runs[name]), fmt_time(sink))
+                note = "%s; sink CPU %s" % (plural(len(runs[name]), "run"), fmt_time(sink))
                 if sink > 0.8 * wall and wall > 0.05:
                     note += " (the sink may have slowed this one)"
                 self.rows.append((workload, name, wall, rss, note))
@@ -497,9 +497,12 @@ class Bench:
         curl = runs.get("curl")
         if curl:
             t = statistics.median(r.wall for r in curl)
-            self.notes.append("The sink took curl's pre-built %.0f MB in %s: %.0f MB/s through "
-                              "TLS, so it is not the bottleneck at these speeds."
-                              % (setup.eml_size / 1e6, fmt_time(t), setup.eml_size / 1e6 / t))
+            cpu = statistics.median(r.sink_cpu for r in curl)
+            self.notes.append(
+                "The sink: curl's pre-built %.0f MB took %s (%.0f MB/s through TLS into the sink), "
+                "of which the sink spent %s on its CPU (%s MB/s of its own capacity)."
+                % (setup.eml_size / 1e6, fmt_time(t), setup.eml_size / 1e6 / t, fmt_time(cpu),
+                   "%.0f" % (setup.eml_size / 1e6 / cpu) if cpu > 0 else "many hundred"))
         self.rss50 = (statistics.median(r.rss for r in runs["ours"]) if runs.get("ours")
                       else None)
 
@@ -618,7 +621,7 @@ class Bench:
             else:
                 self.rows.append((workload, name, statistics.median(frames[name]),
                                   statistics.median(rss[name]),
-                                  "time to first frame, %d runs" % len(frames[name])))
+                                  "time to first frame, " + plural(len(frames[name]), "run")))
         if failed:
             self.target(texts[0], "a probe failed", False)
             return
@@ -673,8 +676,8 @@ class Bench:
         self.rows.append((workload, "window", send,
                           statistics.median(r["_rss"] for r in results),
                           "send time; longest stall %s (worst run %s), %d progress updates, "
-                          "%.1f Hz, %d runs" % (fmt_time(stall), fmt_time(worst), updates, hz,
-                                                len(results))))
+                          "%.1f Hz, %s" % (fmt_time(stall), fmt_time(worst), updates, hz,
+                                           plural(len(results), "run"))))
         self.target(texts[0], "%s (median of %d runs; worst %s)"
                     % (fmt_time(stall), len(results), fmt_time(worst)), stall <= 0.016)
         self.target(texts[1], "%.1f Hz" % hz, 10 <= hz <= 60)
@@ -699,6 +702,20 @@ class Bench:
         for text, measured, result in self.targets:
             lines.append("| %s | %s | %s |" % (text, measured, result))
         return lines
+
+    def ours_version(self):
+        """smtp-client's version and build type, from the build folder's meson-info."""
+        info = os.path.join(self.build, "meson-info")
+        try:
+            with open(os.path.join(info, "intro-projectinfo.json"), encoding="utf-8") as f:
+                version = json.load(f)["version"]
+            with open(os.path.join(info, "intro-buildoptions.json"), encoding="utf-8") as f:
+                options = {o["name"]: o["value"] for o in json.load(f)}
+        except (OSError, ValueError, KeyError):
+            return "unknown"
+        return "smtp-client %s, %s build (%s), gui %s" % (
+            version, options.get("buildtype"), os.path.relpath(self.build, SOURCE),
+            options.get("gui"))
 
     def machine(self):
         cpu = "unknown"
@@ -726,8 +743,7 @@ class Bench:
             ("Load average at the start", self.load_start),
             ("Load average at the end", self.load_end),
             ("Commit measured", commit + (" (with uncommitted changes)" if dirty else "")),
-            ("ours", output_of([self.ours, "--version"]).splitlines()[0]
-             if output_of([self.ours, "--version"]) else "unknown"),
+            ("ours", self.ours_version()),
             ("curl", output_of(["curl", "--version"]).split("\n")[0] or "not installed"),
             ("msmtp", output_of(["msmtp", "--version"]).split("\n")[0] or "not installed"),
             ("python", output_of([PYTHON, "--version"])),
@@ -758,6 +774,11 @@ class Bench:
                "curl and msmtp send a pre-built message; ours and the Python program build it "
                "from the settings folder.", ""]
         md += lines
+        load = float(self.load_start.split()[0] or 0) if self.load_start else 0
+        if load > (os.cpu_count() or 1) / 2:
+            md += ["", "**The machine was busy** (load average %.1f on %d cores at the start): "
+                   "the times are longer than on an idle machine, and the ratios less steady."
+                   % (load, os.cpu_count() or 1)]
         for note in self.notes:
             md += ["", note]
         md.append("")
@@ -828,6 +849,10 @@ class Bench:
         self.report(started, time.monotonic() - t0)
 
 
+def plural(n, word):
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
 def shell_quote(word):
     return word if re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", word) else \
         "'" + word.replace("'", "'\\''") + "'"
@@ -850,7 +875,7 @@ def check_attachment(head, tail, path):
     message, must be the file's."""
     size = os.path.getsize(path)
     with open(path, "rb") as f:
-        first = f.read(32768)
+        first = f.read(65536)  # more than the kept 64 KiB of base64 hold
         f.seek(max(0, size - 32768))
         last = f.read()
     name = os.path.basename(path).encode()
@@ -858,13 +883,16 @@ def check_attachment(head, tail, path):
     start = head.find(b"\r\n\r\n", at) if at >= 0 else -1
     if start < 0:
         return "no attachment part named %s in the first 64 KiB" % name.decode()
-    lines = head[start + 4:].split(b"\r\n")[:-1]  # whole lines only
-    lines = [l for l in lines[:200] if l and not l.startswith(b"--")]
+    lines = []
+    for l in head[start + 4:].split(b"\r\n")[:-1]:  # whole lines only
+        if not l or l.startswith(b"--"):
+            break
+        lines.append(l)
     try:
         decoded = base64.b64decode(b"".join(lines), validate=True)
     except ValueError:
         return "the attachment's first lines are not base64"
-    if not decoded or not first.startswith(decoded[:len(first)]):
+    if not decoded or not first.startswith(decoded):
         return "the attachment's first bytes differ from the file's"
     # From the end: the base64 lines before the closing boundary.
     end_lines = tail.split(b"\r\n")
