@@ -424,6 +424,13 @@ class Bench:
                 got = json.load(f)
         except (OSError, ValueError) as e:
             return "the sink kept nothing (%s)" % e
+        try:
+            with open(os.path.join(keep, "last.head"), "rb") as f:
+                head = f.read()
+            with open(os.path.join(keep, "last.tail"), "rb") as f:
+                tail = f.read()
+        except OSError as e:
+            return "the sink kept nothing (%s)" % e
         os.unlink(os.path.join(keep, "last.json"))
         if got["mail_from"] != "<%s>" % SENDER:
             return "MAIL FROM %s" % got["mail_from"]
@@ -433,8 +440,6 @@ class Bench:
         expected = setup.eml_size
         if not expected * 0.97 - 4096 <= got["size"] <= expected * 1.03 + 4096:
             return "%d bytes, not about %d" % (got["size"], expected)
-        head = got["head"].encode("latin-1")
-        tail = got["tail"].encode("latin-1")
         headers = head[:head.find(b"\r\n\r\n")]
         if b"multipart/" in headers.lower() and not tail.endswith(b"--\r\n"):
             return "does not end with a closing MIME boundary: %r" % tail[-40:]

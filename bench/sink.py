@@ -16,9 +16,10 @@
 # together, D ms after it came: a client that pipelines pays D once per flight, one that does
 # not pays D for every command. The greeting is not delayed.
 #
-# --keep DIR writes DIR/last.json after each message: the envelope, the size of the message
-# (as received, dot-stuffed, without the final ".\r\n"), its first 64 KiB and its last 4 KiB
-# (as latin-1 text) — enough for the runner to check that a message arrived whole.
+# --keep DIR writes, after each message and before its reply, DIR/last.head and DIR/last.tail
+# (its first 64 KiB and last 4 KiB) and DIR/last.json (the envelope and the size of the
+# message as received, dot-stuffed, without the final ".\r\n") — enough for the runner to
+# check that a message arrived whole.
 #
 # Standard library only; run with Debian's /usr/bin/python3.
 
@@ -407,15 +408,17 @@ class Connection:
         self.reply("250 OK queued as %d" % queue_id)
 
     def keep(self, queue_id, size, head, tail):
+        """Before the reply, so that the client's exit means it is there: raw bytes (cheap),
+        then the small last.json, renamed into place last."""
         directory = self.sink.args.keep
+        for name, data in (("last.head", head), ("last.tail", tail)):
+            with open(os.path.join(directory, name), "wb") as f:
+                f.write(data)
         record = {
             "queue_id": queue_id,
             "mail_from": self.mail_from,
             "rcpt_to": self.rcpts,
-            "auth_user": self.sink.args.user,
             "size": size,
-            "head": head.decode("latin-1"),
-            "tail": tail.decode("latin-1"),
         }
         tmp = os.path.join(directory, "last.json.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
