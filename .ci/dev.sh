@@ -43,8 +43,8 @@ test_packages=(
 # For `dev.sh valgrind` only.
 valgrind_packages=(valgrind)
 # For `dev.sh bench` only: the peers (curl, msmtp; not msmtp-mta, which is an MTA), certtool for
-# the sink's certificate, Xvfb for the window probes.
-bench_packages=(curl msmtp gnutls-bin xvfb fonts-dejavu-core)
+# the sink's certificate, Xvfb and a private session bus for the window probes.
+bench_packages=(curl msmtp gnutls-bin xvfb dbus-daemon fonts-dejavu-core)
 # The shared libraries that Debian's exim4 binary needs (the Depends of exim4-daemon-light,
 # less exim4-base and debconf, which only an installed Exim needs). Plain libraries: installing
 # them removes nothing.
