@@ -206,7 +206,7 @@ class Connection:
                     self.buf = b""
                 self.commands()
                 self.flush()
-        except (Closed, ConnectionError, ssl.SSLError, OSError):
+        except (Closed, ConnectionError, ssl.SSLError, OSError, ValueError):
             pass
         finally:
             self.close()
