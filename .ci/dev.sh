@@ -9,6 +9,9 @@
 #                          install valgrind too, build, run the engine suites under valgrind
 #                          memcheck: any memory error or definite leak fails (a minute or two;
 #                          not part of "test")
+#   bash .ci/dev.sh bench  install curl and msmtp too, make a release build (_build-bench), run
+#                          the benchmark against curl, msmtp and the original Python program
+#                          (bench/run.py, a few minutes); writes bench/RESULTS.md
 #
 # Installing only ever adds packages: install_missing refuses a plan in which apt would remove
 # a package or install a mail transport agent, and keeps changed configuration files. No MTA
@@ -39,6 +42,9 @@ test_packages=(
 )
 # For `dev.sh valgrind` only.
 valgrind_packages=(valgrind)
+# For `dev.sh bench` only: the peers (curl, msmtp; not msmtp-mta, which is an MTA), certtool for
+# the sink's certificate, Xvfb and a private session bus for the window probes.
+bench_packages=(curl msmtp gnutls-bin xvfb dbus-daemon fonts-dejavu-core)
 # The shared libraries that Debian's exim4 binary needs (the Depends of exim4-daemon-light,
 # less exim4-base and debconf, which only an installed Exim needs). Plain libraries: installing
 # them removes nothing.
@@ -173,8 +179,15 @@ PY
                        --num-callers=30 --suppressions=/usr/share/glib-2.0/valgrind/glib.supp
                        --suppressions=$here/tests/valgrind.supp"
         ;;
+    bench)
+        install_missing "${build_packages[@]}" "${bench_packages[@]}"
+        build _build-bench --buildtype=release -Dgui=enabled
+        # Debian's Python (standard library only), whatever python3 comes first on PATH.
+        SC_BENCH_COMMAND="bash .ci/dev.sh $*" exec /usr/bin/python3 bench/run.py \
+            --build _build-bench "${@:2}"
+        ;;
     *)
-        echo "usage: $0 app|test|valgrind" >&2
+        echo "usage: $0 app|test|valgrind|bench" >&2
         exit 2
         ;;
 esac
