@@ -13,7 +13,8 @@
  *     clock on Linux) and subtracts; bench/adw-minimal.c is the reference.
  *
  *   window-probe --send --settings DIR
- *     Waits until the window is on screen and has read DIR (not "busy"), activates win.send
+ *     Waits until the window is on screen and has read DIR (not "busy"), and half a second
+ *     more for it to draw that, activates win.send
  *     and, until "sent" turns TRUE, measures:
  *       max_stall_us      the longest the main loop did not come back to a G_PRIORITY_HIGH
  *                         timeout of STALL_INTERVAL_MS, beyond that interval: the longest
@@ -47,6 +48,7 @@
 
 #define STALL_INTERVAL_MS 1
 #define TIMEOUT_S         600
+#define SETTLE_MS         500
 
 typedef enum
 {
@@ -281,17 +283,12 @@ find_type (GtkWidget *widget,
   return NULL;
 }
 
-/* Polls until the window is on screen and has read its settings, then sends. */
+/* Sends, once the window has drawn what it loaded. */
 static gboolean
-start_send_cb (gpointer data)
+send_cb (gpointer data)
 {
   Probe *probe = data;
   GdkFrameClock *clock;
-  gboolean busy;
-
-  g_object_get (probe->window, "busy", &busy, NULL);
-  if (busy || !gtk_widget_get_mapped (GTK_WIDGET (probe->window)))
-    return G_SOURCE_CONTINUE;
 
   probe->progress_bar = GTK_PROGRESS_BAR (find_type (GTK_WIDGET (probe->window),
                                                      GTK_TYPE_PROGRESS_BAR));
@@ -320,6 +317,22 @@ start_send_cb (gpointer data)
   probe->send_start_cpu = thread_cpu_time ();
   gtk_widget_activate_action (GTK_WIDGET (probe->window), "win.send", NULL);
 
+  return G_SOURCE_REMOVE;
+}
+
+/* Polls until the window is on screen and has read its settings; then lets it draw that
+ * (SETTLE_MS) before sending, so that the send's first frame is only the send's. */
+static gboolean
+start_send_cb (gpointer data)
+{
+  Probe *probe = data;
+  gboolean busy;
+
+  g_object_get (probe->window, "busy", &busy, NULL);
+  if (busy || !gtk_widget_get_mapped (GTK_WIDGET (probe->window)))
+    return G_SOURCE_CONTINUE;
+
+  g_timeout_add (SETTLE_MS, send_cb, probe);
   return G_SOURCE_REMOVE;
 }
 
