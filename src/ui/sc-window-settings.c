@@ -100,7 +100,9 @@ show_address_error (ScWindow *self,
   else
     {
       gtk_widget_remove_css_class (field, "error");
-      gtk_widget_set_tooltip_text (field, NULL);
+      /* Only when there is one to clear: a visible widget's new tooltip costs X round trips */
+      if (gtk_widget_get_tooltip_text (field) != NULL)
+        gtk_widget_set_tooltip_text (field, NULL);
       gtk_accessible_reset_property (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
     }
