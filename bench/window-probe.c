@@ -7,10 +7,11 @@
  * its public side only (properties, actions, widgets found by type):
  *
  *   window-probe --first-frame [--settings DIR]
- *     At the window's first frame (the first "after-paint" of its surface's GdkFrameClock)
- *     prints {"first_frame_us": <g_get_monotonic_time ()>} and quits. The runner takes the
- *     monotonic time just before it starts the process (time.monotonic () in Python: the same
- *     clock on Linux) and subtracts; bench/adw-minimal.c is the reference.
+ *     At the window's first frame (the first "after-paint" of its surface's GdkFrameClock;
+ *     the settings are read meanwhile, off the main thread, and may arrive later) prints
+ *     {"first_frame_us": <g_get_monotonic_time ()>} and quits. The runner takes the monotonic
+ *     time just before it starts the process (time.monotonic () in Python: the same clock on
+ *     Linux) and subtracts; bench/adw-minimal.c is the reference.
  *
  *   window-probe --send --settings DIR
  *     Waits until the window is on screen and has read DIR (not "busy"), and half a second
@@ -28,8 +29,8 @@
  *                         "after-paint" (update, layout, paint)
  *       main_cpu_us       the CPU time of the main thread meanwhile (what the window did, apart
  *                         from the waits: a stall on a busy machine may be mostly waiting)
- *     and prints them as one JSON line (with WINDOW_PROBE_VERBOSE set, each stall over 8 ms
- *     on stderr as it happens). A send that ends without "sent" (an error) prints the
+ *     and prints them as one JSON line (with WINDOW_PROBE_VERBOSE set, each stall and frame
+ *     over 8 ms on stderr as it happens). A send that ends without "sent" (an error) prints the
  *     status text on stderr and exits with 1.
  */
 
@@ -65,7 +66,7 @@ typedef struct
   int             status;          /* the exit status */
   gboolean        done;
   gboolean        sending;
-  gboolean        verbose;         /* WINDOW_PROBE_VERBOSE: each stall over 8 ms on stderr */
+  gboolean        verbose;         /* WINDOW_PROBE_VERBOSE: stalls and frames over 8 ms */
   gint64          send_start;
   gint64          last_tick;
   gint64          max_stall;
@@ -195,7 +196,8 @@ frame_done_cb (GdkFrameClock *clock,
   probe->max_frame = MAX (probe->max_frame, length);
   if (probe->verbose && length > 8000)
     g_printerr ("window-probe: frame of %" G_GINT64_FORMAT " µs (%" G_GINT64_FORMAT " µs of CPU)"
-                " at %" G_GINT64_FORMAT " µs\n", length, thread_cpu_time () - probe->frame_start_cpu,
+                " at %" G_GINT64_FORMAT " µs\n",
+                length, thread_cpu_time () - probe->frame_start_cpu,
                 g_get_monotonic_time () - probe->send_start);
 }
 
