@@ -138,11 +138,18 @@ sc_attachment_row_new (GFile    *file,
   content_type = g_content_type_guess (name, NULL, 0, NULL);
   icon = g_content_type_get_symbolic_icon (content_type);
   gtk_image_set_from_gicon (self->icon, icon);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), shown);
 
   /* Translators: %s is a file name */
   remove_label = g_strdup_printf (_("Remove %s"), name);
+  /* The tooltips are set while the new row and its button are hidden: GTK asks the X server
+   * where the pointer is (round trips) for each new tooltip of a visible widget, which a row
+   * that is not in the window yet has no use for. */
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->remove_button), FALSE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), shown);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->remove_button), remove_label);
+  gtk_widget_set_visible (GTK_WIDGET (self->remove_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->remove_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label,
                                   -1);

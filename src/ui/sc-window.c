@@ -113,6 +113,16 @@ _sc_window_present_question (ScWindow   *self,
   return dialog;
 }
 
+/* The status label says "status-text", except while a send shows its progress: then the
+ * inscription sending_status does, which redraws a new text without a new layout of the whole
+ * window (a label, even a hidden one, asks for one at each new text, several times a second). */
+static void
+sync_status_label (ScWindow *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->progress_bar)))
+    gtk_label_set_label (self->status_label, self->status_text);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Callbacks                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
@@ -458,6 +468,8 @@ sc_window_init (ScWindow *self)
   self->status_text = g_strdup ("");
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css (GTK_WIDGET (self));
+  g_signal_connect_object (self->progress_bar, "notify::visible", G_CALLBACK (sync_status_label),
+                           self, G_CONNECT_SWAPPED);
 
   self->cancellable = g_cancellable_new ();
 
@@ -503,6 +515,7 @@ _sc_window_set_status (ScWindow   *self,
   g_free (self->status_text);
   self->status_text = g_strdup (text);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+  sync_status_label (self);
 }
 
 /* Works out "busy" and "modified", notifies what changed and enables the actions. */
