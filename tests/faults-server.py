@@ -11,6 +11,9 @@
 #   CONNECTED          a client connected
 #   DATA-STARTED       the first bytes of the message content arrived
 #   DOT                the final "." arrived (the server has the whole message)
+#   EMPTY-END          "." alone after a 354 to DATA with no recipient accepted (rcpt-all-354)
+#   CONTENT            a line that is no command after a refused MAIL (message content)
+#   AHEAD n            n commands had come after MAIL before its reply (pipelined)
 #   STORED n           a message was accepted with recipients n (a count)
 #   CLOSED             the server closed the connection
 
@@ -228,31 +231,86 @@ def rcpt_452(c):
             c.close()
 
 
-@scenario('mail-553-rcpt-503')
-def mail_553(c):
-    line = c.session_start()
-    c.send('553 5.7.1 <sender@example.com>: Sender address rejected: not owned by user\r\n')
+def after_refused_mail(c):
+    """503 to what was pipelined with a refused MAIL (RCPT, DATA) until QUIT; a line that is not
+    a command is message content sent all the same: logged as CONTENT."""
     while True:
         line = c.command()
-        if line.upper().startswith('RCPT'):
-            c.send('503 5.5.1 Error: need MAIL command\r\n')
-        elif line.upper() == 'QUIT':
+        verb = line.split(' ', 1)[0].split(':', 1)[0].upper()
+        if verb == 'QUIT':
             c.send('221 2.0.0 Bye\r\n')
             c.close()
-        else:
-            c.send('503 5.5.1 Error: need MAIL command\r\n')
+        if verb not in ('RCPT', 'DATA', 'RSET', 'NOOP', 'MAIL'):
+            c.log('CONTENT')
+        c.send('503 5.5.1 Error: need MAIL command\r\n')
+
+
+@scenario('mail-553-rcpt-503')
+def mail_553(c):
+    c.session_start()
+    c.send('553 5.7.1 <sender@example.com>: Sender address rejected: not owned by user\r\n')
+    after_refused_mail(c)
 
 
 @scenario('mail-451')
 def mail_451(c):
     c.session_start()
     c.send('451 4.3.0 Sender verification is busy\r\n')
-    while True:
-        line = c.command()
-        if line.upper() == 'QUIT':
-            c.send('221 2.0.0 Bye\r\n')
-            c.close()
-        c.send('503 5.5.1 Error: need MAIL command\r\n')
+    after_refused_mail(c)
+
+
+@scenario('rcpt-all-354')
+def rcpt_all_354(c):
+    """Refuses every recipient, then (wrongly) says 354 to the pipelined DATA: the client must end
+    an empty message with "." alone (RFC 2920 §3.1). Logs EMPTY-END when it does."""
+    def reply(index, address):
+        return '550 5.1.1 <%s>: Recipient address rejected\r\n' % address
+    c.envelope(c.session_start(), reply)
+    c.send('354 Go ahead\r\n')
+    line = c.command()
+    if line == '.':
+        c.log('EMPTY-END')
+    elif not c.read_data():
+        c.close()
+    c.send('554 5.5.1 Error: no valid recipients\r\n')
+    c.finish()
+
+
+@scenario('rcpt-421')
+def rcpt_421(c):
+    """Accepts the first recipient, then says 421 to the next one and closes."""
+    c.session_start()
+    c.send('250 2.1.0 Ok\r\n')
+    c.command()
+    c.send('250 2.1.5 Ok\r\n')
+    c.command()
+    c.send('421 4.7.0 Too many errors, closing the connection\r\n')
+    c.close()
+
+
+@scenario('pipelined')
+def pipelined(c):
+    """Like "ok", but takes its time (0.2 s) before it answers MAIL, and logs AHEAD n: how many
+    commands (RCPT, DATA) had come after MAIL before that first reply."""
+    first = c.session_start()
+    time.sleep(0.2)
+    c.sock.setblocking(False)
+    try:
+        while True:
+            data = c.sock.recv(65536)
+            if not data:
+                break
+            c.buffer += data
+    except (BlockingIOError, ssl.SSLWantReadError):
+        pass
+    c.sock.setblocking(True)
+    c.log('AHEAD %d' % c.buffer.count(b'\n'))
+    accepted = c.envelope(first, ok)
+    c.send('354 End data with <CR><LF>.<CR><LF>\r\n')
+    c.read_data()
+    c.log('STORED %d' % accepted)
+    c.send('250 2.0.0 Ok: queued as PIPE1\r\n')
+    c.finish()
 
 
 @scenario('mail-421')
