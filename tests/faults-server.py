@@ -288,11 +288,10 @@ def rcpt_421(c):
     c.close()
 
 
-@scenario('pipelined')
-def pipelined(c):
+def commands_ahead(c, ehlo_lines):
     """Like "ok", but takes its time (0.2 s) before it answers MAIL, and logs AHEAD n: how many
     commands (RCPT, DATA) had come after MAIL before that first reply."""
-    first = c.session_start()
+    first = c.session_start(ehlo_lines)
     time.sleep(0.2)
     c.sock.setblocking(False)
     try:
@@ -310,6 +309,32 @@ def pipelined(c):
     c.read_data()
     c.log('STORED %d' % accepted)
     c.send('250 2.0.0 Ok: queued as PIPE1\r\n')
+    c.finish()
+
+
+@scenario('pipelined')
+def pipelined(c):
+    commands_ahead(c, ('PIPELINING', 'AUTH PLAIN LOGIN'))
+
+
+@scenario('not-pipelined')
+def not_pipelined(c):
+    commands_ahead(c, ('AUTH PLAIN LOGIN',))
+
+
+@scenario('long-list')
+def long_list(c):
+    """Answers each RCPT as Sendmail does, quoting the address, with small socket buffers (see
+    main ()), and reads nothing while a reply cannot be written: a client that writes a long
+    list without reading the replies fills both directions and waits forever (RFC 2920 §3.1)."""
+    def reply(index, address):
+        return '250 2.1.5 <%s>... Recipient ok\r\n' % address
+    c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    accepted = c.envelope(c.session_start(), reply)
+    c.send('354 Go ahead\r\n')
+    c.read_data()
+    c.log('STORED %d' % accepted)
+    c.send('250 2.0.0 Ok: queued as LONG1\r\n')
     c.finish()
 
 
@@ -441,6 +466,10 @@ def main():
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if args.scenario == 'long-list':
+        # Inherited by the accepted sockets: no room for more than a few replies or commands
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     listener.bind(('127.0.0.1', 0))
     listener.listen(4)
 

@@ -823,6 +823,139 @@ test_all_recipients_refused (void)
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* PIPELINING (RFC 2920), against tests/faults-server.py                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* How many lines of @log start with @prefix. */
+static guint
+count_log_lines (const char *log,
+                 const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (log, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], prefix))
+        n++;
+    }
+
+  return n;
+}
+
+/* @n addresses; long ones are 251 octets, as long as an address may be (RFC 5321 §4.5.3.1). */
+static char **
+make_recipients (guint    n,
+                 gboolean long_addresses)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *a = g_strnfill (63, 'a');
+  g_autofree char *b = g_strnfill (63, 'b');
+  g_autofree char *c = g_strnfill (50, 'c');
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *address = NULL;
+
+      if (long_addresses)
+        {
+          g_autofree char *local = g_strdup_printf ("r%05u-", i);
+          g_autofree char *padding = g_strnfill (64 - strlen (local), 'x');
+
+          address = g_strdup_printf ("%s%s@%s.%s.%s.example", local, padding, a, b, c);
+          g_assert_cmpuint (strlen (address), ==, 251);
+        }
+      else
+        {
+          address = g_strdup_printf ("recipient%u@example.com", i);
+        }
+      g_strv_builder_add (builder, address);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* Sends to the scenario @script of tests/faults-server.py in @mode, the first of @recipients
+ * in To and the others in Bcc (the headers stay small); it must succeed with none refused.
+ * Returns the server's log. */
+static char *
+send_to_script_server (const char         *script,
+                       ScTestServerMode    mode,
+                       const char * const *recipients)
+{
+  ScTestServerOptions options = { .mode = mode, .script = script };
+  const char * const to[] = { recipients[0], NULL };
+  g_autoptr(Env) env = env_new (&options, to, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(ScSendResult) result = NULL;
+
+  sc_message_set_bcc (message, recipients + 1);
+  session = sc_smtp_session_new (env->settings);
+  result = send_expecting_success (session, message);
+  g_assert_cmpuint (sc_send_result_get_refused (result)->len, ==, 0);
+
+  /* What the server logs before its final reply is in the log now */
+  return sc_test_server_get_log (env->server);
+}
+
+/* MAIL, 100 RCPT and DATA in one flight: they all reached the server before it answered MAIL
+ * (the scenario waits 0.2 s before it does, as a distant server would). */
+static void
+test_pipelining_one_flight (gconstpointer data)
+{
+  ScTestServerMode mode = GPOINTER_TO_INT (data);
+  g_auto(GStrv) recipients = make_recipients (100, FALSE);
+  g_autofree char *log = send_to_script_server ("pipelined", mode,
+                                                (const char * const *) recipients);
+
+  g_assert_cmpuint (count_log_lines (log, "AHEAD 101"), ==, 1);
+  g_assert_cmpuint (count_log_lines (log, "RCPT TO:<"), ==, 100);
+  g_assert_cmpuint (count_log_lines (log, "STORED 100"), ==, 1);
+}
+
+/* A server without PIPELINING gets one command at a time. */
+static void
+test_pipelining_not_offered (void)
+{
+  g_auto(GStrv) recipients = make_recipients (3, FALSE);
+  g_autofree char *log = send_to_script_server ("not-pipelined", SC_TEST_SERVER_PLAIN,
+                                                (const char * const *) recipients);
+
+  g_assert_cmpuint (count_log_lines (log, "AHEAD 0"), ==, 1);
+  g_assert_cmpuint (count_log_lines (log, "STORED 3"), ==, 1);
+}
+
+/* RFC 2920 §3.1: 20 000 recipients of 251 octets (5 MB of RCPT, more than the socket buffers
+ * of loopback hold) to a server that answers each with the address and reads nothing while a
+ * reply cannot go out. Written in one go, both directions would fill and the send would end
+ * with the time-out; pipelined in bounded groups, every recipient arrives. */
+static void
+test_pipelining_long_list (gconstpointer data)
+{
+  ScTestServerMode mode = GPOINTER_TO_INT (data);
+  g_auto(GStrv) recipients = make_recipients (20000, TRUE);
+  g_autofree char *log = send_to_script_server ("long-list", mode,
+                                                (const char * const *) recipients);
+  g_autoptr(GHashTable) received = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) lines = g_strsplit (log, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "RCPT TO:<"))
+        g_hash_table_add (received, lines[i] + strlen ("RCPT TO:<"));
+    }
+  g_assert_cmpuint (g_hash_table_size (received), ==, 20000);
+  for (guint i = 0; recipients[i] != NULL; i++)
+    {
+      g_autofree char *closed = g_strconcat (recipients[i], ">", NULL);
+
+      g_assert_true (g_hash_table_contains (received, closed));
+    }
+  g_assert_cmpuint (count_log_lines (log, "STORED 20000"), ==, 1);
+}
+
 /* To with a Cyrillic display name and an IDN domain, Cc, and Bcc: the envelope holds every
  * bare address once (the domain in punycode), the headers name To and Cc but never Bcc. */
 static void
@@ -2338,6 +2471,15 @@ main (int    argc,
   g_test_add_func ("/smtp/recipients/one-refused", test_one_recipient_refused);
   g_test_add_func ("/smtp/recipients/all-refused", test_all_recipients_refused);
   g_test_add_func ("/smtp/recipients/cc-bcc", test_recipients_cc_bcc);
+  g_test_add_data_func ("/smtp/pipelining/one-flight", GINT_TO_POINTER (SC_TEST_SERVER_PLAIN),
+                        test_pipelining_one_flight);
+  g_test_add_data_func ("/smtp/pipelining/one-flight-tls", GINT_TO_POINTER (SC_TEST_SERVER_TLS),
+                        test_pipelining_one_flight);
+  g_test_add_func ("/smtp/pipelining/not-offered", test_pipelining_not_offered);
+  g_test_add_data_func ("/smtp/pipelining/long-list", GINT_TO_POINTER (SC_TEST_SERVER_PLAIN),
+                        test_pipelining_long_list);
+  g_test_add_data_func ("/smtp/pipelining/long-list-tls", GINT_TO_POINTER (SC_TEST_SERVER_TLS),
+                        test_pipelining_long_list);
   g_test_add_func ("/smtp/recipients/smtputf8", test_smtputf8);
   g_test_add_func ("/smtp/connect/refused", test_connect_refused);
   g_test_add_func ("/smtp/size/too-large", test_message_too_large);
