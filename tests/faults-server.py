@@ -143,6 +143,14 @@ class Client:
                 self.close()
             line = self.command()
 
+    def deliver(self, accepted, queue_id):
+        """354 to DATA, the message up to its dot, STORED, the final 250, then finish ()."""
+        self.send('354 End data with <CR><LF>.<CR><LF>\r\n')
+        self.read_data()
+        self.log('STORED %d' % accepted)
+        self.send('250 2.0.0 Ok: queued as %s\r\n' % queue_id)
+        self.finish()
+
     def finish(self):
         """After the accepted message: QUIT or whatever comes next."""
         while True:
@@ -159,12 +167,7 @@ def ok(index, address):
 
 @scenario('ok')
 def ok_session(c):
-    accepted = c.envelope(c.session_start(), ok)
-    c.send('354 End data with <CR><LF>.<CR><LF>\r\n')
-    c.read_data()
-    c.log('STORED %d' % accepted)
-    c.send('250 2.0.0 Ok: queued as OK1\r\n')
-    c.finish()
+    c.deliver(c.envelope(c.session_start(), ok), 'OK1')
 
 
 @scenario('greeting-421')
@@ -304,12 +307,7 @@ def commands_ahead(c, ehlo_lines):
         pass
     c.sock.setblocking(True)
     c.log('AHEAD %d' % c.buffer.count(b'\n'))
-    accepted = c.envelope(first, ok)
-    c.send('354 End data with <CR><LF>.<CR><LF>\r\n')
-    c.read_data()
-    c.log('STORED %d' % accepted)
-    c.send('250 2.0.0 Ok: queued as PIPE1\r\n')
-    c.finish()
+    c.deliver(c.envelope(first, ok), 'PIPE1')
 
 
 @scenario('pipelined')
@@ -330,12 +328,7 @@ def long_list(c):
     def reply(index, address):
         return '250 2.1.5 <%s>... Recipient ok\r\n' % address
     c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    accepted = c.envelope(c.session_start(), reply)
-    c.send('354 Go ahead\r\n')
-    c.read_data()
-    c.log('STORED %d' % accepted)
-    c.send('250 2.0.0 Ok: queued as LONG1\r\n')
-    c.finish()
+    c.deliver(c.envelope(c.session_start(), reply), 'LONG1')
 
 
 @scenario('mail-421')
