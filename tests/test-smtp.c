@@ -928,16 +928,16 @@ test_pipelining_one_flight (gconstpointer data)
   g_assert_cmpuint (count_substrings (log, stored), ==, 1);
 }
 
-/* RFC 2920 §3.1: 16 000 recipients of 251 octets (4.2 MB of RCPT, more than the socket
- * buffers of loopback hold: about 4 MB on Linux) to a server that answers each with the
- * address and reads nothing while a reply cannot go out. Written in one go, both directions
- * fill and the send ends with the time-out (as it did before the groups were bounded);
- * pipelined in bounded groups, every recipient arrives. */
+/* RFC 2920 §3.1: 2000 recipients of 251 octets (530 KB of RCPT, many times the socket
+ * buffers of a link to the Internet, which the scenario gives the client) to a server that
+ * answers each with the address and reads nothing while a reply cannot go out. Written in one
+ * go, both directions fill and the send ends with the time-out (as it did before the groups
+ * were bounded); pipelined in bounded groups, every recipient arrives. */
 static void
 test_pipelining_long_list (gconstpointer data)
 {
   ScTestServerMode mode = GPOINTER_TO_INT (data);
-  g_auto(GStrv) recipients = make_recipients (16000, TRUE);
+  g_auto(GStrv) recipients = make_recipients (2000, TRUE);
   g_autofree char *log = send_to_script_server ("long-list", mode,
                                                 (const char * const *) recipients);
   g_autoptr(GHashTable) received = g_hash_table_new (g_str_hash, g_str_equal);
@@ -948,14 +948,14 @@ test_pipelining_long_list (gconstpointer data)
       if (g_str_has_prefix (lines[i], "RCPT TO:<"))
         g_hash_table_add (received, lines[i] + strlen ("RCPT TO:<"));
     }
-  g_assert_cmpuint (g_hash_table_size (received), ==, 16000);
+  g_assert_cmpuint (g_hash_table_size (received), ==, 2000);
   for (guint i = 0; recipients[i] != NULL; i++)
     {
       g_autofree char *closed = g_strconcat (recipients[i], ">", NULL);
 
       g_assert_true (g_hash_table_contains (received, closed));
     }
-  g_assert_cmpuint (count_substrings (log, "\nSTORED 16000\n"), ==, 1);
+  g_assert_cmpuint (count_substrings (log, "\nSTORED 2000\n"), ==, 1);
 }
 
 /* To with a Cyrillic display name and an IDN domain, Cc, and Bcc: the envelope holds every
@@ -2578,6 +2578,8 @@ main (int    argc,
   g_test_add_data_func ("/smtp/pipelining/not-offered", &one_flight[2],
                         test_pipelining_one_flight);
   g_test_add_data_func ("/smtp/pipelining/long-list", GINT_TO_POINTER (SC_TEST_SERVER_PLAIN),
+                        test_pipelining_long_list);
+  g_test_add_data_func ("/smtp/pipelining/long-list-tls", GINT_TO_POINTER (SC_TEST_SERVER_TLS),
                         test_pipelining_long_list);
   g_test_add_func ("/smtp/recipients/smtputf8", test_smtputf8);
   g_test_add_func ("/smtp/connect/refused", test_connect_refused);
