@@ -11,6 +11,9 @@
 #   CONNECTED          a client connected
 #   DATA-STARTED       the first bytes of the message content arrived
 #   DOT                the final "." arrived (the server has the whole message)
+#   EMPTY-END          "." alone after a 354 to DATA with no recipient accepted (rcpt-all-354)
+#   CONTENT            a line that is no command after a refused MAIL (message content)
+#   AHEAD n            n commands had come after MAIL before its reply (pipelined)
 #   STORED n           a message was accepted with recipients n (a count)
 #   CLOSED             the server closed the connection
 
@@ -140,6 +143,14 @@ class Client:
                 self.close()
             line = self.command()
 
+    def deliver(self, accepted, queue_id):
+        """354 to DATA, the message up to its dot, STORED, the final 250, then finish ()."""
+        self.send('354 End data with <CR><LF>.<CR><LF>\r\n')
+        self.read_data()
+        self.log('STORED %d' % accepted)
+        self.send('250 2.0.0 Ok: queued as %s\r\n' % queue_id)
+        self.finish()
+
     def finish(self):
         """After the accepted message: QUIT or whatever comes next."""
         while True:
@@ -156,12 +167,7 @@ def ok(index, address):
 
 @scenario('ok')
 def ok_session(c):
-    accepted = c.envelope(c.session_start(), ok)
-    c.send('354 End data with <CR><LF>.<CR><LF>\r\n')
-    c.read_data()
-    c.log('STORED %d' % accepted)
-    c.send('250 2.0.0 Ok: queued as OK1\r\n')
-    c.finish()
+    c.deliver(c.envelope(c.session_start(), ok), 'OK1')
 
 
 @scenario('greeting-421')
@@ -228,31 +234,101 @@ def rcpt_452(c):
             c.close()
 
 
-@scenario('mail-553-rcpt-503')
-def mail_553(c):
-    line = c.session_start()
-    c.send('553 5.7.1 <sender@example.com>: Sender address rejected: not owned by user\r\n')
+def after_refused_mail(c):
+    """503 to what was pipelined with a refused MAIL (RCPT, DATA) until QUIT; a line that is not
+    a command is message content sent all the same: logged as CONTENT."""
     while True:
         line = c.command()
-        if line.upper().startswith('RCPT'):
-            c.send('503 5.5.1 Error: need MAIL command\r\n')
-        elif line.upper() == 'QUIT':
+        verb = line.split(' ', 1)[0].split(':', 1)[0].upper()
+        if verb == 'QUIT':
             c.send('221 2.0.0 Bye\r\n')
             c.close()
-        else:
-            c.send('503 5.5.1 Error: need MAIL command\r\n')
+        if verb not in ('RCPT', 'DATA', 'RSET', 'NOOP', 'MAIL'):
+            c.log('CONTENT')
+        c.send('503 5.5.1 Error: need MAIL command\r\n')
+
+
+@scenario('mail-553-rcpt-503')
+def mail_553(c):
+    c.session_start()
+    c.send('553 5.7.1 <sender@example.com>: Sender address rejected: not owned by user\r\n')
+    after_refused_mail(c)
 
 
 @scenario('mail-451')
 def mail_451(c):
     c.session_start()
     c.send('451 4.3.0 Sender verification is busy\r\n')
-    while True:
-        line = c.command()
-        if line.upper() == 'QUIT':
-            c.send('221 2.0.0 Bye\r\n')
-            c.close()
-        c.send('503 5.5.1 Error: need MAIL command\r\n')
+    after_refused_mail(c)
+
+
+@scenario('rcpt-all-354')
+def rcpt_all_354(c):
+    """Refuses every recipient, then (wrongly) says 354 to the pipelined DATA: the client must end
+    an empty message with "." alone (RFC 2920 §3.1). Logs EMPTY-END when it does."""
+    def reply(index, address):
+        return '550 5.1.1 <%s>: Recipient address rejected\r\n' % address
+    c.envelope(c.session_start(), reply)
+    c.send('354 Go ahead\r\n')
+    line = c.command()
+    if line == '.':
+        c.log('EMPTY-END')
+    elif not c.read_data():
+        c.close()
+    c.send('554 5.5.1 Error: no valid recipients\r\n')
+    c.finish()
+
+
+@scenario('rcpt-421')
+def rcpt_421(c):
+    """Accepts the first recipient, then says 421 to the next one and closes."""
+    c.session_start()
+    c.send('250 2.1.0 Ok\r\n')
+    c.command()
+    c.send('250 2.1.5 Ok\r\n')
+    c.command()
+    c.send('421 4.7.0 Too many errors, closing the connection\r\n')
+    c.close()
+
+
+def commands_ahead(c, ehlo_lines):
+    """Like "ok", but takes its time (0.2 s) before it answers MAIL, and logs AHEAD n: how many
+    commands (RCPT, DATA) had come after MAIL before that first reply."""
+    first = c.session_start(ehlo_lines)
+    time.sleep(0.2)
+    c.sock.setblocking(False)
+    try:
+        while True:
+            data = c.sock.recv(65536)
+            if not data:
+                break
+            c.buffer += data
+    except (BlockingIOError, ssl.SSLWantReadError):
+        pass
+    c.sock.setblocking(True)
+    c.log('AHEAD %d' % c.buffer.count(b'\n'))
+    c.deliver(c.envelope(first, ok), 'PIPE1')
+
+
+@scenario('pipelined')
+def pipelined(c):
+    commands_ahead(c, ('PIPELINING', 'AUTH PLAIN LOGIN'))
+
+
+@scenario('not-pipelined')
+def not_pipelined(c):
+    commands_ahead(c, ('AUTH PLAIN LOGIN',))
+
+
+@scenario('long-list')
+def long_list(c):
+    """Answers each RCPT as Sendmail does, quoting the address, with small socket buffers (see
+    main ()), and reads nothing while a reply cannot be written: a client that writes a long
+    list without reading the replies fills both directions and waits forever (RFC 2920 §3.1)."""
+    def reply(index, address):
+        return '250 2.1.5 <%s>... Recipient ok\r\n' % address
+    c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    c.deliver(c.envelope(c.session_start(), reply), 'LONG1')
 
 
 @scenario('mail-421')
@@ -383,6 +459,13 @@ def main():
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if args.scenario == 'long-list':
+        # Inherited by the accepted sockets: no room for more than a few replies or commands.
+        # The segment size of Ethernet instead of loopback's 64 KiB also gives the client the
+        # socket buffers of a link to the Internet (Linux sizes them from it: about 70 KB).
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1448)
     listener.bind(('127.0.0.1', 0))
     listener.listen(4)
 

@@ -15,6 +15,9 @@
 # QUIT, by the client closing the connection, or by a time-out. A session's messages are stored
 # before its "closed" line, so after it nothing more can arrive from that session: tests wait for
 # it instead of sleeping before they check that nothing arrived.
+# --pipelining offers PIPELINING (aiosmtpd reads commands in order, also when they come together);
+# --reply-delay-ms sends each reply that long after its command arrived, as a distant server
+# would: the replies to commands that came together come together (for timing the client).
 
 import argparse
 import asyncio
@@ -45,6 +48,9 @@ def parse_args():
     p.add_argument('--refuse', action='append', default=[],
                    help='RCPT TO of this address gets 550 (may be repeated)')
     p.add_argument('--data-delay-ms', type=int, default=0)
+    p.add_argument('--reply-delay-ms', type=int, default=0,
+                   help='send each reply this long after its command arrived, as a distant '
+                        'server would: replies to commands that arrive together come together')
     p.add_argument('--data-size-limit', type=int, default=0,
                    help='largest accepted message in bytes (0: aiosmtpd default, 32 MiB)')
     p.add_argument('--auth-mechanisms', default=None,
@@ -53,6 +59,8 @@ def parse_args():
     p.add_argument('--login', default='sender@example.com')
     p.add_argument('--password', default='')
     p.add_argument('--smtputf8', action='store_true', help='offer SMTPUTF8 (RFC 6531)')
+    p.add_argument('--pipelining', action='store_true',
+                   help='offer PIPELINING (RFC 2920); aiosmtpd reads commands in order anyway')
     p.add_argument('--watch-stdin', action='store_true',
                    help='also stop when stdin reaches end of file (the parent died)')
     return p.parse_args()
@@ -123,6 +131,8 @@ class Handler:
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
+        if self.args.pipelining:
+            responses = responses[:1] + ['250-PIPELINING'] + responses[1:]
         if self.mechanisms is None:
             return responses
         out = []
@@ -149,11 +159,13 @@ class Handler:
 class LoggingSMTP(SMTP):
     """SMTP that logs every command, throttles DATA, and offers only the chosen mechanisms."""
 
-    def __init__(self, handler, *, log, events, data_delay_ms, **kwargs):
+    def __init__(self, handler, *, log, events, data_delay_ms, reply_delay_ms, **kwargs):
         self._test_log = log
         self._events = events
         self._in_auth = False
         self._data_delay = data_delay_ms / 1000.0
+        self._reply_delay = reply_delay_ms / 1000.0
+        self._arrival = None   # loop time at which the line being answered arrived
         super().__init__(handler, **kwargs)
         for command, method in list(self._smtp_methods.items()):
             self._smtp_methods[command] = self._wrap(command, method)
@@ -190,6 +202,40 @@ class LoggingSMTP(SMTP):
             return line
 
         reader.readuntil = readuntil
+        if self._reply_delay > 0:
+            self._time_arrivals(reader)
+
+    def _time_arrivals(self, reader):
+        """Notes when each line arrived (not when it is parsed: a pipelined command waits in the
+        buffer), for push ()."""
+        loop = asyncio.get_running_loop()
+        chunks = []   # [end offset of the bytes received so far, loop time], oldest first
+        state = {'fed': 0, 'consumed': 0}
+        original_feed = reader.feed_data
+        original_readuntil = reader.readuntil
+
+        def feed_data(data):
+            state['fed'] += len(data)
+            chunks.append((state['fed'], loop.time()))
+            original_feed(data)
+
+        async def readuntil(separator=b'\n'):
+            line = await original_readuntil(separator)
+            state['consumed'] += len(line)
+            while len(chunks) > 1 and chunks[0][0] < state['consumed']:
+                chunks.pop(0)
+            self._arrival = chunks[0][1] if chunks else loop.time()
+            return line
+
+        reader.feed_data = feed_data
+        reader.readuntil = readuntil
+
+    async def push(self, status):
+        if self._reply_delay > 0 and self._arrival is not None:
+            wait = self._arrival + self._reply_delay - asyncio.get_running_loop().time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+        await super().push(status)
 
     def _wrap(self, command, method):
         async def wrapper(arg):
@@ -283,7 +329,7 @@ async def serve(args):
 
     def factory():
         return LoggingSMTP(handler, log=log, events=events, data_delay_ms=args.data_delay_ms,
-                           **smtp_kwargs)
+                           reply_delay_ms=args.reply_delay_ms, **smtp_kwargs)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -823,6 +823,141 @@ test_all_recipients_refused (void)
   g_assert_cmpuint (sc_test_server_count_messages (env->server), ==, 0);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* PIPELINING (RFC 2920), against tests/faults-server.py                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* How many times @needle occurs in @haystack. */
+static guint
+count_substrings (const char *haystack,
+                  const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+/* @n addresses; long ones are 251 octets, near the longest an address may be (254, RFC 5321
+ * §4.5.3.1.3). */
+static char **
+make_recipients (guint    n,
+                 gboolean long_addresses)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *a = g_strnfill (63, 'a');
+  g_autofree char *b = g_strnfill (63, 'b');
+  g_autofree char *c = g_strnfill (50, 'c');
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *address = NULL;
+
+      if (long_addresses)
+        {
+          g_autofree char *local = g_strdup_printf ("r%05u-", i);
+          g_autofree char *padding = g_strnfill (64 - strlen (local), 'x');
+
+          address = g_strdup_printf ("%s%s@%s.%s.%s.example", local, padding, a, b, c);
+          g_assert_cmpuint (strlen (address), ==, 251);
+        }
+      else
+        {
+          address = g_strdup_printf ("recipient%u@example.com", i);
+        }
+      g_strv_builder_add (builder, address);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* Sends to the scenario @script of tests/faults-server.py in @mode, the first of @recipients
+ * in To and the others in Bcc (the headers stay small); it must succeed with none refused.
+ * Returns the server's log. */
+static char *
+send_to_script_server (const char         *script,
+                       ScTestServerMode    mode,
+                       const char * const *recipients)
+{
+  ScTestServerOptions options = { .mode = mode, .script = script };
+  const char * const to[] = { recipients[0], NULL };
+  g_autoptr(Env) env = env_new (&options, to, NULL, NULL);
+  g_autoptr(ScMessage) message = message_from_settings (env->settings);
+  g_autoptr(ScSmtpSession) session = NULL;
+  g_autoptr(ScSendResult) result = NULL;
+
+  sc_message_set_bcc (message, recipients + 1);
+  session = sc_smtp_session_new (env->settings);
+  result = send_expecting_success (session, message);
+  g_assert_cmpuint (sc_send_result_get_refused (result)->len, ==, 0);
+
+  /* What the server logs before its final reply is in the log now */
+  return sc_test_server_get_log (env->server);
+}
+
+typedef struct
+{
+  const char       *script;       /* the scenario of tests/faults-server.py */
+  ScTestServerMode  mode;
+  guint             recipients;
+  const char       *ahead;        /* the log line that says how many commands came early */
+} OneFlightCase;
+
+static const OneFlightCase one_flight[] = {
+  { "pipelined", SC_TEST_SERVER_PLAIN, 100, "\nAHEAD 101\n" },
+  { "pipelined", SC_TEST_SERVER_TLS, 100, "\nAHEAD 101\n" },
+  { "not-pipelined", SC_TEST_SERVER_PLAIN, 3, "\nAHEAD 0\n" },
+};
+
+/* With PIPELINING, MAIL, 100 RCPT and DATA in one flight: they all reached the server before
+ * it answered MAIL (the scenario waits 0.2 s before it does, as a distant server would).
+ * Without it, one command at a time: nothing came early. */
+static void
+test_pipelining_one_flight (gconstpointer data)
+{
+  const OneFlightCase *one = data;
+  g_auto(GStrv) recipients = make_recipients (one->recipients, FALSE);
+  g_autofree char *log = send_to_script_server (one->script, one->mode,
+                                                (const char * const *) recipients);
+  g_autofree char *stored = g_strdup_printf ("\nSTORED %u\n", one->recipients);
+
+  g_assert_cmpuint (count_substrings (log, one->ahead), ==, 1);
+  g_assert_cmpuint (count_substrings (log, "\nRCPT TO:<"), ==, one->recipients);
+  g_assert_cmpuint (count_substrings (log, stored), ==, 1);
+}
+
+/* RFC 2920 §3.1: 2000 recipients of 251 octets (530 KB of RCPT, many times the socket
+ * buffers of a link to the Internet, which the scenario gives the client) to a server that
+ * answers each with the address and reads nothing while a reply cannot go out. Written in one
+ * go, both directions fill and the send ends with the time-out (as it did before the groups
+ * were bounded); pipelined in bounded groups, every recipient arrives. */
+static void
+test_pipelining_long_list (gconstpointer data)
+{
+  ScTestServerMode mode = GPOINTER_TO_INT (data);
+  g_auto(GStrv) recipients = make_recipients (2000, TRUE);
+  g_autofree char *log = send_to_script_server ("long-list", mode,
+                                                (const char * const *) recipients);
+  g_autoptr(GHashTable) received = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) lines = g_strsplit (log, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "RCPT TO:<"))
+        g_hash_table_add (received, lines[i] + strlen ("RCPT TO:<"));
+    }
+  g_assert_cmpuint (g_hash_table_size (received), ==, 2000);
+  for (guint i = 0; recipients[i] != NULL; i++)
+    {
+      g_autofree char *closed = g_strconcat (recipients[i], ">", NULL);
+
+      g_assert_true (g_hash_table_contains (received, closed));
+    }
+  g_assert_cmpuint (count_substrings (log, "\nSTORED 2000\n"), ==, 1);
+}
+
 /* To with a Cyrillic display name and an IDN domain, Cc, and Bcc: the envelope holds every
  * bare address once (the domain in punycode), the headers name To and Cc but never Bcc. */
 static void
@@ -1769,6 +1904,116 @@ test_script_pipelining (void)
   g_assert_cmpstr (r->reply, ==, "550 5.1.1 <alice@example.com>: no such user");
 }
 
+/* Sends the scripted message to a server that follows @steps, which must fail with @code;
+ * returns the dialogue as the "transcript" signal told it, one "C: "/"S: " line each. */
+static char *
+script_transcript_expecting_error (const ScriptStep *steps,
+                                   guint             n_steps,
+                                   int               code)
+{
+  ScriptServer *server = script_server_start (steps, n_steps);
+  g_autoptr(ScSmtpSession) session = script_session_new (server, 10);
+  g_autoptr(ScMessage) message = script_message_new ();
+  g_autoptr(Recorder) recorder = recorder_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  recorder_connect (recorder, session);
+  error = send_expecting_error (session, message, SC_SMTP_ERROR, code);
+  script_server_finish (server);
+
+  return recorder_transcript (recorder);
+}
+
+/* Every recipient refused, DATA in the same group: its "554" is read as DATA's reply, in order,
+ * before RSET; nothing of the message goes out. */
+static void
+test_script_pipelined_all_refused (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250-mx\r\n250 PIPELINING\r\n" },
+    { "MAIL FROM:", "250 ok\r\n" },
+    { "RCPT TO:<alice@example.com>", "550 5.1.1 alice unknown\r\n" },
+    { "RCPT TO:<bob@example.com>", "450 4.2.0 bob greylisted\r\n" },
+    { "DATA", "554 5.5.1 No valid recipients\r\n" },
+    { "RSET", "250 reset\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  g_autofree char *transcript = script_transcript_expecting_error (
+                                  steps, G_N_ELEMENTS (steps),
+                                  SC_SMTP_ERROR_RECIPIENTS_REFUSED);
+
+  g_assert_cmpstr (transcript, ==,
+                   "S: 220 mx ESMTP\n"
+                   "C: EHLO [127.0.0.1]\n"
+                   "S: 250-mx\n"
+                   "S: 250 PIPELINING\n"
+                   "C: MAIL FROM:<" SC_TEST_LOGIN ">\n"
+                   "C: RCPT TO:<alice@example.com>\n"
+                   "C: RCPT TO:<bob@example.com>\n"
+                   "C: DATA\n"
+                   "S: 250 ok\n"
+                   "S: 550 5.1.1 alice unknown\n"
+                   "S: 450 4.2.0 bob greylisted\n"
+                   "S: 554 5.5.1 No valid recipients\n"
+                   "C: RSET\n"
+                   "S: 250 reset\n"
+                   "C: QUIT\n"
+                   "S: 221 bye\n");
+}
+
+/* A refused sender, and a broken server that still says 354 to the DATA sent with it: the
+ * client ends that empty message with "." alone (RFC 2920 §3.1), reads the reply, and QUITs. */
+static void
+test_script_pipelined_sender_refused_354 (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250-mx\r\n250 PIPELINING\r\n" },
+    { "MAIL FROM:", "553 5.7.1 not yours\r\n" },
+    { "RCPT TO:<alice@example.com>", "503 5.5.1 need MAIL\r\n" },
+    { "RCPT TO:<bob@example.com>", "503 5.5.1 need MAIL\r\n" },
+    { "DATA", "354 go ahead\r\n" },
+    { ".", "554 5.5.1 no valid recipients\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  g_autofree char *transcript = script_transcript_expecting_error (
+                                  steps, G_N_ELEMENTS (steps),
+                                  SC_SMTP_ERROR_SENDER_REFUSED);
+
+  g_assert_true (g_str_has_suffix (transcript,
+                                   "C: DATA\n"
+                                   "S: 553 5.7.1 not yours\n"
+                                   "S: 503 5.5.1 need MAIL\n"
+                                   "S: 503 5.5.1 need MAIL\n"
+                                   "S: 354 go ahead\n"
+                                   "C: .\n"
+                                   "S: 554 5.5.1 no valid recipients\n"
+                                   "C: QUIT\n"
+                                   "S: 221 bye\n"));
+}
+
+/* Without PIPELINING, a refused sender ends the transaction: no RCPT, no DATA. */
+static void
+test_script_sender_refused_not_pipelined (void)
+{
+  static const ScriptStep steps[] = {
+    { NULL, "220 mx ESMTP\r\n" },
+    { "EHLO ", "250 mx\r\n" },
+    { "MAIL FROM:", "553 5.7.1 not yours\r\n" },
+    { "QUIT", "221 bye\r\n" },
+  };
+  g_autofree char *transcript = script_transcript_expecting_error (
+                                  steps, G_N_ELEMENTS (steps),
+                                  SC_SMTP_ERROR_SENDER_REFUSED);
+
+  g_assert_true (g_str_has_suffix (transcript,
+                                   "C: MAIL FROM:<" SC_TEST_LOGIN ">\n"
+                                   "S: 553 5.7.1 not yours\n"
+                                   "C: QUIT\n"
+                                   "S: 221 bye\n"));
+}
+
 static void
 test_script_malformed_greeting (void)
 {
@@ -1876,18 +2121,6 @@ test_script_no_reply_after_dot (void)
   g_assert_cmpstr (error->message, ==, "The server did not confirm the message within 1 second "
                    "after its end: the message may have been delivered; check before sending it "
                    "again");
-}
-
-static guint
-count_substrings (const char *haystack,
-                  const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
 }
 
 typedef struct
@@ -2338,6 +2571,16 @@ main (int    argc,
   g_test_add_func ("/smtp/recipients/one-refused", test_one_recipient_refused);
   g_test_add_func ("/smtp/recipients/all-refused", test_all_recipients_refused);
   g_test_add_func ("/smtp/recipients/cc-bcc", test_recipients_cc_bcc);
+  g_test_add_data_func ("/smtp/pipelining/one-flight", &one_flight[0],
+                        test_pipelining_one_flight);
+  g_test_add_data_func ("/smtp/pipelining/one-flight-tls", &one_flight[1],
+                        test_pipelining_one_flight);
+  g_test_add_data_func ("/smtp/pipelining/not-offered", &one_flight[2],
+                        test_pipelining_one_flight);
+  g_test_add_data_func ("/smtp/pipelining/long-list", GINT_TO_POINTER (SC_TEST_SERVER_PLAIN),
+                        test_pipelining_long_list);
+  g_test_add_data_func ("/smtp/pipelining/long-list-tls", GINT_TO_POINTER (SC_TEST_SERVER_TLS),
+                        test_pipelining_long_list);
   g_test_add_func ("/smtp/recipients/smtputf8", test_smtputf8);
   g_test_add_func ("/smtp/connect/refused", test_connect_refused);
   g_test_add_func ("/smtp/size/too-large", test_message_too_large);
@@ -2346,6 +2589,11 @@ main (int    argc,
   g_test_add_func ("/smtp/async/delivers", test_send_async);
   g_test_add_func ("/smtp/script/helo-fallback", test_script_helo_fallback);
   g_test_add_func ("/smtp/script/pipelining", test_script_pipelining);
+  g_test_add_func ("/smtp/script/pipelined-all-refused", test_script_pipelined_all_refused);
+  g_test_add_func ("/smtp/script/pipelined-sender-refused-354",
+                   test_script_pipelined_sender_refused_354);
+  g_test_add_func ("/smtp/script/sender-refused-not-pipelined",
+                   test_script_sender_refused_not_pipelined);
   g_test_add_func ("/smtp/script/malformed-greeting", test_script_malformed_greeting);
   g_test_add_func ("/smtp/script/mismatched-multiline", test_script_mismatched_multiline);
   g_test_add_func ("/smtp/script/sender-refused", test_script_sender_refused);

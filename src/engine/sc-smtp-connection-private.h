@@ -129,6 +129,21 @@ void          _sc_smtp_connection_close          (ScSmtpConnection   *c,
 ScConnectionReport *_sc_smtp_connection_report   (ScSmtpConnection   *c,
                                                   gboolean            login_ok);
 
+/* Commands sent ahead of their replies when the server offers PIPELINING (RFC 2920), without
+ * the deadlock of a long group: see sc-smtp-connection.c. */
+typedef struct _ScSmtpPipeline ScSmtpPipeline;
+
+ScSmtpPipeline *_sc_smtp_pipeline_new            (ScSmtpConnection   *c);
+void          _sc_smtp_pipeline_free             (ScSmtpPipeline     *p);
+void          _sc_smtp_pipeline_add              (ScSmtpPipeline     *p,
+                                                  const char         *line,
+                                                  const char         *name);
+ScSmtpReply  *_sc_smtp_pipeline_read_reply       (ScSmtpPipeline     *p,
+                                                  GError            **error);
+void          _sc_smtp_pipeline_stop             (ScSmtpPipeline     *p);
+const char   *_sc_smtp_pipeline_next             (ScSmtpPipeline     *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScSmtpPipeline, _sc_smtp_pipeline_free)
+
 /* In sc-smtp-session.c: the signals, on the caller's context */
 void          _sc_smtp_session_emit_transcript   (ScSmtpConnection   *c,
                                                   gboolean            outgoing,

@@ -245,148 +245,6 @@ reply_is_temporary (const ScSmtpReply *reply)
   return reply->code >= 400 && reply->code < 500;
 }
 
-/* MAIL FROM (with SMTPUTF8 when an address needs it, see send_message ()) and every RCPT TO;
- * the recipients the server refuses go into @refused, the ones it has no room for in this
- * transaction ("452", RFC 5321 §4.5.3.1.10) into @deferred. */
-static gboolean
-send_envelope (ScSmtpConnection  *c,
-               const char        *from,
-               const char *const *recipients,
-               goffset            size,
-               GPtrArray         *refused,
-               GPtrArray         *deferred,
-               GError           **error)
-{
-  g_autoptr(GString) mail = g_string_new (NULL);
-  g_autoptr(ScSmtpReply) mail_reply = NULL;
-  g_autoptr(GString) list = NULL;
-  g_autoptr(ScSmtpReply) rset = NULL;
-  g_autoptr(GPtrArray) too_many = g_ptr_array_new_with_free_func (
-                                    (GDestroyNotify) sc_refused_recipient_free);
-  guint accepted = 0;
-  guint first_refused = refused->len;
-  gboolean all_temporary = TRUE;
-
-  g_string_append_printf (mail, "MAIL FROM:<%s>", from);
-  if (find_smtputf8_address (from, recipients) != NULL)
-    g_string_append (mail, " SMTPUTF8");
-  if (c->ext_size)
-    g_string_append_printf (mail, " SIZE=%" G_GOFFSET_FORMAT, size);
-  if (c->ext_8bitmime)
-    g_string_append (mail, " BODY=8BITMIME");
-
-  if (c->ext_pipelining)
-    {
-      /* RFC 2920: MAIL and every RCPT in one write, then the replies in order. */
-      g_autoptr(GString) batch = g_string_new (NULL);
-
-      g_string_append_printf (batch, "%s\r\n", mail->str);
-      for (guint i = 0; recipients[i] != NULL; i++)
-        g_string_append_printf (batch, "RCPT TO:<%s>\r\n", recipients[i]);
-
-      if (!_sc_smtp_connection_write (c, batch->str, NULL, "MAIL FROM", error))
-        return FALSE;
-
-      mail_reply = _sc_smtp_connection_read_reply (c, "MAIL FROM", error);
-    }
-  else
-    {
-      mail_reply = _sc_smtp_connection_command (c, mail->str, "MAIL FROM", error);
-    }
-  if (mail_reply == NULL)
-    return FALSE;
-
-  /* Pipelined, every RCPT has a reply to read, even after a refused sender; but after "421"
-   * the server closes (RFC 5321 §3.8) and sends no more. */
-  for (guint i = 0; recipients[i] != NULL && mail_reply->code != 421 &&
-                    (c->ext_pipelining || mail_reply->code == 250); i++)
-    {
-      const char *to = recipients[i];
-      g_autoptr(ScSmtpReply) reply = NULL;
-      g_autoptr(GError) rcpt_error = NULL;
-
-      if (c->ext_pipelining)
-        {
-          reply = _sc_smtp_connection_read_reply (c, "RCPT TO", &rcpt_error);
-        }
-      else
-        {
-          g_autofree char *line = g_strdup_printf ("RCPT TO:<%s>", to);
-
-          reply = _sc_smtp_connection_command (c, line, "RCPT TO", &rcpt_error);
-        }
-      if (reply == NULL)
-        {
-          /* The sender's refusal is what the user needs: the rest follows from it. */
-          if (mail_reply->code != 250)
-            break;
-          g_propagate_error (error, g_steal_pointer (&rcpt_error));
-          return FALSE;
-        }
-
-      if (reply->code == 250 || reply->code == 251)
-        accepted++;
-      else if (reply->code == 452 && deferred != NULL)
-        g_ptr_array_add (too_many, refused_recipient_new (to, reply->text));
-      else
-        {
-          g_ptr_array_add (refused, refused_recipient_new (to, reply->text));
-          all_temporary = all_temporary && reply_is_temporary (reply);
-        }
-
-      if (reply->code == 421)
-        break;
-    }
-
-  if (mail_reply->code != 250)
-    {
-      g_ptr_array_set_size (refused, first_refused);
-      c->in_sync = mail_reply->code != 421;
-      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED,
-                   reply_is_temporary (mail_reply)
-                   /* Translators: the first %s is the address, the second the reply. */
-                   ? _("The server temporarily refused the sender %s: %s")
-                   /* Translators: the first %s is the address, the second the reply. */
-                   : _("The server refused the sender %s: %s"),
-                   from, mail_reply->text);
-      return FALSE;
-    }
-
-  if (accepted > 0)
-    {
-      /* The ones without room go in a further transaction (send_message ()). */
-      for (guint i = 0; i < too_many->len; i++)
-        g_ptr_array_add (deferred, g_ptr_array_steal_index (too_many, i--));
-      return TRUE;
-    }
-
-  /* Not one accepted: "452" now is a refusal like any other. */
-  for (guint i = 0; i < too_many->len; i++)
-    g_ptr_array_add (refused, g_ptr_array_steal_index (too_many, i--));
-
-  list = g_string_new (NULL);
-  for (guint i = first_refused; i < refused->len; i++)
-    {
-      ScRefusedRecipient *r = g_ptr_array_index (refused, i);
-
-      g_string_append_printf (list, "%s%s (%s)", i > first_refused ? "; " : "", r->address,
-                              r->reply);
-      all_temporary = all_temporary && r->reply[0] == '4';
-    }
-
-  /* Best effort; QUIT follows. */
-  rset = _sc_smtp_connection_command (c, "RSET", "RSET", NULL);
-
-  c->in_sync = rset != NULL;
-  g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED,
-               all_temporary
-               /* Translators: %s lists each address with the server's reply. */
-               ? _("The server temporarily refused every recipient: %s")
-               /* Translators: %s lists each address with the server's reply. */
-               : _("The server refused every recipient: %s"), list->str);
-  return FALSE;
-}
-
 /* A reply to DATA or to the end of the message that is not @expected. */
 static gboolean
 check_message_reply (ScSmtpConnection  *c,
@@ -407,7 +265,172 @@ check_message_reply (ScSmtpConnection  *c,
   return FALSE;
 }
 
-/* DATA, the message, and the server's final reply into @out_reply. */
+/* After a refusal: reads the replies to the commands already sent with the refused one, sending
+ * nothing more. A broken server's "354" to DATA with nothing to send gets "." alone, an empty
+ * message's end (RFC 2920 §3.1), so that what follows is not taken as its content. FALSE when the
+ * server is no longer in step: it closed ("421", RFC 5321 §3.8) or the connection failed. */
+static gboolean
+read_rest_of_group (ScSmtpConnection *c,
+                    ScSmtpPipeline   *pipeline)
+{
+  const char *name;
+
+  _sc_smtp_pipeline_stop (pipeline);
+  while ((name = _sc_smtp_pipeline_next (pipeline)) != NULL)
+    {
+      g_autoptr(ScSmtpReply) reply = _sc_smtp_pipeline_read_reply (pipeline, NULL);
+      g_autoptr(ScSmtpReply) end = NULL;
+
+      if (reply == NULL || reply->code == 421)
+        return FALSE;
+      if (reply->code != 354 || !g_str_equal (name, "DATA"))
+        continue;
+
+      if (!_sc_smtp_connection_write (c, ".\r\n", NULL, "DATA", NULL))
+        return FALSE;
+      /* Translators: inserted into "the server's reply to %s". */
+      end = _sc_smtp_connection_read_reply (c, _("the end of the message"), NULL);
+      return end != NULL && end->code != 421;
+    }
+
+  return TRUE;
+}
+
+/* MAIL FROM (with SMTPUTF8 when an address needs it, see send_message ()), every RCPT TO and
+ * DATA; TRUE once the server said "354" to DATA: the message follows (send_data ()). With
+ * PIPELINING they go together (RFC 2920 allows DATA last in a group) and the replies are read
+ * in order; without, one at a time. The recipients the server refuses go into @refused, the ones
+ * it has no room for in this transaction ("452", RFC 5321 §4.5.3.1.10) into @deferred. */
+static gboolean
+send_envelope (ScSmtpConnection  *c,
+               const char        *from,
+               const char *const *recipients,
+               goffset            size,
+               GPtrArray         *refused,
+               GPtrArray         *deferred,
+               GError           **error)
+{
+  g_autoptr(ScSmtpPipeline) pipeline = _sc_smtp_pipeline_new (c);
+  g_autoptr(GString) mail = g_string_new (NULL);
+  g_autoptr(ScSmtpReply) mail_reply = NULL;
+  g_autoptr(ScSmtpReply) closing = NULL;
+  g_autoptr(ScSmtpReply) data_reply = NULL;
+  g_autoptr(GString) list = NULL;
+  g_autoptr(ScSmtpReply) rset = NULL;
+  g_autoptr(GPtrArray) too_many = g_ptr_array_new_with_free_func (
+                                    (GDestroyNotify) sc_refused_recipient_free);
+  guint accepted = 0;
+  guint first_refused = refused->len;
+  gboolean all_temporary = TRUE;
+
+  g_string_append_printf (mail, "MAIL FROM:<%s>", from);
+  if (find_smtputf8_address (from, recipients) != NULL)
+    g_string_append (mail, " SMTPUTF8");
+  if (c->ext_size)
+    g_string_append_printf (mail, " SIZE=%" G_GOFFSET_FORMAT, size);
+  if (c->ext_8bitmime)
+    g_string_append (mail, " BODY=8BITMIME");
+
+  _sc_smtp_pipeline_add (pipeline, mail->str, "MAIL FROM");
+  for (guint i = 0; recipients[i] != NULL; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("RCPT TO:<%s>", recipients[i]);
+
+      _sc_smtp_pipeline_add (pipeline, line, "RCPT TO");
+    }
+  _sc_smtp_pipeline_add (pipeline, "DATA", "DATA");
+
+  mail_reply = _sc_smtp_pipeline_read_reply (pipeline, error);
+  if (mail_reply == NULL)
+    return FALSE;
+
+  if (mail_reply->code != 250)
+    {
+      /* The commands sent with it still get their replies; but after "421" the server closes
+       * (RFC 5321 §3.8) and sends no more. */
+      c->in_sync = mail_reply->code != 421 && read_rest_of_group (c, pipeline);
+      g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_SENDER_REFUSED,
+                   reply_is_temporary (mail_reply)
+                   /* Translators: the first %s is the address, the second the reply. */
+                   ? _("The server temporarily refused the sender %s: %s")
+                   /* Translators: the first %s is the address, the second the reply. */
+                   : _("The server refused the sender %s: %s"),
+                   from, mail_reply->text);
+      return FALSE;
+    }
+
+  for (guint i = 0; recipients[i] != NULL && closing == NULL; i++)
+    {
+      const char *to = recipients[i];
+      g_autoptr(ScSmtpReply) reply = _sc_smtp_pipeline_read_reply (pipeline, error);
+
+      if (reply == NULL)
+        return FALSE;
+
+      if (reply->code == 250 || reply->code == 251)
+        accepted++;
+      else if (reply->code == 452 && deferred != NULL)
+        g_ptr_array_add (too_many, refused_recipient_new (to, reply->text));
+      else
+        {
+          g_ptr_array_add (refused, refused_recipient_new (to, reply->text));
+          all_temporary = all_temporary && reply_is_temporary (reply);
+        }
+
+      if (reply->code == 421)
+        closing = g_steal_pointer (&reply);
+    }
+
+  /* The server is gone: no reply to DATA comes. */
+  if (closing != NULL && accepted > 0)
+    return check_message_reply (c, closing, 354, error);
+
+  if (accepted > 0)
+    {
+      data_reply = _sc_smtp_pipeline_read_reply (pipeline, error);
+      if (data_reply == NULL || !check_message_reply (c, data_reply, 354, error))
+        return FALSE;
+
+      /* The ones without room go in a further transaction (send_message ()). */
+      for (guint i = 0; i < too_many->len; i++)
+        g_ptr_array_add (deferred, g_ptr_array_steal_index (too_many, i--));
+      return TRUE;
+    }
+
+  /* Not one accepted: "452" now is a refusal like any other. */
+  for (guint i = 0; i < too_many->len; i++)
+    g_ptr_array_add (refused, g_ptr_array_steal_index (too_many, i--));
+
+  list = g_string_new (NULL);
+  for (guint i = first_refused; i < refused->len; i++)
+    {
+      ScRefusedRecipient *r = g_ptr_array_index (refused, i);
+
+      g_string_append_printf (list, "%s%s (%s)", i > first_refused ? "; " : "", r->address,
+                              r->reply);
+      all_temporary = all_temporary && r->reply[0] == '4';
+    }
+
+  /* DATA, if it went with them, is refused too ("554", "503"); then RSET, best effort; QUIT
+   * follows. */
+  c->in_sync = closing == NULL && read_rest_of_group (c, pipeline);
+  if (c->in_sync)
+    {
+      rset = _sc_smtp_connection_command (c, "RSET", "RSET", NULL);
+      c->in_sync = rset != NULL;
+    }
+
+  g_set_error (error, SC_SMTP_ERROR, SC_SMTP_ERROR_RECIPIENTS_REFUSED,
+               all_temporary
+               /* Translators: %s lists each address with the server's reply. */
+               ? _("The server temporarily refused every recipient: %s")
+               /* Translators: %s lists each address with the server's reply. */
+               : _("The server refused every recipient: %s"), list->str);
+  return FALSE;
+}
+
+/* After DATA's "354" (send_envelope ()): the message, and the server's final reply into
+ * @out_reply. */
 static gboolean
 send_data (ScSmtpConnection  *c,
            ScMessage         *message,
@@ -419,11 +442,6 @@ send_data (ScSmtpConnection  *c,
   g_autoptr(ScSmtpDataStream) counter = NULL;
   g_autoptr(GError) local_error = NULL;
   goffset total = sc_message_get_size (message);
-
-  reply = _sc_smtp_connection_command (c, "DATA", "DATA", error);
-  if (reply == NULL || !check_message_reply (c, reply, 354, error))
-    return FALSE;
-  g_clear_pointer (&reply, _sc_smtp_reply_free);
 
   /* The message comes in large blocks already: no buffer of our own in between. */
   counter = _sc_smtp_data_stream_new (c, total);
