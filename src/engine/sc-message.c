@@ -1061,6 +1061,7 @@ sc_message_prepare (ScMessage     *self,
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *message_id = NULL;
   g_autoptr(GPtrArray) envelope = NULL;
+  g_autoptr(GHashTable) envelope_seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *from_name = NULL;
   g_autofree char *from_addr = NULL;
   g_autofree char *envelope_from = NULL;
@@ -1122,10 +1123,15 @@ sc_message_prepare (ScMessage     *self,
 
           /* One RCPT TO per address, even when it is both in To and in Bcc. */
           bare = sc_address_to_envelope (addr);
-          if (g_ptr_array_find_with_equal_func (envelope, bare, g_str_equal, NULL))
-            g_free (bare);
+          if (g_hash_table_contains (envelope_seen, bare))
+            {
+              g_free (bare);
+            }
           else
-            g_ptr_array_add (envelope, bare);
+            {
+              g_hash_table_add (envelope_seen, bare);
+              g_ptr_array_add (envelope, bare);
+            }
           /* Bcc recipients get the message, and no header names them. */
           if (lists[i].header != GMIME_ADDRESS_TYPE_BCC)
             g_mime_message_add_mailbox (mime, lists[i].header, name, addr);
