@@ -27,24 +27,35 @@
 /*
  * The folder (default $XDG_DATA_HOME/smtp-client, mode 0700: it names Bcc recipients):
  *
- *   history.json        {"version": 1, "records": [record, …]}, oldest first, at most
- *                       SC_OUTBOX_HISTORY_LIMIT records
+ *   history.jsonl       the history: one record a line (compact JSON), appended when a send
+ *                       is over, oldest first; a later line of an id replaces the earlier one
+ *                       (a retry, a repair). Listed: the newest SC_OUTBOX_HISTORY_LIMIT.
+ *   outbox/ID.sending   the journal of a send in flight: its record, state "sending"
  *   outbox/ID.json      the record of a message that is not confirmed, plus its envelope
  *   outbox/ID.eml       that message: CRLF, not dot-stuffed, exactly the bytes that went out
  *   lock                flock ()ed around every read-modify-write, between processes too
+ *   history.json        the history of version 0.2.0 ({"version": 1, "records": […]}): the
+ *                       first open makes it the first lines of history.jsonl and renames it
+ *                       history.json.migrated
  *
- * Every JSON file is replaced whole with g_file_set_contents_full (CONSISTENT | DURABLE: a
- * temporary file, fsync, rename), so a reader sees the old or the new file, never half of one,
- * wherever the process is killed. An append-only journal would be as safe to write, but a
- * bounded history has to drop old records, which is a rewrite anyway, and a torn last line
- * would need repairing; rewriting at most 500 short records costs next to nothing against a
- * send. The .eml is written to ID.eml.part, fsynced and renamed, before its record says it is
- * there; it is written only after a send failed (rendered again from the ScMessage, whose Date,
- * Message-ID and boundaries were fixed by prepare), so a successful send writes no message.
+ * A send costs two small writes and never reads the history: before it connects, its journal
+ * (fsync of the file and of the folder: durable before the message goes out); when it is over,
+ * one line appended to the history (O_APPEND, one write, fdatasync), then the journal is
+ * removed. A line cut short by a crash is skipped when the history is read, and the next
+ * append starts on a line of its own. Past HISTORY_COMPACT_LINES lines (counted, not parsed)
+ * the history is rewritten with its newest SC_OUTBOX_HISTORY_LIMIT records. Every other file
+ * is replaced whole with g_file_set_contents_full (CONSISTENT | DURABLE: a temporary file,
+ * fsync, rename), so a reader sees the old or the new file, never half of one, wherever the
+ * process is killed. The .eml is written to ID.eml.part, fsynced and renamed, before its record
+ * says it is there; it is written only after a send failed (rendered again from the ScMessage,
+ * whose Date, Message-ID and boundaries were fixed by prepare), so a successful send writes no
+ * message.
  *
- * A record in state "sending" names its process (pid and boot id). When a later open finds
- * that process gone, the record becomes "interrupted": the server may have the message, so it
- * is not sent again unless the user says so.
+ * A record in state "sending" (a journal, or an outbox entry being retried) names its process
+ * (pid and boot id). When a later open finds that process gone, the record becomes
+ * "interrupted": the server may have the message, so it is not sent again unless the user says
+ * so. A process killed between two steps of the end is finished as far as it got: what the
+ * history or the outbox already has counts.
  */
 
 #define HISTORY_FILE     "history.jsonl"
