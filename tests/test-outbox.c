@@ -593,10 +593,19 @@ test_outbox_killed (void)
   g_assert_nonnull (sc_outbox_entry_get_reason (entry));
   g_assert_nonnull (strstr (sc_outbox_entry_get_reason (entry), "may have been delivered"));
 
-  /* And it stays so */
+  /* And it stays so, also for the next process (another instance) */
   again = list (outbox, FALSE);
   entry2 = g_list_model_get_item (again, 0);
   g_assert_cmpint (sc_outbox_entry_get_state (entry2), ==, SC_OUTBOX_STATE_INTERRUPTED);
+  {
+    g_autoptr(ScOutbox) reopened = sc_outbox_new (data_file);
+    g_autoptr(GListModel) third = list (reopened, FALSE);
+    g_autoptr(ScOutboxEntry) entry3 = g_list_model_get_item (third, 0);
+
+    g_assert_cmpuint (g_list_model_get_n_items (third), ==, 1);
+    g_assert_cmpint (sc_outbox_entry_get_state (entry3), ==, SC_OUTBOX_STATE_INTERRUPTED);
+    g_assert_cmpstr (sc_outbox_entry_get_id (entry3), ==, sc_outbox_entry_get_id (entry));
+  }
 
   sc_test_rm_rf (dir);
 }

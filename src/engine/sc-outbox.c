@@ -700,16 +700,15 @@ record_to_line (JsonObject *record,
   return line;
 }
 
+/* Replaces @path whole: a temporary file, fsync, rename. */
 static gboolean
-write_json_object (const char  *path,
-                   JsonObject  *object,
-                   GError     **error)
+replace_file (const char  *path,
+              const char  *text,
+              gsize        length,
+              GError     **error)
 {
-  g_autofree char *text = NULL;
-  gsize length;
   g_autoptr(GError) local_error = NULL;
 
-  text = record_to_line (object, &length);
   if (!g_file_set_contents_full (path, text, length,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  0600, &local_error))
@@ -721,6 +720,19 @@ write_json_object (const char  *path,
     }
 
   return TRUE;
+}
+
+static gboolean
+write_json_object (const char  *path,
+                   JsonObject  *object,
+                   GError     **error)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+
+  text = record_to_line (object, &length);
+
+  return replace_file (path, text, length, error);
 }
 
 /* Makes the names in @path durable (a file made, renamed or removed in it). */
@@ -880,7 +892,6 @@ history_rewrite (ScOutbox    *self,
 {
   g_autofree char *path = g_build_filename (self->path, HISTORY_FILE, NULL);
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GError) local_error = NULL;
 
   for (guint i = records->len > SC_OUTBOX_HISTORY_LIMIT
                  ? records->len - SC_OUTBOX_HISTORY_LIMIT : 0;
@@ -892,17 +903,7 @@ history_rewrite (ScOutbox    *self,
       g_string_append_len (text, line, length);
     }
 
-  if (!g_file_set_contents_full (path, text->str, text->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
-    {
-      g_set_error (error, SC_OUTBOX_ERROR, SC_OUTBOX_ERROR_IO,
-                   _("Cannot keep the record of sent messages in %s: %s"), path,
-                   local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return replace_file (path, text->str, text->len, error);
 }
 
 /* Appends @record to the history as one line (after a newline of its own when the file ends
