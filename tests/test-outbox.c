@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sc-error.h"
@@ -592,10 +593,19 @@ test_outbox_killed (void)
   g_assert_nonnull (sc_outbox_entry_get_reason (entry));
   g_assert_nonnull (strstr (sc_outbox_entry_get_reason (entry), "may have been delivered"));
 
-  /* And it stays so */
+  /* And it stays so, also for the next process (another instance) */
   again = list (outbox, FALSE);
   entry2 = g_list_model_get_item (again, 0);
   g_assert_cmpint (sc_outbox_entry_get_state (entry2), ==, SC_OUTBOX_STATE_INTERRUPTED);
+  {
+    g_autoptr(ScOutbox) reopened = sc_outbox_new (data_file);
+    g_autoptr(GListModel) third = list (reopened, FALSE);
+    g_autoptr(ScOutboxEntry) entry3 = g_list_model_get_item (third, 0);
+
+    g_assert_cmpuint (g_list_model_get_n_items (third), ==, 1);
+    g_assert_cmpint (sc_outbox_entry_get_state (entry3), ==, SC_OUTBOX_STATE_INTERRUPTED);
+    g_assert_cmpstr (sc_outbox_entry_get_id (entry3), ==, sc_outbox_entry_get_id (entry));
+  }
 
   sc_test_rm_rf (dir);
 }
@@ -722,6 +732,353 @@ test_outbox_bounded (void)
   sc_test_rm_rf (dir);
 }
 
+/* Records one message through begin and finish, as a send does: sent, or failed (then the
+ * message is kept in the outbox). Returns the id. */
+static char *
+record_one (ScOutbox   *outbox,
+            const char *subject,
+            gboolean    failed)
+{
+  const char *to[] = { "a@example.com", NULL };
+  g_autoptr(ScMessage) message = sc_message_new ("sender@example.com", to, subject, "x", NULL);
+  /* (the result takes the list) */
+  g_autoptr(ScSendResult) result = _sc_send_result_new ("250 2.0.0 OK: queued as 42",
+                                                        g_ptr_array_new ());
+  g_autoptr(GError) send_error = g_error_new_literal (SC_SMTP_ERROR,
+                                                      SC_SMTP_ERROR_RECIPIENTS_REFUSED,
+                                                      "550 No such user");
+  g_autoptr(GError) error = NULL;
+  char *id;
+
+  sc_message_prepare (message, NULL, &error);
+  g_assert_no_error (error);
+  id = sc_outbox_record_begin (outbox, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  g_assert_true (sc_outbox_record_finish (outbox, id, message, failed ? NULL : result,
+                                          failed ? send_error : NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  return id;
+}
+
+/* The subjects of @model, in its order, joined by "|" */
+static char *
+subjects_of (GListModel *model)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ScOutboxEntry) entry = g_list_model_get_item (model, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "|" : "", sc_outbox_entry_get_subject (entry));
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A process id that is not running: a child that has exited and was reaped */
+static int
+dead_pid (void)
+{
+  pid_t pid = fork ();
+  int status;
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+
+  return pid;
+}
+
+/* A record as 0.2.0 wrote it: id, day, subject, Message-ID, state, further members */
+#define OLD_RECORD \
+    "    {\n" \
+    "      \"id\" : \"%s\",\n" \
+    "      \"time\" : \"2026-01-0%dT10:00:00.000000Z\",\n" \
+    "      \"sender\" : \"sender@example.com\",\n" \
+    "      \"to\" : [\n        \"a@example.com\"\n      ],\n" \
+    "      \"cc\" : [],\n      \"bcc\" : [\n        \"hidden@example.com\"\n      ],\n" \
+    "      \"subject\" : \"%s\",\n" \
+    "      \"size\" : 321,\n" \
+    "      \"message_id\" : \"%s@example.com\",\n" \
+    "      \"envelope_from\" : \"sender@example.com\",\n" \
+    "      \"envelope_recipients\" : [\n        \"a@example.com\",\n" \
+    "        \"hidden@example.com\"\n      ],\n" \
+    "      \"attempts\" : 1,\n" \
+    "      \"state\" : \"%s\"%s\n" \
+    "    }"
+
+/* A history.json of version 0.2.0 (pretty-printed, with a record still "sending" of a process
+ * that is gone and a failed one kept in the outbox) is read: every record is listed, the
+ * sending one as interrupted, the failed one can be retried; new sends are recorded after
+ * them, and the old file is not read again. */
+static void
+test_outbox_migrate (void)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *old_path = g_build_filename (data_dir, "history.json", NULL);
+  g_autofree char *outbox_dir = g_build_filename (data_dir, "outbox", NULL);
+  g_autoptr(ScOutbox) outbox = outbox_in (dir);
+  g_autoptr(ScOutbox) reopened = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(GListModel) kept = NULL;
+  g_autoptr(GListModel) again = NULL;
+  g_autoptr(ScOutboxEntry) entry = NULL;
+  g_autoptr(ScOutboxEntry) failed = NULL;
+  g_autofree char *boot = NULL;
+  g_autofree char *seed = NULL;
+  g_autofree char *subjects = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *sent = g_strdup_printf (OLD_RECORD, "20260101T100000-000001-0000000a", 1,
+                                           "Old sent", "old-a", "sent",
+                                           ",\n      \"reply\" : \"250 OK queued as 7\","
+                                           "\n      \"queue_id\" : \"7\"");
+  g_autofree char *failed_record =
+    g_strdup_printf (OLD_RECORD, "20260102T100000-000002-0000000b", 2, "Old failed", "old-b",
+                     "failed", ",\n      \"reason\" : \"550 No\"");
+  g_autofree char *sending = NULL;
+  g_autofree char *sending_extra = NULL;
+
+  g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL);
+  g_assert_nonnull (boot);
+  g_strstrip (boot);
+  sending_extra = g_strdup_printf (",\n      \"pid\" : %d,\n      \"boot_id\" : \"%s\"",
+                                   dead_pid (), boot);
+  sending = g_strdup_printf (OLD_RECORD, "20260103T100000-000003-0000000c", 3, "Old sending",
+                             "old-c", "sending", sending_extra);
+  seed = g_strdup_printf ("{\n  \"version\" : 1,\n  \"records\" : [\n%s,\n%s,\n%s\n  ]\n}",
+                          sent, failed_record, sending);
+  g_assert_cmpint (g_mkdir_with_parents (outbox_dir, 0700), ==, 0);
+  sc_test_write_file (data_dir, "history.json", seed, -1);
+  sc_test_write_file (data_dir, "outbox/20260102T100000-000002-0000000b.json", failed_record,
+                      -1);
+  sc_test_write_file (data_dir, "outbox/20260102T100000-000002-0000000b.eml",
+                      "From: sender@example.com\r\nTo: a@example.com\r\nSubject: Old failed\r\n"
+                      "Message-ID: <old-b@example.com>\r\n\r\nx\r\n", -1);
+
+  history = list (outbox, FALSE);
+  subjects = subjects_of (history);
+  g_assert_cmpstr (subjects, ==, "Old sending|Old failed|Old sent");
+  entry = g_list_model_get_item (history, 0);
+  g_assert_cmpint (sc_outbox_entry_get_state (entry), ==, SC_OUTBOX_STATE_INTERRUPTED);
+  g_clear_object (&entry);
+  entry = g_list_model_get_item (history, 2);
+  g_assert_cmpint (sc_outbox_entry_get_state (entry), ==, SC_OUTBOX_STATE_SENT);
+  g_assert_cmpstr (sc_outbox_entry_get_queue_id (entry), ==, "7");
+  g_assert_cmpstr (sc_outbox_entry_get_message_id (entry), ==, "old-a@example.com");
+  g_assert_cmpint (sc_outbox_entry_get_size (entry), ==, 321);
+  {
+    const char *bcc[] = { "hidden@example.com", NULL };
+
+    g_assert_cmpstrv (sc_outbox_entry_get_bcc (entry), bcc);
+  }
+  /* Read once: not read again over what is recorded from now on */
+  g_assert_false (g_file_test (old_path, G_FILE_TEST_EXISTS));
+
+  kept = list (outbox, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (kept), ==, 1);
+  failed = g_list_model_get_item (kept, 0);
+  g_assert_cmpstr (sc_outbox_entry_get_subject (failed), ==, "Old failed");
+  g_assert_cmpint (sc_outbox_entry_get_state (failed), ==, SC_OUTBOX_STATE_FAILED);
+  g_assert_true (sc_outbox_entry_get_has_message (failed));
+
+  id = record_one (outbox, "New", FALSE);
+  reopened = outbox_in (dir);
+  again = list (reopened, FALSE);
+  g_clear_pointer (&subjects, g_free);
+  subjects = subjects_of (again);
+  g_assert_cmpstr (subjects, ==, "New|Old sending|Old failed|Old sent");
+  g_clear_object (&entry);
+  entry = g_list_model_get_item (again, 1);
+  g_assert_cmpint (sc_outbox_entry_get_state (entry), ==, SC_OUTBOX_STATE_INTERRUPTED);
+
+  sc_test_rm_rf (dir);
+}
+
+/* A crash in the middle of writing a record leaves a torn last line: it is not listed, and
+ * what is recorded after it is. */
+static void
+test_outbox_torn_line (void)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *log = NULL;
+  g_autofree char *torn = NULL;
+  g_autofree char *subjects = NULL;
+  g_autoptr(ScOutbox) outbox = outbox_in (dir);
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(GListModel) after = NULL;
+  g_autofree char *first = record_one (outbox, "First", FALSE);
+  g_autofree char *second = record_one (outbox, "Second", TRUE);
+  g_autofree char *third = NULL;
+  gsize length;
+
+  /* The second record again, cut in the middle, as an append that a crash cut short */
+  log = sc_test_read_file (data_dir, "history.jsonl", &length);
+  g_assert_true (length > 0 && log[length - 1] == '\n');
+  torn = g_strconcat (log, "{\"id\":\"", second, "\",\"state\":\"sent\",\"subj", NULL);
+  sc_test_write_file (data_dir, "history.jsonl", torn, -1);
+
+  history = list (outbox, FALSE);
+  subjects = subjects_of (history);
+  g_assert_cmpstr (subjects, ==, "Second|First");
+
+  third = record_one (outbox, "Third", FALSE);
+  after = list (outbox, FALSE);
+  g_clear_pointer (&subjects, g_free);
+  subjects = subjects_of (after);
+  g_assert_cmpstr (subjects, ==, "Third|Second|First");
+  {
+    g_autoptr(ScOutboxEntry) entry = g_list_model_get_item (after, 1);
+
+    g_assert_cmpint (sc_outbox_entry_get_state (entry), ==, SC_OUTBOX_STATE_FAILED);
+  }
+
+  sc_test_rm_rf (dir);
+}
+
+/* The history stays bounded on disk too: past twice the limit it is rewritten with the
+ * newest SC_OUTBOX_HISTORY_LIMIT records; a record written again (a retry) counts once, where
+ * it was written last. */
+static void
+test_outbox_compacted (void)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autoptr(ScOutbox) outbox = outbox_in (dir);
+  g_autoptr(GString) seed = g_string_new (NULL);
+  g_autoptr(GListModel) before = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(ScOutboxEntry) newest = NULL;
+  g_autoptr(ScOutboxEntry) second = NULL;
+  g_autoptr(ScOutboxEntry) oldest = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *id = NULL;
+  const guint n = 2 * SC_OUTBOX_HISTORY_LIMIT;
+  guint lines = 0;
+
+  /* Lines 0 … n-2, then line 0 again (sent now): n lines, n-1 records */
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (seed, "{\"id\":\"20000101T000000-%06u-00000000\",\"state\":\"%s\","
+                            "\"time\":\"2000-01-01T00:00:00Z\",\"subject\":\"Old %u\","
+                            "\"to\":[\"a@example.com\"],\"size\":10}\n",
+                            i < n - 1 ? i : 0, i < n - 1 ? "failed" : "sent",
+                            i < n - 1 ? i : 0);
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  sc_test_write_file (data_dir, "history.jsonl", seed->str, -1);
+
+  before = list (outbox, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (before), ==, SC_OUTBOX_HISTORY_LIMIT);
+  newest = g_list_model_get_item (before, 0);
+  g_assert_cmpstr (sc_outbox_entry_get_subject (newest), ==, "Old 0");
+  g_assert_cmpint (sc_outbox_entry_get_state (newest), ==, SC_OUTBOX_STATE_SENT);
+  g_clear_object (&newest);
+
+  id = record_one (outbox, "New", FALSE);
+  log = sc_test_read_file (data_dir, "history.jsonl", NULL);
+  for (const char *p = log; (p = strchr (p, '\n')) != NULL; p++)
+    lines++;
+  g_assert_cmpuint (lines, ==, SC_OUTBOX_HISTORY_LIMIT);
+
+  history = list (outbox, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, SC_OUTBOX_HISTORY_LIMIT);
+  newest = g_list_model_get_item (history, 0);
+  second = g_list_model_get_item (history, 1);
+  oldest = g_list_model_get_item (history, SC_OUTBOX_HISTORY_LIMIT - 1);
+  g_assert_cmpstr (sc_outbox_entry_get_id (newest), ==, id);
+  g_assert_cmpstr (sc_outbox_entry_get_subject (second), ==, "Old 0");
+  /* n-1 old records and the new one: the newest 500 are Old n-500+1 … Old n-2, Old 0, New */
+  {
+    g_autofree char *expected = g_strdup_printf ("Old %u", n - SC_OUTBOX_HISTORY_LIMIT + 1);
+
+    g_assert_cmpstr (sc_outbox_entry_get_subject (oldest), ==, expected);
+  }
+
+  sc_test_rm_rf (dir);
+}
+
+#define WRITER_RECORDS 40
+
+/* The child of test_outbox_concurrent: records WRITER_RECORDS sends, every eighth failed */
+static int
+outbox_writer (const char *dir,
+               const char *name)
+{
+  g_autoptr(ScOutbox) outbox = outbox_in (dir);
+
+  for (guint i = 0; i < WRITER_RECORDS; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("%s %u", name, i);
+      g_autofree char *id = record_one (outbox, subject, i % 8 == 7);
+    }
+
+  return 0;
+}
+
+static const char *test_program;
+
+/* Two processes record at the same time: nothing is lost, in the history or the outbox. */
+static void
+test_outbox_concurrent (void)
+{
+  g_autofree char *dir = sc_test_make_tmpdir ();
+  g_autoptr(ScOutbox) outbox = outbox_in (dir);
+  g_autoptr(GSubprocess) a = NULL;
+  g_autoptr(GSubprocess) b = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(GListModel) kept = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "SC_TEST_OUTBOX_WRITER_DIR", dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SC_TEST_OUTBOX_WRITER", "A", TRUE);
+  a = g_subprocess_launcher_spawn (launcher, &error, test_program, NULL);
+  g_assert_no_error (error);
+  g_subprocess_launcher_setenv (launcher, "SC_TEST_OUTBOX_WRITER", "B", TRUE);
+  b = g_subprocess_launcher_spawn (launcher, &error, test_program, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (a, NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (b, NULL, &error);
+  g_assert_no_error (error);
+
+  history = list (outbox, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 2 * WRITER_RECORDS);
+  for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(ScOutboxEntry) entry = g_list_model_get_item (history, i);
+
+      g_assert_true (g_hash_table_add (seen, g_strdup (sc_outbox_entry_get_subject (entry))));
+      g_assert_cmpint (sc_outbox_entry_get_state (entry), !=, SC_OUTBOX_STATE_SENDING);
+      g_assert_cmpint (sc_outbox_entry_get_state (entry), !=, SC_OUTBOX_STATE_INTERRUPTED);
+    }
+  for (guint i = 0; i < WRITER_RECORDS; i++)
+    {
+      g_autofree char *subject_a = g_strdup_printf ("A %u", i);
+      g_autofree char *subject_b = g_strdup_printf ("B %u", i);
+
+      g_assert_true (g_hash_table_contains (seen, subject_a));
+      g_assert_true (g_hash_table_contains (seen, subject_b));
+    }
+
+  kept = list (outbox, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (kept), ==, 2 * (WRITER_RECORDS / 8));
+  for (guint i = 0; i < g_list_model_get_n_items (kept); i++)
+    {
+      g_autoptr(ScOutboxEntry) entry = g_list_model_get_item (kept, i);
+
+      g_assert_true (sc_outbox_entry_get_has_message (entry));
+      g_assert_cmpint (sc_outbox_entry_get_state (entry), ==, SC_OUTBOX_STATE_FAILED);
+    }
+
+  sc_test_rm_rf (dir);
+}
+
 /* 50 MB: the message is not written anywhere when the send succeeds. */
 static void
 test_outbox_large_no_eml (void)
@@ -803,6 +1160,11 @@ int
 main (int    argc,
       char **argv)
 {
+  if (g_getenv ("SC_TEST_OUTBOX_WRITER") != NULL)
+    return outbox_writer (g_getenv ("SC_TEST_OUTBOX_WRITER_DIR"),
+                          g_getenv ("SC_TEST_OUTBOX_WRITER"));
+
+  test_program = argv[0];
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/outbox/rerender-identical", test_outbox_rerender_identical);
@@ -812,6 +1174,10 @@ main (int    argc,
   g_test_add_func ("/outbox/killed", test_outbox_killed);
   g_test_add_func ("/outbox/killed-after-eml", test_outbox_killed_after_eml);
   g_test_add_func ("/outbox/bounded", test_outbox_bounded);
+  g_test_add_func ("/outbox/migrate", test_outbox_migrate);
+  g_test_add_func ("/outbox/torn-line", test_outbox_torn_line);
+  g_test_add_func ("/outbox/compacted", test_outbox_compacted);
+  g_test_add_func ("/outbox/concurrent", test_outbox_concurrent);
   g_test_add_func ("/outbox/large-no-eml", test_outbox_large_no_eml);
   g_test_add_func ("/outbox/skipped-files", test_outbox_skipped_files);
 

@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sc-error.h"
@@ -26,29 +27,46 @@
 /*
  * The folder (default $XDG_DATA_HOME/smtp-client, mode 0700: it names Bcc recipients):
  *
- *   history.json        {"version": 1, "records": [record, …]}, oldest first, at most
- *                       SC_OUTBOX_HISTORY_LIMIT records
+ *   history.jsonl       the history: one record a line (compact JSON), appended when a send
+ *                       is over, oldest first; a later line of an id replaces the earlier one
+ *                       (a retry, a repair). Listed: the newest SC_OUTBOX_HISTORY_LIMIT.
+ *   outbox/ID.sending   the journal of a send in flight: its record, state "sending"
  *   outbox/ID.json      the record of a message that is not confirmed, plus its envelope
  *   outbox/ID.eml       that message: CRLF, not dot-stuffed, exactly the bytes that went out
  *   lock                flock ()ed around every read-modify-write, between processes too
+ *   history.json        the history of version 0.2.0 ({"version": 1, "records": […]}): the
+ *                       first open makes it the first lines of history.jsonl and renames it
+ *                       history.json.migrated
  *
- * Every JSON file is replaced whole with g_file_set_contents_full (CONSISTENT | DURABLE: a
- * temporary file, fsync, rename), so a reader sees the old or the new file, never half of one,
- * wherever the process is killed. An append-only journal would be as safe to write, but a
- * bounded history has to drop old records, which is a rewrite anyway, and a torn last line
- * would need repairing; rewriting at most 500 short records costs next to nothing against a
- * send. The .eml is written to ID.eml.part, fsynced and renamed, before its record says it is
- * there; it is written only after a send failed (rendered again from the ScMessage, whose Date,
- * Message-ID and boundaries were fixed by prepare), so a successful send writes no message.
+ * A send costs two small writes and never reads the history: before it connects, its journal
+ * (fsync of the file and of the folder: durable before the message goes out); when it is over,
+ * one line appended to the history (O_APPEND, one write, fdatasync), then the journal is
+ * removed. A line cut short by a crash is skipped when the history is read, and the next
+ * append starts on a line of its own. Past HISTORY_COMPACT_LINES lines (counted, not parsed)
+ * the history is rewritten with its newest SC_OUTBOX_HISTORY_LIMIT records. Every other file
+ * is replaced whole with g_file_set_contents_full (CONSISTENT | DURABLE: a temporary file,
+ * fsync, rename), so a reader sees the old or the new file, never half of one, wherever the
+ * process is killed. The .eml is written to ID.eml.part, fsynced and renamed, before its record
+ * says it is there; it is written only after a send failed (rendered again from the ScMessage,
+ * whose Date, Message-ID and boundaries were fixed by prepare), so a successful send writes no
+ * message.
  *
- * A record in state "sending" names its process (pid and boot id). When a later open finds
- * that process gone, the record becomes "interrupted": the server may have the message, so it
- * is not sent again unless the user says so.
+ * A record in state "sending" (a journal, or an outbox entry being retried) names its process
+ * (pid and boot id). When a later open finds that process gone, the record becomes
+ * "interrupted": the server may have the message, so it is not sent again unless the user says
+ * so. A process killed between two steps of the end is finished as far as it got: what the
+ * history or the outbox already has counts.
  */
 
-#define HISTORY_FILE "history.json"
-#define OUTBOX_DIR   "outbox"
-#define LOCK_FILE    "lock"
+#define HISTORY_FILE     "history.jsonl"
+#define OLD_HISTORY_FILE "history.json"   /* version 0.2.0 */
+#define OUTBOX_DIR       "outbox"
+#define LOCK_FILE        "lock"
+#define SENDING_SUFFIX   ".sending"
+
+/* The history is rewritten with its newest SC_OUTBOX_HISTORY_LIMIT records when it has more
+ * lines than this */
+#define HISTORY_COMPACT_LINES (2 * SC_OUTBOX_HISTORY_LIMIT)
 
 G_DEFINE_QUARK (sc-outbox-error-quark, sc_outbox_error)
 
@@ -609,14 +627,37 @@ record_mark_interrupted (JsonObject *record)
 }
 
 static JsonObject *
+parse_object (const char  *data,
+              gssize       length,
+              GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, length, error))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("not a JSON object"));
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static JsonObject *
 read_json_object (const char  *path,
                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
+  gsize length;
+  JsonObject *object;
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return NULL;
@@ -626,33 +667,47 @@ read_json_object (const char  *path,
       return NULL;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, SC_OUTBOX_ERROR, SC_OUTBOX_ERROR_IO,
-                   _("Cannot keep the record of sent messages in %s: %s"), path,
-                   _("not a JSON object"));
-      return NULL;
-    }
+  object = parse_object (contents, length, &local_error);
+  if (object == NULL)
+    g_set_error (error, SC_OUTBOX_ERROR, SC_OUTBOX_ERROR_IO,
+                 _("Cannot keep the record of sent messages in %s: %s"), path,
+                 local_error->message);
 
-  return json_object_ref (json_node_get_object (root));
+  return object;
 }
 
-static gboolean
-write_json_object (const char  *path,
-                   JsonObject  *object,
-                   GError     **error)
+/* One line of the history: the record as compact JSON, then a newline. */
+static char *
+record_to_line (JsonObject *record,
+                gsize      *out_length)
 {
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
   gsize length;
-  g_autoptr(GError) local_error = NULL;
+  char *line;
 
-  json_node_set_object (root, object);
+  json_node_set_object (root, record);
   json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, &length);
+
+  line = g_malloc (length + 2);
+  memcpy (line, text, length);
+  line[length] = '\n';
+  line[length + 1] = '\0';
+  *out_length = length + 1;
+
+  return line;
+}
+
+/* Replaces @path whole: a temporary file, fsync, rename. */
+static gboolean
+replace_file (const char  *path,
+              const char  *text,
+              gsize        length,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
 
   if (!g_file_set_contents_full (path, text, length,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
@@ -667,101 +722,341 @@ write_json_object (const char  *path,
   return TRUE;
 }
 
-/* The history's records (a JsonArray, oldest first); NULL with @error set. */
-static JsonArray *
-history_load (ScOutbox  *self,
-              GError   **error)
+static gboolean
+write_json_object (const char  *path,
+                   JsonObject  *object,
+                   GError     **error)
 {
-  g_autofree char *path = g_build_filename (self->path, HISTORY_FILE, NULL);
-  g_autoptr(JsonObject) root = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *records;
+  g_autofree char *text = NULL;
+  gsize length;
 
-  root = read_json_object (path, &local_error);
-  if (root == NULL && local_error != NULL)
+  text = record_to_line (object, &length);
+
+  return replace_file (path, text, length, error);
+}
+
+/* Makes the names in @path durable (a file made, renamed or removed in it). */
+static gboolean
+sync_folder (const char  *path,
+             GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0 || fsync (fd) != 0)
     {
-      g_autofree char *aside = g_strconcat (path, ".broken", NULL);
-
-      /* Not written by us (every write is whole): set aside, not lost, and not in the way of
-       * sending. One that cannot even be read is an error. */
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && access (path, R_OK) == 0 &&
-          g_rename (path, aside) == 0)
-        {
-          g_warning ("%s (set aside as %s)", local_error->message, aside);
-          return json_array_new ();
-        }
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      set_io_error (error, path, errno);
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
     }
-  if (root == NULL)
-    return json_array_new ();
+  close (fd);
 
-  records = json_object_get_member (root, "records");
-  if (records == NULL || !JSON_NODE_HOLDS_ARRAY (records))
-    return json_array_new ();
-
-  return json_array_ref (json_node_get_array (records));
+  return TRUE;
 }
 
 static gboolean
-history_save (ScOutbox   *self,
-              JsonArray  *records,
-              GError    **error)
+write_all (int          fd,
+           const char  *data,
+           gsize        length)
 {
-  g_autofree char *path = g_build_filename (self->path, HISTORY_FILE, NULL);
-  g_autoptr(JsonObject) root = json_object_new ();
-  g_autoptr(JsonArray) kept = json_array_new ();
-  guint n = json_array_get_length (records);
-
-  /* Bounded: the newest SC_OUTBOX_HISTORY_LIMIT records */
-  for (guint i = n > SC_OUTBOX_HISTORY_LIMIT ? n - SC_OUTBOX_HISTORY_LIMIT : 0; i < n; i++)
-    json_array_add_element (kept, json_node_copy (json_array_get_element (records, i)));
-
-  json_object_set_int_member (root, "version", 1);
-  json_object_set_array_member (root, "records", g_steal_pointer (&kept));
-
-  return write_json_object (path, root, error);
-}
-
-static JsonObject *
-history_find (JsonArray  *records,
-              const char *id)
-{
-  for (guint i = 0; i < json_array_get_length (records); i++)
+  while (length > 0)
     {
-      JsonNode *node = json_array_get_element (records, i);
+      gssize written = write (fd, data, length);
 
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (record_get_string (json_node_get_object (node), "id"), id) == 0)
-        return json_node_get_object (node);
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written <= 0)
+        return FALSE;
+      data += written;
+      length -= written;
     }
 
-  return NULL;
+  return TRUE;
 }
 
-/* Puts a copy of @record in place of the one with its id, or at the end. */
-static void
-history_put (JsonArray  *records,
-             JsonObject *record)
+/* The journal of a send in flight: outbox/ID.sending, durable (file and name) on return. */
+static gboolean
+journal_write (ScOutbox    *self,
+               JsonObject  *record,
+               GError     **error)
 {
-  const char *id = record_get_string (record, "id");
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *path = entry_path (self, record_get_string (record, "id"), SENDING_SUFFIX);
+  g_autofree char *text = NULL;
+  gsize length;
+  int fd;
 
-  json_node_set_object (node, record);
-
-  for (guint i = 0; i < json_array_get_length (records); i++)
+  text = record_to_line (record, &length);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
     {
-      JsonNode *element = json_array_get_element (records, i);
+      set_io_error (error, path, errno);
+      return FALSE;
+    }
+  if (!write_all (fd, text, length) || fdatasync (fd) != 0)
+    {
+      int saved_errno = errno;
 
-      if (JSON_NODE_HOLDS_OBJECT (element) &&
-          g_strcmp0 (record_get_string (json_node_get_object (element), "id"), id) == 0)
+      close (fd);
+      g_unlink (path);
+      set_io_error (error, path, saved_errno);
+      return FALSE;
+    }
+  close (fd);
+
+  return sync_folder (self->outbox_path, error);
+}
+
+static void
+object_unref0 (gpointer object)
+{
+  if (object != NULL)
+    json_object_unref (object);
+}
+
+/* The history's records as its lines say, oldest first: a later line of an id replaces the
+ * earlier one (and takes its place at the end); a line that is not a JSON object (the torn end
+ * of an append that a crash cut short) is skipped. *out_lines: the number of lines. */
+static GPtrArray *
+history_read (ScOutbox  *self,
+              guint     *out_lines,
+              GError   **error)
+{
+  g_autofree char *path = g_build_filename (self->path, HISTORY_FILE, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (object_unref0);
+  g_autoptr(GHashTable) where = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *records;
+  gsize length = 0;
+  guint n_lines = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error) &&
+      !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_set_error (error, SC_OUTBOX_ERROR, SC_OUTBOX_ERROR_IO,
+                   _("Cannot keep the record of sent messages in %s: %s"), path,
+                   local_error->message);
+      return NULL;
+    }
+
+  for (const char *line = contents, *end; line != NULL && line < contents + length;
+       line = end + 1)
+    {
+      JsonObject *record;
+      const char *id;
+      gpointer index;
+
+      end = memchr (line, '\n', contents + length - line);
+      if (end == NULL)
+        end = contents + length;
+      n_lines++;
+      if (end == line)
+        continue;
+      record = parse_object (line, end - line, NULL);
+      if (record == NULL)
+        continue;
+      id = record_get_string (record, "id");
+      if (id == NULL)
         {
-          json_array_remove_element (records, i);
-          break;
+          json_object_unref (record);
+          continue;
+        }
+      /* The key is the record's own string: replaced before the record it was in goes */
+      if (g_hash_table_lookup_extended (where, id, NULL, &index))
+        {
+          g_hash_table_replace (where, (gpointer) id, GUINT_TO_POINTER (lines->len));
+          g_clear_pointer (&lines->pdata[GPOINTER_TO_UINT (index)], json_object_unref);
+        }
+      else
+        g_hash_table_insert (where, (gpointer) id, GUINT_TO_POINTER (lines->len));
+      g_ptr_array_add (lines, record);
+    }
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < lines->len; i++)
+    if (lines->pdata[i] != NULL)
+      g_ptr_array_add (records, g_steal_pointer (&lines->pdata[i]));
+
+  if (out_lines != NULL)
+    *out_lines = n_lines;
+
+  return records;
+}
+
+/* Replaces the history with the newest SC_OUTBOX_HISTORY_LIMIT of @records, one line each: a
+ * temporary file, fsync, rename. */
+static gboolean
+history_rewrite (ScOutbox    *self,
+                 GPtrArray   *records,
+                 GError     **error)
+{
+  g_autofree char *path = g_build_filename (self->path, HISTORY_FILE, NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = records->len > SC_OUTBOX_HISTORY_LIMIT
+                 ? records->len - SC_OUTBOX_HISTORY_LIMIT : 0;
+       i < records->len; i++)
+    {
+      gsize length;
+      g_autofree char *line = record_to_line (records->pdata[i], &length);
+
+      g_string_append_len (text, line, length);
+    }
+
+  return replace_file (path, text->str, text->len, error);
+}
+
+/* Appends @record to the history as one line (after a newline of its own when the file ends
+ * in a torn line), durable on return. Past HISTORY_COMPACT_LINES lines the history is
+ * rewritten with its newest SC_OUTBOX_HISTORY_LIMIT records. Under the lock. */
+static gboolean
+history_append (ScOutbox    *self,
+                JsonObject  *record,
+                GError     **error)
+{
+  g_autofree char *path = g_build_filename (self->path, HISTORY_FILE, NULL);
+  g_autofree char *line = NULL;
+  gsize length;
+  struct stat st;
+  char last = '\n';
+  gboolean ok;
+  int fd;
+
+  line = record_to_line (record, &length);
+
+  fd = g_open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_io_error (error, path, errno);
+      return FALSE;
+    }
+
+  ok = fstat (fd, &st) == 0;
+  if (ok && st.st_size > 0)
+    {
+      int rfd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+      ok = rfd >= 0 && pread (rfd, &last, 1, st.st_size - 1) == 1;
+      if (rfd >= 0)
+        close (rfd);
+    }
+  ok = ok && (last == '\n' || write_all (fd, "\n", 1)) && write_all (fd, line, length) &&
+       fdatasync (fd) == 0;
+  if (!ok)
+    {
+      set_io_error (error, path, errno);
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+
+  /* A new file: its name too */
+  if (st.st_size == 0 && !sync_folder (self->path, error))
+    return FALSE;
+
+  /* A record takes more than 64 bytes: a shorter file has too few lines to compact. The
+   * lines are counted, not parsed. */
+  if (st.st_size + length > HISTORY_COMPACT_LINES * 64)
+    {
+      g_autofree char *contents = NULL;
+      gsize size;
+      guint n_lines = 0;
+
+      if (!g_file_get_contents (path, &contents, &size, NULL))
+        return TRUE;   /* compacted another time */
+      for (const char *p = contents; (p = memchr (p, '\n', contents + size - p)) != NULL; p++)
+        n_lines++;
+      if (n_lines > HISTORY_COMPACT_LINES)
+        {
+          g_autoptr(GPtrArray) records = history_read (self, NULL, error);
+
+          if (records == NULL || !history_rewrite (self, records, error))
+            return FALSE;
         }
     }
 
-  json_array_add_element (records, node);
+  return TRUE;
+}
+
+/* The history of version 0.2.0, history.json ({"version": 1, "records": [record, …]}),
+ * becomes history.jsonl: its records the first lines, those still "sending" journals (the
+ * repair that follows finds their process gone). The old file is kept as
+ * history.json.migrated. Under the lock. */
+static gboolean
+history_migrate (ScOutbox  *self,
+                 GError   **error)
+{
+  g_autofree char *old_path = g_build_filename (self->path, OLD_HISTORY_FILE, NULL);
+  g_autofree char *done_path = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) current = NULL;
+  JsonNode *node;
+
+  if (!g_file_test (old_path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  root = read_json_object (old_path, &local_error);
+  if (root == NULL && local_error != NULL)
+    {
+      g_autofree char *aside = g_strconcat (old_path, ".broken", NULL);
+
+      /* Not written by us (every write was whole): set aside, not lost, and not in the way
+       * of sending. One that cannot even be read is an error. */
+      if (g_file_test (old_path, G_FILE_TEST_IS_REGULAR) && access (old_path, R_OK) == 0 &&
+          g_rename (old_path, aside) == 0)
+        {
+          g_warning ("%s (set aside as %s)", local_error->message, aside);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  node = root != NULL ? json_object_get_member (root, "records") : NULL;
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *record;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          record = json_node_get_object (element);
+          if (!id_is_valid (record_get_string (record, "id")))
+            continue;
+          if (record_state (record) == SC_OUTBOX_STATE_SENDING)
+            {
+              if (!journal_write (self, record, error))
+                return FALSE;
+            }
+          else
+            g_ptr_array_add (records, json_object_ref (record));
+        }
+    }
+
+  /* Lines already there (a history.json written again by 0.2.0 after a migration) stay the
+   * newer ones */
+  current = history_read (self, NULL, error);
+  if (current == NULL)
+    return FALSE;
+  g_ptr_array_extend_and_steal (records, g_steal_pointer (&current));
+  if (!history_rewrite (self, records, error))
+    return FALSE;
+
+  done_path = g_strconcat (old_path, ".migrated", NULL);
+  if (g_rename (old_path, done_path) != 0)
+    {
+      set_io_error (error, old_path, errno);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static int
@@ -771,18 +1066,20 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The ids of the outbox's records (ID.json), sorted. */
+/* The ids of the outbox's files that end in @suffix (".json": its entries; SENDING_SUFFIX:
+ * the journals of sends in flight), sorted. */
 static GPtrArray *
-outbox_ids (ScOutbox *self)
+outbox_ids (ScOutbox   *self,
+            const char *suffix)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) dir = g_dir_open (self->outbox_path, 0, NULL);
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".json"))
+    if (g_str_has_suffix (name, suffix))
       {
-        g_autofree char *id = g_strndup (name, strlen (name) - strlen (".json"));
+        g_autofree char *id = g_strndup (name, strlen (name) - strlen (suffix));
 
         if (id_is_valid (id))
           g_ptr_array_add (ids, g_steal_pointer (&id));
@@ -793,39 +1090,91 @@ outbox_ids (ScOutbox *self)
   return g_steal_pointer (&ids);
 }
 
-/* Under the lock: a record left "sending" by a process that is gone becomes "interrupted" (in
- * the outbox and in the history), and a message that was being written is removed. Returns
- * the history, repaired and saved. */
-static JsonArray *
-load_repaired (ScOutbox  *self,
-               GError   **error)
+static JsonObject *
+records_find (GPtrArray  *records,
+              const char *id)
 {
-  g_autoptr(JsonArray) records = history_load (self, error);
-  g_autoptr(GPtrArray) ids = NULL;
+  for (guint i = records->len; i > 0; i--)
+    if (g_strcmp0 (record_get_string (records->pdata[i - 1], "id"), id) == 0)
+      return records->pdata[i - 1];
+
+  return NULL;
+}
+
+/* Under the lock, on every open: the 0.2.0 history is migrated; a send whose process is gone
+ * is finished as "interrupted" (its journal, or its outbox entry for a retry), or as what it
+ * had already recorded when it was killed between two steps; a message that was being written
+ * by a process that is gone is removed. Reads the history only when there is something to
+ * repair. */
+static gboolean
+repair (ScOutbox  *self,
+        GError   **error)
+{
+  g_autoptr(GPtrArray) journals = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) dead = g_ptr_array_new_with_free_func (g_free);   /* ID.sending */
+  g_autoptr(GPtrArray) dead_retries = g_ptr_array_new_with_free_func (g_free);   /* ID.json */
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) busy = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GDir) dir = NULL;
-  gboolean changed = FALSE;
   const char *name;
 
-  if (records == NULL)
-    return NULL;
+  if (!history_migrate (self, error))
+    return FALSE;
 
-  ids = outbox_ids (self);
-  for (guint i = 0; i < ids->len; i++)
+  journals = outbox_ids (self, SENDING_SUFFIX);
+  for (guint i = 0; i < journals->len; i++)
     {
-      g_autofree char *path = entry_path (self, ids->pdata[i], ".json");
+      g_autofree char *path = entry_path (self, journals->pdata[i], SENDING_SUFFIX);
       g_autoptr(JsonObject) record = read_json_object (path, NULL);
-      JsonObject *in_history;
 
-      if (record == NULL || record_state (record) != SC_OUTBOX_STATE_SENDING ||
-          record_sender_alive (record))
+      if (record == NULL)
+        {
+          /* Torn by a crash while it was written: the send had not started */
+          g_unlink (path);
+          continue;
+        }
+      if (record_sender_alive (record))
+        g_hash_table_add (busy, journals->pdata[i]);
+      else
+        g_ptr_array_add (dead, g_strdup (journals->pdata[i]));
+    }
+
+  entries = outbox_ids (self, ".json");
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_autofree char *path = entry_path (self, entries->pdata[i], ".json");
+      g_autoptr(JsonObject) record = read_json_object (path, NULL);
+
+      if (record == NULL || record_state (record) != SC_OUTBOX_STATE_SENDING)
         continue;
+      if (record_sender_alive (record))
+        g_hash_table_add (busy, entries->pdata[i]);
+      else
+        g_ptr_array_add (dead_retries, g_strdup (entries->pdata[i]));
+    }
 
-      in_history = history_find (records, ids->pdata[i]);
+  if (dead->len > 0 || dead_retries->len > 0)
+    {
+      records = history_read (self, NULL, error);
+      if (records == NULL)
+        return FALSE;
+    }
+
+  for (guint i = 0; i < dead_retries->len; i++)
+    {
+      const char *id = dead_retries->pdata[i];
+      g_autofree char *path = entry_path (self, id, ".json");
+      g_autoptr(JsonObject) record = read_json_object (path, NULL);
+      JsonObject *in_history = records_find (records, id);
+
+      if (record == NULL)
+        continue;
       if (in_history != NULL && (record_state (in_history) == SC_OUTBOX_STATE_SENT ||
                                  record_state (in_history) == SC_OUTBOX_STATE_PARTIAL))
         {
           /* Killed after the retry was recorded as sent, before the outbox was cleared */
-          g_autofree char *eml = entry_path (self, ids->pdata[i], ".eml");
+          g_autofree char *eml = entry_path (self, id, ".eml");
 
           g_unlink (path);
           g_unlink (eml);
@@ -833,40 +1182,48 @@ load_repaired (ScOutbox  *self,
         }
 
       record_mark_interrupted (record);
-      if (!write_json_object (path, record, error))
-        return NULL;
-      history_put (records, record);
-      changed = TRUE;
+      if (!write_json_object (path, record, error) || !history_append (self, record, error))
+        return FALSE;
     }
 
-  for (guint i = 0; i < json_array_get_length (records); i++)
+  for (guint i = 0; i < dead->len; i++)
     {
-      JsonNode *node = json_array_get_element (records, i);
-      JsonObject *record;
+      const char *id = dead->pdata[i];
+      g_autofree char *path = entry_path (self, id, SENDING_SUFFIX);
+      g_autofree char *sidecar = entry_path (self, id, ".json");
+      g_autofree char *eml = entry_path (self, id, ".eml");
+      g_autoptr(JsonObject) record = NULL;
+      g_autoptr(JsonObject) kept = NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      record = json_node_get_object (node);
-      if (record_state (record) == SC_OUTBOX_STATE_SENDING && !record_sender_alive (record))
+      if (records_find (records, id) != NULL)
         {
-          const char *id = record_get_string (record, "id");
-
-          record_mark_interrupted (record);
-          changed = TRUE;
-
-          /* Killed after its message was kept, before its outbox record was written: the
-           * message is not lost, it joins the outbox. */
-          if (id_is_valid (id))
-            {
-              g_autofree char *eml = entry_path (self, id, ".eml");
-              g_autofree char *sidecar = entry_path (self, id, ".json");
-
-              if (g_file_test (eml, G_FILE_TEST_IS_REGULAR) &&
-                  !g_file_test (sidecar, G_FILE_TEST_EXISTS) &&
-                  !write_json_object (sidecar, record, error))
-                return NULL;
-            }
+          /* Killed after its outcome was recorded, before its journal was removed */
+          g_unlink (path);
+          continue;
         }
+
+      kept = read_json_object (sidecar, NULL);
+      if (kept != NULL && record_state (kept) != SC_OUTBOX_STATE_SENDING)
+        {
+          /* Killed after it was kept in the outbox, before the history had it */
+          if (!history_append (self, kept, error))
+            return FALSE;
+          g_unlink (path);
+          continue;
+        }
+
+      record = read_json_object (path, NULL);
+      if (record == NULL)
+        continue;
+      record_mark_interrupted (record);
+
+      /* Killed after its message was kept, before its outbox record was written: the message
+       * is not lost, it joins the outbox. */
+      if (g_file_test (eml, G_FILE_TEST_IS_REGULAR) && !write_json_object (sidecar, record, error))
+        return FALSE;
+      if (!history_append (self, record, error))
+        return FALSE;
+      g_unlink (path);
     }
 
   /* A message half written by a process that is gone */
@@ -875,9 +1232,8 @@ load_repaired (ScOutbox  *self,
     if (g_str_has_suffix (name, ".eml.part"))
       {
         g_autofree char *id = g_strndup (name, strlen (name) - strlen (".eml.part"));
-        JsonObject *record = history_find (records, id);
 
-        if (record == NULL || record_state (record) != SC_OUTBOX_STATE_SENDING)
+        if (!g_hash_table_contains (busy, id))
           {
             g_autofree char *path = g_build_filename (self->outbox_path, name, NULL);
 
@@ -885,10 +1241,7 @@ load_repaired (ScOutbox  *self,
           }
       }
 
-  if (changed && !history_save (self, records, error))
-    return NULL;
-
-  return g_steal_pointer (&records);
+  return TRUE;
 }
 
 static ScOutboxEntry *
@@ -950,10 +1303,10 @@ sc_outbox_record_begin (ScOutbox      *self,
                         GError       **error)
 {
   g_autoptr(JsonObject) record = json_object_new ();
-  g_autoptr(JsonArray) records = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%S");
   g_autofree char *id = NULL;
+  gboolean ok;
   int lock;
 
   g_return_val_if_fail (SC_IS_OUTBOX (self), NULL);
@@ -986,17 +1339,12 @@ sc_outbox_record_begin (ScOutbox      *self,
   if (lock < 0)
     return NULL;
 
-  records = load_repaired (self, error);
-  if (records != NULL)
-    {
-      history_put (records, record);
-      if (!history_save (self, records, error))
-        g_clear_pointer (&records, json_array_unref);
-    }
+  /* Only the journal, not the history: that has the send once it is over */
+  ok = repair (self, error) && journal_write (self, record, error);
 
   lock_release (lock);
 
-  return records != NULL ? g_steal_pointer (&id) : NULL;
+  return ok ? g_steal_pointer (&id) : NULL;
 }
 
 /* Writes @message to outbox/ID.eml: a temporary file, fsync, rename. */
@@ -1097,7 +1445,7 @@ sc_outbox_record_finish (ScOutbox      *self,
 {
   g_autofree char *sidecar = NULL;
   g_autofree char *eml = NULL;
-  g_autoptr(JsonArray) records = NULL;
+  g_autofree char *journal = NULL;
   g_autoptr(JsonObject) record = NULL;
   g_autoptr(GError) eml_error = NULL;
   ScOutboxState state;
@@ -1112,6 +1460,7 @@ sc_outbox_record_finish (ScOutbox      *self,
 
   sidecar = entry_path (self, id, ".json");
   eml = entry_path (self, id, ".eml");
+  journal = entry_path (self, id, SENDING_SUFFIX);
 
   if (result != NULL)
     state = sc_send_result_get_refused (result)->len == 0 ? SC_OUTBOX_STATE_SENT
@@ -1136,14 +1485,13 @@ sc_outbox_record_finish (ScOutbox      *self,
   if (lock < 0)
     return FALSE;
 
-  records = load_repaired (self, error);
-  if (records == NULL)
+  if (!repair (self, error))
     goto out;
 
-  /* The record as begin or the outbox has it */
-  record = read_json_object (sidecar, NULL);
-  if (record == NULL && history_find (records, id) != NULL)
-    record = json_object_ref (history_find (records, id));
+  /* The record as begin (its journal) or the outbox (a retry) has it */
+  record = read_json_object (journal, NULL);
+  if (record == NULL)
+    record = read_json_object (sidecar, NULL);
   if (record == NULL)
     {
       g_set_error (error, SC_OUTBOX_ERROR, SC_OUTBOX_ERROR_NOT_FOUND,
@@ -1184,22 +1532,20 @@ sc_outbox_record_finish (ScOutbox      *self,
   else
     record_set_string (record, "reason", send_error != NULL ? send_error->message : NULL);
 
-  /* In the history first, then the outbox: a kill in between is repaired by the next open
-   * (a sent one leaves the outbox, a kept one is interrupted, never lost). */
-  history_put (records, record);
-  if (!history_save (self, records, error))
+  /* A message kept: its outbox entry first, then the history, then the journal goes; a
+   * retry: the history first, then the outbox. A kill in between is repaired by the next open
+   * from what is already there (the journal or the outbox entry says how far it got): a sent
+   * one leaves the outbox, a kept one is interrupted, never lost. */
+  if (keep && eml_error == NULL && !write_json_object (sidecar, record, error))
     goto out;
-
-  if (keep && eml_error == NULL)
-    {
-      if (!write_json_object (sidecar, record, error))
-        goto out;
-    }
-  else
+  if (!history_append (self, record, error))
+    goto out;
+  if (!keep || eml_error != NULL)
     {
       g_unlink (sidecar);
       g_unlink (eml);
     }
+  g_unlink (journal);
 
   ok = TRUE;
 
@@ -1212,17 +1558,15 @@ out:
 /* Lists                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-/* The reading side of both lists: the records, repaired, under the lock (*out_lock, to release
- * with lock_release (); -1 and no records when nothing was recorded yet: nothing is made). */
+/* The reading side of both lists: repaired, under the lock (*out_lock, to release with
+ * lock_release (); -1 when nothing was recorded yet: nothing is made). */
 static gboolean
 open_records (ScOutbox      *self,
               GCancellable  *cancellable,
               int           *out_lock,
-              JsonArray    **out_records,
               GError       **error)
 {
   *out_lock = -1;
-  *out_records = NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -1233,8 +1577,7 @@ open_records (ScOutbox      *self,
   *out_lock = lock_acquire (self, error);
   if (*out_lock < 0)
     return FALSE;
-  *out_records = load_repaired (self, error);
-  if (*out_records == NULL)
+  if (!repair (self, error))
     {
       lock_release (*out_lock);
       *out_lock = -1;
@@ -1261,23 +1604,39 @@ sc_outbox_list_history (ScOutbox      *self,
                         GError       **error)
 {
   g_autoptr(GListStore) store = g_list_store_new (SC_TYPE_OUTBOX_ENTRY);
-  g_autoptr(JsonArray) records = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) journals = NULL;
   int lock;
 
   g_return_val_if_fail (SC_IS_OUTBOX (self), NULL);
 
-  if (!open_records (self, cancellable, &lock, &records, error))
+  if (!open_records (self, cancellable, &lock, error))
     return NULL;
-  lock_release (lock);
+  if (lock < 0)
+    return G_LIST_MODEL (g_steal_pointer (&store));
 
-  for (guint i = records != NULL ? json_array_get_length (records) : 0; i > 0; i--)
+  records = history_read (self, NULL, error);
+  journals = outbox_ids (self, SENDING_SUFFIX);
+  /* The sends in flight are the newest (the repair left only those of running processes) */
+  for (guint i = 0; records != NULL && i < journals->len; i++)
     {
-      JsonNode *node = json_array_get_element (records, i - 1);
-      g_autoptr(ScOutboxEntry) entry = NULL;
+      g_autofree char *path = entry_path (self, journals->pdata[i], SENDING_SUFFIX);
+      g_autoptr(JsonObject) record = NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (records_find (records, journals->pdata[i]) != NULL ||
+          (record = read_json_object (path, NULL)) == NULL)
         continue;
-      entry = entry_new (self, json_node_get_object (node));
+      g_ptr_array_add (records, g_steal_pointer (&record));
+    }
+  lock_release (lock);
+  if (records == NULL)
+    return NULL;
+
+  for (guint i = records->len;
+       i > 0 && g_list_model_get_n_items (G_LIST_MODEL (store)) < SC_OUTBOX_HISTORY_LIMIT; i--)
+    {
+      g_autoptr(ScOutboxEntry) entry = entry_new (self, records->pdata[i - 1]);
+
       g_list_store_append (store, entry);
     }
 
@@ -1300,16 +1659,15 @@ sc_outbox_list_outbox (ScOutbox      *self,
                        GError       **error)
 {
   g_autoptr(GListStore) store = g_list_store_new (SC_TYPE_OUTBOX_ENTRY);
-  g_autoptr(JsonArray) records = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   int lock;
 
   g_return_val_if_fail (SC_IS_OUTBOX (self), NULL);
 
-  if (!open_records (self, cancellable, &lock, &records, error))
+  if (!open_records (self, cancellable, &lock, error))
     return NULL;
-  if (records != NULL)
-    ids = outbox_ids (self);
+  if (lock >= 0)
+    ids = outbox_ids (self, ".json");
   for (guint i = ids != NULL ? ids->len : 0; i > 0; i--)
     {
       g_autofree char *path = entry_path (self, ids->pdata[i - 1], ".json");
@@ -1443,7 +1801,6 @@ retry_begin (ScOutbox      *self,
 {
   g_autofree char *sidecar = entry_path (self, id, ".json");
   g_autofree char *eml_path = entry_path (self, id, ".eml");
-  g_autoptr(JsonArray) records = NULL;
   g_autoptr(JsonObject) record = NULL;
   g_autoptr(GFile) eml = NULL;
   g_auto(GStrv) recipients = NULL;
@@ -1456,8 +1813,7 @@ retry_begin (ScOutbox      *self,
   if (lock < 0)
     return NULL;
 
-  records = load_repaired (self, error);
-  if (records == NULL)
+  if (!repair (self, error))
     goto fail;
 
   record = read_json_object (sidecar, NULL);
@@ -1798,7 +2154,6 @@ sc_outbox_delete (ScOutbox      *self,
 {
   g_autofree char *sidecar = NULL;
   g_autofree char *eml = NULL;
-  g_autoptr(JsonArray) records = NULL;
   g_autoptr(JsonObject) record = NULL;
   gboolean ok = FALSE;
   int lock;
@@ -1819,8 +2174,7 @@ sc_outbox_delete (ScOutbox      *self,
   if (lock < 0)
     return FALSE;
 
-  records = load_repaired (self, error);
-  if (records == NULL)
+  if (!repair (self, error))
     goto out;
 
   record = read_json_object (sidecar, NULL);
