@@ -119,6 +119,7 @@ static void
 sc_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
 
   g_type_ensure (SC_TYPE_WINDOW);
@@ -131,6 +132,8 @@ sc_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit",
                                          quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application),
+                                         "win.show-help-overlay", shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close",
                                          close_accels);
 }

@@ -345,6 +345,23 @@ outbox_action (GtkWidget  *widget,
                                                         self->settings)));
 }
 
+/* The Keyboard Shortcuts window, built when asked for: GtkApplication would build one for every
+ * window before its first frame if it were gtk/help-overlay.ui at the resource base path. */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *overlay;
+
+  builder = gtk_builder_new_from_resource ("/io/github/smtpclient/SmtpClient/"
+                                           "sc-shortcuts-window.ui");
+  overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  gtk_window_set_transient_for (overlay, GTK_WINDOW (widget));
+  gtk_window_present (overlay);
+}
+
 static void
 account_action (GtkWidget  *widget,
                 const char *action_name,
@@ -365,7 +382,8 @@ _sc_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.account", NULL, account_action);
   gtk_widget_class_install_action (widget_class, "win.outbox", NULL, outbox_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_help_overlay_action);
   _sc_window_class_init_attachments (widget_class);
   _sc_window_class_init_errors (widget_class);
-
 }

@@ -20,8 +20,9 @@
 #include "sc-window-private.h"
 
 /* The resources are registered with the type, not in class_init: the application ensures the
- * type before GtkApplication's startup, which looks for gtk/help-overlay.ui under the
- * application's resource base path (and then gives each window win.show-help-overlay). */
+ * type before GtkApplication's startup, which loads what it finds under the application's
+ * resource base path (the Keyboard Shortcuts window is not there, see
+ * show_help_overlay_action ()). */
 G_DEFINE_FINAL_TYPE_WITH_CODE (ScWindow, sc_window, ADW_TYPE_APPLICATION_WINDOW,
                                sc_ui_register_resource ())
 

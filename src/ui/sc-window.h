@@ -23,7 +23,7 @@ G_DECLARE_FINAL_TYPE (ScWindow, sc_window, SC, WINDOW, AdwApplicationWindow)
  *
  * Actions: win.send (asks first when "sent"), win.save, win.cancel, win.account (the Account
  * dialog), win.add-attachment, win.attach-files (as: URIs), win.remove-attachment (s: URI),
- * win.choose-folder; GtkApplicationWindow adds win.show-help-overlay (gtk/help-overlay.ui).
+ * win.choose-folder, win.show-help-overlay (the Keyboard Shortcuts window).
  */
 
 ScWindow    *sc_window_new                  (GtkApplication *application,
