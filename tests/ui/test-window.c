@@ -2534,7 +2534,6 @@ test_window_primary_menu (Fixture       *fixture,
     { "_Keyboard Shortcuts", "win.show-help-overlay" },
     { "_About SMTP Client", "app.about" },
   };
-  g_auto(GStrv) accels = NULL;
   GtkWidget *menu_button;
   GMenuModel *menu;
   guint found = 0;
@@ -2573,10 +2572,7 @@ test_window_primary_menu (Fixture       *fixture,
   g_assert_true (sc_ui_test_wait_until (account_dialog_is_shown, NULL, SC_UI_TEST_WAIT_MS));
   gtk_window_destroy (account_dialog_shown (NULL));
 
-  /* Keyboard Shortcuts (Ctrl+?) opens the shortcuts window over this one. */
-  accels = gtk_application_get_accels_for_action (gtk_window_get_application (GTK_WINDOW (window)),
-                                                  "win.show-help-overlay");
-  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>question"));
+  /* Keyboard Shortcuts opens the shortcuts window over this one. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   g_assert_true (sc_ui_test_wait_until (shortcuts_window_is_shown, window, SC_UI_TEST_WAIT_MS));
   gtk_window_destroy (shortcuts_window_shown (window));
