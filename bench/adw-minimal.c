@@ -52,7 +52,7 @@ activate_cb (GApplication *application)
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
   gtk_window_set_title (GTK_WINDOW (window), "Minimal");
   /* The composer window's default size (src/ui/sc-window.ui): as many pixels to fill. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 860, 680);
+  gtk_window_set_default_size (GTK_WINDOW (window), 860, 700);
 
   g_signal_connect_after (window, "realize", G_CALLBACK (realize_cb), application);
   gtk_window_present (GTK_WINDOW (window));
