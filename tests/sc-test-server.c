@@ -1009,6 +1009,25 @@ sc_test_read_envelope (const char  *eml_path,
 }
 
 /**
+ * sc_test_count_substrings:
+ * @haystack: a text
+ * @needle: what to count
+ *
+ * Returns: how many times @needle occurs in @haystack, overlapping occurrences included
+ */
+guint
+sc_test_count_substrings (const char *haystack,
+                          const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+/**
  * sc_test_assert_no_secret:
  * @text: a transcript, an error message, a program's output
  *

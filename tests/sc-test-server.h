@@ -125,6 +125,9 @@ void          sc_test_write_file             (const char               *dir,
 void          sc_test_set_data_list          (const char               *dir,
                                               const char               *member,
                                               const char * const       *items);
+/* How many times @needle occurs in @haystack (overlapping ones too). */
+guint         sc_test_count_substrings       (const char               *haystack,
+                                              const char               *needle);
 /* The contents of @dir/@name (@name NULL: @dir itself), NUL-terminated. */
 char         *sc_test_read_file              (const char               *dir,
                                               const char               *name,

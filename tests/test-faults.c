@@ -184,18 +184,6 @@ log_has_line (ScTestServer *server,
   return FALSE;
 }
 
-static guint
-count_occurrences (const char *haystack,
-                   const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
-}
-
 static void
 set_timeout (const char *dir,
              guint       seconds)
@@ -358,7 +346,7 @@ test_fault_row (gconstpointer data)
   }
 
   g_assert_cmpint (status, ==, row->exit_code);
-  g_assert_cmpuint (count_occurrences (all, row->text), ==, 1);
+  g_assert_cmpuint (sc_test_count_substrings (all, row->text), ==, 1);
   if (row->not_text != NULL)
     g_assert_null (strstr (all, row->not_text));
   if (row->log_has != NULL)
@@ -369,7 +357,7 @@ test_fault_row (gconstpointer data)
   if (row->action == ACTION_SIGTERM)
     g_assert_cmpfloat (after_action, <, 1.0);
   if (row->messages > 0)
-    g_assert_cmpuint (count_occurrences (log, "\nSTORED "), ==, row->messages);
+    g_assert_cmpuint (sc_test_count_substrings (log, "\nSTORED "), ==, row->messages);
   if (row->max_seconds > 0)
     g_assert_cmpfloat (seconds, <, row->max_seconds);
   /* Whatever happened, the password is never shown */

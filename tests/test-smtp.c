@@ -614,8 +614,6 @@ test_auth_login (void)
   g_autoptr(ScSendResult) result = NULL;
   g_autofree char *log = NULL;
   g_autofree char *transcript = NULL;
-  const char *p;
-  guint redacted = 0;
 
   recorder_connect (recorder, session);
 
@@ -630,9 +628,7 @@ test_auth_login (void)
   /* Both the user name and the password continuation lines are hidden. */
   transcript = recorder_transcript (recorder);
   g_assert_nonnull (strstr (transcript, "C: AUTH LOGIN\n"));
-  for (p = strstr (transcript, "C: <redacted>"); p != NULL; p = strstr (p + 1, "C: <redacted>"))
-    redacted++;
-  g_assert_cmpuint (redacted, ==, 2);
+  g_assert_cmpuint (sc_test_count_substrings (transcript, "C: <redacted>"), ==, 2);
   sc_test_assert_no_secret (transcript);
 }
 
@@ -827,19 +823,6 @@ test_all_recipients_refused (void)
 /* PIPELINING (RFC 2920), against tests/faults-server.py                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-/* How many times @needle occurs in @haystack. */
-static guint
-count_substrings (const char *haystack,
-                  const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
-}
-
 /* @n addresses; long ones are 251 octets, near the longest an address may be (254, RFC 5321
  * §4.5.3.1.3). */
 static char **
@@ -923,9 +906,9 @@ test_pipelining_one_flight (gconstpointer data)
                                                 (const char * const *) recipients);
   g_autofree char *stored = g_strdup_printf ("\nSTORED %u\n", one->recipients);
 
-  g_assert_cmpuint (count_substrings (log, one->ahead), ==, 1);
-  g_assert_cmpuint (count_substrings (log, "\nRCPT TO:<"), ==, one->recipients);
-  g_assert_cmpuint (count_substrings (log, stored), ==, 1);
+  g_assert_cmpuint (sc_test_count_substrings (log, one->ahead), ==, 1);
+  g_assert_cmpuint (sc_test_count_substrings (log, "\nRCPT TO:<"), ==, one->recipients);
+  g_assert_cmpuint (sc_test_count_substrings (log, stored), ==, 1);
 }
 
 /* RFC 2920 §3.1: 2000 recipients of 251 octets (530 KB of RCPT, many times the socket
@@ -955,7 +938,7 @@ test_pipelining_long_list (gconstpointer data)
 
       g_assert_true (g_hash_table_contains (received, closed));
     }
-  g_assert_cmpuint (count_substrings (log, "\nSTORED 2000\n"), ==, 1);
+  g_assert_cmpuint (sc_test_count_substrings (log, "\nSTORED 2000\n"), ==, 1);
 }
 
 /* To with a Cyrillic display name and an IDN domain, Cc, and Bcc: the envelope holds every
@@ -2185,7 +2168,7 @@ test_script_cancel_after_dot (void)
 
   g_assert_null (state.result);
   g_assert_error (state.error, SC_SMTP_ERROR, SC_SMTP_ERROR_DELIVERY_UNCERTAIN);
-  g_assert_cmpuint (count_substrings (state.error->message, "may have been delivered"), ==, 1);
+  g_assert_cmpuint (sc_test_count_substrings (state.error->message, "may have been delivered"), ==, 1);
   g_assert_null (strstr (state.error->message, "not sent"));
   g_assert_cmpint (g_get_monotonic_time () - state.cancelled_at, <, G_USEC_PER_SEC);
   g_clear_error (&state.error);
