@@ -122,6 +122,23 @@ _sc_entry_row_set_mnemonic (GtkWidget *row)
 }
 
 /**
+ * _sc_widget_set_tooltip:
+ * @widget: a widget
+ * @tooltip: (nullable): its tooltip, or %NULL for none
+ *
+ * Sets @widget's tooltip, only if it changes: for each new tooltip of a visible widget GTK asks
+ * the X server where the pointer is (round trips), and the window's fields hear of every key
+ * of a settings load.
+ */
+void
+_sc_widget_set_tooltip (GtkWidget  *widget,
+                        const char *tooltip)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) != 0)
+    gtk_widget_set_tooltip_text (widget, tooltip);
+}
+
+/**
  * _sc_widget_show_error:
  * @widget: a field
  * @error: (nullable): what is wrong with it, or %NULL if nothing is
@@ -136,12 +153,12 @@ _sc_widget_show_error (GtkWidget    *widget,
   if (error != NULL)
     {
       gtk_widget_add_css_class (widget, "error");
-      gtk_widget_set_tooltip_text (widget, error->message);
+      _sc_widget_set_tooltip (widget, error->message);
     }
   else if (gtk_widget_has_css_class (widget, "error"))
     {
       gtk_widget_remove_css_class (widget, "error");
-      gtk_widget_set_tooltip_text (widget, NULL);
+      _sc_widget_set_tooltip (widget, NULL);
     }
 }
 

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 char        *_sc_strip_mnemonic             (const char          *label);
 void         _sc_entry_row_label_accessible (GtkWidget           *row);
 void         _sc_entry_row_set_mnemonic     (GtkWidget           *row);
+void         _sc_widget_set_tooltip         (GtkWidget           *widget,
+                                             const char          *tooltip);
 void         _sc_widget_show_error          (GtkWidget           *widget,
                                              const GError        *error);
 gboolean     _sc_transform_string_to_text   (GBinding            *binding,

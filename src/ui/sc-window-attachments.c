@@ -16,21 +16,19 @@
 #include <glib/gi18n.h>
 
 #include "sc-message.h"
+#include "sc-ui-util.h"
 #include "sc-window-private.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-/* A tooltip is set only when it changes: each gtk_widget_set_tooltip_text () of a visible widget
- * asks the X server where the pointer is (round trips), and a load lists the folder twice. */
 static void
 set_folder_button_name (ScWindow   *self,
                         const char *name,
                         const char *tooltip)
 {
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->folder_button)), tooltip) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_button), tooltip);
+  _sc_widget_set_tooltip (GTK_WIDGET (self->folder_button), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->folder_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                   -1);

@@ -88,8 +88,6 @@ show_address_error (ScWindow *self,
   if (error != NULL)
     {
       gtk_label_set_text (GTK_LABEL (label), error->message);
-      gtk_widget_add_css_class (field, "error");
-      gtk_widget_set_tooltip_text (field, error->message);
       gtk_accessible_update_property (GTK_ACCESSIBLE (field),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message,
                                       -1);
@@ -99,13 +97,10 @@ show_address_error (ScWindow *self,
     }
   else
     {
-      gtk_widget_remove_css_class (field, "error");
-      /* Only when there is one to clear: a visible widget's new tooltip costs X round trips */
-      if (gtk_widget_get_tooltip_text (field) != NULL)
-        gtk_widget_set_tooltip_text (field, NULL);
       gtk_accessible_reset_property (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
     }
+  _sc_widget_show_error (field, error);
   /* Under a hidden Cc or Bcc field, the line hides with it (Save and Send show the fields). */
   gtk_widget_set_visible (error_row, error != NULL && gtk_widget_get_visible (field));
 }
@@ -245,19 +240,15 @@ update_from_row (ScWindow *self)
                                   -1);
 }
 
-/* An edit of the account clears the From row's error and gives it back its tooltip. Only a
- * tooltip that differs is set: each gtk_widget_set_tooltip_text () of a visible widget asks the
- * X server where the pointer is (a round trip), and a load notifies every key of the account. */
+/* An edit of the account clears the From row's error and gives it back its tooltip. */
 static void
 settings_account_cb (ScWindow   *self,
                      GParamSpec *pspec,
                      ScSettings *settings)
 {
-  const char *tooltip = _("Edit the account: server, login and password");
-
   gtk_widget_remove_css_class (GTK_WIDGET (self->from_row), "error");
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->from_row)), tooltip) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->from_row), tooltip);
+  _sc_widget_set_tooltip (GTK_WIDGET (self->from_row),
+                          _("Edit the account: server, login and password"));
   update_from_row (self);
 }
 
