@@ -5,6 +5,7 @@
  */
 
 #define G_LOG_DOMAIN "sc-message"
+#define _GNU_SOURCE  /* memmem () */
 
 #include "config.h"
 
@@ -433,26 +434,6 @@ marker_line (ScMessage  *self,
   return g_strdup_printf ("%s-%u%s", self->marker, index, newline);
 }
 
-static const guint8 *
-find_bytes (const guint8 *haystack,
-            gsize         len,
-            const char   *needle)
-{
-  gsize needle_len = strlen (needle);
-  const guint8 *end = haystack + len;
-
-  for (const guint8 *p = haystack; (gsize) (end - p) >= needle_len; p++)
-    {
-      p = memchr (p, needle[0], end - p - needle_len + 1);
-      if (p == NULL)
-        break;
-      if (memcmp (p, needle, needle_len) == 0)
-        return p;
-    }
-
-  return NULL;
-}
-
 /* Renders the MIME tree through the filters, in memory, and cuts out each attachment's marker
  * line: the bytes that go out as they are (headers, text, boundaries: small), and in
  * @out_slots where each attachment's base64 goes. Base64 lines need neither filter: they never
@@ -481,7 +462,8 @@ render_skeleton (ScMessage  *self,
   for (guint i = 0; i < self->sources->len; i++)
     {
       g_autofree char *marker = marker_line (self, i, "\r\n");
-      const guint8 *at = find_bytes (rendered->data + pos, rendered->len - pos, marker);
+      const guint8 *at = memmem (rendered->data + pos, rendered->len - pos, marker,
+                                 strlen (marker));
       gsize slot;
 
       g_assert (at != NULL);
